@@ -1,0 +1,299 @@
+"""Domain types, defined once: the API's schemas and the engine's results derive from them.
+
+Inputs (participants, challenges, ...) are validated pydantic models that refuse unknown
+fields; results (shortlists, niche suggestions, team plans) are plain pydantic models
+that carry their reasons. Sensitive attributes are a separate type that no ranking
+input contains.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from training_data.catalogue import CEFR_LEVELS, NICHE_CODES
+from training_data.geography import PLACE_NAMES
+from training_data.schema import AVAILABILITY, EDUCATION, EVENTS, SCHEDULES
+
+Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+Availability = Literal["morning", "afternoon", "full_day", "flexible"]
+Schedule = Literal["morning", "afternoon", "full_day"]
+Education = Literal["none", "primary", "secondary", "vocational", "university"]
+NicheCode = Literal[
+    "gardening", "installation", "hospital_orderly", "hotel_reception", "cleaning",
+    "hospitality", "retail", "logistics", "elderly_care", "ict_support", "construction",
+    "beauty", "administration",
+]
+EventName = Literal[
+    "shortlisted", "declined", "joined", "dropped_out", "completed", "interviewed", "hired",
+    "rejected",
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+SkillUri = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=120,
+                           pattern=r"^http://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$")
+]
+LanguageLevel = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2}:(A1|A2|B1|B2|C1|C2)$")
+]
+
+# the Literal types above mirror these tuples; the consistency test keeps them in step
+VOCABULARIES = {
+    "Cefr": CEFR_LEVELS,
+    "Availability": AVAILABILITY,
+    "Schedule": SCHEDULES,
+    "Education": EDUCATION,
+    "NicheCode": NICHE_CODES,
+    "EventName": EVENTS,
+}
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Experience(_Input):
+    niche: NicheCode | Literal["other"]
+    years: float = Field(ge=0, le=60)
+
+
+class ParticipantProfile(_Input):
+    """What a caseworker records about a participant (no sensitive attributes)."""
+
+    edition_id: int = Field(ge=1, description="Edition (BC Lab) the participant belongs to")
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    email: Annotated[str, StringConstraints(max_length=200)] = ""
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+    profile_text: Annotated[str, StringConstraints(max_length=5000)] = Field(
+        "", description="The participant's own description, in English or Spanish"
+    )
+    text_language: Literal["en", "es"] = "en"
+    skills: list[SkillUri] = Field(default_factory=list, max_length=200)
+    skills_text: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=100, description="Skills in the person's own words"
+    )
+    spanish_level: Cefr = "B1"
+    other_languages: list[LanguageLevel] = Field(default_factory=list, max_length=20)
+    education: Education = "secondary"
+    experience: list[Experience] = Field(default_factory=list, max_length=30)
+    availability: Availability = "full_day"
+    district: str = "Fuenlabrada Centro"
+    max_commute_minutes: int = Field(45, ge=5, le=240)
+    niche_preferences: list[NicheCode] = Field(default_factory=list, max_length=13)
+    months_unemployed: int = Field(0, ge=0, le=600)
+    digital_access: bool = True
+    driving_licence: bool = False
+    available: bool = True
+    consent_share: bool = False
+    consent_version: Annotated[str, StringConstraints(max_length=60)] = ""
+    notes: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+    @field_validator("district")
+    @classmethod
+    def _known_place(cls, value: str) -> str:
+        if value not in PLACE_NAMES:
+            raise ValueError(f"unknown district; expected one of: {', '.join(PLACE_NAMES)}")
+        return value
+
+    @field_validator("niche_preferences")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("niche preferences must not repeat")
+        return value
+
+
+class Participant(ParticipantProfile):
+    participant_id: int = Field(ge=1)
+
+
+class SensitiveAttributes(_Input):
+    """Kept apart; used only for team composition quotas and fairness audits."""
+
+    migrant: bool = False
+    origin_group: Annotated[str, StringConstraints(max_length=60)] = ""
+    nationality: Annotated[str, StringConstraints(max_length=60)] = ""
+    gender: Literal["F", "M", "X", ""] = ""
+    birth_year: int | None = Field(None, ge=1900, le=2100)
+
+
+SENSITIVE_FIELDS: frozenset[str] = frozenset(
+    {*SensitiveAttributes.model_fields, "age", "religion", "ethnicity", "origin"}
+)
+
+
+class CompanyIn(_Input):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    size: Literal["micro", "small", "medium", "large"] = "small"
+    sector: NicheCode
+
+
+class Company(CompanyIn):
+    company_id: int = Field(ge=1)
+
+
+class EditionIn(_Input):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    start_date: date
+    end_date: date
+    remote: bool = False
+
+    @field_validator("end_date")
+    @classmethod
+    def _after_start(cls, value: date, info) -> date:
+        start = info.data.get("start_date")
+        if start is not None and value < start:
+            raise ValueError("end_date must not be before start_date")
+        return value
+
+
+class Edition(EditionIn):
+    edition_id: int = Field(ge=1)
+
+
+class ChallengeIn(_Input):
+    edition_id: int = Field(ge=1)
+    company_id: int = Field(ge=1)
+    niche: NicheCode
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(max_length=5000)] = ""
+    essential_skills: list[SkillUri] = Field(default_factory=list, max_length=60)
+    optional_skills: list[SkillUri] = Field(default_factory=list, max_length=60)
+    taught_skills: list[SkillUri] = Field(default_factory=list, max_length=120)
+    min_spanish: Cefr = "A2"
+    seats: int = Field(18, ge=1, le=500)
+    schedule: Schedule = "full_day"
+    location: str = "Fuenlabrada Centro"
+    remote: bool = False
+
+    @field_validator("location")
+    @classmethod
+    def _known_place(cls, value: str) -> str:
+        if value not in PLACE_NAMES:
+            raise ValueError(f"unknown location; expected one of: {', '.join(PLACE_NAMES)}")
+        return value
+
+
+class BusinessChallenge(ChallengeIn):
+    challenge_id: int = Field(ge=1)
+
+
+class OutcomeEvent(_Input):
+    participant_id: int = Field(ge=1)
+    challenge_id: int = Field(ge=1)
+    event: EventName
+    at: datetime | None = None
+    reason: Annotated[str, StringConstraints(max_length=300)] = ""
+    rating: float | None = Field(None, ge=1, le=5)
+
+
+# ------------------------------------------------------------------------- results
+
+
+class Reason(BaseModel):
+    """One thing that raised or lowered a recommendation, in plain words."""
+
+    factor: Literal["skills", "training", "experience", "language", "commute", "schedule",
+                    "preference", "similarity", "readiness"]
+    effect: float = Field(description="Change in the score this factor causes (+ raises)")
+    text: str
+
+
+class SkillRef(BaseModel):
+    uri: str
+    label: str
+
+
+class Candidate(BaseModel):
+    """A ranked participant for one challenge, with everything needed to check it."""
+
+    participant_id: int
+    rank: int
+    score: float = Field(description="Expected progress through the programme, 0..1")
+    p_join: float
+    p_complete: float
+    p_hire: float
+    similarity: float
+    matched_skills: list[SkillRef]
+    missing_taught: list[SkillRef] = Field(description="Missing skills the training teaches")
+    missing_untaught: list[SkillRef] = Field(description="Missing skills training leaves open")
+    reasons: list[Reason]
+    commute_minutes: int
+    schedule_fit: bool
+    spanish_level: str
+
+
+class InsufficientProfile(BaseModel):
+    participant_id: int
+    missing: list[str]
+
+
+class Shortlist(BaseModel):
+    challenge_id: int
+    edition_id: int
+    candidates: list[Candidate]
+    not_enough_information: list[InsufficientProfile]
+    scoring: str = Field(description="'learned' or 'fallback' and what that means")
+    model_version: str | None
+    index_version: str | None
+    pool_size: int
+    fairness: dict[str, float | bool | str] = Field(default_factory=dict)
+
+
+class NicheSuggestion(BaseModel):
+    niche: str
+    name: str
+    rank: int
+    score: float
+    matched_skills: list[SkillRef]
+    reasons: list[str]
+
+
+class NicheRanking(BaseModel):
+    participant_id: int
+    method: Literal["learned", "similarity"]
+    model_version: str | None
+    outside_catalogue: bool
+    note: str
+    suggestions: list[NicheSuggestion]
+
+
+class TeamMember(BaseModel):
+    participant_id: int
+    fit: float
+    migrant: bool
+    locked: bool
+    reasons: list[str]
+
+
+class Team(BaseModel):
+    challenge_id: int
+    seats: int
+    members: list[TeamMember]
+    migrants: int
+    migrant_share: float
+    required_migrants: int
+    total_fit: float
+
+
+class TeamPlan(BaseModel):
+    edition_id: int
+    teams: list[Team]
+    unassigned: list[int]
+    objective: float
+    greedy_objective: float
+    independent_objective: float = Field(
+        description="Sum of each challenge's own top picks, ignoring that a person can join "
+        "only one team (an upper bound)"
+    )
+    fit_given_up: float
+    contested_participants: int = Field(
+        description="People who would sit in more than one independent shortlist"
+    )
+    optimality_gap: float
+    solver: str
+    seconds: float
+    min_migrant_share: float
+    max_migrant_share: float | None

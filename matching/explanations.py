@@ -1,0 +1,187 @@
+"""Reasons for each recommendation, in words a caseworker can check.
+
+A factor's effect is measured, not guessed: the candidate's features for that factor
+are replaced by the pool's average values and the score is recomputed; the
+difference is how much the factor raised (+) or lowered (-) the candidate. All
+candidates and factors go through the scorer in one batch. The training factor is the
+cost of skills the challenge's training teaches: the score as if they were already
+learnt, minus the real one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.domain import Reason, SkillRef
+from matching.features import FEATURES
+from matching.pool import ChallengeView, ParticipantPool
+from matching.scoring import Scorer, expected_stages
+from training_data.catalogue import CEFR_LEVELS, Catalogue
+from training_data.schema import AVAILABILITY, SCHEDULES
+
+F = {name: i for i, name in enumerate(FEATURES)}
+FACTORS: dict[str, tuple[str, ...]] = {
+    "skills": ("essential_coverage", "essential_gap_taught", "essential_gap_untaught",
+               "optional_coverage", "skills_known"),
+    "experience": ("niche_experience", "total_experience"),
+    "language": ("spanish_level", "spanish_gap"),
+    "commute": ("commute_minutes", "commute_over_limit"),
+    "schedule": ("schedule_fit",),
+    "preference": ("niche_preference",),
+    "similarity": ("similarity",),
+    "readiness": ("remote_without_device", "months_unemployed", "education_level"),
+}
+
+TEXT = {
+    "en": {
+        "skills": "Has {have} of {total} essential skills{listing}",
+        "untaught": "; missing, and not taught in the training: {names}",
+        "training": "Missing {count} skill(s) the training teaches: {names}",
+        "no_training_gap": "No missing skill depends on the training",
+        "experience": "{years} years of experience in {niche}",
+        "no_experience": "No experience in {niche}",
+        "language_ok": "Spanish {level} meets the required {minimum}",
+        "language_low": "Spanish {level} is below the required {minimum}",
+        "commute_ok": "{minutes} min commute, within their {limit}-min limit",
+        "commute_far": "{minutes} min commute, over their {limit}-min limit",
+        "schedule_ok": "Available {availability}; the challenge runs {schedule}",
+        "schedule_no": "Available {availability} only; the challenge runs {schedule}",
+        "preference": "Chose {niche} as preference #{rank}",
+        "no_preference": "Did not list {niche} among their preferences",
+        "similarity": "Profile text similarity to the challenge: {value:.2f}",
+        "no_device": "Training is online and they have no device (a laptop can be lent)",
+        "ready": "No practical barrier recorded",
+    },
+    "es": {
+        "skills": "Tiene {have} de {total} habilidades esenciales{listing}",
+        "untaught": "; le faltan, y la formación no las enseña: {names}",
+        "training": "Le faltan {count} habilidad(es) que enseña la formación: {names}",
+        "no_training_gap": "Ninguna carencia depende de la formación",
+        "experience": "{years} años de experiencia en {niche}",
+        "no_experience": "Sin experiencia en {niche}",
+        "language_ok": "Español {level}: cumple el mínimo {minimum}",
+        "language_low": "Español {level}: por debajo del mínimo {minimum}",
+        "commute_ok": "{minutes} min de trayecto, dentro de su límite de {limit} min",
+        "commute_far": "{minutes} min de trayecto, más que su límite de {limit} min",
+        "schedule_ok": "Disponible: {availability}; el reto es de {schedule}",
+        "schedule_no": "Disponible solo: {availability}; el reto es de {schedule}",
+        "preference": "Eligió {niche} como preferencia n.º {rank}",
+        "no_preference": "No incluyó {niche} entre sus preferencias",
+        "similarity": "Similitud del perfil con el reto: {value:.2f}",
+        "no_device": "La formación es en línea y no tiene dispositivo (se puede prestar)",
+        "ready": "Sin barreras prácticas registradas",
+    },
+}
+WORDS = {
+    "en": {"morning": "mornings", "afternoon": "afternoons", "full_day": "full days",
+           "flexible": "any time"},
+    "es": {"morning": "mañanas", "afternoon": "tardes", "full_day": "jornada completa",
+           "flexible": "cualquier horario"},
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    matched: list[SkillRef]
+    missing_taught: list[SkillRef]
+    missing_untaught: list[SkillRef]
+    reasons: list[Reason]
+
+
+def factor_effects(
+    scorer: Scorer, features: np.ndarray, chosen: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Effect of each factor on the expected stages of rows ``chosen`` of ``features``."""
+    reference = features.mean(axis=0)
+    base = features[chosen]
+    variants = []
+    for columns in FACTORS.values():
+        x = base.copy()
+        idx = [F[c] for c in columns]
+        x[:, idx] = reference[idx]
+        variants.append(x)
+    learnt = base.copy()  # as if the taught skills were already there
+    learnt[:, F["essential_coverage"]] += learnt[:, F["essential_gap_taught"]]
+    learnt[:, F["essential_gap_taught"]] = 0.0
+    variants.append(learnt)
+    scores = expected_stages(scorer.stages(np.vstack([base, *variants])))
+    n = len(chosen)
+    own = scores[:n]
+    effects = {name: own - scores[n * (g + 1): n * (g + 2)] for g, name in enumerate(FACTORS)}
+    effects["training"] = own - scores[n * (len(FACTORS) + 1):]
+    return effects
+
+
+def explain(
+    scorer: Scorer,
+    features: np.ndarray,
+    chosen: np.ndarray,
+    rows: np.ndarray,
+    pool: ParticipantPool,
+    challenge: ChallengeView,
+    catalogue: Catalogue,
+    language: str = "en",
+) -> list[Explanation]:
+    """Skill lists and reasons for candidates ``chosen`` (positions into ``features``)."""
+    text, words = TEXT[language], WORDS[language]
+    effects = factor_effects(scorer, features, chosen)
+    niche = catalogue.niches[challenge.niche].name[language]
+    taught = set(challenge.taught.tolist())
+
+    uris = catalogue.uris
+
+    def refs(skills) -> list[SkillRef]:
+        return [SkillRef(uri=uris[s], label=catalogue.label_at(s, language)) for s in skills]
+
+    out = []
+    for pos, c in enumerate(chosen):
+        row = rows[c]
+        own = set(pool.skill_list(row).tolist())
+        matched = [s for s in challenge.essential.tolist() if s in own]
+        matched_optional = [s for s in challenge.optional.tolist() if s in own]
+        missing = [s for s in challenge.essential.tolist() if s not in own]
+        gap_taught = [s for s in missing if s in taught]
+        gap_open = [s for s in missing if s not in taught]
+        x = features[c]
+        have = len(challenge.essential) - len(missing)
+        listing = (": " + ", ".join(r.label for r in refs(matched[:4]))) if matched else ""
+        skills_text = text["skills"].format(have=have, total=len(challenge.essential),
+                                            listing=listing)
+        if gap_open:
+            skills_text += text["untaught"].format(names=", ".join(r.label for r in refs(gap_open)))
+        years = float(pool.years[row, challenge.niche])
+        spanish = CEFR_LEVELS[int(x[F["spanish_level"]])]
+        minimum = CEFR_LEVELS[challenge.min_spanish]
+        commute = int(x[F["commute_minutes"]])
+        limit = int(pool.cols["max_commute"][row])
+        availability = words[AVAILABILITY[int(pool.cols["availability"][row])]]
+        schedule = words[SCHEDULES[challenge.schedule]]
+        pref = float(x[F["niche_preference"]])
+        messages = {
+            "skills": skills_text,
+            "training": text["training"].format(count=len(gap_taught), names=", ".join(
+                r.label for r in refs(gap_taught))) if gap_taught else text["no_training_gap"],
+            "experience": text["experience"].format(years=round(years, 1), niche=niche)
+            if years > 0 else text["no_experience"].format(niche=niche),
+            "language": text["language_ok" if x[F["spanish_gap"]] == 0 else "language_low"].format(
+                level=spanish, minimum=minimum),
+            "commute": text["commute_far" if x[F["commute_over_limit"]] > 0 else "commute_ok"].format(
+                minutes=commute, limit=limit),
+            "schedule": text["schedule_ok" if x[F["schedule_fit"]] else "schedule_no"].format(
+                availability=availability, schedule=schedule),
+            "preference": text["preference"].format(niche=niche, rank=int(round((1 - pref) / 0.3)) + 1)
+            if pref > 0 else text["no_preference"].format(niche=niche),
+            "similarity": text["similarity"].format(value=float(x[F["similarity"]])),
+            "readiness": text["no_device"] if x[F["remote_without_device"]] else text["ready"],
+        }
+        reasons = [
+            Reason(factor=factor, effect=round(float(effects[factor][pos]), 4), text=message)
+            for factor, message in messages.items()
+        ]
+        reasons.sort(key=lambda r: -abs(r.effect))
+        out.append(Explanation(refs(matched + matched_optional), refs(gap_taught), refs(gap_open),
+                               reasons))
+    return out
+

@@ -1,0 +1,292 @@
+"""Column store of participants and challenges, shaped for vectorised features.
+
+The engine never loops over candidates in Python: each participant is one row of
+numpy columns (Spanish level, commute limit, experience per niche, ...), and skill
+sets live in one flat array with per-row offsets so any set of candidates can be
+gathered at once. Rows are append-only; an update appends a new row and retires the
+old one, and :meth:`ParticipantPool.compact` drops retired rows when they pile up.
+
+Sensitive attributes are not in here except the migrant flag, which only the team
+quotas and the fairness re-rank read (never the features).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from training_data import geography
+from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, Catalogue
+from training_data.schema import AVAILABILITY, EDUCATION, SCHEDULES
+
+N_NICHES = len(NICHE_CODES)
+OTHER = N_NICHES  # experience column for work outside the catalogue
+MIN_TEXT_WORDS = 8
+
+# columns of the participant table the engine may read; nothing sensitive
+PROFILE_COLUMNS: tuple[str, ...] = (
+    "participant_id", "edition_id", "profile_text", "text_language", "skills", "skills_text",
+    "spanish_level", "education", "experience_niches", "experience_years", "availability",
+    "district", "max_commute_minutes", "niche_preferences", "months_unemployed",
+    "digital_access", "available", "consent_share",
+)
+
+_SCALARS: dict[str, type] = {
+    "ids": np.int64,
+    "edition": np.int64,
+    "alive": bool,
+    "available": bool,
+    "consent": bool,
+    "spanish": np.int8,
+    "availability": np.int8,
+    "home": np.int16,
+    "max_commute": np.int16,
+    "months_unemployed": np.int16,
+    "digital_access": bool,
+    "education": np.int8,
+    "text_words": np.int32,
+    "migrant": bool,
+    "skill_start": np.int64,
+    "skill_len": np.int32,
+}
+
+
+def _lookup(values: Sequence[str], vocabulary: Sequence[str], column: str) -> np.ndarray:
+    table = {v: i for i, v in enumerate(vocabulary)}
+    try:
+        return np.fromiter((table[v] for v in values), dtype=np.int16, count=len(values))
+    except KeyError as exc:
+        raise ValueError(f"{column}: unknown value {exc.args[0]!r}") from None
+
+
+class ParticipantPool:
+    """All participants the engine can recommend, as aligned numpy columns."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.cols: dict[str, np.ndarray] = {k: np.zeros(0, dtype=t) for k, t in _SCALARS.items()}
+        self.years = np.zeros((0, N_NICHES + 1), dtype=np.float32)
+        self.prefs = np.zeros((0, N_NICHES), dtype=np.float32)
+        self.skill_flat = np.zeros(0, dtype=np.int32)
+        self._skill_used = 0
+        self.row_of: dict[int, int] = {}
+
+    # ------------------------------------------------------------------ building
+    def add_frame(
+        self, frame: pd.DataFrame, skills: list[list[int]], migrant: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Append participants (table columns as in :data:`PROFILE_COLUMNS`) and return their
+        rows. ``skills`` are the normalised skill indices per participant; ``migrant``
+        flags come from the separate sensitive table (False when unknown)."""
+        n = len(frame)
+        ids = frame["participant_id"].to_numpy(dtype=np.int64)
+        texts = frame["profile_text"].fillna("").astype(str)
+        new = {
+            "ids": ids,
+            "edition": frame["edition_id"].to_numpy(dtype=np.int64),
+            "alive": np.ones(n, dtype=bool),
+            "available": frame["available"].to_numpy(dtype=bool),
+            "consent": frame["consent_share"].to_numpy(dtype=bool),
+            "spanish": _lookup(frame["spanish_level"].tolist(), CEFR_LEVELS, "spanish_level"),
+            "availability": _lookup(frame["availability"].tolist(), AVAILABILITY, "availability"),
+            "home": geography.place_index(frame["district"].tolist()),
+            "max_commute": frame["max_commute_minutes"].to_numpy(dtype=np.int16),
+            "months_unemployed": frame["months_unemployed"].to_numpy(dtype=np.int16),
+            "digital_access": frame["digital_access"].to_numpy(dtype=bool),
+            "education": _lookup(frame["education"].tolist(), EDUCATION, "education"),
+            "text_words": texts.str.split().str.len().fillna(0).to_numpy(dtype=np.int32),
+            "migrant": np.zeros(n, dtype=bool) if migrant is None else np.asarray(migrant, bool),
+            "skill_len": np.fromiter((len(s) for s in skills), dtype=np.int32, count=n),
+        }
+        new["skill_start"] = self._skill_used + np.concatenate(
+            [[0], np.cumsum(new["skill_len"])[:-1]]
+        ).astype(np.int64)
+        years = np.zeros((n, N_NICHES + 1), dtype=np.float32)
+        niche_pos = {c: i for i, c in enumerate(NICHE_CODES)} | {"other": OTHER}
+        prefs = np.zeros((n, N_NICHES), dtype=np.float32)
+        for r, (niches, values, wanted) in enumerate(zip(
+                frame["experience_niches"], frame["experience_years"], frame["niche_preferences"],
+                strict=True)):
+            for code, value in zip(niches, values, strict=True):
+                years[r, niche_pos[code]] += value
+            for rank, code in enumerate(wanted):
+                prefs[r, niche_pos[code]] = max(0.3, 1.0 - 0.3 * rank)
+        flat = np.fromiter((s for row in skills for s in row), dtype=np.int32)
+        self._append(new, years, prefs, flat)
+        rows = np.arange(self.size - n, self.size)
+        for pid, row in zip(ids.tolist(), rows.tolist(), strict=True):
+            old = self.row_of.get(pid)
+            if old is not None:
+                self.cols["alive"][old] = False
+            self.row_of[pid] = row
+        return rows
+
+    def _append(self, new: dict, years: np.ndarray, prefs: np.ndarray, flat: np.ndarray) -> None:
+        n = len(new["ids"])
+        need = self.size + n
+        if need > len(self.cols["ids"]):
+            capacity = max(need, 2 * len(self.cols["ids"]), 64)
+            for key, arr in self.cols.items():
+                grown = np.zeros(capacity, dtype=arr.dtype)
+                grown[: self.size] = arr[: self.size]
+                self.cols[key] = grown
+            self.years = _grow(self.years, capacity, self.size)
+            self.prefs = _grow(self.prefs, capacity, self.size)
+        for key, values in new.items():
+            self.cols[key][self.size : need] = values
+        self.years[self.size : need] = years
+        self.prefs[self.size : need] = prefs
+        used = self._skill_used + len(flat)
+        if used > len(self.skill_flat):
+            self.skill_flat = _grow(self.skill_flat, max(used, 2 * len(self.skill_flat), 256),
+                                    self._skill_used)
+        self.skill_flat[self._skill_used : used] = flat
+        self._skill_used = used
+        self.size = need
+
+    def remove(self, participant_id: int) -> bool:
+        row = self.row_of.pop(participant_id, None)
+        if row is None:
+            return False
+        self.cols["alive"][row] = False
+        return True
+
+    def set_flags(self, participant_id: int, **flags: bool) -> None:
+        """Change consent/availability/migrant flags without re-adding the profile."""
+        row = self.row_of[participant_id]
+        for name, value in flags.items():
+            self.cols[name][row] = value
+
+    def compact(self) -> None:
+        """Drop retired rows (after many updates or erasures)."""
+        keep = np.flatnonzero(self.cols["alive"][: self.size])
+        if len(keep) == self.size:
+            return
+        lengths = self.cols["skill_len"][keep]
+        flat = self.skill_flat[_segment_positions(self.cols["skill_start"][keep], lengths)]
+        cols = {k: v[keep] for k, v in self.cols.items()}
+        cols["skill_start"] = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        self.cols = cols
+        self.years = self.years[keep]
+        self.prefs = self.prefs[keep]
+        self.skill_flat = flat
+        self._skill_used = len(flat)
+        self.size = len(keep)
+        self.row_of = {int(pid): r for r, pid in enumerate(cols["ids"].tolist())}
+
+    # ------------------------------------------------------------------- reading
+    def __getitem__(self, column: str) -> np.ndarray:
+        return self.cols[column][: self.size]
+
+    def rows(self, participant_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Rows of live participants (KeyError for an unknown id)."""
+        return np.fromiter((self.row_of[int(p)] for p in participant_ids), dtype=np.int64,
+                           count=len(participant_ids))
+
+    def live_rows(self) -> np.ndarray:
+        return np.flatnonzero(self["alive"])
+
+    def skills_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Concatenated skill indices of ``rows`` and their CSR-style offsets."""
+        lengths = self.cols["skill_len"][rows]
+        flat = self.skill_flat[_segment_positions(self.cols["skill_start"][rows], lengths)]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        return flat, offsets
+
+    def skill_list(self, row: int) -> np.ndarray:
+        start, length = self.cols["skill_start"][row], self.cols["skill_len"][row]
+        return self.skill_flat[start : start + length]
+
+    def insufficient(self, rows: np.ndarray) -> np.ndarray:
+        """Profiles too thin to score: no skill found and hardly any text."""
+        return (self.cols["skill_len"][rows] == 0) & (self.cols["text_words"][rows] < MIN_TEXT_WORDS)
+
+    def missing_information(self, row: int) -> list[str]:
+        """What a caseworker should add to a profile that is too thin to score."""
+        missing = []
+        if self.cols["text_words"][row] < MIN_TEXT_WORDS:
+            missing.append(f"profile text (fewer than {MIN_TEXT_WORDS} words)")
+        if self.cols["skill_len"][row] == 0:
+            missing.append("skills (none recorded or recognised)")
+        if not self.years[row].any():
+            missing.append("work experience")
+        return missing
+
+
+def _grow(arr: np.ndarray, capacity: int, used: int) -> np.ndarray:
+    grown = np.zeros((capacity, *arr.shape[1:]), dtype=arr.dtype)
+    grown[:used] = arr[:used]
+    return grown
+
+
+def _segment_positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Flat positions of the segments [start, start+length) in order, without a loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    seg_begin = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.repeat(starts - seg_begin, lengths) + np.arange(total)
+
+
+@dataclass(frozen=True)
+class ChallengeView:
+    """A challenge prepared for feature computation (indices instead of strings)."""
+
+    challenge_id: int
+    edition_id: int
+    company_id: int
+    niche: int
+    essential: np.ndarray
+    optional: np.ndarray
+    taught: np.ndarray
+    min_spanish: int
+    schedule: int
+    place: int
+    remote: bool
+    text: str
+
+    @classmethod
+    def from_record(cls, record: dict, catalogue: Catalogue) -> ChallengeView:
+        index = catalogue.skill_index
+
+        def skills(key: str) -> np.ndarray:
+            unknown = [u for u in record[key] if u not in index]
+            if unknown:
+                raise ValueError(f"{key}: unknown ESCO skill {unknown[0]!r}")
+            return np.array(sorted({index[u] for u in record[key]}), dtype=np.int32)
+
+        essential = skills("essential_skills")
+        labels = ", ".join(catalogue.labels_en[essential])
+        text = f"{record['title']}. {record.get('description', '')} Needs: {labels}."
+        return cls(
+            challenge_id=int(record["challenge_id"]),
+            edition_id=int(record["edition_id"]),
+            company_id=int(record["company_id"]),
+            niche=NICHE_CODES.index(record["niche"]),
+            essential=essential,
+            optional=np.setdiff1d(skills("optional_skills"), essential),
+            taught=skills("taught_skills"),
+            min_spanish=CEFR_LEVELS.index(record["min_spanish"]),
+            schedule=SCHEDULES.index(record["schedule"]),
+            place=int(geography.place_index([record["location"]])[0]),
+            remote=bool(record["remote"]),
+            text=text,
+        )
+
+
+def profile_document(frame: pd.DataFrame, catalogue: Catalogue, skills: list[list[int]]) -> list[str]:
+    """The text embedded for each participant: their words plus their skills' labels."""
+    labels = catalogue.labels_en
+    docs = []
+    for text, free, row in zip(frame["profile_text"].fillna(""), frame["skills_text"], skills,
+                               strict=True):
+        parts = [str(text).strip()]
+        if len(free):
+            parts.append("Skills: " + ", ".join(free) + ".")
+        if row:
+            parts.append("Known skills: " + ", ".join(labels[row[:20]]) + ".")
+        docs.append(" ".join(p for p in parts if p))
+    return docs

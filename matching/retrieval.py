@@ -1,0 +1,338 @@
+"""The FAISS index of participant profiles: the whole FAISS life cycle lives here.
+
+Exact inner-product search below ``exact_limit`` participants, HNSW above it
+(efConstruction 200: faiss' default 40 caps recall on real MiniLM vectors). Vectors are
+unit length, so inner product is cosine similarity.
+
+Rows are append-only with tombstones: HNSW cannot delete, so an update adds a new row
+and retires the old one, and a removed participant is retired at once. Filters
+(edition, availability, consent, retired rows) become one bitmap handed to FAISS as an
+``IDSelectorBitmap``. When the filter keeps few rows, HNSW would have to wander far to
+find them, so such searches run exactly over the flat vector storage instead (FAISS
+then computes distances only for selected rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import faiss
+import numpy as np
+import pandas as pd
+
+from models.artefacts import Artefact, latest, publish
+
+log = logging.getLogger(__name__)
+
+KIND = "participant-index"
+Mode = Literal["auto", "exact", "approximate"]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Which participants a search may return."""
+
+    edition_id: int | None = None
+    available_only: bool = True
+    consent_only: bool = False
+    exclude: tuple[int, ...] = ()
+
+
+class ParticipantIndex:
+    """Participant vectors with stable external ids, filters and atomic persistence.
+
+    Parameters
+    ----------
+    dimension:
+        Vector size.
+    mode:
+        ``"auto"`` picks exact search up to ``exact_limit`` live rows and HNSW above;
+        ``"exact"`` and ``"approximate"`` force one.
+    """
+
+    def __init__(
+        self,
+        dimension: int,
+        mode: Mode = "auto",
+        exact_limit: int = 20_000,
+        hnsw_m: int = 32,
+        ef_construction: int = 200,
+        ef_search: int = 128,
+        model_name: str = "",
+    ) -> None:
+        self.dimension = dimension
+        self.mode = mode
+        self.exact_limit = exact_limit
+        self.hnsw_m = hnsw_m
+        self.ef_construction = ef_construction
+        self.ef_search = ef_search
+        self.model_name = model_name
+        self.version: str | None = None
+        self._index = self._new_index(approximate=(mode == "approximate"))
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._meta = {
+            "alive": np.zeros(0, dtype=bool),
+            "edition": np.zeros(0, dtype=np.int64),
+            "available": np.zeros(0, dtype=bool),
+            "consent": np.zeros(0, dtype=bool),
+            "fingerprint": np.zeros(0, dtype=np.int64),
+        }
+        self._row_of: dict[int, int] = {}
+
+    # ----------------------------------------------------------------- structure
+    def _new_index(self, approximate: bool) -> faiss.Index:
+        if approximate:
+            index = faiss.IndexHNSWFlat(self.dimension, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = self.ef_construction
+            index.hnsw.efSearch = self.ef_search
+            return index
+        return faiss.IndexFlatIP(self.dimension)
+
+    @property
+    def approximate(self) -> bool:
+        return isinstance(self._index, faiss.IndexHNSW)
+
+    @property
+    def factory(self) -> str:
+        return f"HNSW{self.hnsw_m},Flat" if self.approximate else "Flat"
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    @property
+    def ids(self) -> np.ndarray:
+        """External ids of live rows."""
+        return self._ids[self._meta["alive"]]
+
+    def table(self) -> pd.DataFrame:
+        """One row per live participant: id, edition, flags and the fingerprint of the
+        profile version its vector came from."""
+        alive = self._meta["alive"]
+        return pd.DataFrame({
+            "participant_id": self._ids[alive],
+            "edition": self._meta["edition"][alive],
+            "available": self._meta["available"][alive],
+            "consent": self._meta["consent"][alive],
+            "fingerprint": self._meta["fingerprint"][alive],
+        })
+
+    def data_hash(self) -> str:
+        alive = self._meta["alive"]
+        order = np.argsort(self._ids[alive])
+        digest = hashlib.sha256()
+        digest.update(self._ids[alive][order].tobytes())
+        digest.update(self._meta["fingerprint"][alive][order].tobytes())
+        return digest.hexdigest()
+
+    # ------------------------------------------------------------------ changing
+    def upsert(
+        self,
+        ids: Sequence[int] | np.ndarray,
+        vectors: np.ndarray,
+        editions: Sequence[int] | np.ndarray,
+        available: Sequence[bool] | np.ndarray,
+        consent: Sequence[bool] | np.ndarray,
+        fingerprints: Sequence[int] | np.ndarray | None = None,
+    ) -> None:
+        """Add participants, replacing any earlier vector of the same id."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(np.unique(ids)) != len(ids):
+            raise ValueError("ids must be unique within one upsert")
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(ids), self.dimension):
+            raise ValueError(f"vectors must have shape ({len(ids)}, {self.dimension})")
+        self._retire(ids)
+        start = len(self._ids)
+        self._index.add(vectors)
+        self._ids = np.concatenate([self._ids, ids])
+        fresh = {
+            "alive": np.ones(len(ids), dtype=bool),
+            "edition": np.asarray(editions, dtype=np.int64),
+            "available": np.asarray(available, dtype=bool),
+            "consent": np.asarray(consent, dtype=bool),
+            "fingerprint": np.zeros(len(ids), dtype=np.int64) if fingerprints is None
+            else np.asarray(fingerprints, dtype=np.int64),
+        }
+        for key, values in fresh.items():
+            self._meta[key] = np.concatenate([self._meta[key], values])
+        for offset, pid in enumerate(ids.tolist()):
+            self._row_of[pid] = start + offset
+        self._maybe_switch()
+
+    def remove(self, ids: Sequence[int] | np.ndarray) -> int:
+        """Retire participants; returns how many were present."""
+        return self._retire(np.asarray(ids, dtype=np.int64))
+
+    def _retire(self, ids: np.ndarray) -> int:
+        rows = [self._row_of.pop(int(pid)) for pid in ids if int(pid) in self._row_of]
+        if rows:
+            self._meta["alive"][rows] = False
+        return len(rows)
+
+    def set_flags(self, participant_id: int, **flags: bool) -> None:
+        """Change the ``available`` or ``consent`` flag of one participant."""
+        row = self._row_of[participant_id]
+        for name, value in flags.items():
+            if name not in ("available", "consent"):
+                raise ValueError(f"unknown flag {name!r}")
+            self._meta[name][row] = bool(value)
+
+    def _maybe_switch(self) -> None:
+        live = len(self._row_of)
+        wants_approx = self.mode == "approximate" or (self.mode == "auto" and live > self.exact_limit)
+        retired = len(self._ids) - live
+        if wants_approx != self.approximate or retired > max(1000, live // 4):
+            self.rebuild(approximate=wants_approx)
+
+    def rebuild(self, approximate: bool | None = None) -> None:
+        """Rebuild the FAISS structure from live rows, dropping retired ones."""
+        alive = np.flatnonzero(self._meta["alive"])
+        vectors = self._vectors_at(alive)
+        index = self._new_index(self.approximate if approximate is None else approximate)
+        if len(alive):
+            index.add(vectors)
+        self._index = index
+        self._ids = self._ids[alive]
+        self._meta = {k: v[alive] for k, v in self._meta.items()}
+        self._row_of = {int(pid): r for r, pid in enumerate(self._ids.tolist())}
+
+    def _vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._storage().reconstruct_batch(rows.astype(np.int64))
+
+    def _storage(self) -> faiss.Index:
+        if self.approximate:
+            return faiss.downcast_index(self._index.storage)
+        return self._index
+
+    def vectors(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Stored vectors of the given participants (KeyError for an unknown id)."""
+        rows = np.fromiter((self._row_of[int(p)] for p in ids), dtype=np.int64, count=len(ids))
+        return self._vectors_at(rows)
+
+    # ------------------------------------------------------------------ searching
+    def _allowed(self, flt: SearchFilter) -> np.ndarray:
+        meta = self._meta
+        mask = meta["alive"].copy()
+        if flt.edition_id is not None:
+            mask &= meta["edition"] == flt.edition_id
+        if flt.available_only:
+            mask &= meta["available"]
+        if flt.consent_only:
+            mask &= meta["consent"]
+        for pid in flt.exclude:
+            row = self._row_of.get(int(pid))
+            if row is not None:
+                mask[row] = False
+        return mask
+
+    def search(
+        self, queries: np.ndarray, k: int, flt: SearchFilter | None = None, exact: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` participants per query: (ids, cosine scores), -1 / -inf padding."""
+        if k <= 0:
+            raise ValueError("k must be positive")
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        mask = self._allowed(flt or SearchFilter())
+        allowed = int(mask.sum())
+        if allowed == 0 or not len(self._ids):
+            return (np.full((len(queries), k), -1, dtype=np.int64),
+                    np.full((len(queries), k), -np.inf, dtype=np.float32))
+        bits = np.packbits(mask, bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
+        fraction = allowed / len(mask)
+        use_exact = exact or not self.approximate or allowed <= self.exact_limit or fraction < 0.05
+        if use_exact:
+            params = faiss.SearchParameters(sel=selector)
+            scores, rows = self._storage().search(queries, min(k, allowed), params=params)
+        else:
+            ef = int(min(4096, max(self.ef_search, 2 * k) / max(fraction, 0.05) ** 0.5))
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
+            scores, rows = self._index.search(queries, min(k, allowed), params=params)
+        del bits  # the selector read it during search
+        ids = np.where(rows >= 0, self._ids[np.maximum(rows, 0)], -1)
+        if ids.shape[1] < k:
+            pad = k - ids.shape[1]
+            ids = np.pad(ids, ((0, 0), (0, pad)), constant_values=-1)
+            scores = np.pad(scores, ((0, 0), (0, pad)), constant_values=-np.inf)
+        scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)
+        return ids, scores
+
+    def recall_probe(self, queries: np.ndarray, k: int = 50, flt: SearchFilter | None = None) -> float:
+        """Share of the exact top-k that the index's own search finds (1.0 when exact)."""
+        approx, _ = self.search(queries, k, flt)
+        exact, _ = self.search(queries, k, flt, exact=True)
+        hits = [len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
+                for a, e in zip(approx, exact, strict=True)]
+        return float(np.mean(hits))
+
+    # ---------------------------------------------------------------- persistence
+    def save(self, root: Path, extra: dict | None = None) -> Artefact:
+        """Write the index and its id map as a new artefact version under ``root``."""
+        if len(self._ids) != len(self._row_of):
+            self.rebuild()  # persist only live rows
+
+        def write_index(path: Path) -> None:
+            path.write_bytes(faiss.serialize_index(self._index).tobytes())
+
+        def write_meta(path: Path) -> None:
+            buffer = io.BytesIO()
+            np.savez(buffer, ids=self._ids, **self._meta)
+            path.write_bytes(buffer.getvalue())
+
+        manifest = {
+            "model_name": self.model_name,
+            "dimension": self.dimension,
+            "count": len(self),
+            "factory": self.factory,
+            "mode": self.mode,
+            "exact_limit": self.exact_limit,
+            "hnsw": {"m": self.hnsw_m, "ef_construction": self.ef_construction,
+                     "ef_search": self.ef_search},
+            "data_hash": self.data_hash(),
+            **(extra or {}),
+        }
+        artefact = publish(root, KIND, {"index.faiss": write_index, "meta.npz": write_meta},
+                           manifest)
+        self.version = artefact.version
+        return artefact
+
+    @classmethod
+    def load(cls, root: Path, model_name: str | None = None) -> ParticipantIndex | None:
+        """The newest index under ``root`` that verifies, or None if there is none.
+
+        An index built with a different embedding model is not used.
+        """
+        artefact = latest(root, KIND)
+        if artefact is None:
+            return None
+        m = artefact.manifest
+        if model_name is not None and m.get("model_name") != model_name:
+            log.warning("index %s was built with %s, not %s; ignoring it", artefact.version,
+                        m.get("model_name"), model_name)
+            return None
+        index = cls(m["dimension"], m.get("mode", "auto"), m.get("exact_limit", 20_000),
+                    m["hnsw"]["m"], m["hnsw"]["ef_construction"], m["hnsw"]["ef_search"],
+                    m.get("model_name", ""))
+        raw = np.frombuffer(artefact.file("index.faiss").read_bytes(), dtype=np.uint8)
+        index._index = faiss.deserialize_index(raw)
+        if index.approximate:
+            index._index.hnsw.efSearch = index.ef_search
+        with np.load(artefact.file("meta.npz"), allow_pickle=False) as data:
+            index._ids = data["ids"].astype(np.int64)
+            index._meta = {k: data[k] for k in index._meta}
+        if index._index.ntotal != len(index._ids):
+            log.warning("index %s: vector count does not match its id map; ignoring it",
+                        artefact.version)
+            return None
+        alive = np.flatnonzero(index._meta["alive"])
+        index._row_of = {int(index._ids[r]): int(r) for r in alive}
+        index.version = artefact.version
+        return index

@@ -1,0 +1,147 @@
+"""Sentence embeddings behind one small face: ``Embedder.encode(texts) -> vectors``.
+
+The rest of the project never imports sentence-transformers. The model is loaded once
+from a local folder (the packaged all-MiniLM-L6-v2 by default) with the Hugging Face
+hub switched off, and vectors are L2-normalised so inner product is cosine similarity.
+A content-addressed cache means a profile is embedded once per text version; it can
+be saved to and loaded from an ``.npz`` file (never pickle).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from models.artefacts import atomic_write_bytes
+
+
+def _digest(model_name: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{model_name}\x00{text}".encode(), digest_size=16).digest()
+
+
+class Embedder:
+    """Batched, normalised sentence embeddings with a cache of texts already seen.
+
+    Parameters
+    ----------
+    model_path:
+        Folder of a sentence-transformers model on local disk.
+    batch_size:
+        Texts per forward pass.
+    """
+
+    def __init__(self, model_path: str | Path, batch_size: int = 64) -> None:
+        self.model_path = str(model_path)
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+        self._keys: dict[bytes, int] = {}
+        self._vectors = np.zeros((0, 0), dtype=np.float32)
+        self._count = 0
+
+    @property
+    def name(self) -> str:
+        """A stable name for manifests: the model folder's last two path parts."""
+        parts = Path(self.model_path).resolve().parts
+        return "/".join(parts[-2:])
+
+    def _load(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+
+            if not Path(self.model_path).is_dir():
+                raise FileNotFoundError(f"embedding model folder {self.model_path} does not exist")
+            self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        size = getattr(model, "get_embedding_dimension", None) or \
+            model.get_sentence_embedding_dimension
+        return int(size())
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text; cached texts are not recomputed."""
+        texts = list(texts)
+        keys = [_digest(self.name, t) for t in texts]
+        with self._lock:
+            missing = {}
+            for key, text in zip(keys, texts, strict=True):
+                if key not in self._keys and key not in missing:
+                    missing[key] = text
+            if missing:
+                fresh = self._encode_uncached(list(missing.values()))
+                self._append(list(missing), fresh)
+            rows = np.fromiter((self._keys[k] for k in keys), dtype=np.int64, count=len(keys))
+            return self._vectors[rows].copy()
+
+    def _encode_uncached(self, texts: list[str]) -> np.ndarray:
+        vectors = self._load().encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _append(self, keys: list[bytes], vectors: np.ndarray) -> None:
+        need = self._count + len(keys)
+        if self._vectors.shape[0] < need or self._vectors.shape[1] != vectors.shape[1]:
+            grown = np.zeros((max(need, 2 * self._vectors.shape[0], 1024), vectors.shape[1]),
+                             dtype=np.float32)
+            if self._count:
+                grown[: self._count] = self._vectors[: self._count]
+            self._vectors = grown
+        self._vectors[self._count : need] = vectors
+        for offset, key in enumerate(keys):
+            self._keys[key] = self._count + offset
+        self._count = need
+
+    def forget(self, texts: Sequence[str]) -> None:
+        """Drop texts from the cache (e.g. an erased person's profile); the next
+        :meth:`save_cache` no longer writes their vectors."""
+        with self._lock:
+            for text in texts:
+                self._keys.pop(_digest(self.name, text), None)
+
+    @property
+    def cached(self) -> int:
+        return len(self._keys)
+
+    def save_cache(self, path: Path) -> None:
+        """Write the cache to an ``.npz`` file atomically."""
+        with self._lock:
+            keys = np.frombuffer(b"".join(self._keys), dtype=np.uint8).reshape(-1, 16)
+            order = np.fromiter(self._keys.values(), dtype=np.int64, count=len(self._keys))
+            buffer = io.BytesIO()
+            np.savez(buffer, keys=keys, vectors=self._vectors[order])
+        atomic_write_bytes(path, buffer.getvalue())
+
+    def load_cache(self, path: Path) -> int:
+        """Add vectors from a cache file; returns how many were loaded (0 if absent)."""
+        path = Path(path)
+        if not path.is_file():
+            return 0
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+        except (OSError, ValueError, KeyError):
+            return 0  # a damaged cache only costs recomputation
+        with self._lock:
+            new = [(bytes(k), i) for i, k in enumerate(keys) if bytes(k) not in self._keys]
+            if new:
+                self._append([k for k, _ in new], vectors[[i for _, i in new]])
+        return len(new)

@@ -1,0 +1,201 @@
+"""The ``milma`` command line: thin subcommands over the engine and the service.
+
+Every command works on one data dir (``MILMA_DATA_DIR``, default ``./var``, or
+``--data-dir``). Bad input ends with a one-line message and exit code 2, never a
+traceback, and never after changing anything on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from matching.settings import Settings
+
+app = typer.Typer(
+    help="MILMA Match: jobseeker-challenge matching for employment and integration programmes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+out = Console()
+err = Console(stderr=True)
+
+
+class UsageError(ValueError):
+    """Bad input from the command line."""
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn expected failures into a clear message and exit code 2."""
+    from matching.engine import UnknownObject
+    from models.artefacts import ArtefactError
+    from service.runtime import NoProgramme
+    from training_data.dataset import DatasetError
+
+    try:
+        yield
+    except (UsageError, ValueError, DatasetError, UnknownObject, ArtefactError, NoProgramme,
+            FileNotFoundError, PermissionError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="Overrides MILMA_DATA_DIR"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress"),
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    with _errors():
+        ctx.obj = Settings(data_dir=data_dir) if data_dir is not None else Settings()
+
+
+def parse_challenge_id(text: str) -> int:
+    """Accept '7', 'BC-7' or 'bc7'."""
+    match = re.fullmatch(r"\s*(?:bc-?)?(\d{1,9})\s*", text, flags=re.IGNORECASE)
+    if not match or int(match.group(1)) < 1:
+        raise UsageError(f"challenge id {text!r} is not a positive number like 7 or BC-7")
+    return int(match.group(1))
+
+
+@app.command()
+def generate(
+    ctx: typer.Context,
+    out_dir: Path | None = typer.Option(None, "--out", help="Folder to write (default: "
+                                        "<data dir>/programme)"),
+    seed: int = typer.Option(7, help="Random seed; the same seed gives the same programme"),
+    editions: int = typer.Option(4, min=1, max=1000),
+    participants: int = typer.Option(508, min=2, max=5_000_000),
+    challenges: int = typer.Option(28, min=1, max=200_000),
+    migrant_share: float = typer.Option(0.34, min=0.0, max=1.0),
+    hiring_bias: float = typer.Option(0.0, help="Historical hiring bias against migrants "
+                                      "(logit units; 0 = none)"),
+    spanish_share: float = typer.Option(0.15, min=0.0, max=1.0,
+                                        help="Share of profiles written in Spanish"),
+    truth: bool = typer.Option(True, help="Write the hidden ground truth for evaluation"),
+    force: bool = typer.Option(False, help="Replace an existing programme folder"),
+) -> None:
+    """Generate a synthetic MILMA-like programme (participants, challenges, outcomes)."""
+    from training_data.dataset import MANIFEST, write_programme
+    from training_data.generator import GeneratorConfig
+    from training_data.generator import generate as make
+
+    with _errors():
+        target = out_dir or _settings(ctx).programme_dir
+        if target.exists() and not target.is_dir():
+            raise UsageError(f"{target} exists and is not a folder")
+        if target.is_dir() and any(target.iterdir()):
+            if not (target / MANIFEST).is_file():
+                raise UsageError(f"{target} is not empty and holds no programme; choose another "
+                                 "--out")
+            if not force:
+                raise UsageError(f"{target} already holds a programme; add --force to replace it")
+        config = GeneratorConfig(seed=seed, editions=editions, participants=participants,
+                                 challenges=challenges, migrant_share=migrant_share,
+                                 hiring_bias=hiring_bias, spanish_share=spanish_share,
+                                 truth=truth)
+        with err.status("generating"):
+            programme = make(config)
+            write_programme(programme, target)
+        out.print(f"wrote {len(programme.participants)} participants, "
+                  f"{len(programme.challenges)} challenges, {len(programme.outcomes)} outcome "
+                  f"events to {target}")
+
+
+@app.command()
+def index(
+    ctx: typer.Context,
+    rebuild: bool = typer.Option(False, help="Discard the saved index and build a new one"),
+) -> None:
+    """Build (or repair) the participant index from the data dir."""
+    from service.runtime import open_runtime
+
+    with _errors():
+        with err.status("loading the programme and the embedding model"):
+            runtime = open_runtime(_settings(ctx), rebuild_index=rebuild, say=err.print)
+        status = runtime.matcher.status()
+        runtime.close()
+        out.print(f"index {status['index_version']}: {status['indexed_participants']} "
+                  f"participants, {status['index_type']}, model {status['embedding_model']}")
+
+
+@app.command()
+def shortlist(
+    ctx: typer.Context,
+    challenge: str = typer.Option(..., "--challenge", "-c", help="Challenge id, e.g. 7 or BC-7"),
+    k: int = typer.Option(10, "-k", help="How many candidates"),
+    as_json: bool = typer.Option(False, "--json", help="Print the full shortlist as JSON"),
+    consent_only: bool = typer.Option(False, help="Only trainees who consented to sharing"),
+    fairness: bool = typer.Option(True, help="Apply the fairness re-rank"),
+    language: str = typer.Option("en", help="Language of the reasons: en or es"),
+) -> None:
+    """Ranked, explained candidates for one Business Challenge."""
+    from service.runtime import open_runtime
+
+    with _errors():
+        cid = parse_challenge_id(challenge)
+        if k < 1:
+            raise UsageError("k must be at least 1")
+        if language not in ("en", "es"):
+            raise UsageError("language must be en or es")
+        with err.status("loading"):
+            runtime = open_runtime(_settings(ctx), say=err.print)
+        try:
+            result = runtime.matcher.shortlist(cid, k=k, consent_only=consent_only,
+                                               fairness=fairness, language=language)
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(result.model_dump_json())
+            return
+        _print_shortlist(result)
+
+
+def _print_shortlist(result) -> None:
+    table = Table(title=f"Shortlist for BC-{result.challenge_id} (edition {result.edition_id})")
+    for column in ("#", "participant", "score", "P(join)", "P(complete)", "P(hired)",
+                   "matched", "gaps taught/open"):
+        table.add_column(column)
+    for c in result.candidates:
+        table.add_row(str(c.rank), str(c.participant_id), f"{c.score:.2f}", f"{c.p_join:.2f}",
+                      f"{c.p_complete:.2f}", f"{c.p_hire:.2f}", str(len(c.matched_skills)),
+                      f"{len(c.missing_taught)}/{len(c.missing_untaught)}")
+    out.print(table)
+    for c in result.candidates:
+        out.print(f"#{c.rank} participant {c.participant_id}:", highlight=False)
+        for r in c.reasons[:3]:
+            out.print(f"   {'+' if r.effect >= 0 else '-'} {r.text}", highlight=False)
+    out.print(f"scoring: {result.scoring}", highlight=False)
+    out.print(f"index {result.index_version}; {result.pool_size} candidates scored; "
+              f"fairness re-rank: {result.fairness}", highlight=False)
+    if result.not_enough_information:
+        out.print("not enough information to score:")
+        for item in result.not_enough_information:
+            out.print(f"  participant {item.participant_id}: missing {', '.join(item.missing)}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

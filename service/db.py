@@ -1,0 +1,164 @@
+"""Database engine, schema migration and the bridge between rows and engine tables.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on and
+``synchronous=NORMAL``: in WAL mode that never corrupts the file and survives an
+application crash; only a power cut can lose the last transactions, which a single
+machine deployment accepts in exchange for fast commits. PostgreSQL needs none of this.
+The schema is created or migrated with Alembic at start.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.tables import (
+    ChallengeRow,
+    CompanyRow,
+    EditionRow,
+    OutcomeRow,
+    ParticipantRow,
+    SensitiveRow,
+)
+from training_data.dataset import ProgrammeTables
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets the pragmas described above."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest Alembic revision."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def new_pseudonym() -> str:
+    """A random, unlinkable trainee reference shown to companies and kept in the audit log."""
+    return "T-" + secrets.token_hex(4).upper()
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(EditionRow.id).limit(1)) is None
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def import_programme(session: Session, tables: ProgrammeTables) -> int:
+    """Load a generated programme into an empty database; returns participants added."""
+    if not is_empty(session):
+        raise ValueError("the database already holds a programme; import only into an empty one")
+    editions = tables.editions.assign(
+        start_date=tables.editions["start_date"].dt.date,
+        end_date=tables.editions["end_date"].dt.date,
+    ).rename(columns={"edition_id": "id"})
+    session.execute(insert(EditionRow), _records(editions))
+    session.execute(insert(CompanyRow), _records(tables.companies.rename(columns={"company_id": "id"})))
+    challenges = tables.challenges.rename(columns={"challenge_id": "id"})
+    session.execute(insert(ChallengeRow), _records(challenges))
+    people = tables.participants.rename(columns={"participant_id": "id"})
+    people = people.assign(
+        experience=[[{"niche": n, "years": float(y)} for n, y in zip(ns, ys, strict=True)]
+                    for ns, ys in zip(people["experience_niches"], people["experience_years"],
+                                      strict=True)],
+        pseudonym=[new_pseudonym() for _ in range(len(people))],
+        consent_at=pd.NaT,
+    ).drop(columns=["experience_niches", "experience_years"])
+    rows = _records(people)
+    for row in rows:
+        row["consent_at"] = None
+    session.execute(insert(ParticipantRow), rows)
+    session.execute(insert(SensitiveRow), _records(tables.sensitive))
+    outcomes = tables.outcomes.assign(
+        rating=tables.outcomes["rating"].astype(object).where(tables.outcomes["rating"].notna(), None)
+    )
+    session.execute(insert(OutcomeRow), _records(outcomes))
+    session.commit()
+    return len(rows)
+
+
+def participant_frame(rows: list[ParticipantRow]) -> pd.DataFrame:
+    """Engine-shaped participant table (columns of ``training_data.schema``) from rows."""
+    return pd.DataFrame({
+        "participant_id": [r.id for r in rows],
+        "edition_id": [r.edition_id for r in rows],
+        "profile_text": [r.profile_text for r in rows],
+        "text_language": [r.text_language for r in rows],
+        "skills": [list(r.skills) for r in rows],
+        "skills_text": [list(r.skills_text) for r in rows],
+        "spanish_level": [r.spanish_level for r in rows],
+        "education": [r.education for r in rows],
+        "experience_niches": [[e["niche"] for e in r.experience] for r in rows],
+        "experience_years": [[float(e["years"]) for e in r.experience] for r in rows],
+        "availability": [r.availability for r in rows],
+        "district": [r.district for r in rows],
+        "max_commute_minutes": [r.max_commute_minutes for r in rows],
+        "niche_preferences": [list(r.niche_preferences) for r in rows],
+        "months_unemployed": [r.months_unemployed for r in rows],
+        "digital_access": [r.digital_access for r in rows],
+        "available": [r.available for r in rows],
+        "consent_share": [r.consent_share for r in rows],
+    })
+
+
+CHALLENGE_COLUMNS = ("edition_id", "company_id", "niche", "title", "description",
+                     "essential_skills", "optional_skills", "taught_skills", "min_spanish",
+                     "seats", "schedule", "location", "remote")
+
+
+def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
+    frame = pd.DataFrame([{c: getattr(r, c) for c in CHALLENGE_COLUMNS} for r in rows],
+                         columns=list(CHALLENGE_COLUMNS))
+    frame.insert(0, "challenge_id", [r.id for r in rows])
+    return frame
+
+
+def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Participants, challenges and migrant flags for :meth:`Matcher.load_programme`."""
+    people = list(session.scalars(select(ParticipantRow).order_by(ParticipantRow.id)))
+    challenges = list(session.scalars(select(ChallengeRow).order_by(ChallengeRow.id)))
+    flags = session.execute(select(SensitiveRow.participant_id, SensitiveRow.migrant)).all()
+    sensitive = pd.DataFrame(flags, columns=["participant_id", "migrant"])
+    return participant_frame(people), challenge_frame(challenges), sensitive
+
+
+def outcome_frame(session: Session) -> pd.DataFrame:
+    rows = session.execute(select(OutcomeRow.participant_id, OutcomeRow.challenge_id,
+                                  OutcomeRow.event, OutcomeRow.at)).all()
+    return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at"])

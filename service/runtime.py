@@ -1,0 +1,101 @@
+"""Opening a data dir: database, programme import and a ready engine.
+
+The CLI and the API both start here, so they see the same data: the database is the
+record; a generated programme in ``<data dir>/programme`` is imported into an empty
+database once; the engine's pool and index are then built from the database (and the
+index repaired if it disagrees with it).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from matching.engine import Matcher, SyncReport
+from matching.settings import Settings
+from service.db import (
+    import_programme,
+    is_empty,
+    load_engine_tables,
+    make_engine,
+    migrate,
+    session_factory,
+)
+from training_data.dataset import read_programme, write_programme
+from training_data.generator import GeneratorConfig, generate
+
+log = logging.getLogger(__name__)
+
+
+class NoProgramme(RuntimeError):
+    """The data dir holds neither a database with a programme nor one to import."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    matcher: Matcher
+    sync: SyncReport
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def ensure_database(
+    settings: Settings, demo_if_empty: bool = False, say: Callable[[str], None] = log.info
+) -> tuple[Engine, sessionmaker[Session], bool]:
+    """Migrate the database and fill it if empty; returns (engine, sessions, imported)."""
+    has_programme = (settings.programme_dir / "manifest.json").is_file()
+    fresh_sqlite = settings.database_url is None and not (settings.data_dir / "milma.db").exists()
+    if fresh_sqlite and not has_programme and not demo_if_empty:
+        raise NoProgramme(
+            f"{settings.data_dir} holds no programme: run `milma generate` first "
+            "(or `milma serve`, which creates a demo programme)")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        if not is_empty(session):
+            return engine, sessions, False
+        folder = settings.programme_dir
+        if not has_programme:
+            if not demo_if_empty:
+                engine.dispose()
+                raise NoProgramme(
+                    f"{settings.data_dir} holds no programme: run `milma generate` first "
+                    "(or `milma serve`, which creates a demo programme)")
+            say(f"empty data dir: generating a demo programme (seed {settings.demo_seed})")
+            write_programme(generate(GeneratorConfig(seed=settings.demo_seed)), folder)
+        count = import_programme(session, read_programme(folder))
+        say(f"imported {count} participants from {folder}")
+    return engine, sessions, True
+
+
+def open_runtime(
+    settings: Settings, demo_if_empty: bool = False, rebuild_index: bool = False,
+    say: Callable[[str], None] = log.info,
+) -> Runtime:
+    """Database + engine for ``settings``; the index is brought in line with the database."""
+    engine, sessions, _ = ensure_database(settings, demo_if_empty, say)
+    matcher = Matcher.from_settings(settings)
+    if rebuild_index:
+        _discard_index(settings)
+    with sessions() as session:
+        participants, challenges, sensitive = load_engine_tables(session)
+    report = matcher.load_programme(participants, challenges, sensitive)
+    for note in report.notes:
+        say(note)
+    return Runtime(settings, engine, sessions, matcher, report)
+
+
+def _discard_index(settings: Settings) -> None:
+    """Delete saved index versions so the next load builds a fresh one."""
+    shutil.rmtree(settings.index_dir, ignore_errors=True)

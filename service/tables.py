@@ -1,0 +1,207 @@
+"""Database tables (SQLAlchemy 2). Portable SQL only: SQLite by default, PostgreSQL by URL.
+
+Sensitive attributes have their own table, joined only by the team planner and the
+fairness audit, never by anything that serves a company. Deleting a participant
+cascades to every row that names them, except the audit log, which holds only their
+pseudonym.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EditionRow(Base):
+    __tablename__ = "editions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CompanyRow(Base):
+    __tablename__ = "companies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    size: Mapped[str] = mapped_column(String(20))
+    sector: Mapped[str] = mapped_column(String(40))
+
+
+class ChallengeRow(Base):
+    __tablename__ = "challenges"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    niche: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    essential_skills: Mapped[list] = mapped_column(JSON, default=list)
+    optional_skills: Mapped[list] = mapped_column(JSON, default=list)
+    taught_skills: Mapped[list] = mapped_column(JSON, default=list)
+    min_spanish: Mapped[str] = mapped_column(String(2))
+    seats: Mapped[int] = mapped_column(Integer)
+    schedule: Mapped[str] = mapped_column(String(20))
+    location: Mapped[str] = mapped_column(String(80))
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    profile_text: Mapped[str] = mapped_column(Text, default="")
+    text_language: Mapped[str] = mapped_column(String(2), default="en")
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    skills_text: Mapped[list] = mapped_column(JSON, default=list)
+    spanish_level: Mapped[str] = mapped_column(String(2))
+    other_languages: Mapped[list] = mapped_column(JSON, default=list)
+    education: Mapped[str] = mapped_column(String(20))
+    experience: Mapped[list] = mapped_column(JSON, default=list)
+    availability: Mapped[str] = mapped_column(String(20))
+    district: Mapped[str] = mapped_column(String(80))
+    max_commute_minutes: Mapped[int] = mapped_column(Integer)
+    niche_preferences: Mapped[list] = mapped_column(JSON, default=list)
+    months_unemployed: Mapped[int] = mapped_column(Integer, default=0)
+    digital_access: Mapped[bool] = mapped_column(Boolean, default=True)
+    driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    consent_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_version: Mapped[str] = mapped_column(String(60), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+    sensitive: Mapped[SensitiveRow | None] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True,
+        uselist=False)
+
+
+class SensitiveRow(Base):
+    __tablename__ = "sensitive_attributes"
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    migrant: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin_group: Mapped[str] = mapped_column(String(60), default="")
+    nationality: Mapped[str] = mapped_column(String(60), default="")
+    gender: Mapped[str] = mapped_column(String(1), default="")
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    participant: Mapped[ParticipantRow] = relationship(back_populates="sensitive")
+
+
+class ConsentRow(Base):
+    """History of consent decisions (the participant row holds the current one)."""
+
+    __tablename__ = "consent_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    text_version: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("challenge_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class TeamMemberRow(Base):
+    __tablename__ = "team_members"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OutcomeRow(Base):
+    __tablename__ = "outcomes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
+                                              index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    rating: Mapped[float | None] = mapped_column(Float, nullable=True)
+    client_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    recorded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ContactReleaseRow(Base):
+    """A caseworker released a trainee's name and contact to one company."""
+
+    __tablename__ = "contact_releases"
+    __table_args__ = (UniqueConstraint("participant_id", "company_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    released_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), nullable=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditRow(Base):
+    """Append-only: the API offers no way to change or delete these rows."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    key_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(120), default="")
+    request: Mapped[dict] = mapped_column(JSON, default=dict)
+    model_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    index_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    participants: Mapped[list] = mapped_column(JSON, default=list)

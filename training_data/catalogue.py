@@ -1,0 +1,135 @@
+"""The niche catalogue and skill table shipped with the project.
+
+Both files are derived from ESCO v1.1.1 by ``scripts/build_niche_catalogue.py``; this
+module only reads them. The catalogue is immutable and shared, so it is loaded once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+NICHE_CODES: tuple[str, ...] = (
+    "gardening",
+    "installation",
+    "hospital_orderly",
+    "hotel_reception",
+    "cleaning",
+    "hospitality",
+    "retail",
+    "logistics",
+    "elderly_care",
+    "ict_support",
+    "construction",
+    "beauty",
+    "administration",
+)
+
+CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+def cefr_index(level: str) -> int:
+    """Position of a CEFR level (A1=0 ... C2=5); raises ValueError on anything else."""
+    try:
+        return CEFR_LEVELS.index(level.strip().upper())
+    except ValueError:
+        raise ValueError(f"unknown CEFR level {level!r}; expected one of {CEFR_LEVELS}") from None
+
+
+@dataclass(frozen=True)
+class Niche:
+    """One market niche: bilingual names, ESCO occupations and skills."""
+
+    code: str
+    name: dict[str, str]
+    description: dict[str, str]
+    occupations: tuple[dict[str, str], ...]
+    core_skills: tuple[str, ...]
+    skills: tuple[str, ...]
+    essential_weight: tuple[int, ...]
+
+    def text(self, language: str = "en") -> str:
+        """A short document describing the niche, used to embed it."""
+        occupations = ", ".join(o["label"] for o in self.occupations)
+        return f"{self.name[language]}. {self.description[language]} Jobs: {occupations}."
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The 13 niches plus the skill table (one row per ESCO skill the project uses)."""
+
+    niches: tuple[Niche, ...]
+    skills: pd.DataFrame
+    transversal_skills: tuple[str, ...]
+    attribution: str
+
+    @cached_property
+    def skill_index(self) -> dict[str, int]:
+        """ESCO skill URI -> row position in :attr:`skills`."""
+        return {uri: i for i, uri in enumerate(self.skills["uri"])}
+
+    @cached_property
+    def niche_by_code(self) -> dict[str, Niche]:
+        return {n.code: n for n in self.niches}
+
+    @cached_property
+    def labels_en(self) -> np.ndarray:
+        return self.skills["label_en"].to_numpy(dtype=object)
+
+    @cached_property
+    def uris(self) -> list[str]:
+        return self.skills["uri"].tolist()
+
+    @cached_property
+    def _labels(self) -> dict[str, list[str]]:
+        english = self.skills["label_en"].tolist()
+        spanish = [es or en for es, en in zip(self.skills["label_es"], english, strict=True)]
+        return {"en": english, "es": spanish}
+
+    def label_at(self, position: int, language: str = "en") -> str:
+        """Human label of the skill at a row position; Spanish when one is curated."""
+        return self._labels[language][position]
+
+    def label(self, uri: str, language: str = "en") -> str:
+        """Human label of a skill by URI (KeyError for an unknown one)."""
+        return self.label_at(self.skill_index[uri], language)
+
+    def niche(self, code: str) -> Niche:
+        try:
+            return self.niche_by_code[code]
+        except KeyError:
+            raise ValueError(f"unknown niche {code!r}; expected one of {NICHE_CODES}") from None
+
+
+@lru_cache(maxsize=1)
+def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
+    """Read niches.json and skills.csv (cached: the files never change at run time)."""
+    raw = json.loads((data_dir / "niches.json").read_text(encoding="utf-8"))
+    skills = pd.read_csv(data_dir / "skills.csv", dtype=str, keep_default_na=False)
+    niches = tuple(
+        Niche(
+            code=rec["code"],
+            name=rec["name"],
+            description=rec["description"],
+            occupations=tuple(rec["occupations"]),
+            core_skills=tuple(rec["core_skills"]),
+            skills=tuple(s["uri"] for s in rec["skills"]),
+            essential_weight=tuple(s["essential_in"] for s in rec["skills"]),
+        )
+        for rec in raw["niches"]
+    )
+    if tuple(n.code for n in niches) != NICHE_CODES:
+        raise RuntimeError("niches.json does not list the 13 fixed niche codes in order")
+    return Catalogue(
+        niches=niches,
+        skills=skills,
+        transversal_skills=tuple(raw["transversal_skills"]),
+        attribution=raw["attribution"],
+    )

@@ -1,0 +1,377 @@
+"""The hidden compatibility model that decides synthetic outcomes, and the history.
+
+A (participant, challenge) pair goes through three stages: the participant accepts the
+offer, completes the training, is hired. Each stage is a logistic function of true
+abilities (not the written profile), the challenge's needs, hidden traits and noise.
+Per-pair random numbers come from a counter-based hash of (seed, participant,
+challenge), so any subset of pairs (the offers in the history, or every pair of an
+edition for the ground truth) sees the same draws and the two always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.special import expit, ndtri
+
+from training_data import geography
+from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, Catalogue
+from training_data.schema import SCHEDULE_FIT, SCHEDULES
+
+REJECTION_REASONS = (
+    "position filled",
+    "not enough experience",
+    "Spanish level",
+    "schedule does not fit",
+    "did not attend interview",
+)
+MAX_OFFERS = 4
+
+
+@dataclass(frozen=True)
+class HiddenModel:
+    """Weights of the hidden compatibility model (logit scale).
+
+    Visible factors: skills (seen through a noisy profile), niche experience, Spanish
+    (self-reported with error), commute, schedule, preferences. Hidden factors:
+    motivation, hardship, company taste and noise. A gap in a skill the training
+    teaches costs ``taught_gap_cost`` of an untaught gap.
+    """
+
+    accept_pref: float = 1.6
+    accept_schedule: float = 1.6
+    accept_commute_excess: float = 1.3
+    accept_noise: float = 0.3
+    complete_motivation: float = 0.5
+    complete_hardship: float = 0.5
+    complete_skill_gap: float = 1.0
+    complete_language_gap: float = 0.6
+    complete_pref: float = 0.5
+    complete_schedule: float = 0.8
+    complete_commute_excess: float = 0.4
+    complete_remote_no_device: float = 0.8
+    hire_skill: float = 3.0
+    hire_optional: float = 0.8
+    hire_experience: float = 1.4
+    hire_language_gap: float = 0.9
+    hire_motivation: float = 0.3
+    hire_commute_excess: float = 0.4
+    hire_noise: float = 0.35
+    taught_gap_cost: float = 0.2
+    accept_target: float = 0.78
+
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def pair_uniform(seed: int, participant: np.ndarray, challenge: np.ndarray, stream: int) -> np.ndarray:
+    """Uniform [0, 1) numbers that depend only on (seed, participant, challenge, stream)."""
+    with np.errstate(over="ignore"):
+        x = (np.uint64(seed) * _GOLDEN
+             + participant.astype(np.uint64) * _M1
+             + challenge.astype(np.uint64) * _M2
+             + np.uint64(stream) * np.uint64(0xD6E8FEB86659FD93))
+        x ^= x >> np.uint64(30)
+        x *= _M1
+        x ^= x >> np.uint64(27)
+        x *= _M2
+        x ^= x >> np.uint64(31)
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def _indicator(lists: pd.Series, lookup: dict[str, int], width: int) -> sparse.csr_matrix:
+    rows = np.repeat(np.arange(len(lists)), [len(x) for x in lists])
+    cols = np.array([lookup[u] for x in lists for u in x], dtype=np.int64)
+    return sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(lists), width))
+
+
+class OutcomeModel:
+    """Hidden stage logits for any set of (participant, challenge) pairs.
+
+    ``people`` holds per-participant arrays indexed by position (participant id - 1);
+    ``challenges`` is the challenge table (row position = challenge id - 1).
+    """
+
+    def __init__(
+        self,
+        people: dict[str, np.ndarray],
+        challenges: pd.DataFrame,
+        catalogue: Catalogue,
+        tastes: np.ndarray,
+        hidden: HiddenModel,
+        seed: int,
+        hiring_bias: float,
+    ) -> None:
+        self.p = people
+        self.h = hidden
+        self.seed = seed
+        self.bias = hiring_bias
+        self.tastes = tastes
+        lookup, width = catalogue.skill_index, len(catalogue.skills)
+        ess = _indicator(challenges["essential_skills"], lookup, width)
+        taught = _indicator(challenges["taught_skills"], lookup, width)
+        self.ess = ess
+        self.ess_taught = ess.multiply(taught).tocsr()
+        self.opt = _indicator(challenges["optional_skills"], lookup, width)
+        self.n_ess = np.asarray(ess.sum(1)).ravel()
+        self.n_opt = np.maximum(1, np.asarray(self.opt.sum(1)).ravel())
+        self.niche = np.array([NICHE_CODES.index(c) for c in challenges["niche"]])
+        self.min_spanish = np.array([CEFR_LEVELS.index(v) for v in challenges["min_spanish"]])
+        self.place = geography.place_index(challenges["location"].to_numpy())
+        self.schedule = np.array([SCHEDULES.index(s) for s in challenges["schedule"]])
+        self.remote = challenges["remote"].to_numpy(dtype=bool)
+        self.company = challenges["company_id"].to_numpy() - 1
+
+    def _visible(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        p = self.p
+        pref = p["pref_weight"][i, self.niche[j]]
+        schedule_ok = SCHEDULE_FIT[p["availability"][i], self.schedule[j]]
+        commute = geography.travel_matrix()[p["home"][i], self.place[j]]
+        excess = np.maximum(0, commute - p["max_commute"][i]) / 15.0
+        return pref, schedule_ok, excess
+
+    def offer_scores(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """How likely a caseworker was to offer challenge j to participant i (+ noise)."""
+        pref, schedule_ok, _ = self._visible(i, j)
+        experienced = self.p["years"][i, self.niche[j]] > 0
+        gumbel = -np.log(-np.log(pair_uniform(self.seed, i, j, 7) + 1e-300))
+        return 1.2 * pref + 0.6 * experienced + 0.5 * schedule_ok + gumbel
+
+    def latents(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """Stage logits (without intercepts) and uniforms for pairs (i[k], j[k])."""
+        h, p = self.h, self.p
+        true = p["true_skills"]
+        have_ess = np.asarray(true[i].multiply(self.ess[j]).sum(1)).ravel()
+        have_taught = np.asarray(true[i].multiply(self.ess_taught[j]).sum(1)).ravel()
+        taught_total = np.asarray(self.ess_taught[j].sum(1)).ravel()
+        miss_taught = taught_total - have_taught
+        miss_untaught = (self.n_ess[j] - have_ess) - miss_taught
+        skill_gap = (h.taught_gap_cost * miss_taught + miss_untaught) / self.n_ess[j]
+        opt_cov = np.asarray(true[i].multiply(self.opt[j]).sum(1)).ravel() / self.n_opt[j]
+        experience = np.log1p(p["years"][i, self.niche[j]]) / math.log1p(10)
+        language_gap = np.maximum(0, self.min_spanish[j] - p["true_spanish"][i])
+        pref, schedule_ok, excess = self._visible(i, j)
+        remote = self.remote[j]
+        company = self.company[j]
+        motivation = p["motivation"][i]
+        z_accept = (
+            h.accept_pref * pref
+            + h.accept_schedule * schedule_ok
+            - h.accept_commute_excess * excess
+            + h.accept_noise * ndtri(pair_uniform(self.seed, i, j, 1))
+        )
+        z_complete = (
+            h.complete_motivation * motivation
+            - h.complete_hardship * p["hardship"][i]
+            - h.complete_skill_gap * skill_gap
+            - h.complete_language_gap * language_gap
+            + h.complete_pref * pref
+            + h.complete_schedule * schedule_ok
+            - h.complete_commute_excess * excess * ~remote
+            - h.complete_remote_no_device * (remote & ~p["digital_access"][i])
+        )
+        z_hire = (
+            self.tastes[company, 0] * (h.hire_skill * (1 - skill_gap) + h.hire_optional * opt_cov)
+            + self.tastes[company, 1] * h.hire_experience * experience
+            - h.hire_language_gap * language_gap
+            + h.hire_motivation * motivation
+            - h.hire_commute_excess * excess
+            + h.hire_noise * ndtri(pair_uniform(self.seed, i, j, 2))
+            - self.bias * p["migrant"][i]
+        )
+        return {
+            "z_accept": z_accept,
+            "z_complete": z_complete,
+            "z_hire": z_hire,
+            "u_accept": pair_uniform(self.seed, i, j, 3),
+            "u_complete": pair_uniform(self.seed, i, j, 4),
+            "u_hire": pair_uniform(self.seed, i, j, 5),
+        }
+
+
+def _bisect(f, lo: float = -15.0, hi: float = 15.0, iters: int = 60) -> float:
+    """Root of an increasing function on [lo, hi]."""
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        if f(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@dataclass(frozen=True)
+class Intercepts:
+    """Stage intercepts calibrated so the programme's rates come out as configured."""
+
+    accept: float
+    complete: float
+    hire: float
+
+
+def _edition_groups(people_edition: np.ndarray, challenge_edition: np.ndarray):
+    for e in np.unique(challenge_edition):
+        yield e, np.flatnonzero(people_edition == e), np.flatnonzero(challenge_edition == e)
+
+
+CANDIDATES_SEEN = 24
+
+
+def _offers(
+    model: OutcomeModel, people: np.ndarray, chs: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Challenges offered to each person, best first (row per person, MAX_OFFERS wide).
+
+    A caseworker looks at a couple of dozen open challenges per person, not all of a
+    large edition, so candidates are drawn (with repeats) and ranked by offer score;
+    repeats sit next to each other after sorting because a pair's score is fixed.
+    """
+    n, m = len(people), len(chs)
+    k = min(MAX_OFFERS, m)
+    if m <= CANDIDATES_SEEN:
+        cand = np.tile(chs, (n, 1))
+    else:
+        cand = chs[rng.integers(0, m, (n, CANDIDATES_SEEN))]
+    scores = model.offer_scores(np.repeat(people, cand.shape[1]), cand.ravel()).reshape(cand.shape)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    cand = np.take_along_axis(cand, order, axis=1)
+    fresh = np.ones(cand.shape, dtype=bool)
+    fresh[:, 1:] = cand[:, 1:] != cand[:, :-1]
+    rank = np.cumsum(fresh, axis=1)
+    take = fresh & (rank <= k)
+    short = take.sum(1) < k
+    if short.any():  # rare: too many repeats; fall back to the full edition for them
+        for r in np.flatnonzero(short):
+            s = model.offer_scores(np.full(m, people[r]), chs)
+            cand[r, :k] = chs[np.argsort(-s, kind="stable")[:k]]
+            take[r] = False
+            take[r, :k] = True
+    return cand[take].reshape(n, k)
+
+
+def simulate_history(
+    model: OutcomeModel,
+    challenges: pd.DataFrame,
+    editions: pd.DataFrame,
+    completion_rate: float,
+    placement_rate: float,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, Intercepts]:
+    """Offers, acceptance, completion and hiring in every edition.
+
+    A caseworker offers a participant up to four of the edition's challenges, mostly
+    ones they prefer; the first offer accepted is the team they join. Returns the
+    outcome events and the calibrated intercepts.
+    """
+    offers = []
+    ch_edition = challenges["edition_id"].to_numpy()
+    for e, people, chs in _edition_groups(model.p["edition"], ch_edition):
+        order = _offers(model, people, chs, rng)
+        k = order.shape[1]
+        lat = model.latents(np.repeat(people, k), order.ravel())
+        offer = {key: value.reshape(len(people), k) for key, value in lat.items()}
+        offer.update(people=people, challenges=order, edition=e)
+        offers.append(offer)
+    h = model.h
+    z_first = np.concatenate([o["z_accept"][:, 0] for o in offers])
+    a0 = _bisect(lambda a: expit(a + z_first).mean() - h.accept_target)
+    joined_z = []
+    for o in offers:
+        accepted = o["u_accept"] < expit(a0 + o["z_accept"])
+        o["joined"] = accepted.any(1)
+        o["first"] = np.argmax(accepted, axis=1)
+        j = np.flatnonzero(o["joined"])
+        joined_z.append(np.column_stack([o["z_complete"][j, o["first"][j]],
+                                         o["z_hire"][j, o["first"][j]]]))
+    z = np.concatenate(joined_z)
+    b0 = _bisect(lambda b: expit(b + z[:, 0]).mean() - completion_rate)
+    pc = expit(b0 + z[:, 0])
+    c0 = _bisect(lambda c: (pc * expit(c + z[:, 1])).mean() - placement_rate)
+    intercepts = Intercepts(a0, b0, c0)
+    dates = editions.set_index("edition_id")
+    frames = [_events(o, dates.loc[o["edition"]], intercepts, rng) for o in offers]
+    events = pd.concat(frames, ignore_index=True)
+    events = events.sort_values(["participant_id", "at"], kind="stable", ignore_index=True)
+    return events, intercepts
+
+
+def _events(o: dict, edition: pd.Series, c: Intercepts, rng: np.random.Generator) -> pd.DataFrame:
+    """Timestamped outcome events of one edition's offers, built without loops."""
+    n, k = o["challenges"].shape
+    last = np.where(o["joined"], o["first"], k - 1)
+    made = last + 1
+    rows = np.repeat(np.arange(n), made)
+    pos = np.arange(len(rows)) - np.repeat(np.cumsum(made) - made, made)
+    cid = o["challenges"][rows, pos] + 1
+    start, end = edition["start_date"], edition["end_date"]
+    days = pd.to_timedelta
+
+    def frame(r, challenge, event, at, reason=None, rating=None) -> pd.DataFrame:
+        return pd.DataFrame({
+            "participant_id": (o["people"][r] + 1).astype(np.int64),
+            "challenge_id": np.asarray(challenge, dtype=np.int64),
+            "event": event,
+            "at": at,
+            "reason": "" if reason is None else reason,
+            "rating": np.full(len(r), np.nan) if rating is None else rating,
+        })
+
+    offered_at = start - days(21 - 5 * pos, unit="D")
+    declined = (pos < last[rows]) | ~o["joined"][rows]
+    j = np.flatnonzero(o["joined"])
+    f = o["first"][j]
+    jc = o["challenges"][j, f] + 1
+    zh = o["z_hire"][j, f]
+    completed = o["u_complete"][j, f] < expit(c.complete + o["z_complete"][j, f])
+    hired = completed & (o["u_hire"][j, f] < expit(c.hire + zh))
+    interviewed = completed & (hired | (rng.random(len(j)) < 0.45))
+    rating = np.clip(np.round(3 + 0.55 * (c.hire + zh) + rng.normal(0, 0.6, len(j))), 1, 5)
+    after = end + days(rng.integers(21, 70, len(j)), unit="D")
+    reasons = np.array(REJECTION_REASONS, dtype=object)[
+        rng.integers(len(REJECTION_REASONS), size=len(j))]
+    dropped, rejected = ~completed, completed & ~hired
+    return pd.concat([
+        frame(rows, cid, "shortlisted", offered_at),
+        frame(rows[declined], cid[declined], "declined", offered_at[declined] + days(3, "D")),
+        frame(j, jc, "joined", np.full(len(j), start)),
+        frame(j[dropped], jc[dropped], "dropped_out",
+              start + days(rng.integers(20, 150, dropped.sum()), "D")),
+        frame(j[completed], jc[completed], "completed", np.full(completed.sum(), end)),
+        frame(j[interviewed], jc[interviewed], "interviewed",
+              end + days(rng.integers(3, 20, interviewed.sum()), "D")),
+        frame(j[hired], jc[hired], "hired", after[hired], rating=rating[hired]),
+        frame(j[rejected], jc[rejected], "rejected", after[rejected], reasons[rejected],
+              rating[rejected]),
+    ], ignore_index=True)
+
+
+def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -> pd.DataFrame:
+    """Expected and one sampled outcome for every pair within each edition."""
+    frames = []
+    for e, people, chs in _edition_groups(model.p["edition"], challenges["edition_id"].to_numpy()):
+        i = np.repeat(people, len(chs))
+        j = np.tile(chs, len(people))
+        lat = model.latents(i, j)
+        pa = expit(c.accept + lat["z_accept"])
+        pc = expit(c.complete + lat["z_complete"])
+        ph = expit(c.hire + lat["z_hire"])
+        accepted = lat["u_accept"] < pa
+        completed = accepted & (lat["u_complete"] < pc)
+        hired = completed & (lat["u_hire"] < ph)
+        frames.append(pd.DataFrame({
+            "edition_id": np.full(len(i), e, dtype=np.int64),
+            "participant_id": (i + 1).astype(np.int64),
+            "challenge_id": (j + 1).astype(np.int64),
+            "p_accept": pa.astype(np.float32),
+            "p_complete": pc.astype(np.float32),
+            "p_hire": ph.astype(np.float32),
+            "expected_relevance": (pa * (1 + pc * (1 + ph))).astype(np.float32),
+            "sampled_relevance": (accepted.astype(np.int8) + completed + hired).astype(np.int8),
+        }))
+    return pd.concat(frames, ignore_index=True)
