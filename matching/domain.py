@@ -22,18 +22,39 @@ Availability = Literal["morning", "afternoon", "full_day", "flexible"]
 Schedule = Literal["morning", "afternoon", "full_day"]
 Education = Literal["none", "primary", "secondary", "vocational", "university"]
 NicheCode = Literal[
-    "gardening", "installation", "hospital_orderly", "hotel_reception", "cleaning",
-    "hospitality", "retail", "logistics", "elderly_care", "ict_support", "construction",
-    "beauty", "administration",
+    "gardening",
+    "installation",
+    "hospital_orderly",
+    "hotel_reception",
+    "cleaning",
+    "hospitality",
+    "retail",
+    "logistics",
+    "elderly_care",
+    "ict_support",
+    "construction",
+    "beauty",
+    "administration",
 ]
 EventName = Literal[
-    "shortlisted", "declined", "joined", "dropped_out", "completed", "interviewed", "hired",
+    "shortlisted",
+    "declined",
+    "joined",
+    "dropped_out",
+    "completed",
+    "interviewed",
+    "hired",
     "rejected",
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 SkillUri = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=120,
-                           pattern=r"^http://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$")
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=10,
+        max_length=120,
+        pattern=r"^http://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$",
+    ),
 ]
 LanguageLevel = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2}:(A1|A2|B1|B2|C1|C2)$")
@@ -195,8 +216,17 @@ class OutcomeEvent(_Input):
 class Reason(BaseModel):
     """One thing that raised or lowered a recommendation, in plain words."""
 
-    factor: Literal["skills", "training", "experience", "language", "commute", "schedule",
-                    "preference", "similarity", "readiness"]
+    factor: Literal[
+        "skills",
+        "training",
+        "experience",
+        "language",
+        "commute",
+        "schedule",
+        "preference",
+        "similarity",
+        "readiness",
+    ]
     effect: float = Field(description="Change in the score this factor causes (+ raises)")
     text: str
 

@@ -36,7 +36,7 @@ RANKER_KIND = "outcome-ranker"
 MAX_INSUFFICIENT_LISTED = 100
 
 
-class UnknownObject(KeyError):
+class UnknownIdError(KeyError):
     """A participant or challenge the engine does not know."""
 
     def __str__(self) -> str:
@@ -60,8 +60,9 @@ class SyncReport:
 
 
 def _fingerprint(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little",
-                          signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True
+    )
 
 
 class Matcher:
@@ -97,8 +98,13 @@ class Matcher:
         self.retrieve_k = retrieve_k
         self.max_k = max_k
         self.fairness_rerank = fairness_rerank
-        self._index_args = dict(mode=index_mode, exact_limit=exact_limit, hnsw_m=hnsw_m,
-                                ef_construction=hnsw_ef_construction, ef_search=hnsw_ef_search)
+        self._index_args = dict(
+            mode=index_mode,
+            exact_limit=exact_limit,
+            hnsw_m=hnsw_m,
+            ef_construction=hnsw_ef_construction,
+            ef_search=hnsw_ef_search,
+        )
         self.pool = ParticipantPool()
         self.challenges: dict[int, ChallengeView] = {}
         self.documents: dict[int, str] = {}
@@ -146,8 +152,9 @@ class Matcher:
         return self._path("cache") / "embeddings.npz"
 
     def _empty_index(self) -> ParticipantIndex:
-        return ParticipantIndex(self.embedder.dimension, model_name=self.embedder.name,
-                                **self._index_args)
+        return ParticipantIndex(
+            self.embedder.dimension, model_name=self.embedder.name, **self._index_args
+        )
 
     # -------------------------------------------------------------------- models
     def load_models(self) -> None:
@@ -169,14 +176,17 @@ class Matcher:
     # ---------------------------------------------------------------- programme
     def _documents_and_skills(self, frame: pd.DataFrame) -> tuple[list[str], list[list[int]]]:
         skills = self.taxonomy.profile_skills_many(
-            frame["skills"].tolist(), frame["skills_text"].tolist(),
-            frame["profile_text"].fillna("").tolist())
+            frame["skills"].tolist(),
+            frame["skills_text"].tolist(),
+            frame["profile_text"].fillna("").tolist(),
+        )
         return profile_document(frame, self.catalogue, skills), skills
 
     def add_challenges(self, challenges: pd.DataFrame) -> None:
         """Add or replace challenges (table columns of the ``challenges`` table)."""
-        views = [ChallengeView.from_record(rec, self.catalogue)
-                 for rec in challenges.to_dict("records")]
+        views = [
+            ChallengeView.from_record(rec, self.catalogue) for rec in challenges.to_dict("records")
+        ]
         with self._lock:
             for view in views:
                 self.challenges[view.challenge_id] = view
@@ -206,7 +216,9 @@ class Matcher:
         return report
 
     def upsert_participants(
-        self, participants: pd.DataFrame, sensitive: pd.DataFrame | None = None,
+        self,
+        participants: pd.DataFrame,
+        sensitive: pd.DataFrame | None = None,
         persist: bool = True,
     ) -> None:
         """Add or replace participants in the pool and the index."""
@@ -245,8 +257,11 @@ class Matcher:
 
     def _sync_index(self, ids, docs, prints, flags, persist: bool) -> SyncReport:
         report = SyncReport()
-        saved = ParticipantIndex.load(self.index_root, self.embedder.name) \
-            if persist and self.data_dir is not None else None
+        saved = (
+            ParticipantIndex.load(self.index_root, self.embedder.name)
+            if persist and self.data_dir is not None
+            else None
+        )
         if saved is None:
             self.index = self._empty_index()
             if len(ids):
@@ -254,30 +269,52 @@ class Matcher:
             report.rebuilt, report.added = True, len(ids)
         else:
             self.index = saved
-            records = pd.DataFrame({"participant_id": ids, "fp": prints, "ed": flags["editions"],
-                                    "av": flags["available"], "co": flags["consent"],
-                                    "pos": np.arange(len(ids))})
+            records = pd.DataFrame(
+                {
+                    "participant_id": ids,
+                    "fp": prints,
+                    "ed": flags["editions"],
+                    "av": flags["available"],
+                    "co": flags["consent"],
+                    "pos": np.arange(len(ids)),
+                }
+            )
             both = records.merge(saved.table(), on="participant_id", how="left")
             known = both["fingerprint"].notna().to_numpy()
-            stale = ~known | (both["fingerprint"] != both["fp"]).to_numpy() | \
-                (both["edition"] != both["ed"]).to_numpy()
+            stale = (
+                ~known
+                | (both["fingerprint"] != both["fp"]).to_numpy()
+                | (both["edition"] != both["ed"]).to_numpy()
+            )
             if stale.any():
                 pos = both.loc[stale, "pos"].to_numpy()
-                self.index.upsert(ids[pos], self.embedder.encode([docs[i] for i in pos]),
-                                  fingerprints=prints[pos], **{k: v[pos] for k, v in flags.items()})
+                self.index.upsert(
+                    ids[pos],
+                    self.embedder.encode([docs[i] for i in pos]),
+                    fingerprints=prints[pos],
+                    **{k: v[pos] for k, v in flags.items()},
+                )
                 report.updated = int((stale & known).sum())
                 report.added = int((stale & ~known).sum())
-            wrong = known & ~stale & ((both["available"] != both["av"]).to_numpy() |
-                                      (both["consent"] != both["co"]).to_numpy())
+            wrong = (
+                known
+                & ~stale
+                & (
+                    (both["available"] != both["av"]).to_numpy()
+                    | (both["consent"] != both["co"]).to_numpy()
+                )
+            )
             for row in both[wrong].itertuples():
-                self.index.set_flags(row.participant_id, available=bool(row.av),
-                                     consent=bool(row.co))
+                self.index.set_flags(
+                    row.participant_id, available=bool(row.av), consent=bool(row.co)
+                )
             report.flags = int(wrong.sum())
             report.removed = self.index.remove(np.setdiff1d(self.index.ids, ids))
             if report.changed:
                 report.notes.append(
                     f"index repaired from the records: {report.added} added, {report.updated} "
-                    f"re-embedded, {report.removed} removed, {report.flags} flags corrected")
+                    f"re-embedded, {report.removed} removed, {report.flags} flags corrected"
+                )
                 log.warning(report.notes[-1])
         if persist and report.changed and self.data_dir is not None:
             self.save()
@@ -296,14 +333,20 @@ class Matcher:
             return present
 
     def set_participant_flags(
-        self, participant_id: int, available: bool | None = None, consent: bool | None = None,
-        migrant: bool | None = None, persist: bool = True,
+        self,
+        participant_id: int,
+        available: bool | None = None,
+        consent: bool | None = None,
+        migrant: bool | None = None,
+        persist: bool = True,
     ) -> None:
         """Change availability, consent or the migrant flag without re-embedding."""
         with self._lock:
             if participant_id not in self.pool.row_of:
-                raise UnknownObject(f"participant {participant_id} is not known")
-            flags = {k: v for k, v in (("available", available), ("consent", consent)) if v is not None}
+                raise UnknownIdError(f"participant {participant_id} is not known")
+            flags = {
+                k: v for k, v in (("available", available), ("consent", consent)) if v is not None
+            }
             if flags:
                 self.index.set_flags(participant_id, **flags)
                 self.pool.set_flags(participant_id, **flags)
@@ -323,7 +366,7 @@ class Matcher:
         try:
             return self.challenges[int(challenge_id)]
         except KeyError:
-            raise UnknownObject(f"challenge {challenge_id} is not known") from None
+            raise UnknownIdError(f"challenge {challenge_id} is not known") from None
 
     def challenge_vector(self, challenge_id: int) -> np.ndarray:
         return self.embedder.encode([self.challenge(challenge_id).text])[0]
@@ -332,16 +375,20 @@ class Matcher:
         try:
             return self.pool.rows(participant_ids)
         except KeyError as exc:
-            raise UnknownObject(f"participant {exc.args[0]} is not known") from None
+            raise UnknownIdError(f"participant {exc.args[0]} is not known") from None
 
     def features(self, challenge_id: int, participant_ids) -> np.ndarray:
         """Feature matrix for the given participants and one challenge."""
         ids = np.asarray(participant_ids, dtype=np.int64)
         rows = self.rows_of(ids)
-        similarity = self.index.vectors(ids) @ self.challenge_vector(challenge_id) if len(ids) \
+        similarity = (
+            self.index.vectors(ids) @ self.challenge_vector(challenge_id)
+            if len(ids)
             else np.zeros(0)
-        return pair_features(self.pool, rows, self.challenge(challenge_id), similarity,
-                             len(self.catalogue.skills))
+        )
+        return pair_features(
+            self.pool, rows, self.challenge(challenge_id), similarity, len(self.catalogue.skills)
+        )
 
     def score(self, challenge_id: int, participant_ids) -> pd.DataFrame:
         """Stage probabilities and the ranking key for given participants (no retrieval).
@@ -354,15 +401,17 @@ class Matcher:
             stages = self.scorer.stages(x) if len(ids) else np.zeros((0, 3))
             thin = self.pool.insufficient(self.rows_of(ids))
             stages[thin] = np.nan
-            return pd.DataFrame({
-                "participant_id": ids,
-                "expected": expected_stages(stages),
-                "p_join": stages[:, 0],
-                "p_complete": stages[:, 1],
-                "p_hire": stages[:, 2],
-                "similarity": x[:, FEATURES.index("similarity")] if len(ids) else [],
-                "insufficient": thin,
-            })
+            return pd.DataFrame(
+                {
+                    "participant_id": ids,
+                    "expected": expected_stages(stages),
+                    "p_join": stages[:, 0],
+                    "p_complete": stages[:, 1],
+                    "p_hire": stages[:, 2],
+                    "similarity": x[:, FEATURES.index("similarity")] if len(ids) else [],
+                    "insufficient": thin,
+                }
+            )
 
     def shortlist(
         self,
@@ -382,10 +431,14 @@ class Matcher:
             raise ValueError(f"k must be between 1 and {self.max_k}")
         with self._lock:
             ch = self.challenge(challenge_id)
-            flt = SearchFilter(edition_id=None if whole_programme else ch.edition_id,
-                               available_only=True, consent_only=consent_only)
-            ids, sims = self.index.search(self.challenge_vector(challenge_id),
-                                          max(k, self.retrieve_k), flt)
+            flt = SearchFilter(
+                edition_id=None if whole_programme else ch.edition_id,
+                available_only=True,
+                consent_only=consent_only,
+            )
+            ids, sims = self.index.search(
+                self.challenge_vector(challenge_id), max(k, self.retrieve_k), flt
+            )
             keep = ids[0] >= 0
             ids, sims = ids[0][keep], sims[0][keep]
             rows = self.pool.rows(ids)
@@ -401,8 +454,9 @@ class Matcher:
             else:
                 chosen = np.argsort(-key, kind="stable")[:k]
                 fair = {"applied": False}
-            explanations = explain(self.scorer, x, chosen, rows, self.pool, ch, self.catalogue,
-                                   language)
+            explanations = explain(
+                self.scorer, x, chosen, rows, self.pool, ch, self.catalogue, language
+            )
             candidates = [
                 Candidate(
                     participant_id=int(ids[c]),
@@ -419,7 +473,8 @@ class Matcher:
                     commute_minutes=int(x[c, FEATURES.index("commute_minutes")]),
                     schedule_fit=bool(x[c, FEATURES.index("schedule_fit")]),
                     spanish_level=("A1", "A2", "B1", "B2", "C1", "C2")[
-                        int(x[c, FEATURES.index("spanish_level")])],
+                        int(x[c, FEATURES.index("spanish_level")])
+                    ],
                 )
                 for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
             ]
@@ -431,7 +486,7 @@ class Matcher:
                 scoring=self.scorer.description,
                 model_version=self.scorer.version,
                 index_version=self.index.version,
-                pool_size=int(len(rows)),
+                pool_size=len(rows),
                 fairness=fair,
             )
 
@@ -446,8 +501,12 @@ class Matcher:
             mask &= pool["consent"]
         rows = np.flatnonzero(mask)
         rows = rows[pool.insufficient(rows)][:MAX_INSUFFICIENT_LISTED]
-        return [InsufficientProfile(participant_id=int(pool["ids"][r]),
-                                    missing=pool.missing_information(r)) for r in rows]
+        return [
+            InsufficientProfile(
+                participant_id=int(pool["ids"][r]), missing=pool.missing_information(r)
+            )
+            for r in rows
+        ]
 
     def status(self) -> dict:
         """Versions and sizes, for the admin and readiness endpoints."""
@@ -460,6 +519,7 @@ class Matcher:
             "pool_participants": len(self.pool.row_of),
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
-            "niche_model_version": None if self.niche_ranker is None
+            "niche_model_version": None
+            if self.niche_ranker is None
             else self.niche_ranker[1].version,
         }

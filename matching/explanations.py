@@ -23,8 +23,13 @@ from training_data.schema import AVAILABILITY, SCHEDULES
 
 F = {name: i for i, name in enumerate(FEATURES)}
 FACTORS: dict[str, tuple[str, ...]] = {
-    "skills": ("essential_coverage", "essential_gap_taught", "essential_gap_untaught",
-               "optional_coverage", "skills_known"),
+    "skills": (
+        "essential_coverage",
+        "essential_gap_taught",
+        "essential_gap_untaught",
+        "optional_coverage",
+        "skills_known",
+    ),
     "experience": ("niche_experience", "total_experience"),
     "language": ("spanish_level", "spanish_gap"),
     "commute": ("commute_minutes", "commute_over_limit"),
@@ -75,10 +80,18 @@ TEXT = {
     },
 }
 WORDS = {
-    "en": {"morning": "mornings", "afternoon": "afternoons", "full_day": "full days",
-           "flexible": "any time"},
-    "es": {"morning": "mañanas", "afternoon": "tardes", "full_day": "jornada completa",
-           "flexible": "cualquier horario"},
+    "en": {
+        "morning": "mornings",
+        "afternoon": "afternoons",
+        "full_day": "full days",
+        "flexible": "any time",
+    },
+    "es": {
+        "morning": "mañanas",
+        "afternoon": "tardes",
+        "full_day": "jornada completa",
+        "flexible": "cualquier horario",
+    },
 }
 
 
@@ -109,8 +122,8 @@ def factor_effects(
     scores = expected_stages(scorer.stages(np.vstack([base, *variants])))
     n = len(chosen)
     own = scores[:n]
-    effects = {name: own - scores[n * (g + 1): n * (g + 2)] for g, name in enumerate(FACTORS)}
-    effects["training"] = own - scores[n * (len(FACTORS) + 1):]
+    effects = {name: own - scores[n * (g + 1) : n * (g + 2)] for g, name in enumerate(FACTORS)}
+    effects["training"] = own - scores[n * (len(FACTORS) + 1) :]
     return effects
 
 
@@ -147,8 +160,9 @@ def explain(
         x = features[c]
         have = len(challenge.essential) - len(missing)
         listing = (": " + ", ".join(r.label for r in refs(matched[:4]))) if matched else ""
-        skills_text = text["skills"].format(have=have, total=len(challenge.essential),
-                                            listing=listing)
+        skills_text = text["skills"].format(
+            have=have, total=len(challenge.essential), listing=listing
+        )
         if gap_open:
             skills_text += text["untaught"].format(names=", ".join(r.label for r in refs(gap_open)))
         years = float(pool.years[row, challenge.niche])
@@ -161,18 +175,26 @@ def explain(
         pref = float(x[F["niche_preference"]])
         messages = {
             "skills": skills_text,
-            "training": text["training"].format(count=len(gap_taught), names=", ".join(
-                r.label for r in refs(gap_taught))) if gap_taught else text["no_training_gap"],
+            "training": text["training"].format(
+                count=len(gap_taught), names=", ".join(r.label for r in refs(gap_taught))
+            )
+            if gap_taught
+            else text["no_training_gap"],
             "experience": text["experience"].format(years=round(years, 1), niche=niche)
-            if years > 0 else text["no_experience"].format(niche=niche),
+            if years > 0
+            else text["no_experience"].format(niche=niche),
             "language": text["language_ok" if x[F["spanish_gap"]] == 0 else "language_low"].format(
-                level=spanish, minimum=minimum),
-            "commute": text["commute_far" if x[F["commute_over_limit"]] > 0 else "commute_ok"].format(
-                minutes=commute, limit=limit),
+                level=spanish, minimum=minimum
+            ),
+            "commute": text[
+                "commute_far" if x[F["commute_over_limit"]] > 0 else "commute_ok"
+            ].format(minutes=commute, limit=limit),
             "schedule": text["schedule_ok" if x[F["schedule_fit"]] else "schedule_no"].format(
-                availability=availability, schedule=schedule),
-            "preference": text["preference"].format(niche=niche, rank=int(round((1 - pref) / 0.3)) + 1)
-            if pref > 0 else text["no_preference"].format(niche=niche),
+                availability=availability, schedule=schedule
+            ),
+            "preference": text["preference"].format(niche=niche, rank=round((1 - pref) / 0.3) + 1)
+            if pref > 0
+            else text["no_preference"].format(niche=niche),
             "similarity": text["similarity"].format(value=float(x[F["similarity"]])),
             "readiness": text["no_device"] if x[F["remote_without_device"]] else text["ready"],
         }
@@ -181,7 +203,7 @@ def explain(
             for factor, message in messages.items()
         ]
         reasons.sort(key=lambda r: -abs(r.effect))
-        out.append(Explanation(refs(matched + matched_optional), refs(gap_taught), refs(gap_open),
-                               reasons))
+        out.append(
+            Explanation(refs(matched + matched_optional), refs(gap_taught), refs(gap_open), reasons)
+        )
     return out
-

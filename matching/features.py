@@ -38,8 +38,19 @@ FEATURES: tuple[str, ...] = (
 
 # pool columns the features read (the migrant flag is deliberately absent)
 FEATURE_INPUTS: frozenset[str] = frozenset(
-    {"spanish", "availability", "home", "max_commute", "months_unemployed", "digital_access",
-     "education", "skill_start", "skill_len", "years", "prefs"}
+    {
+        "spanish",
+        "availability",
+        "home",
+        "max_commute",
+        "months_unemployed",
+        "digital_access",
+        "education",
+        "skill_start",
+        "skill_len",
+        "years",
+        "prefs",
+    }
 )
 
 

@@ -28,10 +28,24 @@ MIN_TEXT_WORDS = 8
 
 # columns of the participant table the engine may read; nothing sensitive
 PROFILE_COLUMNS: tuple[str, ...] = (
-    "participant_id", "edition_id", "profile_text", "text_language", "skills", "skills_text",
-    "spanish_level", "education", "experience_niches", "experience_years", "availability",
-    "district", "max_commute_minutes", "niche_preferences", "months_unemployed",
-    "digital_access", "available", "consent_share",
+    "participant_id",
+    "edition_id",
+    "profile_text",
+    "text_language",
+    "skills",
+    "skills_text",
+    "spanish_level",
+    "education",
+    "experience_niches",
+    "experience_years",
+    "availability",
+    "district",
+    "max_commute_minutes",
+    "niche_preferences",
+    "months_unemployed",
+    "digital_access",
+    "available",
+    "consent_share",
 )
 
 _SCALARS: dict[str, type] = {
@@ -107,9 +121,14 @@ class ParticipantPool:
         years = np.zeros((n, N_NICHES + 1), dtype=np.float32)
         niche_pos = {c: i for i, c in enumerate(NICHE_CODES)} | {"other": OTHER}
         prefs = np.zeros((n, N_NICHES), dtype=np.float32)
-        for r, (niches, values, wanted) in enumerate(zip(
-                frame["experience_niches"], frame["experience_years"], frame["niche_preferences"],
-                strict=True)):
+        for r, (niches, values, wanted) in enumerate(
+            zip(
+                frame["experience_niches"],
+                frame["experience_years"],
+                frame["niche_preferences"],
+                strict=True,
+            )
+        ):
             for code, value in zip(niches, values, strict=True):
                 years[r, niche_pos[code]] += value
             for rank, code in enumerate(wanted):
@@ -141,8 +160,9 @@ class ParticipantPool:
         self.prefs[self.size : need] = prefs
         used = self._skill_used + len(flat)
         if used > len(self.skill_flat):
-            self.skill_flat = _grow(self.skill_flat, max(used, 2 * len(self.skill_flat), 256),
-                                    self._skill_used)
+            self.skill_flat = _grow(
+                self.skill_flat, max(used, 2 * len(self.skill_flat), 256), self._skill_used
+            )
         self.skill_flat[self._skill_used : used] = flat
         self._skill_used = used
         self.size = need
@@ -183,8 +203,11 @@ class ParticipantPool:
 
     def rows(self, participant_ids: Sequence[int] | np.ndarray) -> np.ndarray:
         """Rows of live participants (KeyError for an unknown id)."""
-        return np.fromiter((self.row_of[int(p)] for p in participant_ids), dtype=np.int64,
-                           count=len(participant_ids))
+        return np.fromiter(
+            (self.row_of[int(p)] for p in participant_ids),
+            dtype=np.int64,
+            count=len(participant_ids),
+        )
 
     def live_rows(self) -> np.ndarray:
         return np.flatnonzero(self["alive"])
@@ -202,7 +225,9 @@ class ParticipantPool:
 
     def insufficient(self, rows: np.ndarray) -> np.ndarray:
         """Profiles too thin to score: no skill found and hardly any text."""
-        return (self.cols["skill_len"][rows] == 0) & (self.cols["text_words"][rows] < MIN_TEXT_WORDS)
+        return (self.cols["skill_len"][rows] == 0) & (
+            self.cols["text_words"][rows] < MIN_TEXT_WORDS
+        )
 
     def missing_information(self, row: int) -> list[str]:
         """What a caseworker should add to a profile that is too thin to score."""
@@ -277,12 +302,15 @@ class ChallengeView:
         )
 
 
-def profile_document(frame: pd.DataFrame, catalogue: Catalogue, skills: list[list[int]]) -> list[str]:
+def profile_document(
+    frame: pd.DataFrame, catalogue: Catalogue, skills: list[list[int]]
+) -> list[str]:
     """The text embedded for each participant: their words plus their skills' labels."""
     labels = catalogue.labels_en
     docs = []
-    for text, free, row in zip(frame["profile_text"].fillna(""), frame["skills_text"], skills,
-                               strict=True):
+    for text, free, row in zip(
+        frame["profile_text"].fillna(""), frame["skills_text"], skills, strict=True
+    ):
         parts = [str(text).strip()]
         if len(free):
             parts.append("Skills: " + ", ".join(free) + ".")

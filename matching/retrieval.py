@@ -114,13 +114,15 @@ class ParticipantIndex:
         """One row per live participant: id, edition, flags and the fingerprint of the
         profile version its vector came from."""
         alive = self._meta["alive"]
-        return pd.DataFrame({
-            "participant_id": self._ids[alive],
-            "edition": self._meta["edition"][alive],
-            "available": self._meta["available"][alive],
-            "consent": self._meta["consent"][alive],
-            "fingerprint": self._meta["fingerprint"][alive],
-        })
+        return pd.DataFrame(
+            {
+                "participant_id": self._ids[alive],
+                "edition": self._meta["edition"][alive],
+                "available": self._meta["available"][alive],
+                "consent": self._meta["consent"][alive],
+                "fingerprint": self._meta["fingerprint"][alive],
+            }
+        )
 
     def data_hash(self) -> str:
         alive = self._meta["alive"]
@@ -156,7 +158,8 @@ class ParticipantIndex:
             "edition": np.asarray(editions, dtype=np.int64),
             "available": np.asarray(available, dtype=bool),
             "consent": np.asarray(consent, dtype=bool),
-            "fingerprint": np.zeros(len(ids), dtype=np.int64) if fingerprints is None
+            "fingerprint": np.zeros(len(ids), dtype=np.int64)
+            if fingerprints is None
             else np.asarray(fingerprints, dtype=np.int64),
         }
         for key, values in fresh.items():
@@ -185,7 +188,9 @@ class ParticipantIndex:
 
     def _maybe_switch(self) -> None:
         live = len(self._row_of)
-        wants_approx = self.mode == "approximate" or (self.mode == "auto" and live > self.exact_limit)
+        wants_approx = self.mode == "approximate" or (
+            self.mode == "auto" and live > self.exact_limit
+        )
         retired = len(self._ids) - live
         if wants_approx != self.approximate or retired > max(1000, live // 4):
             self.rebuild(approximate=wants_approx)
@@ -243,8 +248,10 @@ class ParticipantIndex:
         mask = self._allowed(flt or SearchFilter())
         allowed = int(mask.sum())
         if allowed == 0 or not len(self._ids):
-            return (np.full((len(queries), k), -1, dtype=np.int64),
-                    np.full((len(queries), k), -np.inf, dtype=np.float32))
+            return (
+                np.full((len(queries), k), -1, dtype=np.int64),
+                np.full((len(queries), k), -np.inf, dtype=np.float32),
+            )
         bits = np.packbits(mask, bitorder="little")
         selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
         fraction = allowed / len(mask)
@@ -265,12 +272,16 @@ class ParticipantIndex:
         scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)
         return ids, scores
 
-    def recall_probe(self, queries: np.ndarray, k: int = 50, flt: SearchFilter | None = None) -> float:
+    def recall_probe(
+        self, queries: np.ndarray, k: int = 50, flt: SearchFilter | None = None
+    ) -> float:
         """Share of the exact top-k that the index's own search finds (1.0 when exact)."""
         approx, _ = self.search(queries, k, flt)
         exact, _ = self.search(queries, k, flt, exact=True)
-        hits = [len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
-                for a, e in zip(approx, exact, strict=True)]
+        hits = [
+            len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
+            for a, e in zip(approx, exact, strict=True)
+        ]
         return float(np.mean(hits))
 
     # ---------------------------------------------------------------- persistence
@@ -294,13 +305,17 @@ class ParticipantIndex:
             "factory": self.factory,
             "mode": self.mode,
             "exact_limit": self.exact_limit,
-            "hnsw": {"m": self.hnsw_m, "ef_construction": self.ef_construction,
-                     "ef_search": self.ef_search},
+            "hnsw": {
+                "m": self.hnsw_m,
+                "ef_construction": self.ef_construction,
+                "ef_search": self.ef_search,
+            },
             "data_hash": self.data_hash(),
             **(extra or {}),
         }
-        artefact = publish(root, KIND, {"index.faiss": write_index, "meta.npz": write_meta},
-                           manifest)
+        artefact = publish(
+            root, KIND, {"index.faiss": write_index, "meta.npz": write_meta}, manifest
+        )
         self.version = artefact.version
         return artefact
 
@@ -315,12 +330,22 @@ class ParticipantIndex:
             return None
         m = artefact.manifest
         if model_name is not None and m.get("model_name") != model_name:
-            log.warning("index %s was built with %s, not %s; ignoring it", artefact.version,
-                        m.get("model_name"), model_name)
+            log.warning(
+                "index %s was built with %s, not %s; ignoring it",
+                artefact.version,
+                m.get("model_name"),
+                model_name,
+            )
             return None
-        index = cls(m["dimension"], m.get("mode", "auto"), m.get("exact_limit", 20_000),
-                    m["hnsw"]["m"], m["hnsw"]["ef_construction"], m["hnsw"]["ef_search"],
-                    m.get("model_name", ""))
+        index = cls(
+            m["dimension"],
+            m.get("mode", "auto"),
+            m.get("exact_limit", 20_000),
+            m["hnsw"]["m"],
+            m["hnsw"]["ef_construction"],
+            m["hnsw"]["ef_search"],
+            m.get("model_name", ""),
+        )
         raw = np.frombuffer(artefact.file("index.faiss").read_bytes(), dtype=np.uint8)
         index._index = faiss.deserialize_index(raw)
         if index.approximate:
@@ -329,8 +354,9 @@ class ParticipantIndex:
             index._ids = data["ids"].astype(np.int64)
             index._meta = {k: data[k] for k in index._meta}
         if index._index.ntotal != len(index._ids):
-            log.warning("index %s: vector count does not match its id map; ignoring it",
-                        artefact.version)
+            log.warning(
+                "index %s: vector count does not match its id map; ignoring it", artefact.version
+            )
             return None
         alive = np.flatnonzero(index._meta["alive"])
         index._row_of = {int(index._ids[r]): int(r) for r in alive}

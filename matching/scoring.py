@@ -49,15 +49,31 @@ class FallbackScorer:
     )
 
     def stages(self, x: np.ndarray) -> np.ndarray:
-        pref, sched, over = x[:, F["niche_preference"]], x[:, F["schedule_fit"]], x[:, F["commute_over_limit"]]
+        pref, sched, over = (
+            x[:, F["niche_preference"]],
+            x[:, F["schedule_fit"]],
+            x[:, F["commute_over_limit"]],
+        )
         gap_u, gap_t = x[:, F["essential_gap_untaught"]], x[:, F["essential_gap_taught"]]
         lang = x[:, F["spanish_gap"]]
         join = expit(-0.4 + 1.5 * pref + 1.5 * sched - 1.2 * over)
-        complete = expit(0.9 - 1.2 * gap_u - 0.2 * gap_t - 0.6 * lang + 0.4 * pref + 0.5 * sched
-                         - 0.8 * x[:, F["remote_without_device"]])
-        hire = expit(-1.4 + 2.5 * (1 - gap_u - 0.2 * gap_t) + 0.8 * x[:, F["optional_coverage"]]
-                     + 0.35 * x[:, F["niche_experience"]] + 1.0 * x[:, F["similarity"]]
-                     - 0.9 * lang)
+        complete = expit(
+            0.9
+            - 1.2 * gap_u
+            - 0.2 * gap_t
+            - 0.6 * lang
+            + 0.4 * pref
+            + 0.5 * sched
+            - 0.8 * x[:, F["remote_without_device"]]
+        )
+        hire = expit(
+            -1.4
+            + 2.5 * (1 - gap_u - 0.2 * gap_t)
+            + 0.8 * x[:, F["optional_coverage"]]
+            + 0.35 * x[:, F["niche_experience"]]
+            + 1.0 * x[:, F["similarity"]]
+            - 0.9 * lang
+        )
         p_complete = join * complete
         return np.column_stack([join, p_complete, p_complete * hire])
 

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     hnsw_m: int = Field(32, ge=4, le=128)
     hnsw_ef_construction: int = Field(200, ge=16)
     hnsw_ef_search: int = Field(128, ge=16)
-    retrieve_k: int = Field(500, ge=10, le=100_000, description="Candidates retrieved before ranking")
+    retrieve_k: int = Field(
+        500, ge=10, le=100_000, description="Candidates retrieved before ranking"
+    )
     max_shortlist_k: int = Field(200, ge=1, le=1000, description="Largest k a client may ask for")
     min_migrant_share: float = Field(0.30, ge=0.0, le=1.0)
     fairness_rerank: bool = True

@@ -52,15 +52,16 @@ class SkillTaxonomy:
         Minimum cosine similarity for an embedding match.
     """
 
-    def __init__(self, catalogue: Catalogue, embedder: Embedder | None, threshold: float = 0.72):
+    def __init__(self, catalogue: Catalogue, embedder: Embedder | None, threshold: float = 0.62):
         self.catalogue = catalogue
         self.embedder = embedder
         self.threshold = threshold
         self._lexicon: dict[str, int] = {}
         skills = catalogue.skills
         # core and transversal labels win collisions, so register them first
-        order = np.argsort(skills["group"].map({"core": 0, "transversal": 1, "niche": 2}).to_numpy(),
-                           kind="stable")
+        order = np.argsort(
+            skills["group"].map({"core": 0, "transversal": 1, "niche": 2}).to_numpy(), kind="stable"
+        )
         for i in order:
             row = skills.iloc[i]
             labels = [row["label_en"], *row["alt_labels_en"].split("|"), row["label_es"]]
@@ -141,8 +142,9 @@ class SkillTaxonomy:
         lexicon = self._lexicon
         out: list[set[int]] = []
         pending: dict[str, list[int]] = {}
-        for row, (uris, phrases, text) in enumerate(zip(coded, free_text, profile_texts,
-                                                        strict=True)):
+        for row, (uris, phrases, text) in enumerate(
+            zip(coded, free_text, profile_texts, strict=True)
+        ):
             skills = {index[u] for u in uris if u in index}
             skills.update(self.lexical(text))
             for phrase in phrases:

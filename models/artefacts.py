@@ -135,7 +135,9 @@ def publish(
             "libraries": library_versions(),
             "files": files,
         }
-        (tmp / MANIFEST).write_text(json.dumps(full, indent=1, default=str) + "\n", encoding="utf-8")
+        (tmp / MANIFEST).write_text(
+            json.dumps(full, indent=1, default=str) + "\n", encoding="utf-8"
+        )
         with (tmp / MANIFEST).open("rb") as fh:
             os.fsync(fh.fileno())
         _fsync(tmp)

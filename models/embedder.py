@@ -68,8 +68,10 @@ class Embedder:
     @property
     def dimension(self) -> int:
         model = self._load()
-        size = getattr(model, "get_embedding_dimension", None) or \
-            model.get_sentence_embedding_dimension
+        size = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
         return int(size())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -100,8 +102,9 @@ class Embedder:
     def _append(self, keys: list[bytes], vectors: np.ndarray) -> None:
         need = self._count + len(keys)
         if self._vectors.shape[0] < need or self._vectors.shape[1] != vectors.shape[1]:
-            grown = np.zeros((max(need, 2 * self._vectors.shape[0], 1024), vectors.shape[1]),
-                             dtype=np.float32)
+            grown = np.zeros(
+                (max(need, 2 * self._vectors.shape[0], 1024), vectors.shape[1]), dtype=np.float32
+            )
             if self._count:
                 grown[: self._count] = self._vectors[: self._count]
             self._vectors = grown

@@ -52,8 +52,10 @@ NICHES: dict[str, dict] = {
         },
     },
     "installation": {
-        "name": ("Installations: electrical, plumbing, HVAC, solar",
-                 "Instalaciones: electricidad, fontanería, climatización y solar"),
+        "name": (
+            "Installations: electrical, plumbing, HVAC, solar",
+            "Instalaciones: electricidad, fontanería, climatización y solar",
+        ),
         "description": (
             "Fitting and maintaining electrical wiring, water pipes, heating and air "
             "conditioning, heat pumps and photovoltaic panels in homes and businesses.",
@@ -73,7 +75,9 @@ NICHES: dict[str, dict] = {
             "electrical wiring plans": "leer esquemas eléctricos",
             "use measurement instruments": "usar instrumentos de medida",
             "resolve equipment malfunctions": "reparar averías",
-            "follow health and safety procedures in construction": "prevención de riesgos laborales",
+            "follow health and safety procedures in construction": (
+                "prevención de riesgos laborales"
+            ),
             "interpret 2D plans": "interpretar planos",
             "operate soldering equipment": "soldar",
             "install PVC piping": "instalar tuberías de PVC",
@@ -249,8 +253,9 @@ NICHES: dict[str, dict] = {
             "tend to elderly people": "cuidar a personas mayores",
             "older adults' needs": "necesidades de las personas mayores",
             "support social service users to live at home": "apoyo para vivir en casa",
-            "assist social service users with physical disabilities":
-                "asistir a personas con discapacidad física",
+            "assist social service users with physical disabilities": (
+                "asistir a personas con discapacidad física"
+            ),
             "provide in-home support for disabled individuals": "atención domiciliaria",
             "apply person-centred care": "atención centrada en la persona",
             "monitor service users' health": "vigilar la salud del usuario",
@@ -302,7 +307,9 @@ NICHES: dict[str, dict] = {
         ],
         "core": {
             "transport construction supplies": "transportar material de obra",
-            "follow health and safety procedures in construction": "prevención de riesgos laborales",
+            "follow health and safety procedures in construction": (
+                "prevención de riesgos laborales"
+            ),
             "use safety equipment in construction": "usar EPIs en obra",
             "follow safety procedures when working at heights": "trabajo en altura",
             "mix construction grouts": "mezclar morteros",
@@ -490,9 +497,7 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int]:
             "skill_type": table.skillType,
             "reuse_level": table.reuseLevel,
             "group": [
-                "transversal" if uri in transversal_uris
-                else "core" if uri in core_all
-                else "niche"
+                "transversal" if uri in transversal_uris else "core" if uri in core_all else "niche"
                 for uri in table.conceptUri
             ],
             "niches": table.conceptUri.map(lambda uri: "|".join(sorted(skill_niches.get(uri, ())))),

@@ -39,16 +39,24 @@ class UsageError(ValueError):
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn expected failures into a clear message and exit code 2."""
-    from matching.engine import UnknownObject
+    from matching.engine import UnknownIdError
     from models.artefacts import ArtefactError
-    from service.runtime import NoProgramme
+    from service.runtime import NoProgrammeError
     from training_data.dataset import DatasetError
 
     try:
         yield
-    except (UsageError, ValueError, DatasetError, UnknownObject, ArtefactError, NoProgramme,
-            FileNotFoundError, PermissionError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    except (
+        UsageError,
+        ValueError,
+        DatasetError,
+        UnknownIdError,
+        ArtefactError,
+        NoProgrammeError,
+        FileNotFoundError,
+        PermissionError,
+    ) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -62,8 +70,10 @@ def _main(
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Overrides MILMA_DATA_DIR"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress"),
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     with _errors():
         ctx.obj = Settings(data_dir=data_dir) if data_dir is not None else Settings()
 
@@ -79,17 +89,20 @@ def parse_challenge_id(text: str) -> int:
 @app.command()
 def generate(
     ctx: typer.Context,
-    out_dir: Path | None = typer.Option(None, "--out", help="Folder to write (default: "
-                                        "<data dir>/programme)"),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder to write (default: <data dir>/programme)"
+    ),
     seed: int = typer.Option(7, help="Random seed; the same seed gives the same programme"),
     editions: int = typer.Option(4, min=1, max=1000),
     participants: int = typer.Option(508, min=2, max=5_000_000),
     challenges: int = typer.Option(28, min=1, max=200_000),
     migrant_share: float = typer.Option(0.34, min=0.0, max=1.0),
-    hiring_bias: float = typer.Option(0.0, help="Historical hiring bias against migrants "
-                                      "(logit units; 0 = none)"),
-    spanish_share: float = typer.Option(0.15, min=0.0, max=1.0,
-                                        help="Share of profiles written in Spanish"),
+    hiring_bias: float = typer.Option(
+        0.0, help="Historical hiring bias against migrants (logit units; 0 = none)"
+    ),
+    spanish_share: float = typer.Option(
+        0.15, min=0.0, max=1.0, help="Share of profiles written in Spanish"
+    ),
     truth: bool = typer.Option(True, help="Write the hidden ground truth for evaluation"),
     force: bool = typer.Option(False, help="Replace an existing programme folder"),
 ) -> None:
@@ -104,20 +117,29 @@ def generate(
             raise UsageError(f"{target} exists and is not a folder")
         if target.is_dir() and any(target.iterdir()):
             if not (target / MANIFEST).is_file():
-                raise UsageError(f"{target} is not empty and holds no programme; choose another "
-                                 "--out")
+                raise UsageError(
+                    f"{target} is not empty and holds no programme; choose another --out"
+                )
             if not force:
                 raise UsageError(f"{target} already holds a programme; add --force to replace it")
-        config = GeneratorConfig(seed=seed, editions=editions, participants=participants,
-                                 challenges=challenges, migrant_share=migrant_share,
-                                 hiring_bias=hiring_bias, spanish_share=spanish_share,
-                                 truth=truth)
+        config = GeneratorConfig(
+            seed=seed,
+            editions=editions,
+            participants=participants,
+            challenges=challenges,
+            migrant_share=migrant_share,
+            hiring_bias=hiring_bias,
+            spanish_share=spanish_share,
+            truth=truth,
+        )
         with err.status("generating"):
             programme = make(config)
             write_programme(programme, target)
-        out.print(f"wrote {len(programme.participants)} participants, "
-                  f"{len(programme.challenges)} challenges, {len(programme.outcomes)} outcome "
-                  f"events to {target}")
+        out.print(
+            f"wrote {len(programme.participants)} participants, "
+            f"{len(programme.challenges)} challenges, {len(programme.outcomes)} outcome "
+            f"events to {target}"
+        )
 
 
 @app.command()
@@ -133,8 +155,10 @@ def index(
             runtime = open_runtime(_settings(ctx), rebuild_index=rebuild, say=err.print)
         status = runtime.matcher.status()
         runtime.close()
-        out.print(f"index {status['index_version']}: {status['indexed_participants']} "
-                  f"participants, {status['index_type']}, model {status['embedding_model']}")
+        out.print(
+            f"index {status['index_version']}: {status['indexed_participants']} "
+            f"participants, {status['index_type']}, model {status['embedding_model']}"
+        )
 
 
 @app.command()
@@ -159,8 +183,9 @@ def shortlist(
         with err.status("loading"):
             runtime = open_runtime(_settings(ctx), say=err.print)
         try:
-            result = runtime.matcher.shortlist(cid, k=k, consent_only=consent_only,
-                                               fairness=fairness, language=language)
+            result = runtime.matcher.shortlist(
+                cid, k=k, consent_only=consent_only, fairness=fairness, language=language
+            )
         finally:
             runtime.close()
         if as_json:
@@ -171,21 +196,39 @@ def shortlist(
 
 def _print_shortlist(result) -> None:
     table = Table(title=f"Shortlist for BC-{result.challenge_id} (edition {result.edition_id})")
-    for column in ("#", "participant", "score", "P(join)", "P(complete)", "P(hired)",
-                   "matched", "gaps taught/open"):
+    for column in (
+        "#",
+        "participant",
+        "score",
+        "P(join)",
+        "P(complete)",
+        "P(hired)",
+        "matched",
+        "gaps taught/open",
+    ):
         table.add_column(column)
     for c in result.candidates:
-        table.add_row(str(c.rank), str(c.participant_id), f"{c.score:.2f}", f"{c.p_join:.2f}",
-                      f"{c.p_complete:.2f}", f"{c.p_hire:.2f}", str(len(c.matched_skills)),
-                      f"{len(c.missing_taught)}/{len(c.missing_untaught)}")
+        table.add_row(
+            str(c.rank),
+            str(c.participant_id),
+            f"{c.score:.2f}",
+            f"{c.p_join:.2f}",
+            f"{c.p_complete:.2f}",
+            f"{c.p_hire:.2f}",
+            str(len(c.matched_skills)),
+            f"{len(c.missing_taught)}/{len(c.missing_untaught)}",
+        )
     out.print(table)
     for c in result.candidates:
         out.print(f"#{c.rank} participant {c.participant_id}:", highlight=False)
         for r in c.reasons[:3]:
             out.print(f"   {'+' if r.effect >= 0 else '-'} {r.text}", highlight=False)
     out.print(f"scoring: {result.scoring}", highlight=False)
-    out.print(f"index {result.index_version}; {result.pool_size} candidates scored; "
-              f"fairness re-rank: {result.fairness}", highlight=False)
+    out.print(
+        f"index {result.index_version}; {result.pool_size} candidates scored; "
+        f"fairness re-rank: {result.fairness}",
+        highlight=False,
+    )
     if result.not_enough_information:
         out.print("not enough information to score:")
         for item in result.not_enough_information:
@@ -199,3 +242,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -76,8 +76,10 @@ def is_empty(session: Session) -> bool:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    return [
+        {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
 def import_programme(session: Session, tables: ProgrammeTables) -> int:
@@ -89,14 +91,17 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
         end_date=tables.editions["end_date"].dt.date,
     ).rename(columns={"edition_id": "id"})
     session.execute(insert(EditionRow), _records(editions))
-    session.execute(insert(CompanyRow), _records(tables.companies.rename(columns={"company_id": "id"})))
+    session.execute(
+        insert(CompanyRow), _records(tables.companies.rename(columns={"company_id": "id"}))
+    )
     challenges = tables.challenges.rename(columns={"challenge_id": "id"})
     session.execute(insert(ChallengeRow), _records(challenges))
     people = tables.participants.rename(columns={"participant_id": "id"})
     people = people.assign(
-        experience=[[{"niche": n, "years": float(y)} for n, y in zip(ns, ys, strict=True)]
-                    for ns, ys in zip(people["experience_niches"], people["experience_years"],
-                                      strict=True)],
+        experience=[
+            [{"niche": n, "years": float(y)} for n, y in zip(ns, ys, strict=True)]
+            for ns, ys in zip(people["experience_niches"], people["experience_years"], strict=True)
+        ],
         pseudonym=[new_pseudonym() for _ in range(len(people))],
         consent_at=pd.NaT,
     ).drop(columns=["experience_niches", "experience_years"])
@@ -106,7 +111,9 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
     session.execute(insert(ParticipantRow), rows)
     session.execute(insert(SensitiveRow), _records(tables.sensitive))
     outcomes = tables.outcomes.assign(
-        rating=tables.outcomes["rating"].astype(object).where(tables.outcomes["rating"].notna(), None)
+        rating=tables.outcomes["rating"]
+        .astype(object)
+        .where(tables.outcomes["rating"].notna(), None)
     )
     session.execute(insert(OutcomeRow), _records(outcomes))
     session.commit()
@@ -115,36 +122,52 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
 
 def participant_frame(rows: list[ParticipantRow]) -> pd.DataFrame:
     """Engine-shaped participant table (columns of ``training_data.schema``) from rows."""
-    return pd.DataFrame({
-        "participant_id": [r.id for r in rows],
-        "edition_id": [r.edition_id for r in rows],
-        "profile_text": [r.profile_text for r in rows],
-        "text_language": [r.text_language for r in rows],
-        "skills": [list(r.skills) for r in rows],
-        "skills_text": [list(r.skills_text) for r in rows],
-        "spanish_level": [r.spanish_level for r in rows],
-        "education": [r.education for r in rows],
-        "experience_niches": [[e["niche"] for e in r.experience] for r in rows],
-        "experience_years": [[float(e["years"]) for e in r.experience] for r in rows],
-        "availability": [r.availability for r in rows],
-        "district": [r.district for r in rows],
-        "max_commute_minutes": [r.max_commute_minutes for r in rows],
-        "niche_preferences": [list(r.niche_preferences) for r in rows],
-        "months_unemployed": [r.months_unemployed for r in rows],
-        "digital_access": [r.digital_access for r in rows],
-        "available": [r.available for r in rows],
-        "consent_share": [r.consent_share for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "participant_id": [r.id for r in rows],
+            "edition_id": [r.edition_id for r in rows],
+            "profile_text": [r.profile_text for r in rows],
+            "text_language": [r.text_language for r in rows],
+            "skills": [list(r.skills) for r in rows],
+            "skills_text": [list(r.skills_text) for r in rows],
+            "spanish_level": [r.spanish_level for r in rows],
+            "education": [r.education for r in rows],
+            "experience_niches": [[e["niche"] for e in r.experience] for r in rows],
+            "experience_years": [[float(e["years"]) for e in r.experience] for r in rows],
+            "availability": [r.availability for r in rows],
+            "district": [r.district for r in rows],
+            "max_commute_minutes": [r.max_commute_minutes for r in rows],
+            "niche_preferences": [list(r.niche_preferences) for r in rows],
+            "months_unemployed": [r.months_unemployed for r in rows],
+            "digital_access": [r.digital_access for r in rows],
+            "available": [r.available for r in rows],
+            "consent_share": [r.consent_share for r in rows],
+        }
+    )
 
 
-CHALLENGE_COLUMNS = ("edition_id", "company_id", "niche", "title", "description",
-                     "essential_skills", "optional_skills", "taught_skills", "min_spanish",
-                     "seats", "schedule", "location", "remote")
+CHALLENGE_COLUMNS = (
+    "edition_id",
+    "company_id",
+    "niche",
+    "title",
+    "description",
+    "essential_skills",
+    "optional_skills",
+    "taught_skills",
+    "min_spanish",
+    "seats",
+    "schedule",
+    "location",
+    "remote",
+)
 
 
 def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
-    frame = pd.DataFrame([{c: getattr(r, c) for c in CHALLENGE_COLUMNS} for r in rows],
-                         columns=list(CHALLENGE_COLUMNS))
+    frame = pd.DataFrame(
+        [{c: getattr(r, c) for c in CHALLENGE_COLUMNS} for r in rows],
+        columns=list(CHALLENGE_COLUMNS),
+    )
     frame.insert(0, "challenge_id", [r.id for r in rows])
     return frame
 
@@ -159,6 +182,7 @@ def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 
 def outcome_frame(session: Session) -> pd.DataFrame:
-    rows = session.execute(select(OutcomeRow.participant_id, OutcomeRow.challenge_id,
-                                  OutcomeRow.event, OutcomeRow.at)).all()
+    rows = session.execute(
+        select(OutcomeRow.participant_id, OutcomeRow.challenge_id, OutcomeRow.event, OutcomeRow.at)
+    ).all()
     return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at"])

@@ -32,7 +32,7 @@ from training_data.generator import GeneratorConfig, generate
 log = logging.getLogger(__name__)
 
 
-class NoProgramme(RuntimeError):
+class NoProgrammeError(RuntimeError):
     """The data dir holds neither a database with a programme nor one to import."""
 
 
@@ -55,9 +55,10 @@ def ensure_database(
     has_programme = (settings.programme_dir / "manifest.json").is_file()
     fresh_sqlite = settings.database_url is None and not (settings.data_dir / "milma.db").exists()
     if fresh_sqlite and not has_programme and not demo_if_empty:
-        raise NoProgramme(
+        raise NoProgrammeError(
             f"{settings.data_dir} holds no programme: run `milma generate` first "
-            "(or `milma serve`, which creates a demo programme)")
+            "(or `milma serve`, which creates a demo programme)"
+        )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
     migrate(engine)
@@ -69,9 +70,10 @@ def ensure_database(
         if not has_programme:
             if not demo_if_empty:
                 engine.dispose()
-                raise NoProgramme(
+                raise NoProgrammeError(
                     f"{settings.data_dir} holds no programme: run `milma generate` first "
-                    "(or `milma serve`, which creates a demo programme)")
+                    "(or `milma serve`, which creates a demo programme)"
+                )
             say(f"empty data dir: generating a demo programme (seed {settings.demo_seed})")
             write_programme(generate(GeneratorConfig(seed=settings.demo_seed)), folder)
         count = import_programme(session, read_programme(folder))
@@ -80,7 +82,9 @@ def ensure_database(
 
 
 def open_runtime(
-    settings: Settings, demo_if_empty: bool = False, rebuild_index: bool = False,
+    settings: Settings,
+    demo_if_empty: bool = False,
+    rebuild_index: bool = False,
     say: Callable[[str], None] = log.info,
 ) -> Runtime:
     """Database + engine for ``settings``; the index is brought in line with the database."""

@@ -66,8 +66,9 @@ class ChallengeRow(Base):
     schedule: Mapped[str] = mapped_column(String(20))
     location: Mapped[str] = mapped_column(String(80))
     remote: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
 
 class ParticipantRow(Base):
@@ -100,17 +101,22 @@ class ParticipantRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
     sensitive: Mapped[SensitiveRow | None] = relationship(
-        back_populates="participant", cascade="all, delete-orphan", passive_deletes=True,
-        uselist=False)
+        back_populates="participant",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        uselist=False,
+    )
 
 
 class SensitiveRow(Base):
     __tablename__ = "sensitive_attributes"
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
     migrant: Mapped[bool] = mapped_column(Boolean, default=False)
     origin_group: Mapped[str] = mapped_column(String(60), default="")
     nationality: Mapped[str] = mapped_column(String(60), default="")
@@ -125,7 +131,8 @@ class ConsentRow(Base):
     __tablename__ = "consent_records"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
     granted: Mapped[bool] = mapped_column(Boolean)
     text_version: Mapped[str] = mapped_column(String(60))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -144,10 +151,12 @@ class TeamRow(Base):
 
 class TeamMemberRow(Base):
     __tablename__ = "team_members"
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -155,9 +164,11 @@ class OutcomeRow(Base):
     __tablename__ = "outcomes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
-    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"),
-                                              index=True)
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True
+    )
     event: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reason: Mapped[str] = mapped_column(String(300), default="")
@@ -173,7 +184,8 @@ class ContactReleaseRow(Base):
     __table_args__ = (UniqueConstraint("participant_id", "company_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     released_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -75,7 +75,9 @@ def write_programme(programme: Programme, out: Path) -> Path:
     try:
         files = {}
         for name in TABLES:
-            files[f"{name}.parquet"] = _write_parquet(getattr(programme, name), tmp / f"{name}.parquet")
+            files[f"{name}.parquet"] = _write_parquet(
+                getattr(programme, name), tmp / f"{name}.parquet"
+            )
         if programme.truth is not None:
             (tmp / TRUTH_DIR).mkdir()
             files[f"{TRUTH_DIR}/pairs.parquet"] = _write_parquet(
@@ -121,7 +123,9 @@ def read_manifest(folder: Path) -> dict:
         raise DatasetError(f"{path} is not valid JSON ({exc.msg})") from None
 
 
-def _read_table(folder: Path, relative: str, manifest: dict, columns: dict[str, str]) -> pd.DataFrame:
+def _read_table(
+    folder: Path, relative: str, manifest: dict, columns: dict[str, str]
+) -> pd.DataFrame:
     path = folder / relative
     expected = manifest.get("files", {}).get(relative)
     if expected is None or not path.is_file():
@@ -146,8 +150,10 @@ def read_programme(folder: Path) -> ProgrammeTables:
     """Read and verify the observable tables of a programme folder."""
     folder = Path(folder)
     manifest = read_manifest(folder)
-    tables = {name: _read_table(folder, f"{name}.parquet", manifest, cols)
-              for name, cols in TABLES.items()}
+    tables = {
+        name: _read_table(folder, f"{name}.parquet", manifest, cols)
+        for name, cols in TABLES.items()
+    }
     return ProgrammeTables(**tables, manifest=manifest)
 
 

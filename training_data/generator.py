@@ -14,6 +14,7 @@ randomness comes from generators seeded by ``GeneratorConfig.seed``.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -158,18 +159,29 @@ class _Generator:
         niches = []
         for m in per_edition:
             first = rng.permutation(N_NICHES)[: min(m, N_NICHES)]
-            extra = rng.choice(N_NICHES, size=max(0, m - N_NICHES), p=NICHE_DEMAND / NICHE_DEMAND.sum())
+            extra = rng.choice(
+                N_NICHES, size=max(0, m - N_NICHES), p=NICHE_DEMAND / NICHE_DEMAND.sum()
+            )
             chosen = np.concatenate([first, extra])
             if m < N_NICHES:  # small editions favour the programme's main niches
-                chosen = rng.choice(N_NICHES, size=m, replace=False,
-                                    p=NICHE_DEMAND / NICHE_DEMAND.sum())
+                chosen = rng.choice(
+                    N_NICHES, size=m, replace=False, p=NICHE_DEMAND / NICHE_DEMAND.sum()
+                )
             niches.append(chosen)
         niche = np.concatenate(niches)
-        n_companies = cfg.companies or max(N_NICHES, int(round(cfg.challenges * 0.6)))
-        company_niche = np.concatenate(
-            [np.arange(N_NICHES), rng.choice(N_NICHES, n_companies - N_NICHES,
-                                              p=NICHE_DEMAND / NICHE_DEMAND.sum())]
-        )[:n_companies] if n_companies >= N_NICHES else rng.choice(N_NICHES, n_companies)
+        n_companies = cfg.companies or max(N_NICHES, round(cfg.challenges * 0.6))
+        company_niche = (
+            np.concatenate(
+                [
+                    np.arange(N_NICHES),
+                    rng.choice(
+                        N_NICHES, n_companies - N_NICHES, p=NICHE_DEMAND / NICHE_DEMAND.sum()
+                    ),
+                ]
+            )[:n_companies]
+            if n_companies >= N_NICHES
+            else rng.choice(N_NICHES, n_companies)
+        )
         companies = self._companies(company_niche)
         company_of = np.empty(len(niche), dtype=np.int64)
         for j, code in enumerate(niche):
@@ -187,20 +199,25 @@ class _Generator:
             n_ess = int(rng.integers(5, 8))
             essential = rng.choice(core, size=min(n_ess, len(core)), replace=False)
             n_opt = int(rng.integers(3, 6))
-            optional = rng.choice(sk.pool[niche[j]], size=n_opt, replace=False, p=sk.pool_p[niche[j]])
+            optional = rng.choice(
+                sk.pool[niche[j]], size=n_opt, replace=False, p=sk.pool_p[niche[j]]
+            )
             optional = np.concatenate([optional, rng.choice(sk.transversal, 1)])
             optional = np.setdiff1d(optional, essential)
-            taught = np.concatenate([
-                essential[rng.random(len(essential)) < 0.5],
-                optional[rng.random(len(optional)) < 0.35],
-            ])
+            taught = np.concatenate(
+                [
+                    essential[rng.random(len(essential)) < 0.5],
+                    optional[rng.random(len(optional)) < 0.35],
+                ]
+            )
             workplaces = geography.NICHE_WORKPLACES[code]
             names = list(workplaces)
             weights = np.array(list(workplaces.values()), dtype=float)
             location = names[rng.choice(len(names), p=weights / weights.sum())]
             schedule = SCHEDULES[rng.choice(3, p=[0.45, 0.2, 0.35])]
-            min_spanish = CEFR_LEVELS[int(np.clip(NICHE_MIN_SPANISH[niche[j]]
-                                                  + rng.choice([-1, 0, 0, 1]), 0, 4))]
+            min_spanish = CEFR_LEVELS[
+                int(np.clip(NICHE_MIN_SPANISH[niche[j]] + rng.choice([-1, 0, 0, 1]), 0, 4))
+            ]
             title = self.rnd.choice(phrasing.CHALLENGE_TITLES[code])
             company_name = companies["name"].iloc[company_of[j]]
             rows.append(
@@ -264,8 +281,9 @@ class _Generator:
             {
                 "company_id": np.arange(1, len(company_niche) + 1, dtype=np.int64),
                 "name": names,
-                "size": self.rng.choice(["micro", "small", "medium"], len(company_niche),
-                                        p=[0.4, 0.45, 0.15]),
+                "size": self.rng.choice(
+                    ["micro", "small", "medium"], len(company_niche), p=[0.4, 0.45, 0.15]
+                ),
                 "sector": [NICHE_CODES[n] for n in company_niche],
             }
         )
@@ -280,7 +298,7 @@ class _Generator:
         migrant = np.zeros(n, dtype=bool)
         offset = 0
         for size in per_edition:  # exact share per edition, so team quotas stay feasible
-            k = int(round(cfg.migrant_share * size))
+            k = round(cfg.migrant_share * size)
             migrant[offset + rng.choice(size, k, replace=False)] = True
             offset += size
         weights = np.array([ORIGIN_GROUPS[g]["weight_among_migrants"] for g in MIGRANT_GROUPS])
@@ -289,9 +307,9 @@ class _Generator:
             rng.choice(len(MIGRANT_GROUPS), migrant.sum(), p=weights / weights.sum())
         ]
         native = (origin == "spain") | (origin == "latin_america")
-        true_spanish = np.where(
-            native, 5, rng.choice(5, n, p=[0.12, 0.28, 0.3, 0.2, 0.1])
-        ).astype(np.int8)
+        true_spanish = np.where(native, 5, rng.choice(5, n, p=[0.12, 0.28, 0.3, 0.2, 0.1])).astype(
+            np.int8
+        )
         noise = rng.choice([-1, 0, 1], n, p=[0.15, 0.62, 0.23])
         said_spanish = np.where(native, 5, np.clip(true_spanish + noise, 0, 5)).astype(np.int8)
 
@@ -392,9 +410,15 @@ class _Generator:
         mask = np.arange(4)[None, :] < k[:, None]
         r, c = np.nonzero(mask)
         rows.append(r)
-        cols.append(np.array([sk.core[a][b % len(sk.core[a])]
-                              for a, b in zip(niche_pick[r, c], col_pick[r, c], strict=True)],
-                             dtype=np.int64))
+        cols.append(
+            np.array(
+                [
+                    sk.core[a][b % len(sk.core[a])]
+                    for a, b in zip(niche_pick[r, c], col_pick[r, c], strict=True)
+                ],
+                dtype=np.int64,
+            )
+        )
         r = np.concatenate(rows)
         c = np.concatenate(cols).astype(np.int64)
         m = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(n, sk.count))
@@ -420,22 +444,34 @@ class _Generator:
         coded_mask = rng.random(true.nnz) < 0.55
         fp_k = np.minimum(rng.poisson(0.4, n), 2)
         fp_rows = np.repeat(np.arange(n), fp_k)
-        fp_niche = np.where(p["primary"][fp_rows] >= 0, p["primary"][fp_rows],
-                            rng.integers(0, N_NICHES, len(fp_rows)))
+        fp_niche = np.where(
+            p["primary"][fp_rows] >= 0,
+            p["primary"][fp_rows],
+            rng.integers(0, N_NICHES, len(fp_rows)),
+        )
         pool_len = np.array([len(x) for x in sk.pool])
         pick = (rng.random(len(fp_rows)) * pool_len[fp_niche]).astype(np.int64)
-        fp_cols = np.array([sk.pool[a][b] for a, b in zip(fp_niche, pick, strict=True)],
-                           dtype=np.int64)
-        coded = _row_lists(sparse.csr_matrix(
-            (np.ones(coded_mask.sum() + len(fp_rows)),
-             (np.concatenate([true.row[coded_mask], fp_rows]),
-              np.concatenate([true.col[coded_mask], fp_cols]))),
-            shape=true.shape,
-        ))
-        uncoded = _row_lists(sparse.csr_matrix(
-            (np.ones((~coded_mask).sum()), (true.row[~coded_mask], true.col[~coded_mask])),
-            shape=true.shape,
-        ))
+        fp_cols = np.array(
+            [sk.pool[a][b] for a, b in zip(fp_niche, pick, strict=True)], dtype=np.int64
+        )
+        coded = _row_lists(
+            sparse.csr_matrix(
+                (
+                    np.ones(coded_mask.sum() + len(fp_rows)),
+                    (
+                        np.concatenate([true.row[coded_mask], fp_rows]),
+                        np.concatenate([true.col[coded_mask], fp_cols]),
+                    ),
+                ),
+                shape=true.shape,
+            )
+        )
+        uncoded = _row_lists(
+            sparse.csr_matrix(
+                (np.ones((~coded_mask).sum()), (true.row[~coded_mask], true.col[~coded_mask])),
+                shape=true.shape,
+            )
+        )
         owned_lists = _row_lists(p["true_skills"])
         spanish_text = (rng.random(n) < cfg.spanish_share).tolist()
         niche_names = {
@@ -492,7 +528,7 @@ def _row_lists(matrix: sparse.csr_matrix) -> list[list[int]]:
     matrix.sum_duplicates()
     indices = matrix.indices.tolist()
     bounds = matrix.indptr.tolist()
-    return [indices[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [indices[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _preference_lists(weights: np.ndarray) -> list[list[int]]:
@@ -501,7 +537,7 @@ def _preference_lists(weights: np.ndarray) -> list[list[int]]:
     order = np.lexsort((-weights[rows, cols], rows))
     bounds = np.searchsorted(rows[order], np.arange(len(weights) + 1)).tolist()
     flat = cols[order].tolist()
-    return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [flat[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _experience_lists(years: np.ndarray) -> list[list[tuple[int, float]]]:
@@ -510,8 +546,9 @@ def _experience_lists(years: np.ndarray) -> list[list[tuple[int, float]]]:
     values = years[rows, cols]
     order = np.lexsort((-values, rows))
     out: list[list[tuple[int, float]]] = [[] for _ in range(len(years))]
-    for r, c, v in zip(rows[order].tolist(), cols[order].tolist(), values[order].tolist(),
-                       strict=True):
+    for r, c, v in zip(
+        rows[order].tolist(), cols[order].tolist(), values[order].tolist(), strict=True
+    ):
         out[r].append((c, v))
     return out
 
@@ -526,7 +563,9 @@ def _seats(n_available: int, n_migrants: int, m: int, rng: np.random.Generator) 
     return seats
 
 
-def generate(config: GeneratorConfig | None = None, catalogue: Catalogue | None = None) -> Programme:
+def generate(
+    config: GeneratorConfig | None = None, catalogue: Catalogue | None = None
+) -> Programme:
     """Generate a whole programme deterministically from ``config.seed``."""
     cfg = config or GeneratorConfig()
     gen = _Generator(cfg, catalogue or load_catalogue())
@@ -539,12 +578,18 @@ def generate(config: GeneratorConfig | None = None, catalogue: Catalogue | None 
     seats = []
     for e_pos, e in enumerate(editions["edition_id"]):
         members = p["edition"] == e
-        seats.append(_seats(int((members & available).sum()),
-                            int((members & available & p["migrant"]).sum()),
-                            int(per_edition_ch[e_pos]), rng))
+        seats.append(
+            _seats(
+                int((members & available).sum()),
+                int((members & available & p["migrant"]).sum()),
+                int(per_edition_ch[e_pos]),
+                rng,
+            )
+        )
     challenges, companies = gen.challenges_and_companies(editions, seats)
-    tastes = np.column_stack([rng.uniform(0.7, 1.3, len(companies)),
-                              rng.uniform(0.5, 1.5, len(companies))])
+    tastes = np.column_stack(
+        [rng.uniform(0.7, 1.3, len(companies)), rng.uniform(0.5, 1.5, len(companies))]
+    )
 
     # sensitive attributes, kept apart from everything the engine reads
     gender = rng.choice(np.array(["F", "M", "X"], dtype=object), n, p=[0.52, 0.47, 0.01])
@@ -552,8 +597,12 @@ def generate(config: GeneratorConfig | None = None, catalogue: Catalogue | None 
     edition_year = start_year[p["edition"] - 1]
     birth_year = edition_year - np.clip(np.round(rng.gamma(4.0, 7.0, n) + 17), 18, 64).astype(int)
     nationality = np.array(
-        [ORIGIN_GROUPS[g]["nationalities"][int(u * len(ORIGIN_GROUPS[g]["nationalities"]))]
-         for g, u in zip(p["origin"], rng.random(n), strict=True)], dtype=object)
+        [
+            ORIGIN_GROUPS[g]["nationalities"][int(u * len(ORIGIN_GROUPS[g]["nationalities"]))]
+            for g, u in zip(p["origin"], rng.random(n), strict=True)
+        ],
+        dtype=object,
+    )
     first_names = [phrasing.pick(gen.rnd, ORIGIN_GROUPS[g]["first"]) for g in p["origin"]]
     last_names = [phrasing.pick(gen.rnd, ORIGIN_GROUPS[g]["last"]) for g in p["origin"]]
     experience = _experience_lists(p["years"])
@@ -561,8 +610,7 @@ def generate(config: GeneratorConfig | None = None, catalogue: Catalogue | None 
     profiles = gen.profiles(p, experience, preferences)
 
     other_languages = [
-        [f"{MOTHER_TONGUE[g]}:C2"] if g in MOTHER_TONGUE else []
-        for g in p["origin"]
+        [f"{MOTHER_TONGUE[g]}:C2"] if g in MOTHER_TONGUE else [] for g in p["origin"]
     ]
     english = rng.choice(["", "en:A2", "en:B1", "en:B2"], n, p=[0.45, 0.25, 0.2, 0.1])
     for langs, eng in zip(other_languages, english, strict=True):
@@ -602,10 +650,22 @@ def generate(config: GeneratorConfig | None = None, catalogue: Catalogue | None 
             "available": available,
             "consent_share": rng.random(n) < 0.88,
             "consent_version": CONSENT_VERSION,
-            "notes": rng.choice(np.array(["", "", "", "Needs childcare support.",
-                                          "Referred by CESAL.", "Referred by the Islamic Culture "
-                                          "Centre.", "Lent a laptop.", "Housing difficulties."],
-                                         dtype=object), n),
+            "notes": rng.choice(
+                np.array(
+                    [
+                        "",
+                        "",
+                        "",
+                        "Needs childcare support.",
+                        "Referred by CESAL.",
+                        "Referred by the Islamic Culture Centre.",
+                        "Lent a laptop.",
+                        "Housing difficulties.",
+                    ],
+                    dtype=object,
+                ),
+                n,
+            ),
         }
     )
     sensitive = pd.DataFrame(

@@ -70,13 +70,17 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def pair_uniform(seed: int, participant: np.ndarray, challenge: np.ndarray, stream: int) -> np.ndarray:
+def pair_uniform(
+    seed: int, participant: np.ndarray, challenge: np.ndarray, stream: int
+) -> np.ndarray:
     """Uniform [0, 1) numbers that depend only on (seed, participant, challenge, stream)."""
     with np.errstate(over="ignore"):
-        x = (np.uint64(seed) * _GOLDEN
-             + participant.astype(np.uint64) * _M1
-             + challenge.astype(np.uint64) * _M2
-             + np.uint64(stream) * np.uint64(0xD6E8FEB86659FD93))
+        x = (
+            np.uint64(seed) * _GOLDEN
+            + participant.astype(np.uint64) * _M1
+            + challenge.astype(np.uint64) * _M2
+            + np.uint64(stream) * np.uint64(0xD6E8FEB86659FD93)
+        )
         x ^= x >> np.uint64(30)
         x *= _M1
         x ^= x >> np.uint64(27)
@@ -287,8 +291,9 @@ def simulate_history(
         o["joined"] = accepted.any(1)
         o["first"] = np.argmax(accepted, axis=1)
         j = np.flatnonzero(o["joined"])
-        joined_z.append(np.column_stack([o["z_complete"][j, o["first"][j]],
-                                         o["z_hire"][j, o["first"][j]]]))
+        joined_z.append(
+            np.column_stack([o["z_complete"][j, o["first"][j]], o["z_hire"][j, o["first"][j]]])
+        )
     z = np.concatenate(joined_z)
     b0 = _bisect(lambda b: expit(b + z[:, 0]).mean() - completion_rate)
     pc = expit(b0 + z[:, 0])
@@ -313,14 +318,16 @@ def _events(o: dict, edition: pd.Series, c: Intercepts, rng: np.random.Generator
     days = pd.to_timedelta
 
     def frame(r, challenge, event, at, reason=None, rating=None) -> pd.DataFrame:
-        return pd.DataFrame({
-            "participant_id": (o["people"][r] + 1).astype(np.int64),
-            "challenge_id": np.asarray(challenge, dtype=np.int64),
-            "event": event,
-            "at": at,
-            "reason": "" if reason is None else reason,
-            "rating": np.full(len(r), np.nan) if rating is None else rating,
-        })
+        return pd.DataFrame(
+            {
+                "participant_id": (o["people"][r] + 1).astype(np.int64),
+                "challenge_id": np.asarray(challenge, dtype=np.int64),
+                "event": event,
+                "at": at,
+                "reason": "" if reason is None else reason,
+                "rating": np.full(len(r), np.nan) if rating is None else rating,
+            }
+        )
 
     offered_at = start - days(21 - 5 * pos, unit="D")
     declined = (pos < last[rows]) | ~o["joined"][rows]
@@ -334,21 +341,39 @@ def _events(o: dict, edition: pd.Series, c: Intercepts, rng: np.random.Generator
     rating = np.clip(np.round(3 + 0.55 * (c.hire + zh) + rng.normal(0, 0.6, len(j))), 1, 5)
     after = end + days(rng.integers(21, 70, len(j)), unit="D")
     reasons = np.array(REJECTION_REASONS, dtype=object)[
-        rng.integers(len(REJECTION_REASONS), size=len(j))]
+        rng.integers(len(REJECTION_REASONS), size=len(j))
+    ]
     dropped, rejected = ~completed, completed & ~hired
-    return pd.concat([
-        frame(rows, cid, "shortlisted", offered_at),
-        frame(rows[declined], cid[declined], "declined", offered_at[declined] + days(3, "D")),
-        frame(j, jc, "joined", np.full(len(j), start)),
-        frame(j[dropped], jc[dropped], "dropped_out",
-              start + days(rng.integers(20, 150, dropped.sum()), "D")),
-        frame(j[completed], jc[completed], "completed", np.full(completed.sum(), end)),
-        frame(j[interviewed], jc[interviewed], "interviewed",
-              end + days(rng.integers(3, 20, interviewed.sum()), "D")),
-        frame(j[hired], jc[hired], "hired", after[hired], rating=rating[hired]),
-        frame(j[rejected], jc[rejected], "rejected", after[rejected], reasons[rejected],
-              rating[rejected]),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            frame(rows, cid, "shortlisted", offered_at),
+            frame(rows[declined], cid[declined], "declined", offered_at[declined] + days(3, "D")),
+            frame(j, jc, "joined", np.full(len(j), start)),
+            frame(
+                j[dropped],
+                jc[dropped],
+                "dropped_out",
+                start + days(rng.integers(20, 150, dropped.sum()), "D"),
+            ),
+            frame(j[completed], jc[completed], "completed", np.full(completed.sum(), end)),
+            frame(
+                j[interviewed],
+                jc[interviewed],
+                "interviewed",
+                end + days(rng.integers(3, 20, interviewed.sum()), "D"),
+            ),
+            frame(j[hired], jc[hired], "hired", after[hired], rating=rating[hired]),
+            frame(
+                j[rejected],
+                jc[rejected],
+                "rejected",
+                after[rejected],
+                reasons[rejected],
+                rating[rejected],
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -> pd.DataFrame:
@@ -364,14 +389,20 @@ def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -
         accepted = lat["u_accept"] < pa
         completed = accepted & (lat["u_complete"] < pc)
         hired = completed & (lat["u_hire"] < ph)
-        frames.append(pd.DataFrame({
-            "edition_id": np.full(len(i), e, dtype=np.int64),
-            "participant_id": (i + 1).astype(np.int64),
-            "challenge_id": (j + 1).astype(np.int64),
-            "p_accept": pa.astype(np.float32),
-            "p_complete": pc.astype(np.float32),
-            "p_hire": ph.astype(np.float32),
-            "expected_relevance": (pa * (1 + pc * (1 + ph))).astype(np.float32),
-            "sampled_relevance": (accepted.astype(np.int8) + completed + hired).astype(np.int8),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "edition_id": np.full(len(i), e, dtype=np.int64),
+                    "participant_id": (i + 1).astype(np.int64),
+                    "challenge_id": (j + 1).astype(np.int64),
+                    "p_accept": pa.astype(np.float32),
+                    "p_complete": pc.astype(np.float32),
+                    "p_hire": ph.astype(np.float32),
+                    "expected_relevance": (pa * (1 + pc * (1 + ph))).astype(np.float32),
+                    "sampled_relevance": (accepted.astype(np.int8) + completed + hired).astype(
+                        np.int8
+                    ),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)

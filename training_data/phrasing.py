@@ -49,27 +49,51 @@ OCCUPATION_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Work that lies outside the 13 niches.
 OUTSIDE_WORK: dict[str, tuple[str, ...]] = {
-    "en": ("security guard", "taxi driver", "farm labourer", "textile machinist",
-           "car mechanic", "fisherman", "street vendor", "tailor"),
-    "es": ("vigilante de seguridad", "taxista", "jornalero en el campo", "costurera en un taller",
-           "mecánico de coches", "pescador", "vendedor ambulante", "sastre"),
+    "en": (
+        "security guard",
+        "taxi driver",
+        "farm labourer",
+        "textile machinist",
+        "car mechanic",
+        "fisherman",
+        "street vendor",
+        "tailor",
+    ),
+    "es": (
+        "vigilante de seguridad",
+        "taxista",
+        "jornalero en el campo",
+        "costurera en un taller",
+        "mecánico de coches",
+        "pescador",
+        "vendedor ambulante",
+        "sastre",
+    ),
 }
 
 AVAILABILITY_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "morning": ("I can work mornings.", "Available in the morning only.",
-                    "Mornings suit me best because of my children."),
+        "morning": (
+            "I can work mornings.",
+            "Available in the morning only.",
+            "Mornings suit me best because of my children.",
+        ),
         "afternoon": ("I can only work afternoons.", "Available afternoons and evenings."),
         "full_day": ("I can work full time.", "Available all day, full-time."),
         "flexible": ("My schedule is flexible.", "Any shift is fine for me, also weekends."),
     },
     "es": {
-        "morning": ("Puedo trabajar por las mañanas.", "Solo disponible de mañana.",
-                    "Prefiero mañanas por los niños."),
+        "morning": (
+            "Puedo trabajar por las mañanas.",
+            "Solo disponible de mañana.",
+            "Prefiero mañanas por los niños.",
+        ),
         "afternoon": ("Solo puedo por las tardes.", "Disponible de tarde."),
         "full_day": ("Puedo trabajar a jornada completa.", "Disponible todo el día."),
-        "flexible": ("Tengo horario flexible.", "Me adapto a cualquier turno, también fines de "
-                     "semana."),
+        "flexible": (
+            "Tengo horario flexible.",
+            "Me adapto a cualquier turno, también fines de semana.",
+        ),
     },
 }
 
@@ -91,35 +115,69 @@ EXPERIENCE_TEMPLATES: dict[str, tuple[str, ...]] = {
 }
 
 NO_EXPERIENCE: dict[str, tuple[str, ...]] = {
-    "en": ("I have no formal work experience yet.", "Looking for my first job.",
-           "I have only done small jobs for neighbours."),
-    "es": ("No tengo experiencia laboral formal.", "Busco mi primer empleo.",
-           "Solo he hecho trabajos sueltos para vecinos."),
+    "en": (
+        "I have no formal work experience yet.",
+        "Looking for my first job.",
+        "I have only done small jobs for neighbours.",
+    ),
+    "es": (
+        "No tengo experiencia laboral formal.",
+        "Busco mi primer empleo.",
+        "Solo he hecho trabajos sueltos para vecinos.",
+    ),
 }
 
 SKILL_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "en": ("I know how to {skills}.", "Skills: {skills}.", "I can do {skills}.",
-           "Good at {skills}.", "I also did {skills}."),
-    "es": ("Sé {skills}.", "Habilidades: {skills}.", "Se me da bien {skills}.",
-           "También he hecho {skills}.", "Conocimientos: {skills}."),
+    "en": (
+        "I know how to {skills}.",
+        "Skills: {skills}.",
+        "I can do {skills}.",
+        "Good at {skills}.",
+        "I also did {skills}.",
+    ),
+    "es": (
+        "Sé {skills}.",
+        "Habilidades: {skills}.",
+        "Se me da bien {skills}.",
+        "También he hecho {skills}.",
+        "Conocimientos: {skills}.",
+    ),
 }
 
 PREFERENCE_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "en": ("I would like to work in {niches}.", "Interested in {niches}.",
-           "Looking for a job in {niches}."),
-    "es": ("Me gustaría trabajar en {niches}.", "Me interesa {niches}.",
-           "Busco trabajo de {niches}."),
+    "en": (
+        "I would like to work in {niches}.",
+        "Interested in {niches}.",
+        "Looking for a job in {niches}.",
+    ),
+    "es": (
+        "Me gustaría trabajar en {niches}.",
+        "Me interesa {niches}.",
+        "Busco trabajo de {niches}.",
+    ),
 }
 
 EXTRA_SENTENCES: dict[str, tuple[str, ...]] = {
-    "en": ("I am punctual and responsible.", "I learn quickly.",
-           "I want a stable job to support my family.", "I like working with people.",
-           "I have a car.", "I need to improve my Spanish.", "I am studying Spanish at CEPA.",
-           "I have a food handler certificate."),
-    "es": ("Soy puntual y responsable.", "Aprendo rápido.",
-           "Quiero un trabajo estable para mi familia.", "Me gusta trabajar con gente.",
-           "Tengo coche.", "Necesito mejorar mi español.", "Estudio español en el CEPA.",
-           "Tengo el carné de manipulador de alimentos."),
+    "en": (
+        "I am punctual and responsible.",
+        "I learn quickly.",
+        "I want a stable job to support my family.",
+        "I like working with people.",
+        "I have a car.",
+        "I need to improve my Spanish.",
+        "I am studying Spanish at CEPA.",
+        "I have a food handler certificate.",
+    ),
+    "es": (
+        "Soy puntual y responsable.",
+        "Aprendo rápido.",
+        "Quiero un trabajo estable para mi familia.",
+        "Me gusta trabajar con gente.",
+        "Tengo coche.",
+        "Necesito mejorar mi español.",
+        "Estudio español en el CEPA.",
+        "Tengo el carné de manipulador de alimentos.",
+    ),
 }
 
 YEARS_WORDS: dict[str, tuple[str, str, str]] = {
@@ -142,7 +200,7 @@ def years_phrase(years: float, language: str) -> str:
         return few
     if years < 1.5:
         return one
-    return many.format(n=int(round(years)))
+    return many.format(n=round(years))
 
 
 def join_words(words: Sequence[str], language: str) -> str:
@@ -182,12 +240,16 @@ def profile_text(
         parts.append(options[int(u[13] * len(options))])
     if skill_phrases:
         templates = SKILL_TEMPLATES[language]
-        parts.append(templates[int(u[6] * len(templates))].format(
-            skills=join_words(skill_phrases, language)))
+        parts.append(
+            templates[int(u[6] * len(templates))].format(skills=join_words(skill_phrases, language))
+        )
     if preference_names and u[7] < 0.75:
         templates = PREFERENCE_TEMPLATES[language]
-        parts.append(templates[int(u[8] * len(templates))].format(
-            niches=join_words(preference_names, language).lower()))
+        parts.append(
+            templates[int(u[8] * len(templates))].format(
+                niches=join_words(preference_names, language).lower()
+            )
+        )
     if u[9] < 0.7:
         options = AVAILABILITY_WORDS[language][availability]
         parts.append(options[int(u[10] * len(options))])
@@ -201,8 +263,11 @@ def profile_text(
 
 CHALLENGE_TITLES: dict[str, tuple[str, ...]] = {
     "gardening": ("Green-area maintenance crew", "Park and garden upkeep team"),
-    "installation": ("Solar and heat-pump installation helpers", "Electrical and plumbing "
-                     "installation team", "HVAC maintenance assistants"),
+    "installation": (
+        "Solar and heat-pump installation helpers",
+        "Electrical and plumbing installation team",
+        "HVAC maintenance assistants",
+    ),
     "hospital_orderly": ("Hospital orderlies for patient transfer", "Patient support staff"),
     "hotel_reception": ("Hotel front desk team", "Night reception cover"),
     "cleaning": ("Office and facility cleaning team", "Hospital cleaning operatives"),
@@ -216,8 +281,11 @@ CHALLENGE_TITLES: dict[str, tuple[str, ...]] = {
     "administration": ("Back-office administrative support", "Customer service desk"),
 }
 
-SCHEDULE_WORDS = {"morning": "morning shift", "afternoon": "afternoon shift",
-                  "full_day": "full-time"}
+SCHEDULE_WORDS = {
+    "morning": "morning shift",
+    "afternoon": "afternoon shift",
+    "full_day": "full-time",
+}
 
 
 def challenge_text(
@@ -234,11 +302,14 @@ def challenge_text(
     remote: bool,
 ) -> str:
     """The Business Challenge description a company writes with the training centre."""
-    opening = pick(rnd, (
-        f"{company} is looking for people to join its {niche_name.lower()} work.",
-        f"{company} co-manages this Business Challenge in {niche_name.lower()}.",
-        f"Join {company}: {title.lower()}.",
-    ))
+    opening = pick(
+        rnd,
+        (
+            f"{company} is looking for people to join its {niche_name.lower()} work.",
+            f"{company} co-manages this Business Challenge in {niche_name.lower()}.",
+            f"Join {company}: {title.lower()}.",
+        ),
+    )
     parts = [
         opening,
         f"You will need to {join_words(list(essential), 'en')}.",
@@ -247,8 +318,10 @@ def challenge_text(
         parts.append(f"It helps if you can {join_words(list(optional), 'en')}.")
     if taught:
         parts.append(f"The training teaches how to {join_words(list(taught), 'en')}.")
-    parts.append(f"Spanish level {min_spanish} or higher. {SCHEDULE_WORDS[schedule].capitalize()}"
-                 f" in {location}.")
+    parts.append(
+        f"Spanish level {min_spanish} or higher. {SCHEDULE_WORDS[schedule].capitalize()}"
+        f" in {location}."
+    )
     if remote:
         parts.append("Training runs online; laptops can be lent.")
     return " ".join(parts)

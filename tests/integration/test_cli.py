@@ -1,0 +1,90 @@
+"""The `milma` command line on a real data dir: happy path and every error path."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+
+SMALL = ["--participants", "120", "--challenges", "6", "--editions", "2", "--seed", "4"]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli") / "var"
+    result = CliRunner().invoke(app, ["--data-dir", str(folder), "generate", *SMALL])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def run(data_dir, *args):
+    return CliRunner().invoke(app, ["--data-dir", str(data_dir), *args])
+
+
+def test_generate_index_shortlist(data_dir):
+    indexed = run(data_dir, "index")
+    assert indexed.exit_code == 0, indexed.output
+    assert "120 participants" in indexed.output
+    shown = run(data_dir, "shortlist", "--challenge", "BC-2", "-k", "5", "--json")
+    assert shown.exit_code == 0, shown.output
+    payload = json.loads(shown.stdout)
+    assert payload["challenge_id"] == 2 and len(payload["candidates"]) == 5
+    assert payload["candidates"][0]["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["shortlist", "--challenge", "77"], "challenge 77 is not known"),
+        (["shortlist", "--challenge", "3", "-k", "0"], "k must be"),
+        (["shortlist", "--challenge", "x1"], "not a positive number"),
+        (["generate", *SMALL], "already holds a programme"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(data_dir, args, message):
+    result = run(data_dir, *args)
+    assert result.exit_code == 2
+    assert message in result.output.replace("\n", " ")
+
+
+def test_missing_data_dir_creates_nothing(tmp_path):
+    result = run(tmp_path / "absent", "shortlist", "--challenge", "1")
+    assert result.exit_code == 2 and "holds no programme" in result.output
+    assert not (tmp_path / "absent").exists()
+
+
+def test_corrupt_programme_file_is_reported_and_left_alone(tmp_path):
+    folder = tmp_path / "var"
+    assert run(folder, "generate", *SMALL).exit_code == 0
+    target = folder / "programme" / "participants.parquet"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    result = run(folder, "index")
+    assert result.exit_code == 2 and "damaged" in result.output
+    assert target.read_bytes() == bytes(data)
+
+
+def test_console_script_runs(data_dir):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "--data-dir",
+            str(data_dir),
+            "shortlist",
+            "-c",
+            "1",
+            "-k",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Shortlist for BC-1" in done.stdout

@@ -1,0 +1,107 @@
+"""Shortlists from the real engine: edition pool, explanations, thin profiles, consent."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matching.engine import UnknownIdError
+from matching.pool import PROFILE_COLUMNS
+
+
+def test_shortlist_ranks_explained_candidates_from_the_edition(matcher, programme):
+    cid = int(programme.challenges["challenge_id"].iloc[-1])
+    result = matcher.shortlist(cid, k=12, fairness=False)
+    edition = programme.challenges.set_index("challenge_id").loc[cid, "edition_id"]
+    people = programme.participants
+    members = set(people.loc[people["edition_id"] == edition, "participant_id"])
+    assert len(result.candidates) == 12
+    assert {c.participant_id for c in result.candidates} <= members
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert result.scoring.startswith("fallback")
+    view = matcher.challenge(cid)
+    for c in result.candidates:
+        assert {r.factor for r in c.reasons} >= {
+            "skills",
+            "language",
+            "commute",
+            "schedule",
+            "preference",
+            "experience",
+            "training",
+        }
+        essential = {matcher.catalogue.uris[s] for s in view.essential}
+        matched = {s.uri for s in c.matched_skills}
+        missing = {s.uri for s in c.missing_taught + c.missing_untaught}
+        assert (matched & essential) | missing == essential and not matched & missing
+        assert 0 <= c.p_hire <= c.p_complete <= c.p_join <= 1
+
+
+def test_fairness_rerank_keeps_prefix_share(matcher, programme):
+    cid = int(programme.challenges["challenge_id"].iloc[0])
+    result = matcher.shortlist(cid, k=20, fairness=True)
+    assert result.fairness["applied"]
+    assert result.fairness["share_after"] >= result.fairness["share_before"] - 1e-9
+
+
+def _profile(pid: int, edition: int, text: str, skills=(), consent=True) -> pd.DataFrame:
+    row = {
+        "participant_id": pid,
+        "edition_id": edition,
+        "profile_text": text,
+        "text_language": "en",
+        "skills": list(skills),
+        "skills_text": [],
+        "spanish_level": "C2",
+        "education": "secondary",
+        "experience_niches": [],
+        "experience_years": [],
+        "availability": "flexible",
+        "district": "Fuenlabrada Centro",
+        "max_commute_minutes": 60,
+        "niche_preferences": [],
+        "months_unemployed": 3,
+        "digital_access": True,
+        "available": True,
+        "consent_share": consent,
+    }
+    return pd.DataFrame([row])[list(PROFILE_COLUMNS)]
+
+
+def test_thin_profile_is_listed_apart_and_consent_filters(matcher, programme):
+    cid = int(programme.challenges["challenge_id"].iloc[0])
+    edition = int(matcher.challenge(cid).edition_id)
+    matcher.upsert_participants(_profile(90_001, edition, ""), persist=False)
+    matcher.upsert_participants(
+        _profile(
+            90_002,
+            edition,
+            "I worked three years as a gardener pruning trees and planting flowers",
+            consent=False,
+        ),
+        persist=False,
+    )
+    try:
+        result = matcher.shortlist(cid, k=200)
+        thin = {p.participant_id: p.missing for p in result.not_enough_information}
+        assert 90_001 in thin and any("profile text" in m for m in thin[90_001])
+        assert 90_001 not in {c.participant_id for c in result.candidates}
+        company_view = matcher.shortlist(cid, k=200, consent_only=True)
+        consented = set(programme.participants.query("consent_share")["participant_id"])
+        assert {c.participant_id for c in company_view.candidates} <= consented
+        scored = matcher.score(cid, [90_001, 90_002])
+        assert np.isnan(scored["expected"].iloc[0]) and not np.isnan(scored["expected"].iloc[1])
+    finally:
+        matcher.remove_participant(90_001, persist=False)
+        matcher.remove_participant(90_002, persist=False)
+    result = matcher.shortlist(cid, k=200)
+    assert 90_001 not in {p.participant_id for p in result.not_enough_information}
+
+
+def test_unknown_ids_and_bad_k(matcher):
+    with pytest.raises(UnknownIdError, match="challenge 9999"):
+        matcher.shortlist(9999)
+    with pytest.raises(ValueError, match="k must be"):
+        matcher.shortlist(1, k=0)
+    with pytest.raises(UnknownIdError, match="participant"):
+        matcher.score(1, [123456])

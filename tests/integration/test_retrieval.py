@@ -1,0 +1,109 @@
+"""The FAISS index: exact search equals brute force, filters hold, changes persist."""
+
+import numpy as np
+import pytest
+
+from matching.retrieval import ParticipantIndex, SearchFilter
+from models.artefacts import latest
+
+
+def _unit(rng, n, d=32):
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _same_topk(ids, scores, ref_ids, ref_scores):
+    """Tie-tolerant: scores agree, and ids agree wherever scores are not tied."""
+    np.testing.assert_allclose(scores, ref_scores, atol=1e-5)
+    distinct = np.abs(np.diff(ref_scores, prepend=np.inf)) > 1e-6
+    distinct &= np.abs(np.diff(ref_scores, append=-np.inf)) > 1e-6
+    assert (ids[distinct] == ref_ids[distinct]).all()
+
+
+def test_exact_search_equals_numpy_with_filters(matcher):
+    index = matcher.index
+    ids = index.ids
+    vectors = index.vectors(ids)
+    table = index.table().set_index("participant_id").loc[ids]
+    queries = np.stack([matcher.challenge_vector(c) for c in list(matcher.challenges)[:10]])
+    for flt in (
+        SearchFilter(available_only=False),
+        SearchFilter(edition_id=2),
+        SearchFilter(edition_id=3, consent_only=True),
+    ):
+        mask = np.ones(len(ids), bool)
+        if flt.edition_id is not None:
+            mask &= table["edition"].to_numpy() == flt.edition_id
+        if flt.available_only:
+            mask &= table["available"].to_numpy()
+        if flt.consent_only:
+            mask &= table["consent"].to_numpy()
+        got_ids, got_scores = index.search(queries, 20, flt)
+        sims = queries @ vectors[mask].T
+        for q in range(len(queries)):
+            order = np.argsort(-sims[q], kind="stable")[:20]
+            _same_topk(got_ids[q], got_scores[q], ids[mask][order], sims[q][order])
+
+
+def test_upsert_remove_and_reload(tmp_path):
+    rng = np.random.default_rng(0)
+    index = ParticipantIndex(32)
+    x = _unit(rng, 300)
+    ids = np.arange(1, 301)
+    index.upsert(
+        ids, x, editions=np.ones(300), available=np.ones(300, bool), consent=np.ones(300, bool)
+    )
+    index.remove([5, 6])
+    replaced = _unit(rng, 1)
+    index.upsert([7], replaced, editions=[1], available=[True], consent=[True])
+    found, _ = index.search(x[4], 300)
+    assert 5 not in found and 6 not in found and len(index) == 298
+    np.testing.assert_allclose(index.vectors([7])[0], replaced[0])
+    index.save(tmp_path)
+    back = ParticipantIndex.load(tmp_path)
+    assert sorted(back.ids) == sorted(index.ids)
+    q = _unit(rng, 5)
+    for a, b in zip(index.search(q, 10), back.search(q, 10), strict=True):
+        np.testing.assert_array_equal(a, b)
+    back.remove([7])
+    back.save(tmp_path)
+    again = ParticipantIndex.load(tmp_path)
+    assert 7 not in again.ids and again.data_hash() == back.data_hash()
+
+
+def test_damaged_index_file_is_refused(tmp_path):
+    rng = np.random.default_rng(1)
+    index = ParticipantIndex(32)
+    index.upsert([1, 2], _unit(rng, 2), [1, 1], [True, True], [True, True])
+    good = index.save(tmp_path)
+    index.upsert([3], _unit(rng, 1), [1], [True], [True])
+    newest = index.save(tmp_path)
+    path = newest.file("index.faiss")
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert latest(tmp_path, "participant-index").version == good.version
+    assert sorted(ParticipantIndex.load(tmp_path).ids) == [1, 2]
+
+
+def test_forced_approximate_mode_switches_to_hnsw_and_filters():
+    rng = np.random.default_rng(2)
+    index = ParticipantIndex(32, mode="approximate", exact_limit=10)
+    n = 3000
+    x = _unit(rng, n)
+    editions = rng.integers(1, 4, n)
+    index.upsert(np.arange(n), x, editions, np.ones(n, bool), rng.random(n) < 0.5)
+    assert index.approximate and index.factory.startswith("HNSW32")
+    ids, _ = index.search(x[:20], 50, SearchFilter(edition_id=2, consent_only=True))
+    table = index.table().set_index("participant_id")
+    got = ids[ids >= 0]
+    assert (table.loc[got, "edition"] == 2).all() and table.loc[got, "consent"].all()
+    assert index.recall_probe(x[:50], 50) >= 0.98
+
+
+def test_bad_arguments():
+    index = ParticipantIndex(4)
+    with pytest.raises(ValueError, match="shape"):
+        index.upsert([1], np.ones((1, 3)), [1], [True], [True])
+    with pytest.raises(ValueError, match="positive"):
+        index.search(np.ones(4), 0)

@@ -1,0 +1,95 @@
+"""The synthetic programme: deterministic, realistic rates, truth consistent with history."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from training_data.catalogue import NICHE_CODES, load_catalogue
+from training_data.generator import GeneratorConfig, generate
+from training_data.schema import TABLES, relevance_from_events
+
+
+def test_same_seed_same_programme_other_seed_differs():
+    a, b, c = (
+        generate(GeneratorConfig(seed=s, participants=200, challenges=8, editions=2))
+        for s in (3, 3, 4)
+    )
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    pd.testing.assert_frame_equal(a.truth, b.truth)
+    assert not a.participants["profile_text"].equals(c.participants["profile_text"])
+
+
+def test_defaults_mirror_the_programme(programme):
+    p = programme
+    assert len(p.participants) == 508
+    assert p.challenges["edition_id"].nunique() == 4
+    assert len(p.challenges) == 28
+    assert set(p.challenges["niche"]) == set(NICHE_CODES)
+    assert p.sensitive["migrant"].mean() == pytest.approx(0.34, abs=0.01)
+    rel = relevance_from_events(p.outcomes)
+    best = (
+        rel.groupby("participant_id")["relevance"]
+        .max()
+        .reindex(p.participants["participant_id"], fill_value=0)
+    )
+    assert (best >= 2).mean() == pytest.approx(389 / 508, abs=0.05)  # completed training
+    assert (best == 3).mean() == pytest.approx(182 / 508, abs=0.05)  # placed in a job
+    assert (best >= 1).mean() > 0.97  # almost everyone joined a team
+    team_sizes = rel[rel.relevance >= 1].groupby("challenge_id").size()
+    assert team_sizes.mean() == pytest.approx(18, abs=1.5)
+
+
+def test_profiles_look_written_by_people(programme):
+    parts = programme.participants
+    cat = load_catalogue()
+    assert parts["profile_text"].str.len().median() > 80
+    assert parts["profile_text"].nunique() > 0.98 * len(parts)
+    assert 0.05 < (parts["text_language"] == "es").mean() < 0.3
+    coded = parts["skills"].explode().dropna()
+    assert coded.isin(cat.skills["uri"]).all()
+    assert (parts["skills_text"].str.len() > 0).mean() > 0.4
+    spanish = parts.loc[parts["text_language"] == "es", "profile_text"]
+    assert spanish.str.contains(r"\b(?:de|en|y|trabajar|experiencia)\b").mean() > 0.9
+
+
+def test_truth_covers_every_pair_and_agrees_with_history(programme):
+    truth = programme.truth
+    sizes = (
+        programme.participants.groupby("edition_id").size()
+        * programme.challenges.groupby("edition_id").size()
+    )
+    assert len(truth) == sizes.sum()
+    assert truth["expected_relevance"].between(0, 3).all()
+    observed = relevance_from_events(programme.outcomes)
+    both = observed.merge(truth, on=["participant_id", "challenge_id"])
+    assert len(both) == len(observed)
+    assert (both["relevance"] == both["sampled_relevance"]).all()
+
+
+def test_hiring_bias_knob_lowers_migrant_placements():
+    rates = []
+    for bias in (0.0, 2.0):
+        p = generate(GeneratorConfig(seed=5, participants=2000, challenges=40, hiring_bias=bias))
+        truth = p.truth.merge(p.sensitive, on="participant_id")
+        rates.append(truth.groupby("migrant")["p_hire"].mean())
+    unbiased, biased = rates
+    # the placement rate stays calibrated, so the bias moves jobs from migrants to locals
+    assert biased[True] < unbiased[True] - 0.1
+    assert (biased[False] - biased[True]) > (unbiased[False] - unbiased[True]) + 0.2
+
+
+def test_seats_leave_room_for_the_migrant_quota(programme):
+    p = programme
+    for edition, chs in p.challenges.groupby("edition_id"):
+        people = p.participants[(p.participants.edition_id == edition) & p.participants.available]
+        migrants = people.merge(p.sensitive)["migrant"].sum()
+        assert chs["seats"].sum() <= len(people)
+        assert np.ceil(0.3 * chs["seats"]).sum() <= migrants
+
+
+def test_bad_config_is_refused():
+    with pytest.raises(ValueError, match="placement_rate"):
+        GeneratorConfig(placement_rate=0.9, completion_rate=0.5)
+    with pytest.raises(ValueError, match="participants"):
+        GeneratorConfig(participants=10, challenges=28)
