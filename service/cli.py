@@ -194,6 +194,71 @@ def shortlist(
         _print_shortlist(result)
 
 
+@app.command()
+def train(ctx: typer.Context) -> None:
+    """Train the ranker on the recorded outcomes and make it the engine's model."""
+    from matching.training import publish_ranker, train_ranker
+    from service.db import challenge_frame, outcome_frame
+    from service.runtime import open_runtime
+    from service.tables import ChallengeRow
+
+    with _errors():
+        with err.status("loading"):
+            runtime = open_runtime(_settings(ctx), say=err.print)
+        try:
+            with runtime.sessions() as session:
+                outcomes = outcome_frame(session)
+                challenges = challenge_frame(list(session.query(ChallengeRow)))
+            editions = dict(zip(challenges["challenge_id"], challenges["edition_id"], strict=True))
+            with err.status("training"):
+                result = train_ranker(runtime.matcher, outcomes, editions)
+                artefact = publish_ranker(runtime.matcher, result)
+        finally:
+            runtime.close()
+        out.print(
+            f"ranker {artefact.version} trained on {result.metrics['training_pairs']} "
+            "observed pairs",
+            highlight=False,
+        )
+        if "validation" in result.metrics:
+            out.print(
+                f"validation on edition {result.metrics['validation_edition']}: "
+                f"{result.metrics['validation']}",
+                highlight=False,
+            )
+
+
+@app.command()
+def evaluate(
+    ctx: typer.Context,
+    data: Path = typer.Option(..., "--data", help="Programme folder (from `milma generate`)"),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for report.md, metrics.json, plots"),
+    folds: bool = typer.Option(True, help="Also run leave-one-edition-out folds"),
+) -> None:
+    """Offline evaluation: temporal split, baselines, oracle, fairness; writes a report."""
+    from evaluation.run import evaluate as run_evaluation
+    from models.embedder import Embedder
+
+    settings = _settings(ctx)
+    with _errors():
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"{out_dir} exists and is not a folder")
+        embedder = Embedder(settings.model_path, settings.embedding_batch_size)
+        cache = settings.cache_dir / "embeddings.npz"
+        embedder.load_cache(cache)
+        result = run_evaluation(data, out_dir, embedder, folds=folds, say=err.print)
+        if settings.data_dir.is_dir():
+            embedder.save_cache(cache)
+        main = result["main"]
+        learned = main["counterfactual"]["learned ranker"]["ndcg@10"]["mean"]
+        out.print(
+            f"NDCG@10 learned {learned:.3f} ({main['fraction_of_oracle']['learned ranker']:.2f}"
+            f" of oracle); best baseline {main['best_baseline']}; report in "
+            f"{out_dir / 'report.md'}",
+            highlight=False,
+        )
+
+
 def _print_shortlist(result) -> None:
     table = Table(title=f"Shortlist for BC-{result.challenge_id} (edition {result.edition_id})")
     for column in (

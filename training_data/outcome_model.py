@@ -42,21 +42,21 @@ class HiddenModel:
     teaches costs ``taught_gap_cost`` of an untaught gap.
     """
 
-    accept_pref: float = 1.6
-    accept_schedule: float = 1.6
+    accept_pref: float = 2.6
+    accept_schedule: float = 2.0
     accept_commute_excess: float = 1.3
     accept_noise: float = 0.3
     complete_motivation: float = 0.5
     complete_hardship: float = 0.5
-    complete_skill_gap: float = 1.0
+    complete_skill_gap: float = 1.5
     complete_language_gap: float = 0.6
     complete_pref: float = 0.5
     complete_schedule: float = 0.8
     complete_commute_excess: float = 0.4
     complete_remote_no_device: float = 0.8
-    hire_skill: float = 3.0
+    hire_skill: float = 4.5
     hire_optional: float = 0.8
-    hire_experience: float = 1.4
+    hire_experience: float = 2.0
     hire_language_gap: float = 0.9
     hire_motivation: float = 0.3
     hire_commute_excess: float = 0.4
@@ -145,7 +145,7 @@ class OutcomeModel:
         pref, schedule_ok, _ = self._visible(i, j)
         experienced = self.p["years"][i, self.niche[j]] > 0
         gumbel = -np.log(-np.log(pair_uniform(self.seed, i, j, 7) + 1e-300))
-        return 1.2 * pref + 0.6 * experienced + 0.5 * schedule_ok + gumbel
+        return 3.0 * pref + 1.0 * experienced + 1.0 * schedule_ok + gumbel
 
     def latents(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
         """Stage logits (without intercepts) and uniforms for pairs (i[k], j[k])."""

@@ -1,0 +1,62 @@
+"""`milma evaluate`: run the whole protocol on a programme folder and write the report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from evaluation.protocol import latest_edition, run_split
+from evaluation.report import write_report
+from evaluation.summary import summarise_folds, summarise_split
+from evaluation.systems import EvalData, default_systems
+from matching.engine import Matcher
+from models.embedder import Embedder
+from training_data.dataset import read_programme, read_truth
+
+log = logging.getLogger(__name__)
+
+
+def load_eval_data(folder: Path, embedder: Embedder) -> EvalData:
+    """Programme tables, hidden truth, and an engine loaded with every participant."""
+    tables = read_programme(folder)
+    truth = read_truth(folder)
+    matcher = Matcher(embedder)
+    matcher.load_programme(tables.participants, tables.challenges, tables.sensitive, persist=False)
+    return EvalData(
+        tables.participants, tables.challenges, tables.sensitive, tables.outcomes, truth, matcher
+    )
+
+
+def evaluate(
+    folder: Path,
+    out: Path,
+    embedder: Embedder,
+    folds: bool = True,
+    say: Callable[[str], None] = log.info,
+) -> dict:
+    """Temporal split (+ optional leave-one-edition-out folds); returns the metrics dict."""
+    say("embedding the programme")
+    data = load_eval_data(folder, embedder)
+    test = latest_edition(data)
+    say(f"temporal split: testing on edition {test}")
+    main = run_split(data, default_systems(), test)
+    editions = sorted(int(e) for e in data.challenges["edition_id"].unique())
+    result = {
+        "data": str(folder),
+        "participants": len(data.participants),
+        "editions": len(editions),
+        "challenges": len(data.challenges),
+        "main": summarise_split(main),
+        "sections": {},
+    }
+    if folds and len(editions) > 2:
+        fold_results = []
+        for edition in editions:
+            say(f"fold: testing on edition {edition}")
+            fold_results.append(
+                run_split(data, default_systems(), edition, temporal=False, audits=False)
+            )
+        result["folds"] = summarise_folds(fold_results)
+    write_report(result, out)
+    return result

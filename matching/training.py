@@ -1,0 +1,145 @@
+"""Train the ranker on observed outcomes and publish it to the model registry.
+
+Only pairs that happened have labels (a participant was shortlisted for, joined, or
+finished a challenge); an unobserved pair is unknown, so it is never used as a
+negative. Validation holds out the latest edition, the way the model will be used:
+trained on the past, applied to the next cohort. The published model is then refitted
+on everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import log_loss, ndcg_score
+
+from matching.engine import RANKER_KIND, Matcher
+from matching.features import FEATURES, as_frame
+from models.artefacts import Artefact
+from models.ranker import OutcomeRanker
+from models.registry import save_estimator
+from training_data.schema import relevance_from_events
+
+MIN_TRAINING_PAIRS = 50
+
+
+@dataclass
+class TrainingResult:
+    ranker: OutcomeRanker
+    metrics: dict
+    data_hash: str
+    artefact: Artefact | None = None
+
+
+def labelled_pairs(outcomes: pd.DataFrame, matcher: Matcher) -> pd.DataFrame:
+    """Observed (participant, challenge, relevance) whose participant and challenge the
+    engine knows (erased people and deleted challenges drop out)."""
+    pairs = relevance_from_events(outcomes)
+    known_people = pairs["participant_id"].isin(matcher.pool.row_of)
+    known_challenges = pairs["challenge_id"].isin(matcher.challenges)
+    return pairs[known_people & known_challenges].reset_index(drop=True)
+
+
+def feature_matrix(matcher: Matcher, pairs: pd.DataFrame) -> np.ndarray:
+    """Features for every (participant, challenge) row, computed one challenge at a time."""
+    x = np.empty((len(pairs), len(FEATURES)), dtype=np.float64)
+    for cid, group in pairs.groupby("challenge_id", sort=False):
+        x[group.index.to_numpy()] = matcher.features(int(cid), group["participant_id"].to_numpy())
+    return x
+
+
+def data_hash(pairs: pd.DataFrame) -> str:
+    ordered = pairs.sort_values(["participant_id", "challenge_id"])
+    digest = hashlib.sha256(
+        ordered[["participant_id", "challenge_id", "relevance"]].to_numpy(dtype=np.int64).tobytes()
+    )
+    digest.update(",".join(FEATURES).encode())
+    return digest.hexdigest()
+
+
+def expected_calibration_error(prob: np.ndarray, outcome: np.ndarray, bins: int = 10) -> float:
+    """Mean |predicted - observed| over equal-width probability bins, weighted by size."""
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        sel = which == b
+        if sel.any():
+            total += sel.sum() * abs(prob[sel].mean() - outcome[sel].mean())
+    return float(total / max(1, len(prob)))
+
+
+def observed_ndcg(pairs: pd.DataFrame, key: np.ndarray, k: int = 10) -> float:
+    """Mean NDCG@k over challenges, ranking only each challenge's observed candidates."""
+    values = []
+    for _, group in pairs.assign(key=key).groupby("challenge_id"):
+        if len(group) > 1 and group["relevance"].max() > 0:
+            values.append(
+                ndcg_score([group["relevance"].to_numpy()], [group["key"].to_numpy()], k=k)
+            )
+    return float(np.mean(values)) if values else float("nan")
+
+
+def validation_metrics(ranker: OutcomeRanker, x: np.ndarray, pairs: pd.DataFrame) -> dict:
+    stages = ranker.stage_probabilities(as_frame(x))
+    rel = pairs["relevance"].to_numpy()
+    proba = ranker.predict_proba(as_frame(x))
+    labels = ranker.classes_
+    return {
+        "pairs": len(pairs),
+        "ndcg@10_observed": round(observed_ndcg(pairs, stages.sum(1)), 4),
+        "log_loss": round(float(log_loss(rel, proba, labels=labels)), 4),
+        "ece_complete": round(expected_calibration_error(stages[:, 1], rel >= 2), 4),
+        "ece_hire": round(expected_calibration_error(stages[:, 2], rel >= 3), 4),
+    }
+
+
+def train_ranker(
+    matcher: Matcher,
+    outcomes: pd.DataFrame,
+    editions_of: dict[int, int],
+    params: dict | None = None,
+) -> TrainingResult:
+    """Fit on observed outcomes; validate on the latest edition; refit on all of it.
+
+    ``editions_of`` maps challenge id -> edition id.
+    """
+    pairs = labelled_pairs(outcomes, matcher)
+    if len(pairs) < MIN_TRAINING_PAIRS:
+        raise ValueError(
+            f"only {len(pairs)} observed outcomes; at least {MIN_TRAINING_PAIRS} "
+            "are needed to train the ranker"
+        )
+    x = feature_matrix(matcher, pairs)
+    y = pairs["relevance"].to_numpy()
+    edition = pairs["challenge_id"].map(editions_of).to_numpy()
+    metrics: dict = {"training_pairs": len(pairs)}
+    latest_edition = np.nanmax(edition)
+    held_out = edition == latest_edition
+    if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
+        trial = OutcomeRanker(**(params or {})).fit(as_frame(x[~held_out]), y[~held_out])
+        metrics["validation_edition"] = int(latest_edition)
+        metrics["validation"] = validation_metrics(
+            trial, x[held_out], pairs[held_out].reset_index(drop=True)
+        )
+    ranker = OutcomeRanker(**(params or {})).fit(as_frame(x), y)
+    return TrainingResult(ranker, metrics, data_hash(pairs))
+
+
+def publish_ranker(matcher: Matcher, result: TrainingResult) -> Artefact:
+    """Save the ranker as a new registry version and switch the engine to it."""
+    manifest = {
+        "training_data_hash": result.data_hash,
+        "features": list(FEATURES),
+        "estimator": type(result.ranker).__name__,
+        "params": result.ranker.get_params(),
+        "metrics": result.metrics,
+        "embedding_model": matcher.embedder.name,
+    }
+    artefact = save_estimator(matcher.models_root / "ranker", RANKER_KIND, result.ranker, manifest)
+    matcher.use_ranker(result.ranker, artefact.version)
+    result.artefact = artefact
+    return artefact
