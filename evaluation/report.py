@@ -9,10 +9,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from evaluation.protocol import FAIRNESS_K  # noqa: E402
-from evaluation.summary import HEADLINE, LEARNED  # noqa: E402
+from evaluation.protocol import FAIRNESS_K
+from evaluation.summary import HEADLINE, LEARNED
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
