@@ -259,6 +259,53 @@ def evaluate(
         )
 
 
+BENCHMARKS = ("generator", "embedding", "training", "scoring")
+
+
+@app.command()
+def benchmark(
+    ctx: typer.Context,
+    out_dir: Path = typer.Option(Path("benchmark-results"), "--out", help="Where to write"),
+    only: str = typer.Option(
+        ",".join(BENCHMARKS), help="Comma-separated subset of: " + ", ".join(BENCHMARKS)
+    ),
+    participants: int = typer.Option(1_000_000, help="Cohort size for the generator benchmark"),
+) -> None:
+    """Speed benchmarks (medians; ratio < 1 means the target is met)."""
+    from evaluation import benchmarks as bench
+    from models.embedder import Embedder
+
+    settings = _settings(ctx)
+    with _errors():
+        chosen = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = set(chosen) - set(BENCHMARKS)
+        if unknown:
+            raise UsageError(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+        results: list[dict] = []
+        if "generator" in chosen:
+            with err.status(f"generating {participants:,} participants"):
+                results.append(bench.generator_rate(participants))
+        embedder = Embedder(settings.model_path, settings.embedding_batch_size)
+        cache = settings.cache_dir / "embeddings.npz"
+        embedder.load_cache(cache)
+        if {"embedding", "training", "scoring"} & set(chosen):
+            with err.status("building the city-scale engine"):
+                engine, programme = bench.city_engine(embedder)
+            if settings.data_dir.is_dir():
+                embedder.save_cache(cache)
+            if "embedding" in chosen:
+                results.append(
+                    bench.embedding_rate(embedder, programme.participants["profile_text"].tolist())
+                )
+            if "training" in chosen:
+                with err.status("training on 1M pairs"):
+                    results.extend(bench.training_time(engine, programme))
+            if "scoring" in chosen:
+                results.extend(bench.scoring_latency(engine))
+        path = bench.write(results, out_dir)
+        out.print(path.read_text(), highlight=False)
+
+
 def _print_shortlist(result) -> None:
     table = Table(title=f"Shortlist for BC-{result.challenge_id} (edition {result.edition_id})")
     for column in (
