@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from training_data.catalogue import CEFR_LEVELS, NICHE_CODES
+from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, load_catalogue
 from training_data.geography import PLACE_NAMES
 from training_data.schema import AVAILABILITY, EDUCATION, EVENTS, SCHEDULES
 
@@ -46,7 +46,7 @@ EventName = Literal[
     "hired",
     "rejected",
 ]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+RecordId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 SkillUri = Annotated[
     str,
     StringConstraints(
@@ -75,6 +75,15 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def known_skills(uris: list[str]) -> list[str]:
+    """Refuse ESCO URIs that are not in the project's skill table."""
+    index = load_catalogue().skill_index
+    unknown = [u for u in uris if u not in index]
+    if unknown:
+        raise ValueError(f"unknown ESCO skill {unknown[0]}; use a skill from the catalogue")
+    return list(dict.fromkeys(uris))
+
+
 class Experience(_Input):
     niche: NicheCode | Literal["other"]
     years: float = Field(ge=0, le=60)
@@ -83,7 +92,7 @@ class Experience(_Input):
 class ParticipantProfile(_Input):
     """What a caseworker records about a participant (no sensitive attributes)."""
 
-    edition_id: int = Field(ge=1, description="Edition (BC Lab) the participant belongs to")
+    edition_id: RecordId = Field(description="Edition (BC Lab) the participant belongs to")
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     email: Annotated[str, StringConstraints(max_length=200)] = ""
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
@@ -118,6 +127,11 @@ class ParticipantProfile(_Input):
             raise ValueError(f"unknown district; expected one of: {', '.join(PLACE_NAMES)}")
         return value
 
+    @field_validator("skills")
+    @classmethod
+    def _known_skills(cls, value: list[str]) -> list[str]:
+        return known_skills(value)
+
     @field_validator("niche_preferences")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
@@ -127,7 +141,7 @@ class ParticipantProfile(_Input):
 
 
 class Participant(ParticipantProfile):
-    participant_id: int = Field(ge=1)
+    participant_id: RecordId
 
 
 class SensitiveAttributes(_Input):
@@ -152,7 +166,7 @@ class CompanyIn(_Input):
 
 
 class Company(CompanyIn):
-    company_id: int = Field(ge=1)
+    company_id: RecordId
 
 
 class EditionIn(_Input):
@@ -171,12 +185,12 @@ class EditionIn(_Input):
 
 
 class Edition(EditionIn):
-    edition_id: int = Field(ge=1)
+    edition_id: RecordId
 
 
 class ChallengeIn(_Input):
-    edition_id: int = Field(ge=1)
-    company_id: int = Field(ge=1)
+    edition_id: RecordId
+    company_id: RecordId
     niche: NicheCode
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
@@ -196,14 +210,19 @@ class ChallengeIn(_Input):
             raise ValueError(f"unknown location; expected one of: {', '.join(PLACE_NAMES)}")
         return value
 
+    @field_validator("essential_skills", "optional_skills", "taught_skills")
+    @classmethod
+    def _known_skills(cls, value: list[str]) -> list[str]:
+        return known_skills(value)
+
 
 class BusinessChallenge(ChallengeIn):
-    challenge_id: int = Field(ge=1)
+    challenge_id: RecordId
 
 
 class OutcomeEvent(_Input):
-    participant_id: int = Field(ge=1)
-    challenge_id: int = Field(ge=1)
+    participant_id: RecordId
+    challenge_id: RecordId
     event: EventName
     at: datetime | None = None
     reason: Annotated[str, StringConstraints(max_length=300)] = ""

@@ -13,19 +13,22 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching.engine import Matcher, SyncReport
 from matching.settings import Settings
+from matching.training import TrainingResult, publish_ranker, train_ranker
 from service.db import (
     import_programme,
     is_empty,
     load_engine_tables,
     make_engine,
     migrate,
+    outcome_frame,
     session_factory,
 )
+from service.tables import ChallengeRow
 from training_data.dataset import read_programme, write_programme
 from training_data.generator import GeneratorConfig, generate
 
@@ -103,3 +106,22 @@ def open_runtime(
 def _discard_index(settings: Settings) -> None:
     """Delete saved index versions so the next load builds a fresh one."""
     shutil.rmtree(settings.index_dir, ignore_errors=True)
+
+
+def retrain(runtime: Runtime) -> TrainingResult:
+    """Train the ranker on every recorded outcome and switch the engine to it."""
+    with runtime.sessions() as session:
+        outcomes = outcome_frame(session)
+        editions = dict(session.execute(select(ChallengeRow.id, ChallengeRow.edition_id)).all())
+    result = train_ranker(runtime.matcher, outcomes, editions)
+    publish_ranker(runtime.matcher, result)
+    return result
+
+
+def reindex(runtime: Runtime) -> SyncReport:
+    """Rebuild the participant index from the database."""
+    _discard_index(runtime.settings)
+    with runtime.sessions() as session:
+        participants, challenges, sensitive = load_engine_tables(session)
+    runtime.sync = runtime.matcher.load_programme(participants, challenges, sensitive)
+    return runtime.sync

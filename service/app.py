@@ -1,0 +1,78 @@
+"""The FastAPI application factory: assembles settings, runtime, routers and guards."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from matching.settings import Settings, get_settings
+from service import errors
+from service.deps import PUBLIC_PATHS, route_roles
+from service.limits import BodySizeLimit
+from service.routes import (
+    admin,
+    audit_log,
+    challenges,
+    companies,
+    editions,
+    health,
+    outcomes,
+    participants,
+)
+from service.runtime import Runtime, open_runtime
+
+log = logging.getLogger(__name__)
+
+ROUTERS = (health, participants, companies, editions, challenges, outcomes, admin, audit_log)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. With ``runtime`` given (tests) it is used as is; otherwise the
+    data dir from ``settings`` is opened at start-up and closed at shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        owned = runtime is None
+        app.state.runtime = runtime or open_runtime(settings, say=log.warning)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.runtime.close()
+
+    app = FastAPI(
+        title="MILMA Match",
+        version="0.1.0",
+        description="Matching jobseekers to Business Challenges, with reasons, consent and "
+        "an audit log. Authenticate with `X-API-Key` or `Authorization: Bearer`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if runtime is not None:
+        app.state.runtime = runtime
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    errors.install(app)
+    for module in ROUTERS:
+        _deny_by_default(module.router.routes)
+        app.include_router(module.router)
+    return app
+
+
+def api_routes() -> list[APIRoute]:
+    """Every API route of the service (for the deny-by-default check and its tests)."""
+    return [r for module in ROUTERS for r in module.router.routes if isinstance(r, APIRoute)]
+
+
+def _deny_by_default(routes) -> None:
+    """Refuse to start if a non-public route forgot to declare who may call it."""
+    for route in routes:
+        if (
+            isinstance(route, APIRoute)
+            and route.path not in PUBLIC_PATHS
+            and route_roles(route) is None
+        ):
+            raise RuntimeError(f"route {route.path} declares no roles")

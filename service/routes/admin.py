@@ -1,0 +1,97 @@
+"""Administration: engine status, retraining, re-indexing and API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import audit
+from service.deps import get_runtime, get_session, require_role
+from service.errors import FieldError, NotFoundError
+from service.runtime import Runtime, reindex, retrain
+from service.schemas import KeyCreated, KeyIn, KeyOut, Page, Status
+from service.security import Principal, create_key, revoke_key
+from service.tables import ApiKeyRow
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+Admin = Annotated[Principal, Depends(require_role("admin"))]
+Operator = Annotated[Principal, Depends(require_role("admin", "analyst"))]
+Db = Annotated[Session, Depends(get_session)]
+Rt = Annotated[Runtime, Depends(get_runtime)]
+
+
+def key_out(row: ApiKeyRow) -> KeyOut:
+    return KeyOut(
+        id=row.id,
+        role=row.role,
+        company_id=row.company_id,
+        label=row.label,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+@router.get("/status", response_model=Status)
+def engine_status(who: Operator, runtime: Rt) -> Status:
+    """Model and index versions and sizes."""
+    return Status(**runtime.matcher.status())
+
+
+@router.post("/retrain")
+def retrain_ranker(who: Operator, session: Db, runtime: Rt) -> dict:
+    """Train the ranker on all recorded outcomes and switch to it."""
+    try:
+        result = retrain(runtime)
+    except ValueError as exc:
+        raise FieldError("outcomes", str(exc)) from None
+    audit.record(session, who, "admin.retrain", model_version=result.artefact.version)
+    return {"model_version": result.artefact.version, "metrics": result.metrics}
+
+
+@router.post("/reindex")
+def rebuild_index(who: Admin, session: Db, runtime: Rt) -> dict:
+    """Rebuild the participant index from the database."""
+    report = reindex(runtime)
+    audit.record(session, who, "admin.reindex", index_version=runtime.matcher.index.version)
+    return {"index_version": runtime.matcher.index.version, "participants": report.added}
+
+
+@router.post("/keys", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
+def new_key(body: KeyIn, who: Admin, session: Db) -> KeyCreated:
+    """Create an API key; the key is in this response only."""
+    try:
+        key, row = create_key(session, body.role, body.company_id, body.label)
+    except ValueError as exc:
+        raise FieldError("company_id", str(exc)) from None
+    audit.record(session, who, "admin.key.create", f"key:{row.id}", {"role": body.role})
+    return KeyCreated(**key_out(row).model_dump(), key=key)
+
+
+@router.get("/keys", response_model=Page[KeyOut])
+def list_keys(
+    who: Admin,
+    session: Db,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[KeyOut]:
+    rows = list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
+    return Page(
+        items=[key_out(r) for r in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.delete("/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_key(
+    key_id: Annotated[int, Path(ge=1, le=2_147_483_647)], who: Admin, session: Db
+) -> Response:
+    """Revoke a key (it stops working on the next request)."""
+    if not revoke_key(session, key_id):
+        raise NotFoundError(f"active key {key_id} not found")
+    audit.record(session, who, "admin.key.revoke", f"key:{key_id}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,101 @@
+"""Business Challenges, their shortlists, and releasing a trainee's contact."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.domain import BusinessChallenge, ChallengeIn, Shortlist
+from service import programme as ops
+from service.deps import get_runtime, get_session, require_role
+from service.runtime import Runtime
+from service.schemas import ChallengePatch, ContactReleaseIn, Page
+from service.security import Principal
+from service.tables import ChallengeRow
+
+router = APIRouter(prefix="/challenges", tags=["challenges"])
+Caseworker = Annotated[Principal, Depends(require_role("caseworker"))]
+Viewer = Annotated[Principal, Depends(require_role("caseworker", "company"))]
+Db = Annotated[Session, Depends(get_session)]
+Rt = Annotated[Runtime, Depends(get_runtime)]
+ChallengeId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+BigId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=BusinessChallenge)
+def create(body: ChallengeIn, who: Caseworker, session: Db, runtime: Rt) -> BusinessChallenge:
+    return ops.challenge_out(ops.save_challenge(runtime, session, body, None, who))
+
+
+@router.get("", response_model=Page[BusinessChallenge])
+def list_challenges(
+    who: Viewer,
+    session: Db,
+    edition_id: BigId = None,
+    company_id: BigId = None,
+    niche: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[BusinessChallenge]:
+    """Challenges; a company key lists (and counts) only its own."""
+    query = select(ChallengeRow)
+    if who.role == "company":
+        query = query.where(ChallengeRow.company_id == who.company_id)
+    if company_id is not None:
+        query = query.where(ChallengeRow.company_id == company_id)
+    if edition_id is not None:
+        query = query.where(ChallengeRow.edition_id == edition_id)
+    if niche:
+        query = query.where(ChallengeRow.niche == niche)
+    total = ops.count(session, query)
+    rows = session.scalars(query.order_by(ChallengeRow.id).limit(limit).offset(offset))
+    return Page(items=[ops.challenge_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{challenge_id}", response_model=BusinessChallenge)
+def read(challenge_id: ChallengeId, who: Viewer, session: Db) -> BusinessChallenge:
+    return ops.challenge_out(ops.get_challenge(session, challenge_id, who))
+
+
+@router.patch("/{challenge_id}", response_model=BusinessChallenge)
+def update(
+    challenge_id: ChallengeId,
+    body: ChallengePatch,
+    who: Caseworker,  # type: ignore[valid-type]
+    session: Db,
+    runtime: Rt,
+) -> BusinessChallenge:
+    row = ops.get_challenge(session, challenge_id, who)
+    merged = ops.merge_challenge(row, body.model_dump(exclude_unset=True))
+    return ops.challenge_out(ops.save_challenge(runtime, session, merged, row, who))
+
+
+@router.get("/{challenge_id}/shortlist", response_model=Shortlist)
+def shortlist(
+    challenge_id: ChallengeId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    k: Annotated[int, Query(ge=1, le=200)] = 10,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> Shortlist:
+    """Ranked candidates from the challenge's edition with scores and reasons."""
+    return ops.shortlist(runtime, session, challenge_id, k, who, language)
+
+
+@router.post("/{challenge_id}/contact-releases", status_code=status.HTTP_201_CREATED)
+def release_contact(
+    challenge_id: ChallengeId, body: ContactReleaseIn, who: Caseworker, session: Db
+) -> dict:
+    """Release a consenting trainee's name and contact to this challenge's company, once an
+    interview is agreed (audited)."""
+    challenge = ops.get_challenge(session, challenge_id, who)
+    release = ops.release_contact(session, challenge, body.participant_id, who)
+    return {
+        "participant_id": release.participant_id,
+        "company_id": release.company_id,
+        "released_at": release.at.isoformat(),
+    }

@@ -1,0 +1,123 @@
+"""Companies, and the trainees matched to a company's own challenges."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, status
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.domain import Company, CompanyIn
+from service import audit
+from service import programme as ops
+from service.deps import get_runtime, get_session, require_role
+from service.errors import NotFoundError
+from service.runtime import Runtime
+from service.schemas import ChallengeMatches, CompanyMatches, CompanyPatch, Page
+from service.security import Principal
+from service.tables import ChallengeRow, CompanyRow
+
+router = APIRouter(prefix="/companies", tags=["companies"])
+Manager = Annotated[Principal, Depends(require_role("caseworker", "admin"))]
+Viewer = Annotated[Principal, Depends(require_role("caseworker", "admin", "company"))]
+MatchViewer = Annotated[Principal, Depends(require_role("caseworker", "company"))]
+Db = Annotated[Session, Depends(get_session)]
+CompanyId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def company_out(row: CompanyRow) -> Company:
+    return Company(company_id=row.id, name=row.name, size=row.size, sector=row.sector)
+
+
+def visible_company(session: Session, company_id: int, who: Principal) -> CompanyRow:
+    row = session.get(CompanyRow, company_id)
+    if row is None or (who.role == "company" and who.company_id != company_id):
+        raise NotFoundError(f"company {company_id} not found")
+    return row
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Company)
+def create(body: CompanyIn, who: Manager, session: Db) -> Company:
+    row = CompanyRow(**body.model_dump())
+    session.add(row)
+    session.flush()
+    audit.record(session, who, "company.create", f"company:{row.id}", commit=False)
+    session.commit()
+    return company_out(row)
+
+
+@router.get("", response_model=Page[Company])
+def list_companies(
+    who: Manager,
+    session: Db,
+    sector: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[Company]:
+    query = select(CompanyRow)
+    if sector:
+        query = query.where(CompanyRow.sector == sector)
+    total = ops.count(session, query)
+    rows = session.scalars(query.order_by(CompanyRow.id).limit(limit).offset(offset))
+    return Page(items=[company_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{company_id}", response_model=Company)
+def read(company_id: CompanyId, who: Viewer, session: Db) -> Company:
+    """A company; a company key sees only its own."""
+    return company_out(visible_company(session, company_id, who))
+
+
+@router.patch("/{company_id}", response_model=Company)
+def update(
+    company_id: CompanyId,
+    body: CompanyPatch,
+    who: Manager,  # type: ignore[valid-type]
+    session: Db,
+) -> Company:
+    row = visible_company(session, company_id, who)
+    current = {"name": row.name, "size": row.size, "sector": row.sector}
+    try:
+        merged = CompanyIn.model_validate({**current, **body.model_dump(exclude_unset=True)})
+    except ValidationError as exc:
+        raise ops.as_request_error(exc) from None
+    for field, value in merged.model_dump().items():
+        setattr(row, field, value)
+    audit.record(session, who, "company.update", f"company:{row.id}", commit=False)
+    session.commit()
+    return company_out(row)
+
+
+@router.get("/{company_id}/matches", response_model=CompanyMatches)
+def matches(
+    company_id: CompanyId,
+    who: MatchViewer,
+    session: Db,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    edition_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> CompanyMatches:
+    """Matched trainees per challenge of the company: consenting trainees only, blind."""
+    company = visible_company(session, company_id, who)
+    query = select(ChallengeRow).where(ChallengeRow.company_id == company.id)
+    if edition_id is not None:
+        query = query.where(ChallengeRow.edition_id == edition_id)
+    blocks, shown = [], []
+    for challenge in session.scalars(query.order_by(ChallengeRow.id)):
+        found, names = ops.company_view(runtime, session, challenge, k, language)
+        shown += names
+        blocks.append(ChallengeMatches(challenge=ops.challenge_out(challenge), matches=found))
+    audit.record(
+        session,
+        who,
+        "company.matches",
+        f"company:{company.id}",
+        {"edition_id": edition_id, "k": k},
+        shown,
+        runtime.matcher.scorer.version,
+        runtime.matcher.index.version,
+    )
+    return CompanyMatches(company=company_out(company), challenges=blocks)

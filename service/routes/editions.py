@@ -1,0 +1,95 @@
+"""Editions (BC Lab rounds)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, status
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.domain import Edition, EditionIn
+from service import audit
+from service import programme as ops
+from service.deps import get_session, require_role
+from service.errors import NotFoundError
+from service.schemas import EditionPatch, Page
+from service.security import Principal
+from service.tables import EditionRow
+
+router = APIRouter(prefix="/editions", tags=["editions"])
+Caseworker = Annotated[Principal, Depends(require_role("caseworker"))]
+Reader = Annotated[Principal, Depends(require_role("caseworker", "admin", "analyst"))]
+Db = Annotated[Session, Depends(get_session)]
+EditionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def edition_out(row: EditionRow) -> Edition:
+    return Edition(
+        edition_id=row.id,
+        name=row.name,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        remote=row.remote,
+    )
+
+
+def get_edition(session: Session, edition_id: int) -> EditionRow:
+    row = session.get(EditionRow, edition_id)
+    if row is None:
+        raise NotFoundError(f"edition {edition_id} not found")
+    return row
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Edition)
+def create(body: EditionIn, who: Caseworker, session: Db) -> Edition:
+    row = EditionRow(**body.model_dump())
+    session.add(row)
+    session.flush()
+    audit.record(session, who, "edition.create", f"edition:{row.id}", commit=False)
+    session.commit()
+    return edition_out(row)
+
+
+@router.get("", response_model=Page[Edition])
+def list_editions(
+    who: Reader,
+    session: Db,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[Edition]:
+    query = select(EditionRow)
+    total = ops.count(session, query)
+    rows = session.scalars(query.order_by(EditionRow.id).limit(limit).offset(offset))
+    return Page(items=[edition_out(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{edition_id}", response_model=Edition)
+def read(edition_id: EditionId, who: Reader, session: Db) -> Edition:
+    return edition_out(get_edition(session, edition_id))
+
+
+@router.patch("/{edition_id}", response_model=Edition)
+def update(
+    edition_id: EditionId,
+    body: EditionPatch,
+    who: Caseworker,  # type: ignore[valid-type]
+    session: Db,
+) -> Edition:
+    row = get_edition(session, edition_id)
+    current = {
+        "name": row.name,
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "remote": row.remote,
+    }
+    try:
+        merged = EditionIn.model_validate({**current, **body.model_dump(exclude_unset=True)})
+    except ValidationError as exc:
+        raise ops.as_request_error(exc) from None
+    for field, value in merged.model_dump().items():
+        setattr(row, field, value)
+    audit.record(session, who, "edition.update", f"edition:{row.id}", commit=False)
+    session.commit()
+    return edition_out(row)

@@ -1,0 +1,116 @@
+"""Participants: caseworkers register, read, update, list and erase them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.domain import SensitiveAttributes
+from service import programme as ops
+from service.deps import get_runtime, get_session, require_role
+from service.runtime import Runtime
+from service.schemas import ConsentIn, Page, ParticipantCreate, ParticipantOut, ParticipantPatch
+from service.security import Principal
+from service.tables import ParticipantRow
+
+router = APIRouter(prefix="/participants", tags=["participants"])
+Caseworker = Annotated[Principal, Depends(require_role("caseworker"))]
+Db = Annotated[Session, Depends(get_session)]
+Rt = Annotated[Runtime, Depends(get_runtime)]
+ParticipantId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ParticipantOut)
+def create(body: ParticipantCreate, who: Caseworker, session: Db, runtime: Rt) -> ParticipantOut:
+    """Register a participant; their profile is embedded and indexed at once."""
+    return ops.participant_out(ops.create_participant(runtime, session, body, who))
+
+
+@router.get("", response_model=Page[ParticipantOut])
+def list_participants(
+    who: Caseworker,
+    session: Db,
+    edition_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    consent: bool | None = None,
+    available: bool | None = None,
+    name: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Page[ParticipantOut]:
+    """Participants, filtered and paginated (ordered by id)."""
+    query = select(ParticipantRow)
+    if edition_id is not None:
+        query = query.where(ParticipantRow.edition_id == edition_id)
+    if consent is not None:
+        query = query.where(ParticipantRow.consent_share == consent)
+    if available is not None:
+        query = query.where(ParticipantRow.available == available)
+    if name:
+        query = query.where(ParticipantRow.display_name.ilike(f"%{name}%"))
+    total = ops.count(session, query)
+    rows = session.scalars(query.order_by(ParticipantRow.id).limit(limit).offset(offset))
+    return Page(
+        items=[ops.participant_out(r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{participant_id}", response_model=ParticipantOut)
+def read(participant_id: ParticipantId, who: Caseworker, session: Db) -> ParticipantOut:
+    return ops.participant_out(ops.get_participant(session, participant_id))
+
+
+@router.patch("/{participant_id}", response_model=ParticipantOut)
+def update(
+    participant_id: ParticipantId,
+    body: ParticipantPatch,
+    who: Caseworker,  # type: ignore[valid-type]
+    session: Db,
+    runtime: Rt,
+) -> ParticipantOut:
+    """Change some fields; the whole record must still be valid."""
+    patch = body.model_dump(exclude_unset=True)
+    return ops.participant_out(ops.update_participant(runtime, session, participant_id, patch, who))
+
+
+@router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT)
+def erase(participant_id: ParticipantId, who: Caseworker, session: Db, runtime: Rt) -> Response:
+    """Erase a participant from the database, the index and every cache."""
+    ops.erase_participant(runtime, session, participant_id, who)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/{participant_id}/consent", response_model=ParticipantOut)
+def consent(
+    participant_id: ParticipantId, body: ConsentIn, who: Caseworker, session: Db, runtime: Rt
+) -> ParticipantOut:
+    """Grant or withdraw consent to share with companies (applies to the next request)."""
+    row = ops.set_consent(runtime, session, participant_id, body.granted, body.text_version, who)
+    return ops.participant_out(row)
+
+
+@router.get("/{participant_id}/sensitive", response_model=SensitiveAttributes)
+def read_sensitive(
+    participant_id: ParticipantId, who: Caseworker, session: Db
+) -> SensitiveAttributes:
+    """Sensitive attributes (for team quotas and fairness audits only)."""
+    row = ops.get_participant(session, participant_id)
+    if row.sensitive is None:
+        return SensitiveAttributes()
+    return SensitiveAttributes.model_validate(
+        {f: getattr(row.sensitive, f) for f in SensitiveAttributes.model_fields}
+    )
+
+
+@router.put("/{participant_id}/sensitive", response_model=SensitiveAttributes)
+def write_sensitive(
+    participant_id: ParticipantId,
+    body: SensitiveAttributes,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+) -> SensitiveAttributes:
+    ops.set_sensitive(runtime, session, participant_id, body, who)
+    return body

@@ -1,0 +1,250 @@
+"""Request and response models of the API, derived from the domain types.
+
+Response models decide which fields leave the server: caseworkers get
+:class:`ParticipantOut`; companies only ever get :class:`CompanyTrainee`, which has no
+sensitive attribute, no caseworker notes, no district, and a name and contact only
+after a caseworker released them to that company.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
+
+from matching.domain import (
+    BusinessChallenge,
+    ChallengeIn,
+    Company,
+    CompanyIn,
+    EditionIn,
+    EventName,
+    Experience,
+    Participant,
+    ParticipantProfile,
+    Reason,
+    SensitiveAttributes,
+    SkillRef,
+)
+
+T = TypeVar("T")
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """A PATCH body: every field of ``model`` optional; the merged record is validated
+    against ``model`` itself, so its rules still apply."""
+    fields: dict[str, Any] = {
+        field: (info.annotation | None, Field(None, description=info.description))
+        for field, info in model.model_fields.items()
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class ParticipantCreate(ParticipantProfile):
+    """A new participant; sensitive attributes are optional and stored apart."""
+
+    sensitive: SensitiveAttributes | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "edition_id": 4,
+                    "display_name": "Fatima El Amrani",
+                    "email": "fatima@example.org",
+                    "profile_text": "Three years as a gardener in Loranca parks; I prune trees and "
+                    "fix irrigation.",
+                    "skills_text": ["podar árboles", "riego"],
+                    "spanish_level": "B1",
+                    "experience": [{"niche": "gardening", "years": 3}],
+                    "availability": "morning",
+                    "district": "Loranca",
+                    "max_commute_minutes": 45,
+                    "niche_preferences": ["gardening"],
+                    "consent_share": True,
+                    "consent_version": "2024-consent-v2",
+                    "sensitive": {"migrant": True, "origin_group": "maghreb", "gender": "F"},
+                }
+            ]
+        }
+    )
+
+
+ParticipantPatch = partial(ParticipantProfile, "ParticipantPatch")
+CompanyPatch = partial(CompanyIn, "CompanyPatch")
+EditionPatch = partial(EditionIn, "EditionPatch")
+ChallengePatch = partial(ChallengeIn, "ChallengePatch")
+
+
+class ParticipantOut(Participant):
+    """The caseworker's view (no sensitive attributes; those have their own route)."""
+
+    pseudonym: str
+    consent_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    granted: bool
+    text_version: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
+    ]
+
+
+class ContactReleaseIn(BaseModel):
+    """A caseworker releases a trainee's name and contact to the challenge's company."""
+
+    model_config = ConfigDict(extra="forbid")
+    participant_id: Id
+    interview_agreed: Literal[True] = Field(
+        description="Must be true: contact is released only once an interview is agreed"
+    )
+
+
+class CompanyTrainee(BaseModel):
+    """What a company may see of a trainee: blind by default."""
+
+    trainee_id: str = Field(description="Pseudonymous trainee reference")
+    skills: list[str]
+    experience: list[Experience]
+    spanish_level: str
+    other_languages: list[str]
+    availability: str
+    name: str | None = Field(None, description="Only after a caseworker released it")
+    email: str | None = None
+    phone: str | None = None
+
+
+class CompanyMatch(BaseModel):
+    trainee: CompanyTrainee
+    rank: int
+    score: float
+    p_complete: float
+    p_hire: float
+    matched_skills: list[SkillRef]
+    missing_taught: list[SkillRef]
+    missing_untaught: list[SkillRef]
+    reasons: list[Reason]
+    in_team: bool
+
+
+class ChallengeMatches(BaseModel):
+    challenge: BusinessChallenge
+    matches: list[CompanyMatch]
+
+
+class CompanyMatches(BaseModel):
+    company: Company
+    challenges: list[ChallengeMatches]
+
+
+class OutcomeIn(BaseModel):
+    """An outcome for a (participant, challenge) pair. Caseworkers name the participant by
+    id; companies by the trainee id they were shown."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "challenge_id": 27,
+                    "participant_id": 480,
+                    "event": "interviewed",
+                    "client_key": "cw-2024-05-12-0001",
+                },
+                {
+                    "challenge_id": 27,
+                    "trainee_id": "T-1A2B3C4D",
+                    "event": "rejected",
+                    "reason": "schedule does not fit",
+                    "rating": 3,
+                    "client_key": "co-7-0042",
+                },
+            ]
+        },
+    )
+    challenge_id: Id
+    participant_id: Id | None = None
+    trainee_id: Annotated[str, StringConstraints(pattern=r"^T-[0-9A-F]{8}$")] | None = None
+    event: EventName
+    at: datetime | None = None
+    reason: Annotated[str, StringConstraints(max_length=300)] = ""
+    rating: float | None = Field(None, ge=1, le=5)
+    client_key: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = Field(
+        None, description="Idempotency key: repeating a request with it records nothing new"
+    )
+
+    @model_validator(mode="after")
+    def _one_person(self) -> OutcomeIn:
+        if (self.participant_id is None) == (self.trainee_id is None):
+            raise ValueError("give exactly one of participant_id or trainee_id")
+        return self
+
+
+class OutcomeOut(BaseModel):
+    id: int
+    challenge_id: int
+    trainee_id: str
+    participant_id: int | None = Field(None, description="Shown to caseworkers only")
+    event: EventName
+    at: datetime
+    reason: str
+    rating: float | None
+    client_key: str | None
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["admin", "caseworker", "analyst", "company"]
+    company_id: Id | None = None
+    label: Annotated[str, StringConstraints(max_length=120)] = ""
+
+
+class KeyOut(BaseModel):
+    id: int
+    role: str
+    company_id: int | None
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class KeyCreated(KeyOut):
+    key: str = Field(description="Shown once; only its hash is stored")
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    key_id: int | None
+    role: str
+    action: str
+    target: str
+    request: dict
+    model_version: str | None
+    index_version: str | None
+    participants: list[str]
+
+
+class Status(BaseModel):
+    scoring: str
+    model_version: str | None
+    index_version: str | None
+    index_type: str
+    indexed_participants: int
+    pool_participants: int
+    challenges: int
+    embedding_model: str
+    niche_model_version: str | None
