@@ -40,7 +40,7 @@ def test_no_server_errors(service):
             max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
         )
         @given(operation.as_strategy())
-        def run(case):
+        def run(case, headers=headers):
             _seed_ids(case.path_parameters, valid)
             _seed_ids(case.query, valid)
             response = case.call(headers=headers)
