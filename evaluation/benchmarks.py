@@ -130,6 +130,57 @@ def scoring_latency(engine: Matcher, repeat: int = 50) -> list[dict]:
     return out
 
 
+def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
+    """Optimal team plans on real predicted fits: a MILMA-sized edition (150 people,
+    7 challenges) and the whole city programme as one edition (5,000 x 250)."""
+    from matching.teams import TeamProblem, greedy, solve, violations
+
+    people = programme.participants
+    sensitive = programme.sensitive.set_index("participant_id")["migrant"]
+    out = []
+    first = programme.challenges[programme.challenges["edition_id"] == 1]
+    cases = (
+        (
+            "team plan, 150 people x 7 challenges",
+            1.0,
+            people.loc[people["edition_id"] == 1, "participant_id"].to_numpy()[:150],
+            first["challenge_id"].to_numpy()[:7],
+        ),
+        (
+            "team plan, 5,000 people x 250 challenges",
+            10.0,
+            people["participant_id"].to_numpy(),
+            programme.challenges["challenge_id"].to_numpy(),
+        ),
+    )
+    for name, target, ids, challenges in cases:
+        fit = np.column_stack(
+            [np.nan_to_num(engine.score(int(c), ids)["expected"].to_numpy()) for c in challenges]
+        )
+        seats = np.full(
+            len(challenges), len(ids) // len(challenges) - (1 if len(ids) < 1000 else 0)
+        )
+        problem = TeamProblem(fit, sensitive.loc[ids].to_numpy(bool), seats, ids, challenges)
+        solutions = [solve(problem) for _ in range(repeat)]
+        best = solutions[0]
+        times = [s.seconds for s in solutions]
+        _, greedy_value = greedy(problem)
+        out.append(
+            _result(
+                name,
+                statistics.median(times),
+                "s",
+                target,
+                gap=best.gap,
+                objective=round(best.objective, 3),
+                greedy=round(greedy_value, 3),
+                rounds=best.rounds,
+                valid=not violations(problem, best.assignment),
+            )
+        )
+    return out
+
+
 def embedding_rate(embedder: Embedder, texts: list[str]) -> dict:
     """Profiles embedded per second (uncached)."""
     fresh = Embedder(embedder.model_path, embedder.batch_size)

@@ -6,13 +6,15 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from evaluation.niches import language_check as check_languages
+from evaluation.niches import language_section, niche_accuracy, niche_section
 from evaluation.protocol import latest_edition, run_split
 from evaluation.report import write_report
 from evaluation.summary import summarise_folds, summarise_split
 from evaluation.systems import EvalData, default_systems
 from matching.engine import Matcher
 from models.embedder import Embedder
-from training_data.dataset import read_programme, read_truth
+from training_data.dataset import config_from_manifest, read_programme, read_truth
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,11 @@ def evaluate(
     out: Path,
     embedder: Embedder,
     folds: bool = True,
+    language_check: bool = False,
     say: Callable[[str], None] = log.info,
 ) -> dict:
-    """Temporal split (+ optional leave-one-edition-out folds); returns the metrics dict."""
+    """Temporal split, niche accuracy, optional leave-one-edition-out folds and an
+    optional English-vs-Spanish check; returns the metrics dict."""
     say("embedding the programme")
     data = load_eval_data(folder, embedder)
     test = latest_edition(data)
@@ -50,6 +54,14 @@ def evaluate(
         "main": summarise_split(main),
         "sections": {},
     }
+    say("niche assignment")
+    result["niches"] = niche_accuracy(data, test)
+    result["sections"]["Niche assignment (held-out edition)"] = niche_section(result["niches"])
+    if language_check:
+        say("English vs Spanish profiles")
+        config = config_from_manifest(read_programme(folder).manifest)
+        result["language"] = check_languages(config, embedder)
+        result["sections"]["Spanish profile text"] = language_section(result["language"])
     if folds and len(editions) > 2:
         fold_results = []
         for edition in editions:

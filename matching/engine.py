@@ -17,15 +17,32 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matching.domain import Candidate, InsufficientProfile, Shortlist
+from matching.domain import (
+    Candidate,
+    InsufficientProfile,
+    NicheRanking,
+    Shortlist,
+    Team,
+    TeamMember,
+    TeamPlan,
+)
 from matching.explanations import explain
 from matching.fairness import fair_top_k
 from matching.features import FEATURES, pair_features
+from matching.niches import (
+    NICHE_FEATURES,
+    NICHE_KIND,
+    NicheCatalogueIndex,
+    niche_features,
+    rank_niches,
+    similarity_scores,
+)
 from matching.pool import PROFILE_COLUMNS, ChallengeView, ParticipantPool, profile_document
 from matching.retrieval import Mode, ParticipantIndex, SearchFilter
 from matching.scoring import FallbackScorer, LearnedScorer, Scorer, expected_stages
 from matching.settings import Settings
 from matching.taxonomy import SkillTaxonomy
+from matching.teams import TeamProblem, greedy, independent_shortlists, solve
 from models.embedder import Embedder
 from models.registry import load_estimator
 from training_data.catalogue import Catalogue, load_catalogue
@@ -110,7 +127,9 @@ class Matcher:
         self.documents: dict[int, str] = {}
         self.index = self._empty_index()
         self.scorer: Scorer = FallbackScorer()
-        self.niche_ranker = None
+        self.niche_model = None
+        self.niche_model_version: str | None = None
+        self._niche_index: NicheCatalogueIndex | None = None
         self._lock = threading.RLock()
 
     @classmethod
@@ -162,16 +181,26 @@ class Matcher:
         if self.data_dir is None:
             return
         loaded = load_estimator(self.models_root / "ranker", RANKER_KIND)
+        niche = load_estimator(self.models_root / "niches", NICHE_KIND)
         with self._lock:
             if loaded is None:
                 self.scorer = FallbackScorer()
             else:
                 ranker, artefact = loaded
                 self.scorer = LearnedScorer(ranker, artefact.version)
+            if niche is None:
+                self.niche_model, self.niche_model_version = None, None
+            else:
+                self.niche_model, self.niche_model_version = niche[0], niche[1].version
 
     def use_ranker(self, ranker, version: str) -> None:
         with self._lock:
             self.scorer = LearnedScorer(ranker, version)
+
+    def use_niche_model(self, model, version: str | None) -> None:
+        """Switch niche ranking to ``model`` (None: back to catalogue similarity)."""
+        with self._lock:
+            self.niche_model, self.niche_model_version = model, version
 
     # ---------------------------------------------------------------- programme
     def _documents_and_skills(self, frame: pd.DataFrame) -> tuple[list[str], list[list[int]]]:
@@ -508,6 +537,176 @@ class Matcher:
             for r in rows
         ]
 
+    # -------------------------------------------------------------------- niches
+    def _niches(self) -> NicheCatalogueIndex:
+        if self._niche_index is None:
+            vectors = np.stack(
+                [
+                    self.embedder.encode([n.text(lang) for n in self.catalogue.niches])
+                    for lang in ("en", "es")
+                ]
+            )
+            self._niche_index = NicheCatalogueIndex(self.catalogue, vectors)
+        return self._niche_index
+
+    def niche_features(self, participant_ids) -> np.ndarray:
+        """Every participant against the 13 niches ((n * 13) rows, participant-major)."""
+        ids = np.asarray(participant_ids, dtype=np.int64)
+        return niche_features(self.pool, self.rows_of(ids), self.index.vectors(ids), self._niches())
+
+    def niche_scores(self, participant_ids, learned: bool | None = None) -> np.ndarray:
+        """(n, 13) niche scores: the model's chance of success, or catalogue similarity."""
+        with self._lock:
+            x = self.niche_features(participant_ids)
+            use_model = self.niche_model is not None if learned is None else learned
+            if use_model:
+                frame = pd.DataFrame(x, columns=list(NICHE_FEATURES))
+                proba = self.niche_model.predict_proba(frame)
+                positive = list(self.niche_model.classes_).index(1)
+                scores = proba[:, positive]
+            else:
+                scores = similarity_scores(x)
+            return scores.reshape(-1, len(self.catalogue.niches))
+
+    def niches(self, participant_id: int, language: str = "en") -> NicheRanking:
+        """The 13 niches ranked for one participant, each with its reasons."""
+        with self._lock:
+            row = int(self.rows_of([participant_id])[0])
+            x = self.niche_features([participant_id])
+            scores = self.niche_scores([participant_id])[0]
+            learned = self.niche_model is not None
+            return rank_niches(
+                participant_id,
+                row,
+                self.pool,
+                x,
+                scores,
+                "learned" if learned else "similarity",
+                self.niche_model_version,
+                self.catalogue,
+                language,
+            )
+
+    # --------------------------------------------------------------------- teams
+    def team_problem(
+        self,
+        edition_id: int,
+        min_share: float = 0.30,
+        max_share: float | None = None,
+        locks: list[tuple[int, int, bool]] = (),
+        seats: dict[int, int] | None = None,
+    ) -> TeamProblem:
+        """The edition's available participants x its challenges, with predicted fit.
+
+        ``locks`` are (participant id, challenge id, must_join); ``seats`` overrides team
+        sizes per challenge id. Thin profiles get fit 0 (they still need a team).
+        """
+        with self._lock:
+            challenges = sorted(c for c, v in self.challenges.items() if v.edition_id == edition_id)
+            if not challenges:
+                raise UnknownIdError(f"edition {edition_id} has no challenges")
+            pool = self.pool
+            rows = np.flatnonzero(
+                pool["alive"] & pool["available"] & (pool["edition"] == edition_id)
+            )
+            ids = pool["ids"][rows]
+            fit = np.column_stack(
+                [
+                    np.nan_to_num(self.score(c, ids)["expected"].to_numpy(), nan=0.0)
+                    for c in challenges
+                ]
+            )
+            position = {int(p): i for i, p in enumerate(ids)}
+            column = {c: j for j, c in enumerate(challenges)}
+            must, must_not = [], []
+            for pid, cid, join in locks:
+                if pid not in position:
+                    raise UnknownIdError(
+                        f"participant {pid} is not an available member of edition {edition_id}"
+                    )
+                if cid not in column:
+                    raise UnknownIdError(f"challenge {cid} is not in edition {edition_id}")
+                (must if join else must_not).append((position[pid], column[cid]))
+            sizes = np.array(
+                [(seats or {}).get(c, self.challenges[c].seats) for c in challenges], dtype=int
+            )
+            return TeamProblem(
+                fit,
+                pool.cols["migrant"][rows].copy(),
+                sizes,
+                ids,
+                np.array(challenges),
+                min_share,
+                max_share,
+                tuple(must),
+                tuple(must_not),
+            )
+
+    def team_plan(self, problem: TeamProblem, edition_id: int, language: str = "en") -> TeamPlan:
+        """Solve ``problem`` and explain every member's place."""
+        solution = solve(problem)
+        _, greedy_objective = greedy(problem)
+        independent, contested = independent_shortlists(problem)
+        locked = set(problem.must)
+        teams = []
+        for j, cid in enumerate(problem.challenge_ids):
+            members = np.flatnonzero(solution.assignment == j)
+            reasons = self._member_reasons(int(cid), problem.participant_ids[members], language)
+            migrants = int(problem.migrant[members].sum())
+            teams.append(
+                Team(
+                    challenge_id=int(cid),
+                    seats=int(problem.seats[j]),
+                    members=[
+                        TeamMember(
+                            participant_id=int(problem.participant_ids[i]),
+                            fit=round(float(problem.fit[i, j]), 4),
+                            migrant=bool(problem.migrant[i]),
+                            locked=(i, j) in locked,
+                            reasons=reasons[k],
+                        )
+                        for k, i in enumerate(members)
+                    ],
+                    migrants=migrants,
+                    migrant_share=round(migrants / max(1, len(members)), 4),
+                    required_migrants=int(problem.min_migrants[j]),
+                    total_fit=round(float(problem.fit[members, j].sum()), 4),
+                )
+            )
+        unassigned = problem.participant_ids[solution.assignment < 0]
+        return TeamPlan(
+            edition_id=edition_id,
+            teams=teams,
+            unassigned=[int(p) for p in unassigned],
+            objective=round(solution.objective, 4),
+            greedy_objective=round(greedy_objective, 4),
+            independent_objective=round(independent, 4),
+            fit_given_up=round(independent - solution.objective, 4),
+            contested_participants=contested,
+            optimality_gap=solution.gap,
+            solver=solution.solver,
+            seconds=round(solution.seconds, 3),
+            min_migrant_share=problem.min_share,
+            max_migrant_share=problem.max_share,
+        )
+
+    def _member_reasons(self, challenge_id: int, ids: np.ndarray, language: str) -> list[list[str]]:
+        if not len(ids):
+            return []
+        rows = self.rows_of(ids)
+        x = self.features(challenge_id, ids)
+        explanations = explain(
+            self.scorer,
+            x,
+            np.arange(len(ids)),
+            rows,
+            self.pool,
+            self.challenge(challenge_id),
+            self.catalogue,
+            language,
+        )
+        return [[r.text for r in e.reasons[:3]] for e in explanations]
+
     def status(self) -> dict:
         """Versions and sizes, for the admin and readiness endpoints."""
         return {
@@ -519,7 +718,5 @@ class Matcher:
             "pool_participants": len(self.pool.row_of),
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
-            "niche_model_version": None
-            if self.niche_ranker is None
-            else self.niche_ranker[1].version,
+            "niche_model_version": self.niche_model_version,
         }

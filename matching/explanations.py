@@ -16,7 +16,7 @@ import numpy as np
 
 from matching.domain import Reason, SkillRef
 from matching.features import FEATURES
-from matching.pool import ChallengeView, ParticipantPool
+from matching.pool import ChallengeView, ParticipantPool, preference_rank
 from matching.scoring import Scorer, expected_stages
 from training_data.catalogue import CEFR_LEVELS, Catalogue
 from training_data.schema import AVAILABILITY, SCHEDULES
@@ -192,7 +192,7 @@ def explain(
             "schedule": text["schedule_ok" if x[F["schedule_fit"]] else "schedule_no"].format(
                 availability=availability, schedule=schedule
             ),
-            "preference": text["preference"].format(niche=niche, rank=round((1 - pref) / 0.3) + 1)
+            "preference": text["preference"].format(niche=niche, rank=preference_rank(pref))
             if pref > 0
             else text["no_preference"].format(niche=niche),
             "similarity": text["similarity"].format(value=float(x[F["similarity"]])),

@@ -132,7 +132,7 @@ class ParticipantPool:
             for code, value in zip(niches, values, strict=True):
                 years[r, niche_pos[code]] += value
             for rank, code in enumerate(wanted):
-                prefs[r, niche_pos[code]] = max(0.3, 1.0 - 0.3 * rank)
+                prefs[r, niche_pos[code]] = preference_weight(rank)
         flat = np.fromiter((s for row in skills for s in row), dtype=np.int32)
         self._append(new, years, prefs, flat)
         rows = np.arange(self.size - n, self.size)
@@ -241,6 +241,16 @@ class ParticipantPool:
         return missing
 
 
+def preference_weight(rank: int) -> float:
+    """Weight of a niche listed at position ``rank`` (0 = first choice)."""
+    return max(0.3, 1.0 - 0.3 * rank)
+
+
+def preference_rank(weight: float) -> int:
+    """The 1-based choice position a preference weight stands for."""
+    return round((1.0 - float(weight)) / 0.3) + 1
+
+
 def _grow(arr: np.ndarray, capacity: int, used: int) -> np.ndarray:
     grown = np.zeros((capacity, *arr.shape[1:]), dtype=arr.dtype)
     grown[:used] = arr[:used]
@@ -268,6 +278,7 @@ class ChallengeView:
     optional: np.ndarray
     taught: np.ndarray
     min_spanish: int
+    seats: int
     schedule: int
     place: int
     remote: bool
@@ -295,6 +306,7 @@ class ChallengeView:
             optional=np.setdiff1d(skills("optional_skills"), essential),
             taught=skills("taught_skills"),
             min_spanish=CEFR_LEVELS.index(record["min_spanish"]),
+            seats=int(record["seats"]),
             schedule=SCHEDULES.index(record["schedule"]),
             place=int(geography.place_index([record["location"]])[0]),
             remote=bool(record["remote"]),

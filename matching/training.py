@@ -18,9 +18,11 @@ from sklearn.metrics import log_loss, ndcg_score
 
 from matching.engine import RANKER_KIND, Matcher
 from matching.features import FEATURES, as_frame
+from matching.niches import NICHE_FEATURES, NICHE_KIND, SUCCESS_GRADE
 from models.artefacts import Artefact
 from models.ranker import OutcomeRanker
 from models.registry import save_estimator
+from training_data.catalogue import NICHE_CODES
 from training_data.schema import relevance_from_events
 
 MIN_TRAINING_PAIRS = 50
@@ -141,5 +143,70 @@ def publish_ranker(matcher: Matcher, result: TrainingResult) -> Artefact:
     }
     artefact = save_estimator(matcher.models_root / "ranker", RANKER_KIND, result.ranker, manifest)
     matcher.use_ranker(result.ranker, artefact.version)
+    result.artefact = artefact
+    return artefact
+
+
+def niche_pairs(matcher: Matcher, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Observed (participant, niche, success): success means completed or hired in a
+    challenge of that niche; a decline or a drop-out there counts as no success."""
+    pairs = labelled_pairs(outcomes, matcher)
+    niche = pairs["challenge_id"].map(lambda c: matcher.challenge(c).niche)
+    frame = pairs.assign(niche=niche.to_numpy(), success=(pairs["relevance"] >= SUCCESS_GRADE))
+    grouped = frame.groupby(["participant_id", "niche"], as_index=False)
+    return grouped.agg(success=("success", "max"), challenge_id=("challenge_id", "first"))
+
+
+def niche_training_rows(matcher: Matcher, pairs: pd.DataFrame) -> np.ndarray:
+    people = pairs["participant_id"].unique()
+    x = matcher.niche_features(people)
+    position = {p: i for i, p in enumerate(people)}
+    rows = (
+        pairs["participant_id"].map(position).to_numpy() * len(NICHE_CODES)
+        + pairs["niche"].to_numpy()
+    )
+    return x[rows]
+
+
+def train_niche_model(
+    matcher: Matcher, outcomes: pd.DataFrame, editions_of: dict[int, int]
+) -> TrainingResult:
+    """P(success in a niche) from past outcomes, validated on the latest edition."""
+    pairs = niche_pairs(matcher, outcomes)
+    if len(pairs) < MIN_TRAINING_PAIRS or pairs["success"].nunique() < 2:
+        raise ValueError(
+            f"only {len(pairs)} observed niche outcomes; at least "
+            f"{MIN_TRAINING_PAIRS} with both successes and failures are needed"
+        )
+    x = niche_training_rows(matcher, pairs)
+    y = pairs["success"].to_numpy().astype(int)
+    frame = pd.DataFrame(x, columns=list(NICHE_FEATURES))
+    edition = pairs["challenge_id"].map(editions_of).to_numpy()
+    metrics: dict = {"training_pairs": len(pairs)}
+    held_out = edition == np.nanmax(edition)
+    if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
+        trial = OutcomeRanker().fit(frame[~held_out], y[~held_out])
+        proba = trial.predict_proba(frame[held_out])
+        metrics["validation"] = {
+            "pairs": int(held_out.sum()),
+            "log_loss": round(float(log_loss(y[held_out], proba, labels=trial.classes_)), 4),
+        }
+    model = OutcomeRanker().fit(frame, y)
+    digest = hashlib.sha256(
+        pairs[["participant_id", "niche", "success"]].to_numpy(dtype=np.int64).tobytes()
+    ).hexdigest()
+    return TrainingResult(model, metrics, digest)
+
+
+def publish_niche_model(matcher: Matcher, result: TrainingResult) -> Artefact:
+    manifest = {
+        "training_data_hash": result.data_hash,
+        "features": list(NICHE_FEATURES),
+        "estimator": type(result.ranker).__name__,
+        "metrics": result.metrics,
+        "embedding_model": matcher.embedder.name,
+    }
+    artefact = save_estimator(matcher.models_root / "niches", NICHE_KIND, result.ranker, manifest)
+    matcher.use_niche_model(result.ranker, artefact.version)
     result.artefact = artefact
     return artefact

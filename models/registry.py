@@ -23,7 +23,6 @@ MODEL_FILE = "model.skops"
 # Types our estimators are made of that skops does not trust by default.
 TRUSTED_PREFIXES: tuple[str, ...] = (
     "models.ranker.",
-    "models.niche_model.",
     "sklearn.",
     "numpy.",
     "scipy.",

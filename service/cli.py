@@ -195,6 +195,87 @@ def shortlist(
 
 
 @app.command()
+def niches(
+    ctx: typer.Context,
+    participant: int = typer.Option(..., "--participant", "-p", min=1, help="Participant id"),
+    as_json: bool = typer.Option(False, "--json"),
+    language: str = typer.Option("en", help="en or es"),
+) -> None:
+    """The 13 market niches ranked for one participant, with reasons."""
+    from service.runtime import open_runtime
+
+    with _errors():
+        if language not in ("en", "es"):
+            raise UsageError("language must be en or es")
+        with err.status("loading"):
+            runtime = open_runtime(_settings(ctx), say=err.print)
+        try:
+            result = runtime.matcher.niches(participant, language)
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(result.model_dump_json())
+            return
+        out.print(f"participant {participant} — {result.note}", highlight=False)
+        for s in result.suggestions:
+            out.print(
+                f"{s.rank:>2}. {s.name} ({s.score:.2f}): {'; '.join(s.reasons[:3])}",
+                highlight=False,
+            )
+
+
+@app.command()
+def teams(
+    ctx: typer.Context,
+    edition: int = typer.Option(..., "--edition", "-e", min=1, help="Edition id"),
+    min_migrant_share: float = typer.Option(0.30, min=0.0, max=1.0),
+    max_migrant_share: float | None = typer.Option(None, min=0.0, max=1.0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Propose the edition's Experimental Teams (optimal assignment; stores nothing)."""
+    from matching.teams import PlanInfeasibleError
+    from service.runtime import open_runtime
+
+    with _errors():
+        with err.status("loading"):
+            runtime = open_runtime(_settings(ctx), say=err.print)
+        try:
+            problem = runtime.matcher.team_problem(edition, min_migrant_share, max_migrant_share)
+            plan = runtime.matcher.team_plan(problem, edition)
+        except PlanInfeasibleError as exc:
+            raise UsageError(f"no team plan possible: {exc}") from None
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(plan.model_dump_json())
+            return
+        table = Table(
+            title=f"Team plan for edition {edition} (min {min_migrant_share:.0%} migrants)"
+        )
+        for column in ("challenge", "seats", "members", "migrants", "needed", "share", "fit"):
+            table.add_column(column)
+        for t in plan.teams:
+            table.add_row(
+                f"BC-{t.challenge_id}",
+                str(t.seats),
+                str(len(t.members)),
+                str(t.migrants),
+                str(t.required_migrants),
+                f"{t.migrant_share:.0%}",
+                f"{t.total_fit:.1f}",
+            )
+        out.print(table)
+        out.print(
+            f"objective {plan.objective:.2f} (greedy {plan.greedy_objective:.2f}, "
+            f"independent shortlists {plan.independent_objective:.2f}: "
+            f"{plan.fit_given_up:.2f} given up so that {plan.contested_participants} "
+            f"contested people join one team each); gap {plan.optimality_gap:.1e}; "
+            f"{plan.seconds:.2f} s; {len(plan.unassigned)} unassigned",
+            highlight=False,
+        )
+
+
+@app.command()
 def train(ctx: typer.Context) -> None:
     """Train the ranker on the recorded outcomes and make it the engine's model."""
     from service.runtime import open_runtime, retrain
@@ -227,6 +308,9 @@ def evaluate(
     data: Path = typer.Option(..., "--data", help="Programme folder (from `milma generate`)"),
     out_dir: Path = typer.Option(..., "--out", help="Folder for report.md, metrics.json, plots"),
     folds: bool = typer.Option(True, help="Also run leave-one-edition-out folds"),
+    language_check: bool = typer.Option(
+        False, help="Also regenerate the programme all-English and all-Spanish and compare"
+    ),
 ) -> None:
     """Offline evaluation: temporal split, baselines, oracle, fairness; writes a report."""
     from evaluation.run import evaluate as run_evaluation
@@ -239,7 +323,9 @@ def evaluate(
         embedder = Embedder(settings.model_path, settings.embedding_batch_size)
         cache = settings.cache_dir / "embeddings.npz"
         embedder.load_cache(cache)
-        result = run_evaluation(data, out_dir, embedder, folds=folds, say=err.print)
+        result = run_evaluation(
+            data, out_dir, embedder, folds=folds, language_check=language_check, say=err.print
+        )
         if settings.data_dir.is_dir():
             embedder.save_cache(cache)
         main = result["main"]
@@ -352,7 +438,7 @@ def keys_revoke(ctx: typer.Context, key_id: int = typer.Argument(..., min=1)) ->
         out.print(f"key {key_id} revoked")
 
 
-BENCHMARKS = ("generator", "embedding", "training", "scoring")
+BENCHMARKS = ("generator", "embedding", "training", "scoring", "teams")
 
 
 @app.command()
@@ -381,7 +467,7 @@ def benchmark(
         embedder = Embedder(settings.model_path, settings.embedding_batch_size)
         cache = settings.cache_dir / "embeddings.npz"
         embedder.load_cache(cache)
-        if {"embedding", "training", "scoring"} & set(chosen):
+        if {"embedding", "training", "scoring", "teams"} & set(chosen):
             with err.status("building the city-scale engine"):
                 engine, programme = bench.city_engine(embedder)
             if settings.data_dir.is_dir():
@@ -395,6 +481,9 @@ def benchmark(
                     results.extend(bench.training_time(engine, programme))
             if "scoring" in chosen:
                 results.extend(bench.scoring_latency(engine))
+            if "teams" in chosen:
+                with err.status("team formation"):
+                    results.extend(bench.team_formation(engine, programme))
         path = bench.write(results, out_dir)
         out.print(path.read_text(), highlight=False)
 

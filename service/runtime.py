@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matching.engine import Matcher, SyncReport
 from matching.settings import Settings
-from matching.training import TrainingResult, publish_ranker, train_ranker
+from matching.training import (
+    TrainingResult,
+    publish_niche_model,
+    publish_ranker,
+    train_niche_model,
+    train_ranker,
+)
 from service.db import (
     import_programme,
     is_empty,
@@ -109,12 +115,14 @@ def _discard_index(settings: Settings) -> None:
 
 
 def retrain(runtime: Runtime) -> TrainingResult:
-    """Train the ranker on every recorded outcome and switch the engine to it."""
+    """Train the ranker and the niche model on every recorded outcome and switch the
+    engine to them; returns the ranker's result."""
     with runtime.sessions() as session:
         outcomes = outcome_frame(session)
         editions = dict(session.execute(select(ChallengeRow.id, ChallengeRow.edition_id)).all())
     result = train_ranker(runtime.matcher, outcomes, editions)
     publish_ranker(runtime.matcher, result)
+    publish_niche_model(runtime.matcher, train_niche_model(runtime.matcher, outcomes, editions))
     return result
 
 

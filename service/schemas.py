@@ -248,3 +248,60 @@ class Status(BaseModel):
     challenges: int
     embedding_model: str
     niche_model_version: str | None
+
+
+class TeamLock(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    participant_id: Id
+    challenge_id: Id
+    join: bool = Field(True, description="true: must join this team; false: must not")
+
+
+class SeatOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    challenge_id: Id
+    seats: int = Field(ge=1, le=500)
+
+
+class TeamPlanRequest(BaseModel):
+    """Ask for a team plan (nothing is stored)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "min_migrant_share": 0.3,
+                    "locks": [{"participant_id": 402, "challenge_id": 25, "join": True}],
+                }
+            ]
+        },
+    )
+    min_migrant_share: float = Field(0.30, ge=0, le=1)
+    max_migrant_share: float | None = Field(None, ge=0, le=1)
+    locks: list[TeamLock] = Field(default_factory=list, max_length=2000)
+    seats: list[SeatOverride] = Field(default_factory=list, max_length=1000)
+
+
+class ConfirmedTeamIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    challenge_id: Id
+    members: list[Id] = Field(max_length=500)
+    locked: list[Id] = Field(default_factory=list, max_length=500)
+
+
+class TeamsConfirm(BaseModel):
+    """A plan as confirmed by a caseworker (possibly edited)."""
+
+    model_config = ConfigDict(extra="forbid")
+    teams: list[ConfirmedTeamIn] = Field(min_length=1, max_length=1000)
+    min_migrant_share: float = Field(0.30, ge=0, le=1)
+
+
+class ConfirmedTeam(BaseModel):
+    challenge_id: int
+    members: list[int]
+    locked: list[int]
+    migrants: int
+    migrant_share: float
+    confirmed_at: datetime

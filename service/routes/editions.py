@@ -9,12 +9,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain import Edition, EditionIn
+from matching.domain import Edition, EditionIn, TeamPlan
 from service import audit
 from service import programme as ops
-from service.deps import get_session, require_role
+from service import teams as team_ops
+from service.deps import get_runtime, get_session, require_role
 from service.errors import NotFoundError
-from service.schemas import EditionPatch, Page
+from service.runtime import Runtime
+from service.schemas import ConfirmedTeam, EditionPatch, Page, TeamPlanRequest, TeamsConfirm
 from service.security import Principal
 from service.tables import EditionRow
 
@@ -93,3 +95,33 @@ def update(
     audit.record(session, who, "edition.update", f"edition:{row.id}", commit=False)
     session.commit()
     return edition_out(row)
+
+
+@router.post("/{edition_id}/team-plan", response_model=TeamPlan)
+def team_plan(
+    edition_id: EditionId,
+    body: TeamPlanRequest,
+    who: Caseworker,
+    session: Db,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> TeamPlan:
+    """Propose Experimental Teams for the edition (optimal; stores nothing, audited).
+    Infeasible requests get a 422 naming the constraint that cannot be met."""
+    get_edition(session, edition_id)
+    return team_ops.propose(runtime, session, edition_id, body, who, language)
+
+
+@router.put("/{edition_id}/teams", response_model=list[ConfirmedTeam])
+def confirm_teams(
+    edition_id: EditionId, body: TeamsConfirm, who: Caseworker, session: Db
+) -> list[ConfirmedTeam]:
+    """Confirm a plan, possibly edited: seats and the composition rule are checked."""
+    get_edition(session, edition_id)
+    return team_ops.confirm(session, edition_id, body, who)
+
+
+@router.get("/{edition_id}/teams", response_model=list[ConfirmedTeam])
+def read_teams(edition_id: EditionId, who: Caseworker, session: Db) -> list[ConfirmedTeam]:
+    get_edition(session, edition_id)
+    return team_ops.confirmed_teams(session, edition_id)

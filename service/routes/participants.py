@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain import SensitiveAttributes
+from matching.domain import NicheRanking, SensitiveAttributes
+from service import audit
 from service import programme as ops
 from service.deps import get_runtime, get_session, require_role
 from service.runtime import Runtime
@@ -114,3 +115,25 @@ def write_sensitive(
 ) -> SensitiveAttributes:
     ops.set_sensitive(runtime, session, participant_id, body, who)
     return body
+
+
+@router.get("/{participant_id}/niches", response_model=NicheRanking)
+def niches(
+    participant_id: ParticipantId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> NicheRanking:
+    """The 13 market niches ranked for this participant, each with its reasons."""
+    row = ops.get_participant(session, participant_id)
+    result = runtime.matcher.niches(participant_id, language)
+    audit.record(
+        session,
+        who,
+        "participant.niches",
+        f"participant:{row.pseudonym}",
+        participants=[row.pseudonym],
+        model_version=result.model_version,
+    )
+    return result

@@ -21,6 +21,23 @@ def _seed_ids(values: dict | None, valid: dict[str, list[int]]) -> None:
             values[name] = valid[name][(value // 2) % len(valid[name])]
 
 
+def _fuzz(operation, headers: dict, valid: dict, failures: list) -> None:
+    @settings(
+        max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(operation.as_strategy())
+    def run(case):
+        _seed_ids(case.path_parameters, valid)
+        _seed_ids(case.query, valid)
+        response = case.call(headers=headers)
+        if response.status_code >= 500:
+            failures.append(
+                (case.method, case.formatted_path, case.query, case.body, response.text[:200])
+            )
+
+    run()
+
+
 def test_no_server_errors(service):
     schema = schemathesis.openapi.from_asgi("/openapi.json", service.client.app)
     valid = {
@@ -29,25 +46,10 @@ def test_no_server_errors(service):
         "company_id": list(service.companies),
         "edition_id": [1, 2, 3, 4],
     }
-    failures = []
+    failures: list = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
     for operation in operations:
         roles = ROLE_FOR.get((operation.method.upper(), operation.path)) or ("caseworker",)
-        headers = {"X-API-Key": service.keys[roles[0]]}
-
-        @settings(
-            max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-        )
-        @given(operation.as_strategy())
-        def run(case, headers=headers):
-            _seed_ids(case.path_parameters, valid)
-            _seed_ids(case.query, valid)
-            response = case.call(headers=headers)
-            if response.status_code >= 500:
-                failures.append(
-                    (case.method, case.formatted_path, case.query, case.body, response.text[:200])
-                )
-
-        run()
+        _fuzz(operation, {"X-API-Key": service.keys[roles[0]]}, valid, failures)
     assert not failures, failures[:5]

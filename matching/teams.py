@@ -1,0 +1,492 @@
+"""Experimental Team formation: one optimisation over a whole edition.
+
+Each participant joins at most one team, each team fills exactly its seats, and each
+team holds at least ``ceil(min_share x seats)`` migrants (and at most
+``floor(max_share x seats)`` if a maximum is set); caseworkers may lock a person into or
+out of a team. The plan maximises the total predicted fit.
+
+Solving: the constraints form two laminar families (participant rows on one side; each
+team's seats containing its migrant seats on the other), so the constraint matrix is
+totally unimodular and the linear relaxation already has an integral optimum — the
+seat-type transportation view of the problem. We therefore solve the LP with HiGHS
+(``scipy.optimize.linprog``) over a restricted set of (person, team) pairs, price every
+left-out pair with the LP duals and add those that could improve the plan, until none
+can (column generation: the result is optimal for the full problem). The final
+restricted problem is solved as a MILP with ``scipy.optimize.milp`` (HiGHS), which
+reports the optimality gap, and its objective is checked against the LP bound.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+EPS = 1e-9
+START_CANDIDATES = 10
+PRICED_PER_PERSON = 2
+MILP_DIRECT_PAIRS = 50_000  # up to this many pairs, solve the whole MILP directly
+
+
+class PlanInfeasibleError(ValueError):
+    """No plan can satisfy the constraints; the message names the one that fails."""
+
+
+@dataclass(frozen=True)
+class TeamProblem:
+    """An edition's assignment problem in array form.
+
+    ``fit[i, j]`` is participant i's predicted fit for team j (higher is better).
+    Locks are (participant row, team column) pairs.
+    """
+
+    fit: np.ndarray
+    migrant: np.ndarray
+    seats: np.ndarray
+    participant_ids: np.ndarray
+    challenge_ids: np.ndarray
+    min_share: float = 0.30
+    max_share: float | None = None
+    must: tuple[tuple[int, int], ...] = ()
+    must_not: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def min_migrants(self) -> np.ndarray:
+        return np.ceil(self.min_share * self.seats - EPS).astype(int)
+
+    @property
+    def max_migrants(self) -> np.ndarray:
+        if self.max_share is None:
+            return self.seats.copy()
+        return np.floor(self.max_share * self.seats + EPS).astype(int)
+
+
+@dataclass
+class TeamSolution:
+    assignment: np.ndarray  # team column per participant row, -1 when unassigned
+    objective: float
+    bound: float
+    gap: float
+    seconds: float
+    solver: str
+    rounds: int = 0
+    pairs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def check_feasible(p: TeamProblem) -> None:
+    """Raise PlanInfeasibleError naming the first constraint that cannot be met."""
+    n, m = p.fit.shape
+    label = [f"BC-{c}" for c in p.challenge_ids]
+    if p.max_share is not None and p.max_share < p.min_share:
+        raise PlanInfeasibleError("the maximum migrant share is below the minimum")
+    must_by_person: dict[int, int] = {}
+    for i, j in p.must:
+        if i in must_by_person and must_by_person[i] != j:
+            raise PlanInfeasibleError(
+                f"participant {p.participant_ids[i]} is locked into two teams "
+                f"({label[must_by_person[i]]} and {label[j]})"
+            )
+        must_by_person[i] = j
+    if set(p.must) & set(p.must_not):
+        i, j = sorted(set(p.must) & set(p.must_not))[0]
+        raise PlanInfeasibleError(
+            f"participant {p.participant_ids[i]} is both locked into and out of {label[j]}"
+        )
+    blocked_everywhere = {i for i in range(n) if sum(1 for ii, _ in p.must_not if ii == i) >= m}
+    eligible = np.ones(n, dtype=bool)
+    eligible[list(blocked_everywhere)] = False
+    n = int(eligible.sum())
+    total = int(p.seats.sum())
+    if total > n:
+        raise PlanInfeasibleError(
+            f"the teams have {total} seats but the edition has only {n} "
+            f"available participants; reduce seats by {total - n}"
+        )
+    need, cap = p.min_migrants, p.max_migrants
+    migrants = int(p.migrant[eligible].sum())
+    if need.sum() > migrants:
+        worst = int(np.argmax(need))
+        raise PlanInfeasibleError(
+            f"the teams need {int(need.sum())} migrants ({p.min_share:.0%} of each team's seats, "
+            f"e.g. {label[worst]} needs {int(need[worst])} of {int(p.seats[worst])}), the edition "
+            f"has {migrants} available"
+        )
+    locals_needed = int((p.seats - cap).sum())
+    if locals_needed > n - migrants:
+        raise PlanInfeasibleError(
+            f"with at most {p.max_share:.0%} migrants per team the teams "
+            f"need {locals_needed} locals, the edition has {n - migrants}"
+        )
+    for j in range(m):
+        locked = [i for i, jj in p.must if jj == j]
+        locked_migrants = int(p.migrant[locked].sum()) if locked else 0
+        locked_locals = len(locked) - locked_migrants
+        if len(locked) > p.seats[j]:
+            raise PlanInfeasibleError(
+                f"challenge {label[j]} has {len(locked)} people locked in "
+                f"but only {int(p.seats[j])} seats"
+            )
+        if locked_locals > p.seats[j] - need[j]:
+            raise PlanInfeasibleError(
+                f"challenge {label[j]} has {locked_locals} locals locked in, but {int(need[j])} of "
+                f"its {int(p.seats[j])} seats must go to migrants"
+            )
+        if locked_migrants > cap[j]:
+            raise PlanInfeasibleError(
+                f"challenge {label[j]} has {locked_migrants} migrants locked "
+                f"in, above its maximum of {int(cap[j])}"
+            )
+        blocked = {i for i, jj in p.must_not if jj == j}
+        open_migrants = int(
+            sum(
+                1
+                for i in np.flatnonzero(p.migrant)
+                if i not in blocked and must_by_person.get(i, j) == j
+            )
+        )
+        if open_migrants < need[j]:
+            raise PlanInfeasibleError(
+                f"challenge {label[j]} needs {int(need[j])} migrants, only "
+                f"{open_migrants} can join it"
+            )
+
+
+class _Master:
+    """The restricted problem over a subset of (person, team) pairs."""
+
+    def __init__(self, p: TeamProblem, rows: np.ndarray, cols: np.ndarray) -> None:
+        self.p, self.rows, self.cols = p, rows, cols
+        n, m = p.fit.shape
+        k = len(rows)
+        ones = np.ones(k)
+        self.people = sparse.csr_matrix((ones, (rows, np.arange(k))), shape=(n, k))
+        self.teams = sparse.csr_matrix((ones, (cols, np.arange(k))), shape=(m, k))
+        mig = p.migrant[rows].astype(float)
+        self.migrants = sparse.csr_matrix((mig, (cols, np.arange(k))), shape=(m, k))
+        self.cost = -p.fit[rows, cols]
+        lower = np.zeros(k)
+        locked = {(i, j) for i, j in p.must}
+        if locked:
+            lower[
+                [idx for idx, (i, j) in enumerate(zip(rows, cols, strict=True)) if (i, j) in locked]
+            ] = 1.0
+        self.lower = lower
+
+    def mip(self):
+        p = self.p
+        n = p.fit.shape[0]
+        constraints = [
+            LinearConstraint(self.people, -np.inf, np.ones(n)),
+            LinearConstraint(self.teams, p.seats, p.seats),
+            LinearConstraint(self.migrants, p.min_migrants, p.max_migrants),
+        ]
+        return milp(
+            self.cost,
+            constraints=constraints,
+            integrality=np.ones(len(self.cost)),
+            bounds=Bounds(self.lower, np.ones(len(self.cost))),
+            options={"mip_rel_gap": 0.0, "presolve": False},
+        )
+
+
+class _ColumnMaster:
+    """The restricted LP in HiGHS, kept alive between pricing rounds: adding columns
+    keeps the current basis, so each re-solve is a short warm start.
+
+    Rows: one per person (at most one team), one per team (exactly its seats), one per
+    team for its migrants (between the minimum and the maximum). The seat and migrant
+    rows have a penalised slack column each, so the restricted problem is always
+    feasible and always has duals.
+    """
+
+    def __init__(self, p: TeamProblem, penalty: float) -> None:
+        self.p = p
+        n, m = p.fit.shape
+        self.n, self.m = n, m
+        h = highspy.Highs()
+        h.silent()
+        lower = np.concatenate([np.full(n, -highspy.kHighsInf), p.seats, p.min_migrants])
+        upper = np.concatenate([np.ones(n), p.seats, p.max_migrants])
+        h.addRows(
+            n + 2 * m,
+            lower.astype(float),
+            upper.astype(float),
+            0,
+            np.zeros(n + 2 * m, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        slack_rows = np.arange(n, n + 2 * m, dtype=np.int32)
+        h.addCols(
+            2 * m,
+            np.full(2 * m, penalty),
+            np.zeros(2 * m),
+            np.full(2 * m, highspy.kHighsInf),
+            2 * m,
+            np.arange(2 * m, dtype=np.int32),
+            slack_rows,
+            np.ones(2 * m),
+        )
+        self.h = h
+        self.rows = np.zeros(0, dtype=np.int64)
+        self.cols = np.zeros(0, dtype=np.int64)
+        self.locked = {(i, j) for i, j in p.must}
+
+    def add(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        p, n, m = self.p, self.n, self.m
+        mig = p.migrant[rows]
+        counts = 2 + mig.astype(np.int32)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int32)
+        index = np.empty(int(counts.sum()), dtype=np.int32)
+        index[starts] = rows
+        index[starts + 1] = n + cols
+        index[starts[mig] + 2] = n + m + cols[mig]
+        lower = np.array(
+            [
+                1.0 if (i, j) in self.locked else 0.0
+                for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+            ]
+        )
+        self.h.addCols(
+            len(rows),
+            -p.fit[rows, cols],
+            lower,
+            np.ones(len(rows)),
+            len(index),
+            starts,
+            index,
+            np.ones(len(index)),
+        )
+        self.rows = np.concatenate([self.rows, rows])
+        self.cols = np.concatenate([self.cols, cols])
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray, float]:
+        """(objective of the maximisation, pair values, row duals, slack in use)."""
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the LP solver stopped: {self.h.modelStatusToString(status)}")
+        solution = self.h.getSolution()
+        values = np.asarray(solution.col_value)
+        slack = float(values[: 2 * self.m].sum())
+        return (
+            -self.h.getInfo().objective_function_value,
+            values[2 * self.m :],
+            np.asarray(solution.row_dual),
+            slack,
+        )
+
+
+def _initial_pairs(p: TeamProblem, per_person: int) -> np.ndarray:
+    """Each person's best teams, each team's best candidates and migrants, the locks."""
+    n, m = p.fit.shape
+    allowed = np.ones((n, m), dtype=bool)
+    for i, j in p.must_not:
+        allowed[i, j] = False
+    for i, j in p.must:
+        allowed[i, :] = False
+        allowed[i, j] = True
+    masked = np.where(allowed, p.fit, -np.inf)
+    chosen = np.zeros((n, m), dtype=bool)
+    k = min(per_person, m)
+    top = np.argpartition(-masked, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (n, 1))
+    chosen[np.arange(n)[:, None], top] = True
+    for j in range(m):
+        column = masked[:, j]
+        for group, size in (
+            (np.arange(n), 2 * p.seats[j] + 5),
+            (np.flatnonzero(p.migrant), 2 * p.min_migrants[j] + 5),
+        ):
+            if len(group) == 0:
+                continue
+            take = min(int(size), len(group))
+            best = group[np.argpartition(-column[group], take - 1)[:take]]
+            chosen[best, j] = True
+    chosen &= allowed
+    return chosen
+
+
+def solve(
+    p: TeamProblem,
+    max_rounds: int = 50,
+    candidates: int = START_CANDIDATES,
+    direct_limit: int = MILP_DIRECT_PAIRS,
+) -> TeamSolution:
+    """Optimal plan for ``p`` (see the module docstring); raises PlanInfeasibleError.
+
+    Up to ``direct_limit`` (person, team) pairs the whole MILP goes to HiGHS at once;
+    above it, column generation over the LP.
+    """
+    start = time.perf_counter()
+    check_feasible(p)
+    n, m = p.fit.shape
+    allowed = np.ones((n, m), dtype=bool)
+    for i, j in p.must_not:
+        allowed[i, j] = False
+    for i, j in p.must:
+        allowed[i, :] = False
+        allowed[i, j] = True
+    if n * m <= direct_limit:
+        return _solve_milp(p, allowed, start)
+    chosen = _initial_pairs(p, candidates)
+    greedy_plan, _ = greedy(p)  # a feasible start when greedy fills every seat
+    placed = np.flatnonzero(greedy_plan >= 0)
+    chosen[placed, greedy_plan[placed]] = True
+    chosen &= allowed
+    master = _ColumnMaster(p, penalty=10.0 * (float(np.abs(p.fit).max()) + 1.0) * n)
+    master.add(*np.nonzero(chosen))
+    rounds = 0
+    while True:
+        rounds += 1
+        value, x_lp, duals, slack = master.solve()
+        y_person, z, y_mig = duals[:n], duals[n : n + m], duals[n + m :]
+        reduced = -p.fit - y_person[:, None] - z[None, :] - p.migrant[:, None] * y_mig[None, :]
+        improving = allowed & ~chosen & (reduced < -1e-7)
+        if not improving.any() or rounds >= max_rounds:
+            # each person joins at most one team, so no left-out pair can add more than
+            # that person's best reduced cost: a valid bound even if pricing stopped early
+            missed = float(np.where(improving, -reduced, 0.0).max(axis=1).sum())
+            break
+        # add each person's few most promising pairs: the LP stays small and the
+        # pricing of the next round decides whether more are needed
+        masked = np.where(improving, reduced, np.inf)
+        k = min(PRICED_PER_PERSON, m)
+        best = (
+            np.argpartition(masked, k - 1, axis=1)[:, :k]
+            if k < m
+            else np.tile(np.arange(m), (n, 1))
+        )
+        take = np.zeros_like(chosen)
+        take[np.arange(n)[:, None], best] = True
+        take &= improving
+        chosen |= take
+        master.add(*np.nonzero(take))
+    if slack > 1e-6:
+        raise PlanInfeasibleError(
+            "no plan satisfies seats, composition and locks together; relax a lock or the share"
+        )
+    bound = value + missed
+    if np.all(np.minimum(np.abs(x_lp), np.abs(1 - x_lp)) < 1e-6):
+        x = x_lp > 0.5  # a vertex of a totally unimodular polytope: already integral
+        pairs_rows, pairs_cols = master.rows, master.cols
+        solver = "HiGHS dual simplex (integral LP optimum), column generation"
+    else:
+        final = _Master(p, master.rows, master.cols).mip()
+        if final.status != 0:
+            raise RuntimeError(f"the MILP solver failed: {final.message}")
+        x = np.round(final.x).astype(bool)
+        pairs_rows, pairs_cols = master.rows, master.cols
+        solver = "HiGHS MILP on the priced pairs"
+    assignment = np.full(n, -1, dtype=int)
+    assignment[pairs_rows[x]] = pairs_cols[x]
+    objective = float(p.fit[pairs_rows[x], pairs_cols[x]].sum())
+    gap = abs(bound - objective) / max(abs(bound), 1e-12)
+    notes = [] if rounds < max_rounds else ["stopped pricing at the round limit"]
+    return TeamSolution(
+        assignment,
+        objective,
+        bound,
+        gap,
+        time.perf_counter() - start,
+        solver,
+        rounds,
+        len(master.rows),
+        notes,
+    )
+
+
+def _solve_milp(p: TeamProblem, allowed: np.ndarray, start: float) -> TeamSolution:
+    """Small editions: the whole problem as one MILP (HiGHS reports the gap)."""
+    rows, cols = np.nonzero(allowed)
+    master = _Master(p, rows, cols)
+    final = master.mip()
+    if final.status == 2:
+        raise PlanInfeasibleError(
+            "no plan satisfies seats, composition and locks together; relax a lock or the share"
+        )
+    if final.status != 0:
+        raise RuntimeError(f"the MILP solver failed: {final.message}")
+    x = np.round(final.x).astype(bool)
+    assignment = np.full(p.fit.shape[0], -1, dtype=int)
+    assignment[rows[x]] = cols[x]
+    objective = float(p.fit[rows[x], cols[x]].sum())
+    bound = -float(final.mip_dual_bound) if final.mip_dual_bound is not None else objective
+    return TeamSolution(
+        assignment,
+        objective,
+        bound,
+        float(final.mip_gap or 0.0),
+        time.perf_counter() - start,
+        "HiGHS MILP (all pairs)",
+        1,
+        len(rows),
+    )
+
+
+def greedy(p: TeamProblem) -> tuple[np.ndarray, float]:
+    """Best pair first, keeping enough seats free for each team's migrant quota."""
+    n, m = p.fit.shape
+    assignment = np.full(n, -1, dtype=int)
+    taken = np.zeros(m, dtype=int)
+    migrants = np.zeros(m, dtype=int)
+    need, cap = p.min_migrants, p.max_migrants
+    for i, j in p.must:
+        assignment[i] = j
+        taken[j] += 1
+        migrants[j] += p.migrant[i]
+    blocked = set(p.must_not)
+    order = np.argsort(-p.fit, axis=None, kind="stable")
+    for flat in order:
+        i, j = divmod(int(flat), m)
+        if assignment[i] >= 0 or taken[j] >= p.seats[j] or (i, j) in blocked:
+            continue
+        if p.migrant[i]:
+            if migrants[j] >= cap[j]:
+                continue
+        elif p.seats[j] - taken[j] <= need[j] - migrants[j]:
+            continue  # the remaining seats are reserved for migrants
+        assignment[i] = j
+        taken[j] += 1
+        migrants[j] += p.migrant[i]
+        if (taken >= p.seats).all():
+            break
+    chosen = assignment >= 0
+    return assignment, float(p.fit[np.flatnonzero(chosen), assignment[chosen]].sum())
+
+
+def independent_shortlists(p: TeamProblem) -> tuple[float, int]:
+    """Each team's own best picks, ignoring that a person joins one team: (total fit,
+    people who would sit in more than one shortlist)."""
+    n, m = p.fit.shape
+    counts = np.zeros(n, dtype=int)
+    total = 0.0
+    for j in range(m):
+        s = int(p.seats[j])
+        best = np.argpartition(-p.fit[:, j], s - 1)[:s] if s < n else np.arange(n)
+        counts[best] += 1
+        total += float(p.fit[best, j].sum())
+    return total, int((counts > 1).sum())
+
+
+def violations(p: TeamProblem, assignment: np.ndarray) -> list[str]:
+    """Every rule a plan breaks (empty for a valid plan)."""
+    problems = []
+    for j in range(len(p.seats)):
+        members = np.flatnonzero(assignment == j)
+        migrants = int(p.migrant[members].sum())
+        if len(members) != p.seats[j]:
+            problems.append(f"team {j} has {len(members)} members for {p.seats[j]} seats")
+        if migrants < p.min_migrants[j] or migrants > p.max_migrants[j]:
+            problems.append(f"team {j} has {migrants} migrants")
+    for i, j in p.must:
+        if assignment[i] != j:
+            problems.append(f"lock ({i}, {j}) broken")
+    for i, j in p.must_not:
+        if assignment[i] == j:
+            problems.append(f"exclusion ({i}, {j}) broken")
+    return problems
