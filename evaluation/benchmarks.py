@@ -8,6 +8,7 @@ and are meant to be re-run (``milma benchmark``), not asserted in unit tests.
 from __future__ import annotations
 
 import statistics
+from functools import partial
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -178,6 +179,79 @@ def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
                 valid=not violations(problem, best.assignment),
             )
         )
+    return out
+
+
+def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[dict]:
+    """Server-side render time of each main web page at MILMA scale (median of
+    ``repeat`` requests through the real app, after one warm-up)."""
+    import re
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from matching.settings import Settings
+    from service.app import create_app
+    from service.demo import prepare_demo
+    from service.security import create_key
+
+    settings = Settings(data_dir=data_dir)
+    if cache is not None and cache.is_file():
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cache, settings.cache_dir / "embeddings.npz")
+    runtime, _ = prepare_demo(settings, say=lambda _m: None)
+    with runtime.sessions() as session:
+        latest = max(c.edition_id for c in runtime.matcher.challenges.values())
+        challenge = min(c for c, v in runtime.matcher.challenges.items() if v.edition_id == latest)
+        company = runtime.matcher.challenges[challenge].company_id
+        person = int(runtime.matcher.pool["ids"][0])
+        keys = {
+            "caseworker": create_key(session, "caseworker")[0],
+            "company": create_key(session, "company", company)[0],
+        }
+    pages = {
+        "caseworker": [
+            "/app/editions",
+            f"/app/editions/{latest}",
+            f"/app/challenges/{challenge}",
+            f"/app/participants/{person}",
+            f"/app/editions/{latest}/planner",
+        ],
+        "company": ["/app/company"],
+    }
+    out = []
+    try:
+        for role, paths in pages.items():
+            client = TestClient(create_app(settings, runtime))
+            client.post("/app/login", data={"api_key": keys[role], "next": "/app"})
+            for path in paths:
+                client.get(path)
+                median, p99 = _median_seconds(partial(client.get, path), repeat)
+                out.append(
+                    _result(f"page {path}", median * 1000, "ms", 100.0, p99_ms=round(p99 * 1000, 1))
+                )
+            if role == "caseworker":
+                planner = client.get(f"/app/editions/{latest}/planner").text
+                token = re.search(r'name="csrf" value="([^"]+)"', planner).group(1)
+                median, p99 = _median_seconds(
+                    partial(
+                        client.post,
+                        f"/app/editions/{latest}/planner",
+                        data={"csrf": token, "min_share": "30"},
+                    ),
+                    repeat // 4,
+                )
+                out.append(
+                    _result(
+                        "page: team plan (post)",
+                        median * 1000,
+                        "ms",
+                        100.0,
+                        p99_ms=round(p99 * 1000, 1),
+                    )
+                )
+    finally:
+        runtime.close()
     return out
 
 

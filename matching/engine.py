@@ -26,7 +26,7 @@ from matching.domain import (
     TeamMember,
     TeamPlan,
 )
-from matching.explanations import explain
+from matching.explanations import explain, factor_effects
 from matching.fairness import fair_top_k
 from matching.features import FEATURES, pair_features
 from matching.niches import (
@@ -419,6 +419,16 @@ class Matcher:
             self.pool, rows, self.challenge(challenge_id), similarity, len(self.catalogue.skills)
         )
 
+    def score_matrix(self, challenge_ids, participant_ids) -> np.ndarray:
+        """Expected stages (len(participants) x len(challenges)) with one scorer call;
+        NaN for thin profiles."""
+        with self._lock:
+            ids = np.asarray(participant_ids, dtype=np.int64)
+            x = np.vstack([self.features(int(c), ids) for c in challenge_ids])
+            key = expected_stages(self.scorer.stages(x)).reshape(len(challenge_ids), len(ids)).T
+            key[self.pool.insufficient(self.rows_of(ids))] = np.nan
+            return key
+
     def score(self, challenge_id: int, participant_ids) -> pd.DataFrame:
         """Stage probabilities and the ranking key for given participants (no retrieval).
 
@@ -610,12 +620,7 @@ class Matcher:
                 pool["alive"] & pool["available"] & (pool["edition"] == edition_id)
             )
             ids = pool["ids"][rows]
-            fit = np.column_stack(
-                [
-                    np.nan_to_num(self.score(c, ids)["expected"].to_numpy(), nan=0.0)
-                    for c in challenges
-                ]
-            )
+            fit = np.nan_to_num(self.score_matrix(challenges, ids), nan=0.0)
             position = {int(p): i for i, p in enumerate(ids)}
             column = {c: j for j, c in enumerate(challenges)}
             must, must_not = [], []
@@ -648,10 +653,19 @@ class Matcher:
         _, greedy_objective = greedy(problem)
         independent, contested = independent_shortlists(problem)
         locked = set(problem.must)
+        members_of = [
+            np.flatnonzero(solution.assignment == j) for j in range(len(problem.challenge_ids))
+        ]
+        reasons = self._member_reasons(
+            [
+                (int(cid), problem.participant_ids[members])
+                for cid, members in zip(problem.challenge_ids, members_of, strict=True)
+            ],
+            language,
+        )
         teams = []
         for j, cid in enumerate(problem.challenge_ids):
-            members = np.flatnonzero(solution.assignment == j)
-            reasons = self._member_reasons(int(cid), problem.participant_ids[members], language)
+            members = members_of[j]
             migrants = int(problem.migrant[members].sum())
             teams.append(
                 Team(
@@ -663,7 +677,7 @@ class Matcher:
                             fit=round(float(problem.fit[i, j]), 4),
                             migrant=bool(problem.migrant[i]),
                             locked=(i, j) in locked,
-                            reasons=reasons[k],
+                            reasons=reasons[j][k],
                         )
                         for k, i in enumerate(members)
                     ],
@@ -690,22 +704,31 @@ class Matcher:
             max_migrant_share=problem.max_share,
         )
 
-    def _member_reasons(self, challenge_id: int, ids: np.ndarray, language: str) -> list[list[str]]:
-        if not len(ids):
-            return []
-        rows = self.rows_of(ids)
-        x = self.features(challenge_id, ids)
-        explanations = explain(
-            self.scorer,
-            x,
-            np.arange(len(ids)),
-            rows,
-            self.pool,
-            self.challenge(challenge_id),
-            self.catalogue,
-            language,
-        )
-        return [[r.text for r in e.reasons[:3]] for e in explanations]
+    def _member_reasons(
+        self, teams: list[tuple[int, np.ndarray]], language: str
+    ) -> list[list[list[str]]]:
+        """Top reasons for each member of each (challenge id, member ids) team, with one
+        scorer call for all teams."""
+        blocks = [(self.features(cid, ids), np.arange(len(ids))) for cid, ids in teams]
+        effects = factor_effects(self.scorer, [b for b in blocks if len(b[1])])
+        out = []
+        for (cid, ids), (x, chosen) in zip(teams, blocks, strict=True):
+            if not len(ids):
+                out.append([])
+                continue
+            explanations = explain(
+                self.scorer,
+                x,
+                chosen,
+                self.rows_of(ids),
+                self.pool,
+                self.challenge(cid),
+                self.catalogue,
+                language,
+                effects.pop(0),
+            )
+            out.append([[r.text for r in e.reasons[:3]] for e in explanations])
+        return out
 
     def status(self) -> dict:
         """Versions and sizes, for the admin and readiness endpoints."""

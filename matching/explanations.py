@@ -104,27 +104,39 @@ class Explanation:
 
 
 def factor_effects(
-    scorer: Scorer, features: np.ndarray, chosen: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Effect of each factor on the expected stages of rows ``chosen`` of ``features``."""
-    reference = features.mean(axis=0)
-    base = features[chosen]
-    variants = []
-    for columns in FACTORS.values():
-        x = base.copy()
-        idx = [F[c] for c in columns]
-        x[:, idx] = reference[idx]
-        variants.append(x)
-    learnt = base.copy()  # as if the taught skills were already there
-    learnt[:, F["essential_coverage"]] += learnt[:, F["essential_gap_taught"]]
-    learnt[:, F["essential_gap_taught"]] = 0.0
-    variants.append(learnt)
-    scores = expected_stages(scorer.stages(np.vstack([base, *variants])))
-    n = len(chosen)
-    own = scores[:n]
-    effects = {name: own - scores[n * (g + 1) : n * (g + 2)] for g, name in enumerate(FACTORS)}
-    effects["training"] = own - scores[n * (len(FACTORS) + 1) :]
-    return effects
+    scorer: Scorer, blocks: list[tuple[np.ndarray, np.ndarray]]
+) -> list[dict[str, np.ndarray]]:
+    """Effect of each factor on the expected stages, for several (features, chosen)
+    blocks at once: each block's reference is its own average, and every variant of
+    every block goes through the scorer in a single call."""
+    stacked, sizes = [], []
+    for features, chosen in blocks:
+        reference = features.mean(axis=0)
+        base = features[chosen]
+        variants = [base]
+        for columns in FACTORS.values():
+            x = base.copy()
+            idx = [F[c] for c in columns]
+            x[:, idx] = reference[idx]
+            variants.append(x)
+        learnt = base.copy()  # as if the taught skills were already there
+        learnt[:, F["essential_coverage"]] += learnt[:, F["essential_gap_taught"]]
+        learnt[:, F["essential_gap_taught"]] = 0.0
+        variants.append(learnt)
+        stacked.extend(variants)
+        sizes.append(len(chosen))
+    if not stacked:
+        return []
+    scores = expected_stages(scorer.stages(np.vstack(stacked)))
+    out, offset = [], 0
+    for n in sizes:
+        block = scores[offset : offset + n * (len(FACTORS) + 2)].reshape(len(FACTORS) + 2, n)
+        own = block[0]
+        effects = {name: own - block[g + 1] for g, name in enumerate(FACTORS)}
+        effects["training"] = own - block[-1]
+        out.append(effects)
+        offset += n * (len(FACTORS) + 2)
+    return out
 
 
 def explain(
@@ -136,10 +148,13 @@ def explain(
     challenge: ChallengeView,
     catalogue: Catalogue,
     language: str = "en",
+    effects: dict[str, np.ndarray] | None = None,
 ) -> list[Explanation]:
-    """Skill lists and reasons for candidates ``chosen`` (positions into ``features``)."""
+    """Skill lists and reasons for candidates ``chosen`` (positions into ``features``);
+    ``effects`` may come from a batched :func:`factor_effects` call."""
     text, words = TEXT[language], WORDS[language]
-    effects = factor_effects(scorer, features, chosen)
+    if effects is None:
+        effects = factor_effects(scorer, [(features, chosen)])[0]
     niche = catalogue.niches[challenge.niche].name[language]
     taught = set(challenge.taught.tolist())
 

@@ -18,10 +18,12 @@ Its probabilities are indicative only; the output says when it is in use.
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 import numpy as np
 from scipy.special import expit
+from threadpoolctl import threadpool_limits
 
 from matching.features import FEATURES, as_frame
 from models.ranker import OutcomeRanker
@@ -78,6 +80,21 @@ class FallbackScorer:
         return np.column_stack([join, p_complete, p_complete * hire])
 
 
+_LOCAL = threading.local()
+
+
+def _one_openmp_thread() -> None:
+    """Score on one OpenMP thread in the calling thread (set once per thread).
+
+    Requests score a few hundred rows at a time; starting OpenMP thread teams in every
+    server worker thread costs more than it gives (a shortlist page is 2-3x faster).
+    Training, which runs large batches, is not affected unless it shares the thread.
+    """
+    if not getattr(_LOCAL, "limited", False):
+        threadpool_limits(limits=1, user_api="openmp")
+        _LOCAL.limited = True
+
+
 class LearnedScorer:
     """The trained :class:`~models.ranker.OutcomeRanker` from the registry."""
 
@@ -92,6 +109,8 @@ class LearnedScorer:
         self.description = f"learned ranker {version} (gradient-boosted, trained on past outcomes)"
 
     def stages(self, x: np.ndarray) -> np.ndarray:
+        if len(x) <= 20_000:
+            _one_openmp_thread()
         return self.ranker.stage_probabilities(as_frame(x))
 
 

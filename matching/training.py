@@ -10,11 +10,13 @@ on everything.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import log_loss, ndcg_score
+from threadpoolctl import threadpool_limits
 
 from matching.engine import RANKER_KIND, Matcher
 from matching.features import FEATURES, as_frame
@@ -34,6 +36,12 @@ class TrainingResult:
     metrics: dict
     data_hash: str
     artefact: Artefact | None = None
+
+
+def _fit(x: pd.DataFrame, y: np.ndarray, params: dict | None = None) -> OutcomeRanker:
+    """Fit on every core (a thread that served requests may be limited to one)."""
+    with threadpool_limits(limits=os.cpu_count(), user_api="openmp"):
+        return OutcomeRanker(**(params or {})).fit(x, y)
 
 
 def labelled_pairs(outcomes: pd.DataFrame, matcher: Matcher) -> pd.DataFrame:
@@ -122,12 +130,12 @@ def train_ranker(
     latest_edition = np.nanmax(edition)
     held_out = edition == latest_edition
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = OutcomeRanker(**(params or {})).fit(as_frame(x[~held_out]), y[~held_out])
+        trial = _fit(as_frame(x[~held_out]), y[~held_out], params)
         metrics["validation_edition"] = int(latest_edition)
         metrics["validation"] = validation_metrics(
             trial, x[held_out], pairs[held_out].reset_index(drop=True)
         )
-    ranker = OutcomeRanker(**(params or {})).fit(as_frame(x), y)
+    ranker = _fit(as_frame(x), y, params)
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 
@@ -185,13 +193,13 @@ def train_niche_model(
     metrics: dict = {"training_pairs": len(pairs)}
     held_out = edition == np.nanmax(edition)
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = OutcomeRanker().fit(frame[~held_out], y[~held_out])
+        trial = _fit(frame[~held_out], y[~held_out])
         proba = trial.predict_proba(frame[held_out])
         metrics["validation"] = {
             "pairs": int(held_out.sum()),
             "log_loss": round(float(log_loss(y[held_out], proba, labels=trial.classes_)), 4),
         }
-    model = OutcomeRanker().fit(frame, y)
+    model = _fit(frame, y)
     digest = hashlib.sha256(
         pairs[["participant_id", "niche", "success"]].to_numpy(dtype=np.int64).tobytes()
     ).hexdigest()

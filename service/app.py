@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from matching.settings import Settings, get_settings
 from service import errors
@@ -23,9 +25,12 @@ from service.routes import (
     participants,
 )
 from service.runtime import Runtime, open_runtime
+from service.web import pages
+from service.web.session import serializer
 
 log = logging.getLogger(__name__)
 
+STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (health, participants, companies, editions, challenges, outcomes, admin, audit_log)
 
 
@@ -52,6 +57,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.web_signer = serializer(settings)
     if runtime is not None:
         app.state.runtime = runtime
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -59,6 +65,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in ROUTERS:
         _deny_by_default(module.router.routes)
         app.include_router(module.router)
+    _deny_by_default(pages.router.routes)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -306,7 +308,12 @@ def train(ctx: typer.Context) -> None:
 def evaluate(
     ctx: typer.Context,
     data: Path = typer.Option(..., "--data", help="Programme folder (from `milma generate`)"),
-    out_dir: Path = typer.Option(..., "--out", help="Folder for report.md, metrics.json, plots"),
+    out_dir: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Folder for report.md, metrics.json and plots (default: a new "
+        "folder in <data dir>/reports, shown on the analyst's web page)",
+    ),
     folds: bool = typer.Option(True, help="Also run leave-one-edition-out folds"),
     language_check: bool = typer.Option(
         False, help="Also regenerate the programme all-English and all-Spanish and compare"
@@ -318,6 +325,8 @@ def evaluate(
 
     settings = _settings(ctx)
     with _errors():
+        if out_dir is None:
+            out_dir = settings.reports_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"{out_dir} exists and is not a folder")
         embedder = Embedder(settings.model_path, settings.embedding_batch_size)
@@ -438,7 +447,7 @@ def keys_revoke(ctx: typer.Context, key_id: int = typer.Argument(..., min=1)) ->
         out.print(f"key {key_id} revoked")
 
 
-BENCHMARKS = ("generator", "embedding", "training", "scoring", "teams")
+BENCHMARKS = ("generator", "embedding", "training", "scoring", "teams", "pages")
 
 
 @app.command()
@@ -464,8 +473,11 @@ def benchmark(
         if "generator" in chosen:
             with err.status(f"generating {participants:,} participants"):
                 results.append(bench.generator_rate(participants))
-        embedder = Embedder(settings.model_path, settings.embedding_batch_size)
         cache = settings.cache_dir / "embeddings.npz"
+        if "pages" in chosen:
+            with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
+                results.extend(bench.page_latency(Path(tmp) / "var", cache))
+        embedder = Embedder(settings.model_path, settings.embedding_batch_size)
         embedder.load_cache(cache)
         if {"embedding", "training", "scoring", "teams"} & set(chosen):
             with err.status("building the city-scale engine"):

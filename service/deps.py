@@ -1,8 +1,9 @@
 """Request dependencies: the runtime, a database session, and who may call a route.
 
 Every route declares its roles with :func:`require_role`; a route without one is
-refused by the app factory (deny by default). Credentials come from ``X-API-Key``,
-``Authorization: Bearer``, or the web pages' signed session cookie.
+refused by the app factory (deny by default). Credentials come from ``X-API-Key`` or
+``Authorization: Bearer`` (the web pages' session cookie is for the pages only, so a
+cross-site request can never act through the API).
 """
 
 from __future__ import annotations
@@ -45,9 +46,6 @@ def current_principal(
         return cached
     key = header_key or (bearer_key.credentials if bearer_key else None)
     principal = authenticate(session, key) if key else None
-    if principal is None:
-        web = getattr(request.app.state, "web_principal", None)
-        principal = web(request, session) if web is not None else None
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

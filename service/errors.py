@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.engine import UnknownIdError
 
@@ -38,16 +40,49 @@ def validation_details(exc: ValidationError, prefix: tuple[str, ...] = ("body",)
     ]
 
 
+def is_page(request: Request) -> bool:
+    """Requests for the web pages get human pages, not JSON."""
+    return request.url.path == "/" or request.url.path.startswith("/app")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: every expected failure becomes a 4xx with a message."""
+    from service.web.pages import LoginRequiredError, PageForbiddenError, error_page
+
+    def not_found(request: Request, message: str):
+        if is_page(request):
+            return error_page(request, 404, "not_found", "not_found_text")
+        return JSONResponse({"detail": message}, status_code=status.HTTP_404_NOT_FOUND)
 
     @app.exception_handler(NotFoundError)
-    async def _not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_404_NOT_FOUND)
+    async def _not_found(request: Request, exc: NotFoundError):
+        return not_found(request, str(exc))
 
     @app.exception_handler(UnknownIdError)
-    async def _unknown(_request: Request, exc: UnknownIdError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_404_NOT_FOUND)
+    async def _unknown(request: Request, exc: UnknownIdError):
+        return not_found(request, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if is_page(request):
+            if exc.status_code == 404:
+                return error_page(request, 404, "not_found", "not_found_text")
+            if exc.status_code in (401, 403):
+                return error_page(request, 403, "forbidden", "forbidden_text")
+            return error_page(request, exc.status_code, "bad_request", "bad_request")
+        return JSONResponse(
+            {"detail": exc.detail},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(LoginRequiredError)
+    async def _login(_request: Request, exc: LoginRequiredError):
+        return RedirectResponse(f"/app/login?next={quote(exc.next_path)}", status_code=303)
+
+    @app.exception_handler(PageForbiddenError)
+    async def _forbidden(request: Request, _exc: PageForbiddenError):
+        return error_page(request, 403, "forbidden", "forbidden_text")
 
     @app.exception_handler(FieldError)
     async def _field(_request: Request, exc: FieldError) -> JSONResponse:
@@ -63,7 +98,9 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_409_CONFLICT)
 
     @app.exception_handler(RequestValidationError)
-    async def _request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _request(request: Request, exc: RequestValidationError):
+        if is_page(request):
+            return error_page(request, 400, "bad_request", "bad_request")
         details = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()

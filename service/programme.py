@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from matching.domain import (
     BusinessChallenge,
     ChallengeIn,
+    Company,
     ParticipantProfile,
     SensitiveAttributes,
 )
@@ -28,7 +29,9 @@ from service.db import challenge_frame, new_pseudonym, participant_frame
 from service.errors import ConflictError, FieldError, NotFoundError, validation_details
 from service.runtime import Runtime
 from service.schemas import (
+    ChallengeMatches,
     CompanyMatch,
+    CompanyMatches,
     CompanyTrainee,
     OutcomeIn,
     ParticipantCreate,
@@ -322,10 +325,14 @@ def shortlist(
     k: int,
     who: Principal,
     language: str = "en",
+    consent_only: bool = False,
+    fairness: bool | None = None,
 ):
     """The caseworker's shortlist, audited with the pseudonyms it returned."""
     get_challenge(session, challenge_id, who)
-    result = runtime.matcher.shortlist(challenge_id, k=k, language=language)
+    result = runtime.matcher.shortlist(
+        challenge_id, k=k, consent_only=consent_only, fairness=fairness, language=language
+    )
     ids = [c.participant_id for c in result.candidates]
     names = pseudonyms(session, ids)
     audit.record(
@@ -333,7 +340,7 @@ def shortlist(
         who,
         "shortlist",
         f"challenge:{challenge_id}",
-        {"k": k},
+        {"k": k, "consent_only": consent_only, "fairness": fairness},
         [names[i] for i in ids],
         result.model_version,
         result.index_version,
@@ -411,6 +418,46 @@ def company_view(
             )
         )
     return matches, [m.trainee.trainee_id for m in matches]
+
+
+def company_matches(
+    runtime: Runtime,
+    session: Session,
+    company: CompanyRow,
+    who: Principal,
+    edition_id: int | None = None,
+    k: int = 10,
+    language: str = "en",
+    challenge_id: int | None = None,
+) -> CompanyMatches:
+    """Matched trainees per challenge of one company (all, one edition, or one challenge),
+    audited with the trainee ids shown."""
+    query = select(ChallengeRow).where(ChallengeRow.company_id == company.id)
+    if edition_id is not None:
+        query = query.where(ChallengeRow.edition_id == edition_id)
+    if challenge_id is not None:
+        query = query.where(ChallengeRow.id == challenge_id)
+    blocks, shown = [], []
+    for challenge in session.scalars(query.order_by(ChallengeRow.id)):
+        found, names = company_view(runtime, session, challenge, k, language)
+        shown += names
+        blocks.append(ChallengeMatches(challenge=challenge_out(challenge), matches=found))
+    audit.record(
+        session,
+        who,
+        "company.matches",
+        f"company:{company.id}",
+        {"edition_id": edition_id, "challenge_id": challenge_id, "k": k},
+        shown,
+        runtime.matcher.scorer.version,
+        runtime.matcher.index.version,
+    )
+    return CompanyMatches(
+        company=Company(
+            company_id=company.id, name=company.name, size=company.size, sector=company.sector
+        ),
+        challenges=blocks,
+    )
 
 
 def release_contact(

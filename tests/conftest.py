@@ -6,12 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from sqlalchemy import select
 
 from matching.engine import Matcher
 from matching.settings import Settings, packaged_model_path
 from models.embedder import Embedder
+from service.runtime import open_runtime, retrain
+from service.security import create_key
+from service.tables import ChallengeRow
+from training_data.dataset import write_programme
 from training_data.generator import GeneratorConfig, Programme, generate
 
 OUTPUT = Path(
@@ -50,3 +53,29 @@ def settings(tmp_path: Path) -> Settings:
 def output_dir() -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def service_template(tmp_path_factory, programme, matcher) -> tuple[Path, dict, list[int]]:
+    """Data dir with the session programme imported, indexed, a ranker and keys."""
+    folder = tmp_path_factory.mktemp("service") / "var"
+    settings = Settings(data_dir=folder)
+    write_programme(programme, settings.programme_dir)
+    matcher.embedder.save_cache(settings.cache_dir / "embeddings.npz")
+    runtime = open_runtime(settings)
+    retrain(runtime)
+    with runtime.sessions() as session:
+        latest = max(session.scalars(select(ChallengeRow.edition_id)))
+        companies = sorted(
+            {
+                c.company_id
+                for c in session.scalars(
+                    select(ChallengeRow).where(ChallengeRow.edition_id == latest)
+                )
+            }
+        )
+        keys = {role: create_key(session, role)[0] for role in ("admin", "caseworker", "analyst")}
+        keys["company"] = create_key(session, "company", companies[0])[0]
+        keys["other_company"] = create_key(session, "company", companies[1])[0]
+    runtime.close()
+    return folder, keys, companies

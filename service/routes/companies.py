@@ -15,9 +15,9 @@ from service import programme as ops
 from service.deps import get_runtime, get_session, require_role
 from service.errors import NotFoundError
 from service.runtime import Runtime
-from service.schemas import ChallengeMatches, CompanyMatches, CompanyPatch, Page
+from service.schemas import CompanyMatches, CompanyPatch, Page
 from service.security import Principal
-from service.tables import ChallengeRow, CompanyRow
+from service.tables import CompanyRow
 
 router = APIRouter(prefix="/companies", tags=["companies"])
 Manager = Annotated[Principal, Depends(require_role("caseworker", "admin"))]
@@ -102,22 +102,4 @@ def matches(
 ) -> CompanyMatches:
     """Matched trainees per challenge of the company: consenting trainees only, blind."""
     company = visible_company(session, company_id, who)
-    query = select(ChallengeRow).where(ChallengeRow.company_id == company.id)
-    if edition_id is not None:
-        query = query.where(ChallengeRow.edition_id == edition_id)
-    blocks, shown = [], []
-    for challenge in session.scalars(query.order_by(ChallengeRow.id)):
-        found, names = ops.company_view(runtime, session, challenge, k, language)
-        shown += names
-        blocks.append(ChallengeMatches(challenge=ops.challenge_out(challenge), matches=found))
-    audit.record(
-        session,
-        who,
-        "company.matches",
-        f"company:{company.id}",
-        {"edition_id": edition_id, "k": k},
-        shown,
-        runtime.matcher.scorer.version,
-        runtime.matcher.index.version,
-    )
-    return CompanyMatches(company=company_out(company), challenges=blocks)
+    return ops.company_matches(runtime, session, company, who, edition_id, k, language)

@@ -1,0 +1,246 @@
+"""The web pages in Debian's chromium, driven by playwright, against the real service
+started with `milma serve` on 127.0.0.1 over a generated demo programme."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from evaluation.run import evaluate
+from service.tables import ChallengeRow, ParticipantRow
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(service_template, tmp_path_factory, embedder, output_dir):
+    folder, keys, companies = service_template
+    data = tmp_path_factory.mktemp("browser") / "var"
+    shutil.copytree(folder, data)
+    evaluate(data / "programme", data / "reports" / "20260101T000000Z", embedder, folds=False)
+    port = _free_port()
+    env = {**os.environ, "MILMA_DATA_DIR": str(data), "MILMA_PORT": str(port)}
+    log = (output_dir / "browser-server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError("the service exited; see browser-server.log")
+        time.sleep(0.5)
+    else:
+        process.kill()
+        raise RuntimeError("the service did not become ready")
+    yield {"base": base, "keys": keys, "companies": companies, "data": data}
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run scripts/browser-deps.sh")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(locale="es-ES", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(page: Page, base: str, key: str) -> None:
+    page.goto(f"{base}/app/login")
+    page.fill("#api_key", key)
+    page.press("#api_key", "Enter")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page: Page, output_dir: Path, name: str) -> None:
+    folder = output_dir / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_caseworker_shortlist_reasons_and_outcome(page, server, output_dir):
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    expect(page.locator("h1")).to_have_text("Ediciones")
+    shot(page, output_dir, "editions")
+    page.get_by_role("link", name="BC Lab 4").click()
+    shot(page, output_dir, "edition")
+    page.locator("table a[href^='/app/challenges/']").first.click()
+    cards = page.locator("[data-testid=shortlist] > li")
+    expect(cards.first).to_be_visible()
+    assert cards.count() == 10
+    first = cards.first
+    first.locator("summary").click()
+    expect(first.locator("ul.reasons li").first).to_be_visible()
+    expect(first.locator(".chip").first).to_be_visible()
+    shot(page, output_dir, "challenge")
+    participant = first.get_attribute("data-participant")
+    first.locator("select[name=event]").select_option("interviewed")
+    first.locator("input[name=reason]").fill("entrevista el lunes")
+    first.get_by_role("button", name="Guardar").click()
+    expect(page.locator(".notice")).to_have_text("Guardado.")
+    history = page.locator("[data-testid=history] tbody tr").first
+    expect(history).to_contain_text(participant)
+    expect(history).to_contain_text("entrevista el lunes")
+    page.goto(f"{server['base']}/app/participants/{participant}")
+    expect(page.locator("#niches-h")).to_be_visible()
+    expect(page.locator("[data-testid=history]")).to_contain_text("Entrevistado")
+    shot(page, output_dir, "participant")
+
+
+def test_team_plan_meets_the_composition_bar(page, server, output_dir):
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    page.goto(f"{server['base']}/app/editions/4/planner")
+    page.get_by_role("button", name="Hacer un plan").click()
+    teams = page.locator("section.team")
+    expect(teams.first).to_be_visible()
+    assert teams.count() >= 5
+    for span in page.locator(".composition").all():
+        migrants = int(span.get_attribute("data-migrants"))
+        size = int(span.get_attribute("data-size"))
+        assert migrants >= int(span.get_attribute("data-required"))
+        assert migrants / size >= 0.3 - 1e-9
+    assert page.locator(".bar.short").count() == 0
+    shot(page, output_dir, "planner")
+    page.get_by_role("button", name="Confirmar estos equipos").click()
+    expect(page.locator("h1")).to_have_text("BC Lab 4")
+    expect(page.locator("main")).to_contain_text("confirmado")
+
+
+def test_company_sees_only_its_own_consenting_trainees(page, server, output_dir):
+    sign_in(page, server["base"], server["keys"]["company"])
+    mine = server["companies"][0]
+    engine = create_engine(f"sqlite:///{server['data'] / 'milma.db'}")
+    with Session(engine) as session:
+        own = {
+            c.id
+            for c in session.scalars(select(ChallengeRow).where(ChallengeRow.company_id == mine))
+        }
+        other = session.scalar(select(ChallengeRow.id).where(ChallengeRow.company_id != mine))
+        consent = dict(
+            session.execute(select(ParticipantRow.pseudonym, ParticipantRow.consent_share)).all()
+        )
+    engine.dispose()
+    shown = {
+        int(x)
+        for x in page.locator("section[data-challenge]").evaluate_all(
+            "els => els.map(e => e.dataset.challenge)"
+        )
+    }
+    listed = {
+        int(h.split("/")[-1])
+        for h in page.locator("main ul a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
+        if "/app/company/challenges/" in h
+    }
+    assert shown and shown | listed == own and not shown & listed
+    trainees = page.locator("li.trainee")
+    expect(trainees.first).to_be_visible()
+    names = trainees.evaluate_all("els => els.map(e => e.dataset.trainee)")
+    assert names and all(consent[n] for n in names)
+    assert "@example.org" not in page.content()
+    shot(page, output_dir, "company")
+    trainees.first.get_by_role("button", name="Entrevista").click()
+    expect(page.locator(".notice")).to_have_text("Guardado.")
+    response = page.goto(f"{server['base']}/app/company/challenges/{other}")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Página no encontrada")
+    shot(page, output_dir, "company-404")
+
+
+def test_language_switch_and_report_page(page, server, output_dir):
+    page.goto(f"{server['base']}/app/login")
+    expect(page.locator("h1")).to_have_text("Entrar")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1")).to_have_text("Sign in")
+    sign_in(page, server["base"], server["keys"]["analyst"])
+    expect(page.locator("article.report h1")).to_contain_text("offline evaluation")
+    image = page.locator("article.report img").first
+    expect(image).to_be_visible()
+    assert page.evaluate("img => img.naturalWidth", image.element_handle()) > 100
+    shot(page, output_dir, "report")
+    page.get_by_role("link", name="Español").click()
+    expect(page.locator("nav")).to_contain_text("Informe de evaluación")
+
+
+def test_forms_show_errors_beside_the_field_and_pages_pass_axe(page, server):
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    page.goto(f"{server['base']}/app/login")
+    page.fill("#api_key", "milma_wrong_key")
+    page.press("#api_key", "Enter")
+    expect(page.locator("#api_key_error")).to_be_visible()
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    challenge = page.evaluate("() => 1")
+    page.goto(f"{server['base']}/app/challenges/{challenge + 21}?k=5000&filtered=1")
+    expect(page.locator("#k_error")).to_be_visible()
+    problems = {}
+    for path in (
+        "/app/editions",
+        "/app/editions/4",
+        "/app/challenges/22",
+        "/app/participants/400",
+        "/app/editions/4/planner",
+        "/app/login",
+    ):
+        page.goto(f"{server['base']}{path}")
+        found = axe_violations(page)
+        if found:
+            problems[path] = [(v["id"], v["help"]) for v in found]
+    assert not problems, problems
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server['base']}/app/challenges/22")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 400, "the challenge page must fit a phone without sideways scrolling"
