@@ -8,9 +8,9 @@ and are meant to be re-run (``milma benchmark``), not asserted in unit tests.
 from __future__ import annotations
 
 import statistics
-from functools import partial
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
