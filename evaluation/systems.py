@@ -148,6 +148,23 @@ class EmbeddingSystem:
         return np.array([lookup.get(int(p), -np.inf) for p in participant_ids])
 
 
+class RawTextSystem:
+    """Cosine of the raw profile text (no skill normalisation) with the challenge: shows
+    what the embedding model alone makes of the words people wrote."""
+
+    name = "raw text cosine"
+
+    def fit(self, data: EvalData, train_outcomes: pd.DataFrame) -> None:
+        self.matcher = data.matcher
+        people = data.participants
+        vectors = data.matcher.embedder.encode(people["profile_text"].fillna("").tolist())
+        self.vector = dict(zip(people["participant_id"].tolist(), vectors, strict=True))
+
+    def scores(self, challenge_id: int, participant_ids: np.ndarray) -> np.ndarray:
+        query = self.matcher.challenge_vector(challenge_id)
+        return np.array([float(self.vector[int(p)] @ query) for p in participant_ids])
+
+
 class EngineSystem:
     """The engine's own ranking: fallback rules or a ranker trained on the split."""
 
