@@ -17,9 +17,11 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.engine import Matcher
+from matching.features import as_frame
 from matching.retrieval import SearchFilter
 from matching.scoring import FallbackScorer
-from matching.training import TrainingResult, train_ranker
+from matching.training import TrainingResult, feature_matrix, labelled_pairs, train_ranker
+from models.pairwise import PairwiseRanker
 
 
 @dataclass
@@ -209,6 +211,25 @@ class EngineSystem:
         return np.array([boost.get(int(p), key[i]) for i, p in enumerate(participant_ids)])
 
 
+class PairwiseSystem:
+    """The pairwise objective, trained on the same observed outcomes (an experiment)."""
+
+    name = "pairwise ranker"
+
+    def fit(self, data: EvalData, train_outcomes: pd.DataFrame) -> None:
+        self.matcher = data.matcher
+        pairs = labelled_pairs(train_outcomes, data.matcher)
+        x = feature_matrix(data.matcher, pairs)
+        self.model = PairwiseRanker().fit(
+            as_frame(x), pairs["relevance"].to_numpy(), groups=pairs["challenge_id"].to_numpy()
+        )
+
+    def scores(self, challenge_id: int, participant_ids: np.ndarray) -> np.ndarray:
+        scored = self.model.predict(as_frame(self.matcher.features(challenge_id, participant_ids)))
+        thin = self.matcher.pool.insufficient(self.matcher.rows_of(participant_ids))
+        return np.where(thin, -np.inf, scored)
+
+
 class OracleSystem:
     """Ranks by the generator's hidden expected outcome: the ceiling, evaluation only."""
 
@@ -240,6 +261,7 @@ def default_systems() -> list[System]:
         EngineSystem(learned=False),
         learned,
         EngineSystem(learned=True, fairness=True, reuse=learned),
+        PairwiseSystem(),
         OracleSystem(),
     ]
 

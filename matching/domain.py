@@ -147,6 +147,22 @@ class Participant(ParticipantProfile):
 class SensitiveAttributes(_Input):
     """Kept apart; used only for team composition quotas and fairness audits."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "migrant": True,
+                    "origin_group": "maghreb",
+                    "nationality": "Morocco",
+                    "gender": "F",
+                    "birth_year": 1994,
+                }
+            ]
+        },
+    )
+
     migrant: bool = False
     origin_group: Annotated[str, StringConstraints(max_length=60)] = ""
     nationality: Annotated[str, StringConstraints(max_length=60)] = ""
@@ -160,6 +176,14 @@ SENSITIVE_FIELDS: frozenset[str] = frozenset(
 
 
 class CompanyIn(_Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [{"name": "Jardines del Sur S.L.", "size": "small", "sector": "gardening"}]
+        },
+    )
+
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     size: Literal["micro", "small", "medium", "large"] = "small"
     sector: NicheCode
@@ -170,6 +194,21 @@ class Company(CompanyIn):
 
 
 class EditionIn(_Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "BC Lab 5",
+                    "start_date": "2024-09-02",
+                    "end_date": "2025-03-02",
+                    "remote": False,
+                }
+            ]
+        },
+    )
+
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     start_date: date
     end_date: date
@@ -189,6 +228,32 @@ class Edition(EditionIn):
 
 
 class ChallengeIn(_Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "edition_id": 5,
+                    "company_id": 1,
+                    "niche": "gardening",
+                    "title": "Park upkeep crew",
+                    "description": "Municipal parks in Loranca.",
+                    "essential_skills": [
+                        "http://data.europa.eu/esco/skill/af9b6098-7d2f-4990-b4eb-d7dd73fdb933"
+                    ],
+                    "taught_skills": [
+                        "http://data.europa.eu/esco/skill/af9b6098-7d2f-4990-b4eb-d7dd73fdb933"
+                    ],
+                    "min_spanish": "A2",
+                    "seats": 18,
+                    "schedule": "morning",
+                    "location": "Loranca",
+                }
+            ]
+        },
+    )
+
     edition_id: RecordId
     company_id: RecordId
     niche: NicheCode

@@ -23,7 +23,7 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
     max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization:
         Passed to :class:`~sklearn.ensemble.HistGradientBoostingClassifier`.
     early_stopping:
-        Hold out 15 % of the rows (from 400 rows on) to stop adding trees when they stop
+        Hold out 15 % of the rows (from 200 rows on) to stop adding trees when they stop
         helping the held-out log-loss.
     random_state:
         Seed for the hold-out split.
@@ -58,7 +58,7 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization,
-            early_stopping=self.early_stopping and len(y) >= 400,
+            early_stopping=self.early_stopping and len(y) >= 200,
             validation_fraction=0.15,
             n_iter_no_change=15,
             random_state=self.random_state,

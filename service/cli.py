@@ -8,7 +8,6 @@ traceback, and never after changing anything on disk.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import tempfile
@@ -22,11 +21,6 @@ from rich.console import Console
 from rich.table import Table
 
 from matching.settings import Settings
-
-# Idle OpenMP threads (scikit-learn, FAISS) must sleep, not spin: the server answers
-# from several worker threads, and spinning teams starve each other on two cores. Set
-# before any OpenMP library is loaded.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 app = typer.Typer(
     help="MILMA Match: jobseeker-challenge matching for employment and integration programmes.",

@@ -96,7 +96,10 @@ class ParticipantOut(Participant):
 
 
 class ConsentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"granted": False, "text_version": "2024-consent-v2"}]},
+    )
     granted: bool
     text_version: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
@@ -106,7 +109,10 @@ class ConsentIn(BaseModel):
 class ContactReleaseIn(BaseModel):
     """A caseworker releases a trainee's name and contact to the challenge's company."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"participant_id": 480, "interview_agreed": True}]},
+    )
     participant_id: Id
     interview_agreed: Literal[True] = Field(
         description="Must be true: contact is released only once an interview is agreed"
@@ -206,7 +212,10 @@ class OutcomeOut(BaseModel):
 
 
 class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"role": "company", "company_id": 3, "label": "HR desk"}]},
+    )
     role: Literal["admin", "caseworker", "analyst", "company"]
     company_id: Id | None = None
     label: Annotated[str, StringConstraints(max_length=120)] = ""
@@ -293,7 +302,17 @@ class ConfirmedTeamIn(BaseModel):
 class TeamsConfirm(BaseModel):
     """A plan as confirmed by a caseworker (possibly edited)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "teams": [{"challenge_id": 25, "members": [401, 402, 405], "locked": [401]}],
+                    "min_migrant_share": 0.3,
+                }
+            ]
+        },
+    )
     teams: list[ConfirmedTeamIn] = Field(min_length=1, max_length=1000)
     min_migrant_share: float = Field(0.30, ge=0, le=1)
 

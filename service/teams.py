@@ -64,6 +64,9 @@ def confirm(
         for c in session.scalars(select(ChallengeRow).where(ChallengeRow.edition_id == edition_id))
     }
     seen: dict[int, int] = {}
+    named = [t.challenge_id for t in body.teams]
+    if len(set(named)) != len(named):
+        raise FieldError("teams", "each challenge may appear only once")
     for team in body.teams:
         if team.challenge_id not in challenges:
             raise FieldError(

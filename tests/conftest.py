@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as `milma` does: see service/cli.py
-
 import pytest
 from sqlalchemy import select
 
