@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.tables import (
@@ -116,8 +116,20 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
         .where(tables.outcomes["rating"].notna(), None)
     )
     session.execute(insert(OutcomeRow), _records(outcomes))
+    _advance_sequences(session)
     session.commit()
     return len(rows)
+
+
+def _advance_sequences(session: Session) -> None:
+    """Rows were inserted with their own ids; PostgreSQL's id sequences must move past
+    them (SQLite picks max(id) + 1 by itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("editions", "companies", "challenges", "participants", "outcomes"):
+        session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
 
 
 def participant_frame(rows: list[ParticipantRow]) -> pd.DataFrame:

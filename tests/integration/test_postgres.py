@@ -1,0 +1,77 @@
+"""The same service code on PostgreSQL (the embedded default is SQLite).
+
+Runs when MILMA_TEST_DATABASE_URL names an empty PostgreSQL database it may reset;
+.ci/run starts one from Debian's packages (scripts/postgres-for-tests.sh).
+"""
+
+import os
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from matching.settings import Settings
+from service.app import create_app
+from service.db import make_engine
+from service.runtime import open_runtime, retrain
+from service.security import create_key
+from service.tables import Base
+from training_data.dataset import write_programme
+
+URL = os.environ.get("MILMA_TEST_DATABASE_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="needs MILMA_TEST_DATABASE_URL (see .ci/run)")
+
+
+def _reset(url: str) -> None:
+    engine = make_engine(url)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def test_service_round_trip_on_postgresql(tmp_path, programme, matcher):
+    _reset(URL)
+    settings = Settings(data_dir=tmp_path / "var", database_url=URL)
+    write_programme(programme, settings.programme_dir)
+    matcher.embedder.save_cache(settings.cache_dir / "embeddings.npz")
+    runtime = open_runtime(settings)
+    try:
+        assert runtime.engine.dialect.name == "postgresql"
+        retrain(runtime)
+        with runtime.sessions() as session:
+            cw = {"X-API-Key": create_key(session, "caseworker")[0]}
+            company = {"X-API-Key": create_key(session, "company", 2)[0]}
+            analyst = {"X-API-Key": create_key(session, "analyst")[0]}
+        client = TestClient(create_app(settings, runtime))
+        made = client.post("/participants", headers=cw, json={
+            "edition_id": 4, "display_name": "Pg Test", "profile_text": "Warehouse picker for "
+            "five years in Cobo Calleja with a forklift licence.", "consent_share": True,
+            "experience": [{"niche": "logistics", "years": 5}], "sensitive": {"migrant": True}})
+        assert made.status_code == 201, made.text
+        pid = made.json()["participant_id"]
+        challenge = client.get("/challenges?edition_id=4", headers=cw).json()["items"][0]
+        listed = client.get(f"/challenges/{challenge['challenge_id']}/shortlist?k=200",
+                            headers=cw).json()
+        assert pid in [c["participant_id"] for c in listed["candidates"]]
+        body = {"challenge_id": challenge["challenge_id"], "participant_id": pid,
+                "event": "interviewed", "client_key": "pg-1"}
+        first = client.post("/outcomes", headers=cw, json=body)
+        again = client.post("/outcomes", headers=cw, json=body)
+        assert (first.status_code, again.status_code) == (201, 200)
+        assert client.get("/companies/2/matches", headers=company).status_code == 200
+        plan = client.post("/editions/4/team-plan", headers=cw, json={}).json()
+        confirm = client.put("/editions/4/teams", headers=cw, json={"teams": [
+            {"challenge_id": t["challenge_id"], "members": [m["participant_id"] for m in
+                                                            t["members"]]}
+            for t in plan["teams"]]})
+        assert confirm.status_code == 200, confirm.text
+        assert client.delete(f"/participants/{pid}", headers=cw).status_code == 204
+        assert client.get("/audit?action=participant.erase", headers=analyst).json()["total"] == 1
+    finally:
+        runtime.close()
+    restarted = open_runtime(settings)
+    try:
+        assert not restarted.sync.changed and pid not in restarted.matcher.index.ids
+    finally:
+        restarted.close()
