@@ -11,41 +11,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, load_catalogue
 from training_data.geography import PLACE_NAMES
 from training_data.schema import AVAILABILITY, EDUCATION, EVENTS, SCHEDULES
 
-Cefr = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
-Availability = Literal["morning", "afternoon", "full_day", "flexible"]
-Schedule = Literal["morning", "afternoon", "full_day"]
-Education = Literal["none", "primary", "secondary", "vocational", "university"]
-NicheCode = Literal[
-    "gardening",
-    "installation",
-    "hospital_orderly",
-    "hotel_reception",
-    "cleaning",
-    "hospitality",
-    "retail",
-    "logistics",
-    "elderly_care",
-    "ict_support",
-    "construction",
-    "beauty",
-    "administration",
-]
-EventName = Literal[
-    "shortlisted",
-    "declined",
-    "joined",
-    "dropped_out",
-    "completed",
-    "interviewed",
-    "hired",
-    "rejected",
-]
+# the vocabularies are defined once (training_data) and become Literal types here
+Cefr = Literal[CEFR_LEVELS]
+Availability = Literal[AVAILABILITY]
+Schedule = Literal[SCHEDULES]
+Education = Literal[EDUCATION]
+NicheCode = Literal[NICHE_CODES]
+EventName = Literal[EVENTS]
 RecordId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 SkillUri = Annotated[
     str,
@@ -60,16 +45,6 @@ LanguageLevel = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2}:(A1|A2|B1|B2|C1|C2)$")
 ]
 
-# the Literal types above mirror these tuples; the consistency test keeps them in step
-VOCABULARIES = {
-    "Cefr": CEFR_LEVELS,
-    "Availability": AVAILABILITY,
-    "Schedule": SCHEDULES,
-    "Education": EDUCATION,
-    "NicheCode": NICHE_CODES,
-    "EventName": EVENTS,
-}
-
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -82,6 +57,17 @@ def known_skills(uris: list[str]) -> list[str]:
     if unknown:
         raise ValueError(f"unknown ESCO skill {unknown[0]}; use a skill from the catalogue")
     return list(dict.fromkeys(uris))
+
+
+def known_place(value: str) -> str:
+    """Refuse places the travel-time table does not know."""
+    if value not in PLACE_NAMES:
+        raise ValueError(f"unknown place; expected one of: {', '.join(PLACE_NAMES)}")
+    return value
+
+
+Place = Annotated[str, AfterValidator(known_place)]
+SkillList = Annotated[list[SkillUri], AfterValidator(known_skills)]
 
 
 class Experience(_Input):
@@ -100,7 +86,7 @@ class ParticipantProfile(_Input):
         "", description="The participant's own description, in English or Spanish"
     )
     text_language: Literal["en", "es"] = "en"
-    skills: list[SkillUri] = Field(default_factory=list, max_length=200)
+    skills: SkillList = Field(default_factory=list, max_length=200)
     skills_text: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
         default_factory=list, max_length=100, description="Skills in the person's own words"
     )
@@ -109,7 +95,7 @@ class ParticipantProfile(_Input):
     education: Education = "secondary"
     experience: list[Experience] = Field(default_factory=list, max_length=30)
     availability: Availability = "full_day"
-    district: str = "Fuenlabrada Centro"
+    district: Place = "Fuenlabrada Centro"
     max_commute_minutes: int = Field(45, ge=5, le=240)
     niche_preferences: list[NicheCode] = Field(default_factory=list, max_length=13)
     months_unemployed: int = Field(0, ge=0, le=600)
@@ -119,18 +105,6 @@ class ParticipantProfile(_Input):
     consent_share: bool = False
     consent_version: Annotated[str, StringConstraints(max_length=60)] = ""
     notes: Annotated[str, StringConstraints(max_length=2000)] = ""
-
-    @field_validator("district")
-    @classmethod
-    def _known_place(cls, value: str) -> str:
-        if value not in PLACE_NAMES:
-            raise ValueError(f"unknown district; expected one of: {', '.join(PLACE_NAMES)}")
-        return value
-
-    @field_validator("skills")
-    @classmethod
-    def _known_skills(cls, value: list[str]) -> list[str]:
-        return known_skills(value)
 
     @field_validator("niche_preferences")
     @classmethod
@@ -259,26 +233,14 @@ class ChallengeIn(_Input):
     niche: NicheCode
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
-    essential_skills: list[SkillUri] = Field(default_factory=list, max_length=60)
-    optional_skills: list[SkillUri] = Field(default_factory=list, max_length=60)
-    taught_skills: list[SkillUri] = Field(default_factory=list, max_length=120)
+    essential_skills: SkillList = Field(default_factory=list, max_length=60)
+    optional_skills: SkillList = Field(default_factory=list, max_length=60)
+    taught_skills: SkillList = Field(default_factory=list, max_length=120)
     min_spanish: Cefr = "A2"
     seats: int = Field(18, ge=1, le=500)
     schedule: Schedule = "full_day"
-    location: str = "Fuenlabrada Centro"
+    location: Place = "Fuenlabrada Centro"
     remote: bool = False
-
-    @field_validator("location")
-    @classmethod
-    def _known_place(cls, value: str) -> str:
-        if value not in PLACE_NAMES:
-            raise ValueError(f"unknown location; expected one of: {', '.join(PLACE_NAMES)}")
-        return value
-
-    @field_validator("essential_skills", "optional_skills", "taught_skills")
-    @classmethod
-    def _known_skills(cls, value: list[str]) -> list[str]:
-        return known_skills(value)
 
 
 class BusinessChallenge(ChallengeIn):

@@ -29,6 +29,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 EPS = 1e-9
 START_CANDIDATES = 10
 PRICED_PER_PERSON = 2
+NO_PLAN = "no plan satisfies seats, composition and locks together; relax a lock or the share"
 MILP_DIRECT_PAIRS = 50_000  # up to this many pairs, solve the whole MILP directly
 
 
@@ -367,24 +368,15 @@ def solve(
         chosen |= take
         master.add(*np.nonzero(take))
     if slack > 1e-6:
-        raise PlanInfeasibleError(
-            "no plan satisfies seats, composition and locks together; relax a lock or the share"
-        )
+        raise PlanInfeasibleError(NO_PLAN)
     bound = value + missed
     if np.all(np.minimum(np.abs(x_lp), np.abs(1 - x_lp)) < 1e-6):
         x = x_lp > 0.5  # a vertex of a totally unimodular polytope: already integral
-        pairs_rows, pairs_cols = master.rows, master.cols
         solver = "HiGHS dual simplex (integral LP optimum), column generation"
     else:
-        final = _Master(p, master.rows, master.cols).mip()
-        if final.status != 0:
-            raise RuntimeError(f"the MILP solver failed: {final.message}")
-        x = np.round(final.x).astype(bool)
-        pairs_rows, pairs_cols = master.rows, master.cols
+        x = _integer_solution(_Master(p, master.rows, master.cols))[0]
         solver = "HiGHS MILP on the priced pairs"
-    assignment = np.full(n, -1, dtype=int)
-    assignment[pairs_rows[x]] = pairs_cols[x]
-    objective = float(p.fit[pairs_rows[x], pairs_cols[x]].sum())
+    assignment, objective = _plan(p, master.rows, master.cols, x)
     gap = abs(bound - objective) / max(abs(bound), 1e-12)
     notes = [] if rounds < max_rounds else ["stopped pricing at the round limit"]
     return TeamSolution(
@@ -400,21 +392,30 @@ def solve(
     )
 
 
+def _integer_solution(master: _Master):
+    """Solve the MILP over ``master``'s pairs: (chosen pairs, solver result)."""
+    final = master.mip()
+    if final.status == 2:
+        raise PlanInfeasibleError(NO_PLAN)
+    if final.status != 0:
+        raise RuntimeError(f"the MILP solver failed: {final.message}")
+    return np.round(final.x).astype(bool), final
+
+
+def _plan(
+    p: TeamProblem, rows: np.ndarray, cols: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Team column per participant (-1 for none) and the plan's total fit."""
+    assignment = np.full(p.fit.shape[0], -1, dtype=int)
+    assignment[rows[chosen]] = cols[chosen]
+    return assignment, float(p.fit[rows[chosen], cols[chosen]].sum())
+
+
 def _solve_milp(p: TeamProblem, allowed: np.ndarray, start: float) -> TeamSolution:
     """Small editions: the whole problem as one MILP (HiGHS reports the gap)."""
     rows, cols = np.nonzero(allowed)
-    master = _Master(p, rows, cols)
-    final = master.mip()
-    if final.status == 2:
-        raise PlanInfeasibleError(
-            "no plan satisfies seats, composition and locks together; relax a lock or the share"
-        )
-    if final.status != 0:
-        raise RuntimeError(f"the MILP solver failed: {final.message}")
-    x = np.round(final.x).astype(bool)
-    assignment = np.full(p.fit.shape[0], -1, dtype=int)
-    assignment[rows[x]] = cols[x]
-    objective = float(p.fit[rows[x], cols[x]].sum())
+    x, final = _integer_solution(_Master(p, rows, cols))
+    assignment, objective = _plan(p, rows, cols, x)
     bound = -float(final.mip_dual_bound) if final.mip_dual_bound is not None else objective
     return TeamSolution(
         assignment,

@@ -139,19 +139,25 @@ def train_ranker(
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 
-def publish_ranker(matcher: Matcher, result: TrainingResult) -> Artefact:
-    """Save the ranker as a new registry version and switch the engine to it."""
+def _publish(
+    matcher: Matcher, result: TrainingResult, folder: str, kind: str, features: tuple[str, ...]
+) -> Artefact:
     manifest = {
         "training_data_hash": result.data_hash,
-        "features": list(FEATURES),
+        "features": list(features),
         "estimator": type(result.ranker).__name__,
         "params": result.ranker.get_params(),
         "metrics": result.metrics,
         "embedding_model": matcher.embedder.name,
     }
-    artefact = save_estimator(matcher.models_root / "ranker", RANKER_KIND, result.ranker, manifest)
+    result.artefact = save_estimator(matcher.models_root / folder, kind, result.ranker, manifest)
+    return result.artefact
+
+
+def publish_ranker(matcher: Matcher, result: TrainingResult) -> Artefact:
+    """Save the ranker as a new registry version and switch the engine to it."""
+    artefact = _publish(matcher, result, "ranker", RANKER_KIND, FEATURES)
     matcher.use_ranker(result.ranker, artefact.version)
-    result.artefact = artefact
     return artefact
 
 
@@ -207,14 +213,7 @@ def train_niche_model(
 
 
 def publish_niche_model(matcher: Matcher, result: TrainingResult) -> Artefact:
-    manifest = {
-        "training_data_hash": result.data_hash,
-        "features": list(NICHE_FEATURES),
-        "estimator": type(result.ranker).__name__,
-        "metrics": result.metrics,
-        "embedding_model": matcher.embedder.name,
-    }
-    artefact = save_estimator(matcher.models_root / "niches", NICHE_KIND, result.ranker, manifest)
+    """Save the niche model as a new registry version and switch the engine to it."""
+    artefact = _publish(matcher, result, "niches", NICHE_KIND, NICHE_FEATURES)
     matcher.use_niche_model(result.ranker, artefact.version)
-    result.artefact = artefact
     return artefact

@@ -34,6 +34,7 @@ from service.schemas import (
     CompanyMatches,
     CompanyTrainee,
     OutcomeIn,
+    Page,
     ParticipantCreate,
     ParticipantOut,
 )
@@ -124,14 +125,7 @@ def create_participant(
     sensitive = body.sensitive or SensitiveAttributes()
     row.sensitive = SensitiveRow(participant_id=row.id, **sensitive.model_dump())
     if body.consent_share:
-        session.add(
-            ConsentRow(
-                participant_id=row.id,
-                granted=True,
-                text_version=body.consent_version or "unspecified",
-                recorded_by=who.key_id,
-            )
-        )
+        _record_consent(session, row, True, body.consent_version, who)
     audit.record(
         session,
         who,
@@ -142,6 +136,21 @@ def create_participant(
     )
     _sync_and_commit(runtime, session, row, None)
     return row
+
+
+def _record_consent(
+    session: Session, row: ParticipantRow, granted: bool, text_version: str, who: Principal
+) -> None:
+    """Keep the consent history: when, which text, who recorded it."""
+    row.consent_at = now()
+    session.add(
+        ConsentRow(
+            participant_id=row.id,
+            granted=granted,
+            text_version=text_version or "unspecified",
+            recorded_by=who.key_id,
+        )
+    )
 
 
 def update_participant(
@@ -165,15 +174,7 @@ def update_participant(
         setattr(row, field, value)
     row.version += 1
     if consent_changed:
-        row.consent_at = now()
-        session.add(
-            ConsentRow(
-                participant_id=row.id,
-                granted=merged.consent_share,
-                text_version=merged.consent_version or "unspecified",
-                recorded_by=who.key_id,
-            )
-        )
+        _record_consent(session, row, merged.consent_share, merged.consent_version, who)
     audit.record(
         session,
         who,
@@ -205,15 +206,7 @@ def set_consent(
     row = get_participant(session, participant_id)
     row.consent_share = granted
     row.consent_version = text_version
-    row.consent_at = now()
-    session.add(
-        ConsentRow(
-            participant_id=row.id,
-            granted=granted,
-            text_version=text_version,
-            recorded_by=who.key_id,
-        )
-    )
+    _record_consent(session, row, granted, text_version, who)
     audit.record(
         session,
         who,
@@ -559,3 +552,11 @@ def record_outcome(session: Session, body: OutcomeIn, who: Principal) -> tuple[O
 
 def count(session: Session, query) -> int:
     return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def paginate(session: Session, query, order, limit: int, offset: int, convert) -> Page:
+    """One page of ``query`` (ordered by ``order``) with the total the filters allow;
+    ``convert`` turns each result row into its response model."""
+    total = count(session, query)
+    rows = session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+    return Page(items=[convert(*row) for row in rows], total=total, limit=limit, offset=offset)

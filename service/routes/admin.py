@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
+from service import programme as ops
 from service.deps import get_runtime, get_session, require_role
 from service.errors import FieldError, NotFoundError
 from service.runtime import Runtime, reindex, retrain
@@ -77,13 +78,7 @@ def list_keys(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[KeyOut]:
-    rows = list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
-    return Page(
-        items=[key_out(r) for r in rows[offset : offset + limit]],
-        total=len(rows),
-        limit=limit,
-        offset=offset,
-    )
+    return ops.paginate(session, select(ApiKeyRow), [ApiKeyRow.id], limit, offset, key_out)
 
 
 @router.delete("/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -30,11 +30,11 @@ def read_log(
     query = select(AuditRow)
     if action:
         query = query.where(AuditRow.action == action)
-    total = ops.count(session, query)
-    rows = session.scalars(query.order_by(AuditRow.id.desc()).limit(limit).offset(offset))
-    return Page(
-        items=[AuditOut.model_validate(r, from_attributes=True) for r in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+    return ops.paginate(
+        session,
+        query,
+        [AuditRow.id.desc()],
+        limit,
+        offset,
+        lambda r: AuditOut.model_validate(r, from_attributes=True),
     )

@@ -50,9 +50,7 @@ def list_challenges(
         query = query.where(ChallengeRow.edition_id == edition_id)
     if niche:
         query = query.where(ChallengeRow.niche == niche)
-    total = ops.count(session, query)
-    rows = session.scalars(query.order_by(ChallengeRow.id).limit(limit).offset(offset))
-    return Page(items=[ops.challenge_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    return ops.paginate(session, query, [ChallengeRow.id], limit, offset, ops.challenge_out)
 
 
 @router.get("/{challenge_id}", response_model=BusinessChallenge)

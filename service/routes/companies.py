@@ -59,9 +59,7 @@ def list_companies(
     query = select(CompanyRow)
     if sector:
         query = query.where(CompanyRow.sector == sector)
-    total = ops.count(session, query)
-    rows = session.scalars(query.order_by(CompanyRow.id).limit(limit).offset(offset))
-    return Page(items=[company_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    return ops.paginate(session, query, [CompanyRow.id], limit, offset, company_out)
 
 
 @router.get("/{company_id}", response_model=Company)

@@ -62,9 +62,7 @@ def list_editions(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[Edition]:
     query = select(EditionRow)
-    total = ops.count(session, query)
-    rows = session.scalars(query.order_by(EditionRow.id).limit(limit).offset(offset))
-    return Page(items=[edition_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    return ops.paginate(session, query, [EditionRow.id], limit, offset, edition_out)
 
 
 @router.get("/{edition_id}", response_model=Edition)

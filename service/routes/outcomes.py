@@ -77,10 +77,11 @@ def list_outcomes(
         query = query.where(OutcomeRow.challenge_id == challenge_id)
     if participant_id is not None:
         query = query.where(OutcomeRow.participant_id == participant_id)
-    total = ops.count(session, query)
-    rows = session.execute(
-        query.order_by(OutcomeRow.at.desc(), OutcomeRow.id.desc()).limit(limit).offset(offset)
-    ).all()
-    return Page(
-        items=[outcome_out(r, p, who) for r, p in rows], total=total, limit=limit, offset=offset
+    return ops.paginate(
+        session,
+        query,
+        [OutcomeRow.at.desc(), OutcomeRow.id.desc()],
+        limit,
+        offset,
+        lambda row, pseudonym: outcome_out(row, pseudonym, who),
     )

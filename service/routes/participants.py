@@ -51,11 +51,7 @@ def list_participants(
         query = query.where(ParticipantRow.available == available)
     if name:
         query = query.where(ParticipantRow.display_name.ilike(f"%{name}%"))
-    total = ops.count(session, query)
-    rows = session.scalars(query.order_by(ParticipantRow.id).limit(limit).offset(offset))
-    return Page(
-        items=[ops.participant_out(r) for r in rows], total=total, limit=limit, offset=offset
-    )
+    return ops.paginate(session, query, [ParticipantRow.id], limit, offset, ops.participant_out)
 
 
 @router.get("/{participant_id}", response_model=ParticipantOut)

@@ -44,27 +44,50 @@ def test_service_round_trip_on_postgresql(tmp_path, programme, matcher):
             company = {"X-API-Key": create_key(session, "company", 2)[0]}
             analyst = {"X-API-Key": create_key(session, "analyst")[0]}
         client = TestClient(create_app(settings, runtime))
-        made = client.post("/participants", headers=cw, json={
-            "edition_id": 4, "display_name": "Pg Test", "profile_text": "Warehouse picker for "
-            "five years in Cobo Calleja with a forklift licence.", "consent_share": True,
-            "experience": [{"niche": "logistics", "years": 5}], "sensitive": {"migrant": True}})
+        made = client.post(
+            "/participants",
+            headers=cw,
+            json={
+                "edition_id": 4,
+                "display_name": "Pg Test",
+                "profile_text": "Warehouse picker for "
+                "five years in Cobo Calleja with a forklift licence.",
+                "consent_share": True,
+                "experience": [{"niche": "logistics", "years": 5}],
+                "sensitive": {"migrant": True},
+            },
+        )
         assert made.status_code == 201, made.text
         pid = made.json()["participant_id"]
         challenge = client.get("/challenges?edition_id=4", headers=cw).json()["items"][0]
-        listed = client.get(f"/challenges/{challenge['challenge_id']}/shortlist?k=200",
-                            headers=cw).json()
+        listed = client.get(
+            f"/challenges/{challenge['challenge_id']}/shortlist?k=200", headers=cw
+        ).json()
         assert pid in [c["participant_id"] for c in listed["candidates"]]
-        body = {"challenge_id": challenge["challenge_id"], "participant_id": pid,
-                "event": "interviewed", "client_key": "pg-1"}
+        body = {
+            "challenge_id": challenge["challenge_id"],
+            "participant_id": pid,
+            "event": "interviewed",
+            "client_key": "pg-1",
+        }
         first = client.post("/outcomes", headers=cw, json=body)
         again = client.post("/outcomes", headers=cw, json=body)
         assert (first.status_code, again.status_code) == (201, 200)
         assert client.get("/companies/2/matches", headers=company).status_code == 200
         plan = client.post("/editions/4/team-plan", headers=cw, json={}).json()
-        confirm = client.put("/editions/4/teams", headers=cw, json={"teams": [
-            {"challenge_id": t["challenge_id"], "members": [m["participant_id"] for m in
-                                                            t["members"]]}
-            for t in plan["teams"]]})
+        confirm = client.put(
+            "/editions/4/teams",
+            headers=cw,
+            json={
+                "teams": [
+                    {
+                        "challenge_id": t["challenge_id"],
+                        "members": [m["participant_id"] for m in t["members"]],
+                    }
+                    for t in plan["teams"]
+                ]
+            },
+        )
         assert confirm.status_code == 200, confirm.text
         assert client.delete(f"/participants/{pid}", headers=cw).status_code == 204
         assert client.get("/audit?action=participant.erase", headers=analyst).json()["total"] == 1
