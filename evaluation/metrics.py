@@ -101,9 +101,6 @@ def bootstrap_interval(
     return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
 
 
-RANKING_METRICS = ("ndcg", "map", "recall", "mrr", "placement_precision")
-
-
 def ranking_metrics(ranked: np.ndarray, ks: tuple[int, ...]) -> dict[str, float]:
     """All ranking metrics of one list at each k (MRR has no k)."""
     out = {"mrr": reciprocal_rank(ranked)}

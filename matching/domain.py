@@ -8,7 +8,7 @@ input contains.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -245,15 +245,6 @@ class ChallengeIn(_Input):
 
 class BusinessChallenge(ChallengeIn):
     challenge_id: RecordId
-
-
-class OutcomeEvent(_Input):
-    participant_id: RecordId
-    challenge_id: RecordId
-    event: EventName
-    at: datetime | None = None
-    reason: Annotated[str, StringConstraints(max_length=300)] = ""
-    rating: float | None = Field(None, ge=1, le=5)
 
 
 # ------------------------------------------------------------------------- results

@@ -220,10 +220,6 @@ class Matcher:
             for view in views:
                 self.challenges[view.challenge_id] = view
 
-    def remove_challenge(self, challenge_id: int) -> None:
-        with self._lock:
-            self.challenges.pop(challenge_id, None)
-
     def load_programme(
         self,
         participants: pd.DataFrame,

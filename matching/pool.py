@@ -4,7 +4,8 @@ The engine never loops over candidates in Python: each participant is one row of
 numpy columns (Spanish level, commute limit, experience per niche, ...), and skill
 sets live in one flat array with per-row offsets so any set of candidates can be
 gathered at once. Rows are append-only; an update appends a new row and retires the
-old one, and :meth:`ParticipantPool.compact` drops retired rows when they pile up.
+old one, and :meth:`ParticipantPool.compact` drops retired rows when they pile up
+(checked before each append).
 
 Sensitive attributes are not in here except the migrant flag, which only the team
 quotas and the fairness re-rank read (never the features).
@@ -76,6 +77,9 @@ def _lookup(values: Sequence[str], vocabulary: Sequence[str], column: str) -> np
         raise ValueError(f"{column}: unknown value {exc.args[0]!r}") from None
 
 
+_COMPACT_MIN_RETIRED = 1000
+
+
 class ParticipantPool:
     """All participants the engine can recommend, as aligned numpy columns."""
 
@@ -95,6 +99,7 @@ class ParticipantPool:
         """Append participants (table columns as in :data:`PROFILE_COLUMNS`) and return their
         rows. ``skills`` are the normalised skill indices per participant; ``migrant``
         flags come from the separate sensitive table (False when unknown)."""
+        self._compact_if_sparse()
         n = len(frame)
         ids = frame["participant_id"].to_numpy(dtype=np.int64)
         texts = frame["profile_text"].fillna("").astype(str)
@@ -180,6 +185,14 @@ class ParticipantPool:
         for name, value in flags.items():
             self.cols[name][row] = value
 
+    def _compact_if_sparse(self) -> None:
+        """Drop retired rows once they outnumber a quarter of the store (and 1,000), so
+        repeated updates and erasures do not grow memory without bound. Row numbers
+        change, so callers hold the engine lock and never keep rows across calls."""
+        retired = self.size - len(self.row_of)
+        if retired > max(_COMPACT_MIN_RETIRED, self.size // 4):
+            self.compact()
+
     def compact(self) -> None:
         """Drop retired rows (after many updates or erasures)."""
         keep = np.flatnonzero(self.cols["alive"][: self.size])
@@ -208,9 +221,6 @@ class ParticipantPool:
             dtype=np.int64,
             count=len(participant_ids),
         )
-
-    def live_rows(self) -> np.ndarray:
-        return np.flatnonzero(self["alive"])
 
     def skills_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Concatenated skill indices of ``rows`` and their CSR-style offsets."""

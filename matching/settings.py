@@ -80,10 +80,6 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
-
-    @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
 

@@ -121,16 +121,6 @@ class SkillTaxonomy:
                     matches.append(SkillMatch(phrase, int(owner[b]), float(row[b]), "embedding"))
         return matches
 
-    def profile_skills(
-        self, coded: Iterable[str], free_text: Sequence[str], profile_text: str
-    ) -> list[int]:
-        """Every skill a profile shows: coded URIs, normalised free text, labels in the text."""
-        index = self.catalogue.skill_index
-        skills = {index[u] for u in coded if u in index}
-        skills.update(m.skill for m in self.normalise(free_text))
-        skills.update(self.lexical(profile_text))
-        return sorted(skills)
-
     def profile_skills_many(
         self,
         coded: Sequence[Iterable[str]],

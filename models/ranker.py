@@ -78,10 +78,6 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def expected_grade(self, X) -> np.ndarray:
-        """Ranking key: sum over grades of grade x probability (numeric grades only)."""
-        return self.predict_proba(X) @ self.classes_.astype(np.float64)
-
     def stage_probabilities(self, X) -> np.ndarray:
         """Columns: P(grade >= 1), P(grade >= 2), P(grade >= 3) — join, complete, hire."""
         proba = self.predict_proba(X)

@@ -35,14 +35,6 @@ NICHE_CODES: tuple[str, ...] = (
 CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
-def cefr_index(level: str) -> int:
-    """Position of a CEFR level (A1=0 ... C2=5); raises ValueError on anything else."""
-    try:
-        return CEFR_LEVELS.index(level.strip().upper())
-    except ValueError:
-        raise ValueError(f"unknown CEFR level {level!r}; expected one of {CEFR_LEVELS}") from None
-
-
 @dataclass(frozen=True)
 class Niche:
     """One market niche: bilingual names, ESCO occupations and skills."""

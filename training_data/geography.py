@@ -134,8 +134,3 @@ def place_index(names: list[str] | np.ndarray) -> np.ndarray:
         return np.fromiter((lookup[n] for n in names), dtype=np.int16, count=len(names))
     except KeyError as exc:
         raise ValueError(f"unknown place {exc.args[0]!r}") from None
-
-
-def commute_minutes(homes: list[str] | np.ndarray, workplace: str) -> np.ndarray:
-    """Travel time from each home to one workplace."""
-    return travel_matrix()[place_index(homes), place_index([workplace])[0]]

@@ -1,6 +1,4 @@
-import pytest
-
-from training_data.catalogue import NICHE_CODES, cefr_index, load_catalogue
+from training_data.catalogue import NICHE_CODES, load_catalogue
 
 
 def test_thirteen_niches_grounded_in_esco():
@@ -23,9 +21,3 @@ def test_skill_table_has_labels_and_synonyms():
     assert cat.skills["uri"].is_unique
     assert (cat.skills["label_en"] != "").all()
     assert (cat.skills["alt_labels_en"].str.len() > 0).mean() > 0.9
-
-
-def test_cefr_levels():
-    assert cefr_index("b1") == 2
-    with pytest.raises(ValueError, match="unknown CEFR"):
-        cefr_index("D4")
