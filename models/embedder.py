@@ -14,6 +14,7 @@ import io
 import os
 import threading
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +46,10 @@ class Embedder:
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._count = 0
 
-    @property
+    @cached_property
     def name(self) -> str:
-        """A stable name for manifests: the model folder's last two path parts."""
+        """A stable name for manifests and cache keys: the model folder's last two path
+        parts (resolved once; it is part of every cache lookup)."""
         parts = Path(self.model_path).resolve().parts
         return "/".join(parts[-2:])
 
