@@ -405,15 +405,20 @@ class Matcher:
     def features(self, challenge_id: int, participant_ids) -> np.ndarray:
         """Feature matrix for the given participants and one challenge."""
         ids = np.asarray(participant_ids, dtype=np.int64)
-        rows = self.rows_of(ids)
-        similarity = (
-            self.index.vectors(ids) @ self.challenge_vector(challenge_id)
-            if len(ids)
-            else np.zeros(0)
-        )
-        return pair_features(
-            self.pool, rows, self.challenge(challenge_id), similarity, len(self.catalogue.skills)
-        )
+        with self._lock:  # pool rows are valid only until the next update
+            rows = self.rows_of(ids)
+            similarity = (
+                self.index.vectors(ids) @ self.challenge_vector(challenge_id)
+                if len(ids)
+                else np.zeros(0)
+            )
+            return pair_features(
+                self.pool,
+                rows,
+                self.challenge(challenge_id),
+                similarity,
+                len(self.catalogue.skills),
+            )
 
     def score_matrix(self, challenge_ids, participant_ids) -> np.ndarray:
         """Expected stages (len(participants) x len(challenges)) with one scorer call;
@@ -558,7 +563,10 @@ class Matcher:
     def niche_features(self, participant_ids) -> np.ndarray:
         """Every participant against the 13 niches ((n * 13) rows, participant-major)."""
         ids = np.asarray(participant_ids, dtype=np.int64)
-        return niche_features(self.pool, self.rows_of(ids), self.index.vectors(ids), self._niches())
+        with self._lock:
+            return niche_features(
+                self.pool, self.rows_of(ids), self.index.vectors(ids), self._niches()
+            )
 
     def niche_scores(self, participant_ids, learned: bool | None = None) -> np.ndarray:
         """(n, 13) niche scores: the model's chance of success, or catalogue similarity."""
@@ -652,13 +660,14 @@ class Matcher:
         members_of = [
             np.flatnonzero(solution.assignment == j) for j in range(len(problem.challenge_ids))
         ]
-        reasons = self._member_reasons(
-            [
-                (int(cid), problem.participant_ids[members])
-                for cid, members in zip(problem.challenge_ids, members_of, strict=True)
-            ],
-            language,
-        )
+        with self._lock:
+            reasons = self._member_reasons(
+                [
+                    (int(cid), problem.participant_ids[members])
+                    for cid, members in zip(problem.challenge_ids, members_of, strict=True)
+                ],
+                language,
+            )
         teams = []
         for j, cid in enumerate(problem.challenge_ids):
             members = members_of[j]
