@@ -2,6 +2,7 @@
 # Start a local PostgreSQL from Debian's packages for the storage tests and print its URL.
 # Used by .ci/run; safe to run again.
 set -euo pipefail
+cd /  # psql runs as the postgres user, who may not enter the checkout's folder
 if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
 as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
