@@ -12,7 +12,7 @@ if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
 fi
 read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
-$sudo pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+$sudo pg_ctlcluster "$version" "$cluster" start >/dev/null 2>&1 || true
 for _ in $(seq 30); do
     as_postgres psql -qtAc "SELECT 1" >/dev/null 2>&1 && break
     sleep 1
