@@ -134,7 +134,8 @@ def scoring_latency(engine: Matcher, repeat: int = 50) -> list[dict]:
 def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
     """Optimal team plans on real predicted fits: a MILMA-sized edition (150 people,
     7 challenges) and the whole city programme as one edition (5,000 x 250)."""
-    from matching.teams import TeamProblem, greedy, solve, violations
+    from matching.team_problem import TeamProblem, greedy, violations
+    from matching.teams import solve
 
     people = programme.participants
     sensitive = programme.sensitive.set_index("participant_id")["migrant"]
@@ -184,7 +185,11 @@ def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
 
 def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[dict]:
     """Server-side render time of each main web page at MILMA scale (median of
-    ``repeat`` requests through the real app, after one warm-up)."""
+    ``repeat`` requests through the real app, after one warm-up).
+
+    The service is reached only through its public factories: ``prepare_demo`` makes
+    the demo data dir and its keys, ``create_app`` serves it.
+    """
     import re
     import shutil
 
@@ -193,22 +198,16 @@ def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[d
     from matching.settings import Settings
     from service.app import create_app
     from service.demo import prepare_demo
-    from service.security import create_key
 
     settings = Settings(data_dir=data_dir)
     if cache is not None and cache.is_file():
         settings.cache_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(cache, settings.cache_dir / "embeddings.npz")
-    runtime, _ = prepare_demo(settings, say=lambda _m: None)
-    with runtime.sessions() as session:
-        latest = max(c.edition_id for c in runtime.matcher.challenges.values())
-        challenge = min(c for c, v in runtime.matcher.challenges.items() if v.edition_id == latest)
-        company = runtime.matcher.challenges[challenge].company_id
-        person = int(runtime.matcher.pool["ids"][0])
-        keys = {
-            "caseworker": create_key(session, "caseworker")[0],
-            "company": create_key(session, "company", company)[0],
-        }
+    runtime, demo_keys = prepare_demo(settings, say=lambda _m: None)
+    keys = {role: key for role, key, _ in demo_keys}
+    latest = max(c.edition_id for c in runtime.matcher.challenges.values())
+    challenge = min(c for c, v in runtime.matcher.challenges.items() if v.edition_id == latest)
+    person = int(runtime.matcher.pool["ids"][0])
     pages = {
         "caseworker": [
             "/app/editions",

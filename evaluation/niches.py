@@ -9,9 +9,9 @@ import numpy as np
 from evaluation.protocol import run_split
 from evaluation.summary import table
 from evaluation.systems import EmbeddingSystem, EngineSystem, EvalData, RawTextSystem
+from matching.domain.vocabulary import relevance_from_events
 from matching.training import train_niche_model
 from training_data.generator import GeneratorConfig, generate
-from training_data.schema import relevance_from_events
 
 
 def niche_accuracy(data: EvalData, test_edition: int) -> dict:

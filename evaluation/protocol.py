@@ -22,8 +22,8 @@ from fairlearn.metrics import demographic_parity_ratio, equal_opportunity_ratio
 
 from evaluation.metrics import exposure_ratio, exposure_weights, gini, ranking_metrics
 from evaluation.systems import EngineSystem, EvalData, System
+from matching.domain.vocabulary import relevance_from_events
 from matching.training import expected_calibration_error
-from training_data.schema import relevance_from_events
 
 KS = (5, 10, 20)
 FAIRNESS_K = 10

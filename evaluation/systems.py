@@ -72,7 +72,7 @@ class PopularitySystem:
     name = "popularity"
 
     def fit(self, data: EvalData, train_outcomes: pd.DataFrame) -> None:
-        from training_data.schema import relevance_from_events
+        from matching.domain.vocabulary import relevance_from_events
 
         people = data.participants.set_index("participant_id")
         band = people["experience_years"].map(lambda ys: min(3, int(sum(ys) // 3)))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.domain import Reason, SkillRef
+from matching.domain.catalogue import Catalogue
+from matching.domain.results import Reason, SkillRef
+from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, SCHEDULES
 from matching.features import FEATURES
 from matching.pool import ChallengeView, ParticipantPool, preference_rank
 from matching.scoring import Scorer, expected_stages
-from training_data.catalogue import CEFR_LEVELS, Catalogue
-from training_data.schema import AVAILABILITY, SCHEDULES
 
 F = {name: i for i, name in enumerate(FEATURES)}
 FACTORS: dict[str, tuple[str, ...]] = {

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from matching.domain import geography
+from matching.domain.vocabulary import SCHEDULE_FIT
 from matching.pool import N_NICHES, ChallengeView, ParticipantPool
-from training_data import geography
-from training_data.schema import SCHEDULE_FIT
 
 FEATURES: tuple[str, ...] = (
     "similarity",

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.domain import NicheRanking, NicheSuggestion, SkillRef
+from matching.domain.catalogue import Catalogue
+from matching.domain.results import NicheRanking, NicheSuggestion, SkillRef
+from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
-from training_data.catalogue import CEFR_LEVELS, Catalogue
 
 NICHE_KIND = "niche-ranker"
 NICHE_FEATURES: tuple[str, ...] = (

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from training_data import geography
-from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, Catalogue
-from training_data.schema import AVAILABILITY, EDUCATION, SCHEDULES
+from matching.domain import geography
+from matching.domain.catalogue import NICHE_CODES, Catalogue
+from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
 
 N_NICHES = len(NICHE_CODES)
 OTHER = N_NICHES  # experience column for work outside the catalogue

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.domain.catalogue import Catalogue
 from models.embedder import Embedder
-from training_data.catalogue import Catalogue
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_LABEL_WORDS = 8

@@ -18,14 +18,14 @@ import pandas as pd
 from sklearn.metrics import log_loss, ndcg_score
 from threadpoolctl import threadpool_limits
 
+from matching.domain.catalogue import NICHE_CODES
+from matching.domain.vocabulary import relevance_from_events
 from matching.engine import RANKER_KIND, Matcher
 from matching.features import FEATURES, as_frame
 from matching.niches import NICHE_FEATURES, NICHE_KIND, SUCCESS_GRADE
 from models.artefacts import Artefact
 from models.ranker import OutcomeRanker
 from models.registry import save_estimator
-from training_data.catalogue import NICHE_CODES
-from training_data.schema import relevance_from_events
 
 MIN_TRAINING_PAIRS = 50
 

@@ -4,7 +4,7 @@ Run once when the curated niche definitions below change::
 
     python scripts/build_niche_catalogue.py --esco ../shared/esco
 
-It writes ``training_data/data/niches.json`` and ``training_data/data/skills.csv``, so
+It writes ``matching/domain/data/niches.json`` and ``matching/domain/data/skills.csv``, so
 the service never needs the ESCO export at run time. The curated part is small: which
 ESCO occupations make up each of the 13 MILMA niches, which of their skills are the
 niche's core, and Spanish names for those. Everything else (URIs, English labels,
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-OUT_DIR = Path(__file__).resolve().parents[1] / "training_data" / "data"
+OUT_DIR = Path(__file__).resolve().parents[1] / "matching" / "domain" / "data"
 
 # code -> names, descriptions, ESCO occupations (preferred labels) and the niche's core
 # skills as {ESCO preferred label: Spanish label}.

@@ -25,13 +25,20 @@ from service.routes import (
     participants,
 )
 from service.runtime import Runtime, open_runtime
-from service.web import pages
+from service.web import (
+    account_pages,
+    casework_pages,
+    company_pages,
+    planner_pages,
+    report_pages,
+)
 from service.web.session import serializer
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (health, participants, companies, editions, challenges, outcomes, admin, audit_log)
+PAGES = (account_pages, casework_pages, planner_pages, company_pages, report_pages)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -65,8 +72,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for module in ROUTERS:
         _deny_by_default(module.router.routes)
         app.include_router(module.router)
-    _deny_by_default(pages.router.routes)
-    app.include_router(pages.router)
+    for module in PAGES:
+        _deny_by_default(module.router.routes)
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.engine import UnknownIdError
+from service.web.rendering import LoginRequiredError, PageForbiddenError, error_page
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ def is_page(request: Request) -> bool:
 
 def install(app: FastAPI) -> None:
     """Register the handlers: every expected failure becomes a 4xx with a message."""
-    from service.web.pages import LoginRequiredError, PageForbiddenError, error_page
 
     def not_found(request: Request, message: str):
         if is_page(request):

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
-from matching.domain import (
+from matching.domain.records import (
     BusinessChallenge,
     ChallengeIn,
     Company,
@@ -23,10 +23,9 @@ from matching.domain import (
     Experience,
     Participant,
     ParticipantProfile,
-    Reason,
     SensitiveAttributes,
-    SkillRef,
 )
+from matching.domain.results import Reason, SkillRef
 
 T = TypeVar("T")
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]

@@ -24,11 +24,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import expit
 
-from training_data import geography, phrasing
-from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, Catalogue, load_catalogue
+from matching.domain import geography
+from matching.domain.catalogue import NICHE_CODES, Catalogue, load_catalogue
+from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
+from training_data import phrasing, places
 from training_data.outcome_model import HiddenModel, OutcomeModel, ground_truth, simulate_history
 from training_data.people import MIGRANT_GROUPS, MOTHER_TONGUE, ORIGIN_GROUPS
-from training_data.schema import AVAILABILITY, EDUCATION, SCHEDULES
 
 N_NICHES = len(NICHE_CODES)
 # Niches named in the programme's sources get more challenges.
@@ -210,7 +211,7 @@ class _Generator:
                     optional[rng.random(len(optional)) < 0.35],
                 ]
             )
-            workplaces = geography.NICHE_WORKPLACES[code]
+            workplaces = places.NICHE_WORKPLACES[code]
             names = list(workplaces)
             weights = np.array(list(workplaces.values()), dtype=float)
             location = names[rng.choice(len(names), p=weights / weights.sum())]
@@ -347,8 +348,8 @@ class _Generator:
             take = (rng.random(n) < 0.55) & (pref_weight[np.arange(n), extra] == 0)
             pref_weight[np.flatnonzero(take), extra[take]] = rank_weight
         availability = rng.choice(4, n, p=[0.35, 0.15, 0.3, 0.2])
-        homes = list(geography.HOME_WEIGHTS)
-        home_w = np.array(list(geography.HOME_WEIGHTS.values()))
+        homes = list(places.HOME_WEIGHTS)
+        home_w = np.array(list(places.HOME_WEIGHTS.values()))
         home = geography.place_index(
             np.array(homes, dtype=object)[rng.choice(len(homes), n, p=home_w / home_w.sum())]
         )

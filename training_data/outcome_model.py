@@ -18,9 +18,9 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import expit, ndtri
 
-from training_data import geography
-from training_data.catalogue import CEFR_LEVELS, NICHE_CODES, Catalogue
-from training_data.schema import SCHEDULE_FIT, SCHEDULES
+from matching.domain import geography
+from matching.domain.catalogue import NICHE_CODES, Catalogue
+from matching.domain.vocabulary import CEFR_LEVELS, SCHEDULE_FIT, SCHEDULES
 
 REJECTION_REASONS = (
     "position filled",

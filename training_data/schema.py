@@ -1,27 +1,15 @@
-"""The programme's tables as files: columns, kinds, and the graded relevance rule.
+"""The programme's tables as files: columns and their kinds.
 
 A programme is a folder of Parquet files (one per table) plus ``manifest.json``. The
 generator writes it, the service imports it into its database, the evaluation reads
 it. Ground truth lives in ``truth/`` next to it and is read only by the evaluation.
+The vocabularies the columns take their values from are the engine's
+(:mod:`matching.domain.vocabulary`).
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-
-AVAILABILITY: tuple[str, ...] = ("morning", "afternoon", "full_day", "flexible")
-SCHEDULES: tuple[str, ...] = ("morning", "afternoon", "full_day")
-# SCHEDULE_FIT[availability, schedule]: can a person with that availability attend?
-SCHEDULE_FIT = np.array(
-    [
-        [1.0, 0.0, 0.0],  # morning
-        [0.0, 1.0, 0.0],  # afternoon
-        [1.0, 1.0, 1.0],  # full_day
-        [1.0, 1.0, 1.0],  # flexible
-    ]
-)
-EDUCATION: tuple[str, ...] = ("none", "primary", "secondary", "vocational", "university")
 
 # column -> kind; kinds: int, float, str, bool, datetime, list[str], list[float]
 TABLES: dict[str, dict[str, str]] = {
@@ -104,31 +92,6 @@ TRUTH_TABLE: dict[str, str] = {
     "expected_relevance": "float",
     "sampled_relevance": "int",
 }
-
-# The programme's outcome events, in the order a participant meets them.
-EVENTS: tuple[str, ...] = (
-    "shortlisted",
-    "declined",
-    "joined",
-    "dropped_out",
-    "completed",
-    "interviewed",
-    "hired",
-    "rejected",
-)
-
-# Graded relevance of a (participant, challenge) pair: the best stage reached.
-STAGE_RELEVANCE: dict[str, int] = {"joined": 1, "completed": 2, "hired": 3}
-
-
-def relevance_from_events(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Graded relevance per observed pair: hired 3, completed 2, joined 1, otherwise 0.
-
-    Returns one row per (participant_id, challenge_id) that has any event.
-    """
-    level = outcomes["event"].map(STAGE_RELEVANCE).fillna(0).astype(np.int8)
-    frame = outcomes[["participant_id", "challenge_id"]].assign(relevance=level)
-    return frame.groupby(["participant_id", "challenge_id"], as_index=False)["relevance"].max()
 
 
 def check_columns(name: str, frame: pd.DataFrame, columns: dict[str, str]) -> None:

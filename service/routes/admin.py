@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
-from service import programme as ops
 from service.deps import get_runtime, get_session, require_role
 from service.errors import FieldError, NotFoundError
+from service.operations.common import paginate
 from service.runtime import Runtime, reindex, retrain
 from service.schemas import KeyCreated, KeyIn, KeyOut, Page, Status
 from service.security import Principal, create_key, revoke_key
@@ -78,7 +78,7 @@ def list_keys(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[KeyOut]:
-    return ops.paginate(session, select(ApiKeyRow), [ApiKeyRow.id], limit, offset, key_out)
+    return paginate(session, select(ApiKeyRow), [ApiKeyRow.id], limit, offset, key_out)
 
 
 @router.delete("/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import programme as ops
 from service.deps import get_session, require_role
+from service.operations.common import paginate
 from service.schemas import AuditOut, Page
 from service.security import Principal
 from service.tables import AuditRow
@@ -30,7 +30,7 @@ def read_log(
     query = select(AuditRow)
     if action:
         query = query.where(AuditRow.action == action)
-    return ops.paginate(
+    return paginate(
         session,
         query,
         [AuditRow.id.desc()],

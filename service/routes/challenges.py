@@ -8,9 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain import BusinessChallenge, ChallengeIn, Shortlist
-from service import programme as ops
+from matching.domain.records import BusinessChallenge, ChallengeIn
+from matching.domain.results import Shortlist
 from service.deps import get_runtime, get_session, require_role
+from service.operations import challenges as challenge_ops
+from service.operations import company_views as company_ops
+from service.operations.common import paginate
 from service.runtime import Runtime
 from service.schemas import ChallengePatch, ContactReleaseIn, Page
 from service.security import Principal
@@ -27,7 +30,9 @@ BigId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BusinessChallenge)
 def create(body: ChallengeIn, who: Caseworker, session: Db, runtime: Rt) -> BusinessChallenge:
-    return ops.challenge_out(ops.save_challenge(runtime, session, body, None, who))
+    return challenge_ops.challenge_out(
+        challenge_ops.save_challenge(runtime, session, body, None, who)
+    )
 
 
 @router.get("", response_model=Page[BusinessChallenge])
@@ -50,12 +55,12 @@ def list_challenges(
         query = query.where(ChallengeRow.edition_id == edition_id)
     if niche:
         query = query.where(ChallengeRow.niche == niche)
-    return ops.paginate(session, query, [ChallengeRow.id], limit, offset, ops.challenge_out)
+    return paginate(session, query, [ChallengeRow.id], limit, offset, challenge_ops.challenge_out)
 
 
 @router.get("/{challenge_id}", response_model=BusinessChallenge)
 def read(challenge_id: ChallengeId, who: Viewer, session: Db) -> BusinessChallenge:
-    return ops.challenge_out(ops.get_challenge(session, challenge_id, who))
+    return challenge_ops.challenge_out(challenge_ops.get_challenge(session, challenge_id, who))
 
 
 @router.patch("/{challenge_id}", response_model=BusinessChallenge)
@@ -66,9 +71,11 @@ def update(
     session: Db,
     runtime: Rt,
 ) -> BusinessChallenge:
-    row = ops.get_challenge(session, challenge_id, who)
-    merged = ops.merge_challenge(row, body.model_dump(exclude_unset=True))
-    return ops.challenge_out(ops.save_challenge(runtime, session, merged, row, who))
+    row = challenge_ops.get_challenge(session, challenge_id, who)
+    merged = challenge_ops.merge_challenge(row, body.model_dump(exclude_unset=True))
+    return challenge_ops.challenge_out(
+        challenge_ops.save_challenge(runtime, session, merged, row, who)
+    )
 
 
 @router.get("/{challenge_id}/shortlist", response_model=Shortlist)
@@ -81,7 +88,7 @@ def shortlist(
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> Shortlist:
     """Ranked candidates from the challenge's edition with scores and reasons."""
-    return ops.shortlist(runtime, session, challenge_id, k, who, language)
+    return challenge_ops.shortlist(runtime, session, challenge_id, k, who, language)
 
 
 @router.post("/{challenge_id}/contact-releases", status_code=status.HTTP_201_CREATED)
@@ -90,8 +97,8 @@ def release_contact(
 ) -> dict:
     """Release a consenting trainee's name and contact to this challenge's company, once an
     interview is agreed (audited)."""
-    challenge = ops.get_challenge(session, challenge_id, who)
-    release = ops.release_contact(session, challenge, body.participant_id, who)
+    challenge = challenge_ops.get_challenge(session, challenge_id, who)
+    release = company_ops.release_contact(session, challenge, body.participant_id, who)
     return {
         "participant_id": release.participant_id,
         "company_id": release.company_id,

@@ -9,11 +9,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain import Company, CompanyIn
+from matching.domain.records import Company, CompanyIn
 from service import audit
-from service import programme as ops
 from service.deps import get_runtime, get_session, require_role
 from service.errors import NotFoundError
+from service.operations import company_views as company_ops
+from service.operations.common import as_request_error, paginate
 from service.runtime import Runtime
 from service.schemas import CompanyMatches, CompanyPatch, Page
 from service.security import Principal
@@ -59,7 +60,7 @@ def list_companies(
     query = select(CompanyRow)
     if sector:
         query = query.where(CompanyRow.sector == sector)
-    return ops.paginate(session, query, [CompanyRow.id], limit, offset, company_out)
+    return paginate(session, query, [CompanyRow.id], limit, offset, company_out)
 
 
 @router.get("/{company_id}", response_model=Company)
@@ -80,7 +81,7 @@ def update(
     try:
         merged = CompanyIn.model_validate({**current, **body.model_dump(exclude_unset=True)})
     except ValidationError as exc:
-        raise ops.as_request_error(exc) from None
+        raise as_request_error(exc) from None
     for field, value in merged.model_dump().items():
         setattr(row, field, value)
     audit.record(session, who, "company.update", f"company:{row.id}", commit=False)
@@ -100,4 +101,4 @@ def matches(
 ) -> CompanyMatches:
     """Matched trainees per challenge of the company: consenting trainees only, blind."""
     company = visible_company(session, company_id, who)
-    return ops.company_matches(runtime, session, company, who, edition_id, k, language)
+    return company_ops.company_matches(runtime, session, company, who, edition_id, k, language)

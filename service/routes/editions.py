@@ -9,12 +9,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain import Edition, EditionIn, TeamPlan
+from matching.domain.records import Edition, EditionIn
+from matching.domain.results import TeamPlan
 from service import audit
-from service import programme as ops
-from service import teams as team_ops
 from service.deps import get_runtime, get_session, require_role
-from service.errors import NotFoundError
+from service.operations import teams as team_ops
+from service.operations.common import as_request_error, get_edition, paginate
 from service.runtime import Runtime
 from service.schemas import ConfirmedTeam, EditionPatch, Page, TeamPlanRequest, TeamsConfirm
 from service.security import Principal
@@ -37,13 +37,6 @@ def edition_out(row: EditionRow) -> Edition:
     )
 
 
-def get_edition(session: Session, edition_id: int) -> EditionRow:
-    row = session.get(EditionRow, edition_id)
-    if row is None:
-        raise NotFoundError(f"edition {edition_id} not found")
-    return row
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Edition)
 def create(body: EditionIn, who: Caseworker, session: Db) -> Edition:
     row = EditionRow(**body.model_dump())
@@ -62,7 +55,7 @@ def list_editions(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[Edition]:
     query = select(EditionRow)
-    return ops.paginate(session, query, [EditionRow.id], limit, offset, edition_out)
+    return paginate(session, query, [EditionRow.id], limit, offset, edition_out)
 
 
 @router.get("/{edition_id}", response_model=Edition)
@@ -87,7 +80,7 @@ def update(
     try:
         merged = EditionIn.model_validate({**current, **body.model_dump(exclude_unset=True)})
     except ValidationError as exc:
-        raise ops.as_request_error(exc) from None
+        raise as_request_error(exc) from None
     for field, value in merged.model_dump().items():
         setattr(row, field, value)
     audit.record(session, who, "edition.update", f"edition:{row.id}", commit=False)

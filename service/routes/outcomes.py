@@ -9,8 +9,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import programme as ops
 from service.deps import get_session, require_role
+from service.operations import outcomes as outcome_ops
+from service.operations.common import paginate
 from service.schemas import OutcomeIn, OutcomeOut, Page
 from service.security import Principal
 from service.tables import ChallengeRow, OutcomeRow, ParticipantRow
@@ -49,7 +50,7 @@ def outcome_out(row: OutcomeRow, pseudonym: str, who: Principal) -> OutcomeOut:
 def record(body: OutcomeIn, who: Recorder, session: Db) -> JSONResponse:
     """Record joined / completed / interviewed / hired / rejected (+ reason). Idempotent
     with ``client_key``."""
-    row, created = ops.record_outcome(session, body, who)
+    row, created = outcome_ops.record_outcome(session, body, who)
     person = session.get(ParticipantRow, row.participant_id)
     out = outcome_out(row, person.pseudonym, who)
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)
@@ -77,7 +78,7 @@ def list_outcomes(
         query = query.where(OutcomeRow.challenge_id == challenge_id)
     if participant_id is not None:
         query = query.where(OutcomeRow.participant_id == participant_id)
-    return ops.paginate(
+    return paginate(
         session,
         query,
         [OutcomeRow.at.desc(), OutcomeRow.id.desc()],

@@ -8,10 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain import NicheRanking, SensitiveAttributes
+from matching.domain.records import SensitiveAttributes
+from matching.domain.results import NicheRanking
 from service import audit
-from service import programme as ops
 from service.deps import get_runtime, get_session, require_role
+from service.operations import participants as participant_ops
+from service.operations.common import paginate
 from service.runtime import Runtime
 from service.schemas import ConsentIn, Page, ParticipantCreate, ParticipantOut, ParticipantPatch
 from service.security import Principal
@@ -27,7 +29,9 @@ ParticipantId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ParticipantOut)
 def create(body: ParticipantCreate, who: Caseworker, session: Db, runtime: Rt) -> ParticipantOut:
     """Register a participant; their profile is embedded and indexed at once."""
-    return ops.participant_out(ops.create_participant(runtime, session, body, who))
+    return participant_ops.participant_out(
+        participant_ops.create_participant(runtime, session, body, who)
+    )
 
 
 @router.get("", response_model=Page[ParticipantOut])
@@ -51,12 +55,14 @@ def list_participants(
         query = query.where(ParticipantRow.available == available)
     if name:
         query = query.where(ParticipantRow.display_name.ilike(f"%{name}%"))
-    return ops.paginate(session, query, [ParticipantRow.id], limit, offset, ops.participant_out)
+    return paginate(
+        session, query, [ParticipantRow.id], limit, offset, participant_ops.participant_out
+    )
 
 
 @router.get("/{participant_id}", response_model=ParticipantOut)
 def read(participant_id: ParticipantId, who: Caseworker, session: Db) -> ParticipantOut:
-    return ops.participant_out(ops.get_participant(session, participant_id))
+    return participant_ops.participant_out(participant_ops.get_participant(session, participant_id))
 
 
 @router.patch("/{participant_id}", response_model=ParticipantOut)
@@ -69,13 +75,15 @@ def update(
 ) -> ParticipantOut:
     """Change some fields; the whole record must still be valid."""
     patch = body.model_dump(exclude_unset=True)
-    return ops.participant_out(ops.update_participant(runtime, session, participant_id, patch, who))
+    return participant_ops.participant_out(
+        participant_ops.update_participant(runtime, session, participant_id, patch, who)
+    )
 
 
 @router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT)
 def erase(participant_id: ParticipantId, who: Caseworker, session: Db, runtime: Rt) -> Response:
     """Erase a participant from the database, the index and every cache."""
-    ops.erase_participant(runtime, session, participant_id, who)
+    participant_ops.erase_participant(runtime, session, participant_id, who)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -84,8 +92,10 @@ def consent(
     participant_id: ParticipantId, body: ConsentIn, who: Caseworker, session: Db, runtime: Rt
 ) -> ParticipantOut:
     """Grant or withdraw consent to share with companies (applies to the next request)."""
-    row = ops.set_consent(runtime, session, participant_id, body.granted, body.text_version, who)
-    return ops.participant_out(row)
+    row = participant_ops.set_consent(
+        runtime, session, participant_id, body.granted, body.text_version, who
+    )
+    return participant_ops.participant_out(row)
 
 
 @router.get("/{participant_id}/sensitive", response_model=SensitiveAttributes)
@@ -93,7 +103,7 @@ def read_sensitive(
     participant_id: ParticipantId, who: Caseworker, session: Db
 ) -> SensitiveAttributes:
     """Sensitive attributes (for team quotas and fairness audits only)."""
-    row = ops.get_participant(session, participant_id)
+    row = participant_ops.get_participant(session, participant_id)
     if row.sensitive is None:
         return SensitiveAttributes()
     return SensitiveAttributes.model_validate(
@@ -109,7 +119,7 @@ def write_sensitive(
     session: Db,
     runtime: Rt,
 ) -> SensitiveAttributes:
-    ops.set_sensitive(runtime, session, participant_id, body, who)
+    participant_ops.set_sensitive(runtime, session, participant_id, body, who)
     return body
 
 
@@ -122,7 +132,7 @@ def niches(
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> NicheRanking:
     """The 13 market niches ranked for this participant, each with its reasons."""
-    row = ops.get_participant(session, participant_id)
+    row = participant_ops.get_participant(session, participant_id)
     result = runtime.matcher.niches(participant_id, language)
     audit.record(
         session,

@@ -49,7 +49,7 @@ def server(service_template, tmp_path_factory, embedder, output_dir):
     env = {**os.environ, "MILMA_DATA_DIR": str(data), "MILMA_PORT": str(port)}
     log = (output_dir / "browser-server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve"],
+        [sys.executable, "-m", "cli.main", "serve"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -7,7 +7,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from service.cli import app
+from cli.main import app
 
 SMALL = ["--participants", "120", "--challenges", "6", "--editions", "2", "--seed", "4"]
 
@@ -73,7 +73,7 @@ def test_console_script_runs(data_dir):
         [
             sys.executable,
             "-m",
-            "service.cli",
+            "cli.main",
             "--data-dir",
             str(data_dir),
             "shortlist",

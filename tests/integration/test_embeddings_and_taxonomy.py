@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from matching.domain.catalogue import load_catalogue
 from matching.taxonomy import SkillTaxonomy
 from models.embedder import Embedder
-from training_data.catalogue import load_catalogue
 
 GARDENER = (
     "I worked four years as a gardener for the council: pruning hedges and trees, "

@@ -4,7 +4,7 @@ import json
 
 from typer.testing import CliRunner
 
-from service.cli import app
+from cli.main import app
 
 
 def test_evaluate_writes_report_metrics_and_plots(tmp_path):

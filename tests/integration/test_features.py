@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.domain import SENSITIVE_FIELDS
+from matching.domain.catalogue import load_catalogue
+from matching.domain.records import SENSITIVE_FIELDS
 from matching.engine import Matcher
 from matching.features import FEATURE_INPUTS, FEATURES
 from matching.pool import PROFILE_COLUMNS
-from training_data.catalogue import load_catalogue
 
 CAT = load_catalogue()
 URI = {CAT.label(u): u for u in CAT.uris}

@@ -1,4 +1,4 @@
-from training_data.catalogue import NICHE_CODES, load_catalogue
+from matching.domain.catalogue import NICHE_CODES, load_catalogue
 
 
 def test_thirteen_niches_grounded_in_esco():

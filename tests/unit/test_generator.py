@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training_data.catalogue import NICHE_CODES, load_catalogue
+from matching.domain.catalogue import NICHE_CODES, load_catalogue
+from matching.domain.vocabulary import relevance_from_events
 from training_data.generator import GeneratorConfig, generate
-from training_data.schema import TABLES, relevance_from_events
+from training_data.schema import TABLES
 
 
 def test_same_seed_same_programme_other_seed_differs():

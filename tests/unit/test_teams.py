@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matching.teams as teams
-from matching.teams import PlanInfeasibleError, TeamProblem, greedy, solve, violations
+from matching.team_problem import PlanInfeasibleError, TeamProblem, greedy, violations
+from matching.teams import solve
 
 
 def problem(fit, migrant, seats, share=0.3, max_share=None, must=(), must_not=()):

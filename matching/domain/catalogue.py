@@ -1,7 +1,9 @@
 """The niche catalogue and skill table shipped with the project.
 
 Both files are derived from ESCO v1.1.1 by ``scripts/build_niche_catalogue.py``; this
-module only reads them. The catalogue is immutable and shared, so it is loaded once.
+module only reads them. This is the engine's domain knowledge: what the 13 niches are,
+which ESCO occupations and skills make them up, and their Spanish and English labels.
+The catalogue is immutable and shared, so it is loaded once.
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ NICHE_CODES: tuple[str, ...] = (
     "beauty",
     "administration",
 )
-
-CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ import math
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from matching.domain import TeamPlan
-from matching.teams import PlanInfeasibleError
+from matching.domain.results import TeamPlan
+from matching.team_problem import PlanInfeasibleError
 from service import audit
 from service.errors import FieldError
-from service.programme import now, pseudonyms
+from service.operations.challenges import pseudonyms
+from service.operations.common import now
 from service.runtime import Runtime
 from service.schemas import ConfirmedTeam, TeamPlanRequest, TeamsConfirm
 from service.security import Principal

@@ -1,0 +1,1 @@
+"""The ``milma`` command line, above the service, the engine and the evaluation."""

@@ -1,0 +1,86 @@
+"""Commands that make and index programme data: ``generate`` and ``index``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.app import UsageError, app, err, errors, out, settings_of
+
+PANEL = "Programme data"
+
+
+@app.command(rich_help_panel=PANEL)
+def generate(
+    ctx: typer.Context,
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder to write (default: <data dir>/programme)"
+    ),
+    seed: int = typer.Option(7, help="Random seed; the same seed gives the same programme"),
+    editions: int = typer.Option(4, min=1, max=1000),
+    participants: int = typer.Option(508, min=2, max=5_000_000),
+    challenges: int = typer.Option(28, min=1, max=200_000),
+    migrant_share: float = typer.Option(0.34, min=0.0, max=1.0),
+    hiring_bias: float = typer.Option(
+        0.0, help="Historical hiring bias against migrants (logit units; 0 = none)"
+    ),
+    spanish_share: float = typer.Option(
+        0.15, min=0.0, max=1.0, help="Share of profiles written in Spanish"
+    ),
+    truth: bool = typer.Option(True, help="Write the hidden ground truth for evaluation"),
+    force: bool = typer.Option(False, help="Replace an existing programme folder"),
+) -> None:
+    """Generate a synthetic MILMA-like programme (participants, challenges, outcomes)."""
+    from training_data.dataset import MANIFEST, write_programme
+    from training_data.generator import GeneratorConfig
+    from training_data.generator import generate as make
+
+    with errors():
+        target = out_dir or settings_of(ctx).programme_dir
+        if target.exists() and not target.is_dir():
+            raise UsageError(f"{target} exists and is not a folder")
+        if target.is_dir() and any(target.iterdir()):
+            if not (target / MANIFEST).is_file():
+                raise UsageError(
+                    f"{target} is not empty and holds no programme; choose another --out"
+                )
+            if not force:
+                raise UsageError(f"{target} already holds a programme; add --force to replace it")
+        config = GeneratorConfig(
+            seed=seed,
+            editions=editions,
+            participants=participants,
+            challenges=challenges,
+            migrant_share=migrant_share,
+            hiring_bias=hiring_bias,
+            spanish_share=spanish_share,
+            truth=truth,
+        )
+        with err.status("generating"):
+            programme = make(config)
+            write_programme(programme, target)
+        out.print(
+            f"wrote {len(programme.participants)} participants, "
+            f"{len(programme.challenges)} challenges, {len(programme.outcomes)} outcome "
+            f"events to {target}"
+        )
+
+
+@app.command(rich_help_panel=PANEL)
+def index(
+    ctx: typer.Context,
+    rebuild: bool = typer.Option(False, help="Discard the saved index and build a new one"),
+) -> None:
+    """Build (or repair) the participant index from the data dir."""
+    from service.runtime import open_runtime
+
+    with errors():
+        with err.status("loading the programme and the embedding model"):
+            runtime = open_runtime(settings_of(ctx), rebuild_index=rebuild, say=err.print)
+        status = runtime.matcher.status()
+        runtime.close()
+        out.print(
+            f"index {status['index_version']}: {status['indexed_participants']} "
+            f"participants, {status['index_type']}, model {status['embedding_model']}"
+        )

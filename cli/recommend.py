@@ -1,0 +1,165 @@
+"""Commands that ask the engine for recommendations: ``shortlist``, ``niches``, ``teams``."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from cli.app import UsageError, app, err, errors, out, parse_challenge_id, settings_of
+
+PANEL = "Recommendations"
+
+
+@app.command(rich_help_panel=PANEL)
+def shortlist(
+    ctx: typer.Context,
+    challenge: str = typer.Option(..., "--challenge", "-c", help="Challenge id, e.g. 7 or BC-7"),
+    k: int = typer.Option(10, "-k", help="How many candidates"),
+    as_json: bool = typer.Option(False, "--json", help="Print the full shortlist as JSON"),
+    consent_only: bool = typer.Option(False, help="Only trainees who consented to sharing"),
+    fairness: bool = typer.Option(True, help="Apply the fairness re-rank"),
+    language: str = typer.Option("en", help="Language of the reasons: en or es"),
+) -> None:
+    """Ranked, explained candidates for one Business Challenge."""
+    from service.runtime import open_runtime
+
+    with errors():
+        cid = parse_challenge_id(challenge)
+        if k < 1:
+            raise UsageError("k must be at least 1")
+        if language not in ("en", "es"):
+            raise UsageError("language must be en or es")
+        with err.status("loading"):
+            runtime = open_runtime(settings_of(ctx), say=err.print)
+        try:
+            result = runtime.matcher.shortlist(
+                cid, k=k, consent_only=consent_only, fairness=fairness, language=language
+            )
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(result.model_dump_json())
+            return
+        print_shortlist(result)
+
+
+@app.command(rich_help_panel=PANEL)
+def niches(
+    ctx: typer.Context,
+    participant: int = typer.Option(..., "--participant", "-p", min=1, help="Participant id"),
+    as_json: bool = typer.Option(False, "--json"),
+    language: str = typer.Option("en", help="en or es"),
+) -> None:
+    """The 13 market niches ranked for one participant, with reasons."""
+    from service.runtime import open_runtime
+
+    with errors():
+        if language not in ("en", "es"):
+            raise UsageError("language must be en or es")
+        with err.status("loading"):
+            runtime = open_runtime(settings_of(ctx), say=err.print)
+        try:
+            result = runtime.matcher.niches(participant, language)
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(result.model_dump_json())
+            return
+        out.print(f"participant {participant} — {result.note}", highlight=False)
+        for s in result.suggestions:
+            out.print(
+                f"{s.rank:>2}. {s.name} ({s.score:.2f}): {'; '.join(s.reasons[:3])}",
+                highlight=False,
+            )
+
+
+@app.command(rich_help_panel=PANEL)
+def teams(
+    ctx: typer.Context,
+    edition: int = typer.Option(..., "--edition", "-e", min=1, help="Edition id"),
+    min_migrant_share: float = typer.Option(0.30, min=0.0, max=1.0),
+    max_migrant_share: float | None = typer.Option(None, min=0.0, max=1.0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Propose the edition's Experimental Teams (optimal assignment; stores nothing)."""
+    from matching.team_problem import PlanInfeasibleError
+    from service.runtime import open_runtime
+
+    with errors():
+        with err.status("loading"):
+            runtime = open_runtime(settings_of(ctx), say=err.print)
+        try:
+            problem = runtime.matcher.team_problem(edition, min_migrant_share, max_migrant_share)
+            plan = runtime.matcher.team_plan(problem, edition)
+        except PlanInfeasibleError as exc:
+            raise UsageError(f"no team plan possible: {exc}") from None
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(plan.model_dump_json())
+            return
+        table = Table(
+            title=f"Team plan for edition {edition} (min {min_migrant_share:.0%} migrants)"
+        )
+        for column in ("challenge", "seats", "members", "migrants", "needed", "share", "fit"):
+            table.add_column(column)
+        for t in plan.teams:
+            table.add_row(
+                f"BC-{t.challenge_id}",
+                str(t.seats),
+                str(len(t.members)),
+                str(t.migrants),
+                str(t.required_migrants),
+                f"{t.migrant_share:.0%}",
+                f"{t.total_fit:.1f}",
+            )
+        out.print(table)
+        out.print(
+            f"objective {plan.objective:.2f} (greedy {plan.greedy_objective:.2f}, "
+            f"independent shortlists {plan.independent_objective:.2f}: "
+            f"{plan.fit_given_up:.2f} given up so that {plan.contested_participants} "
+            f"contested people join one team each); gap {plan.optimality_gap:.1e}; "
+            f"{plan.seconds:.2f} s; {len(plan.unassigned)} unassigned",
+            highlight=False,
+        )
+
+
+def print_shortlist(result) -> None:
+    table = Table(title=f"Shortlist for BC-{result.challenge_id} (edition {result.edition_id})")
+    for column in (
+        "#",
+        "participant",
+        "score",
+        "P(join)",
+        "P(complete)",
+        "P(hired)",
+        "matched",
+        "gaps taught/open",
+    ):
+        table.add_column(column)
+    for c in result.candidates:
+        table.add_row(
+            str(c.rank),
+            str(c.participant_id),
+            f"{c.score:.2f}",
+            f"{c.p_join:.2f}",
+            f"{c.p_complete:.2f}",
+            f"{c.p_hire:.2f}",
+            str(len(c.matched_skills)),
+            f"{len(c.missing_taught)}/{len(c.missing_untaught)}",
+        )
+    out.print(table)
+    for c in result.candidates:
+        out.print(f"#{c.rank} participant {c.participant_id}:", highlight=False)
+        for r in c.reasons[:3]:
+            out.print(f"   {'+' if r.effect >= 0 else '-'} {r.text}", highlight=False)
+    out.print(f"scoring: {result.scoring}", highlight=False)
+    out.print(
+        f"index {result.index_version}; {result.pool_size} candidates scored; "
+        f"fairness re-rank: {result.fairness}",
+        highlight=False,
+    )
+    if result.not_enough_information:
+        out.print("not enough information to score:")
+        for item in result.not_enough_information:
+            out.print(f"  participant {item.participant_id}: missing {', '.join(item.missing)}")

@@ -1,0 +1,127 @@
+"""What the engine answers: shortlists, niche suggestions and team plans, with reasons.
+
+Plain pydantic models, so the API returns them as they are and every answer carries
+what a person needs to check it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Reason(BaseModel):
+    """One thing that raised or lowered a recommendation, in plain words."""
+
+    factor: Literal[
+        "skills",
+        "training",
+        "experience",
+        "language",
+        "commute",
+        "schedule",
+        "preference",
+        "similarity",
+        "readiness",
+    ]
+    effect: float = Field(description="Change in the score this factor causes (+ raises)")
+    text: str
+
+
+class SkillRef(BaseModel):
+    uri: str
+    label: str
+
+
+class Candidate(BaseModel):
+    """A ranked participant for one challenge, with everything needed to check it."""
+
+    participant_id: int
+    rank: int
+    score: float = Field(description="Expected progress through the programme, 0..1")
+    p_join: float
+    p_complete: float
+    p_hire: float
+    similarity: float
+    matched_skills: list[SkillRef]
+    missing_taught: list[SkillRef] = Field(description="Missing skills the training teaches")
+    missing_untaught: list[SkillRef] = Field(description="Missing skills training leaves open")
+    reasons: list[Reason]
+    commute_minutes: int
+    schedule_fit: bool
+    spanish_level: str
+
+
+class InsufficientProfile(BaseModel):
+    participant_id: int
+    missing: list[str]
+
+
+class Shortlist(BaseModel):
+    challenge_id: int
+    edition_id: int
+    candidates: list[Candidate]
+    not_enough_information: list[InsufficientProfile]
+    scoring: str = Field(description="'learned' or 'fallback' and what that means")
+    model_version: str | None
+    index_version: str | None
+    pool_size: int
+    fairness: dict[str, float | bool | str] = Field(default_factory=dict)
+
+
+class NicheSuggestion(BaseModel):
+    niche: str
+    name: str
+    rank: int
+    score: float
+    matched_skills: list[SkillRef]
+    reasons: list[str]
+
+
+class NicheRanking(BaseModel):
+    participant_id: int
+    method: Literal["learned", "similarity"]
+    model_version: str | None
+    outside_catalogue: bool
+    note: str
+    suggestions: list[NicheSuggestion]
+
+
+class TeamMember(BaseModel):
+    participant_id: int
+    fit: float
+    migrant: bool
+    locked: bool
+    reasons: list[str]
+
+
+class Team(BaseModel):
+    challenge_id: int
+    seats: int
+    members: list[TeamMember]
+    migrants: int
+    migrant_share: float
+    required_migrants: int
+    total_fit: float
+
+
+class TeamPlan(BaseModel):
+    edition_id: int
+    teams: list[Team]
+    unassigned: list[int]
+    objective: float
+    greedy_objective: float
+    independent_objective: float = Field(
+        description="Sum of each challenge's own top picks, ignoring that a person can join "
+        "only one team (an upper bound)"
+    )
+    fit_given_up: float
+    contested_participants: int = Field(
+        description="People who would sit in more than one independent shortlist"
+    )
+    optimality_gap: float
+    solver: str
+    seconds: float
+    min_migrant_share: float
+    max_migrant_share: float | None

@@ -1,0 +1,220 @@
+"""Keeping the pool and the participant index in line with the participant records.
+
+Records come in as table rows (the database's or a generated programme's). Each is
+normalised (skills found in its text), added to the column pool, and embedded once per
+profile version: the index keeps a fingerprint of the document its vector came from,
+so a restart re-embeds only what changed. At start the saved index is compared with the
+records and repaired (a crash between a database write and an index write, say); the
+repair is reported and logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from matching.pool import PROFILE_COLUMNS, ParticipantPool, profile_document
+from matching.retrieval import ParticipantIndex
+from matching.state import EngineState, UnknownIdError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    """What bringing the index in line with the participant records changed."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    flags: int = 0
+    rebuilt: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.flags or self.rebuilt)
+
+
+def fingerprint(text: str) -> int:
+    """A stable 64-bit digest of the document a vector was computed from."""
+    return int.from_bytes(
+        hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True
+    )
+
+
+def _documents_and_skills(
+    engine: EngineState, frame: pd.DataFrame
+) -> tuple[list[str], list[list[int]]]:
+    skills = engine.taxonomy.profile_skills_many(
+        frame["skills"].tolist(),
+        frame["skills_text"].tolist(),
+        frame["profile_text"].fillna("").tolist(),
+    )
+    return profile_document(frame, engine.catalogue, skills), skills
+
+
+def load_participants(
+    engine: EngineState,
+    frame: pd.DataFrame,
+    sensitive: pd.DataFrame | None,
+    persist: bool,
+    repair: bool,
+) -> SyncReport:
+    """Add or replace participants in the pool and the index.
+
+    With ``repair`` (a fresh pool over all records), the saved index is reused and
+    corrected instead of re-embedding everyone.
+    """
+    missing = [c for c in PROFILE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"participant records lack columns: {', '.join(missing)}")
+    frame = frame.reset_index(drop=True)
+    docs, skills = _documents_and_skills(engine, frame)
+    migrant = None
+    if sensitive is not None and len(sensitive):
+        flags = dict(zip(sensitive["participant_id"], sensitive["migrant"], strict=True))
+        migrant = np.array([bool(flags.get(p, False)) for p in frame["participant_id"]])
+    engine.pool.add_frame(frame[list(PROFILE_COLUMNS)], skills, migrant)
+    ids = frame["participant_id"].to_numpy(dtype=np.int64)
+    engine.documents.update(zip(ids.tolist(), docs, strict=True))
+    prints = np.array([fingerprint(d) for d in docs], dtype=np.int64)
+    flags = {
+        "editions": frame["edition_id"].to_numpy(dtype=np.int64),
+        "available": frame["available"].to_numpy(dtype=bool),
+        "consent": frame["consent_share"].to_numpy(dtype=bool),
+    }
+    if repair:
+        return _repair_index(engine, ids, docs, prints, flags, persist)
+    engine.index.upsert(ids, engine.embedder.encode(docs), fingerprints=prints, **flags)
+    if persist:
+        engine.save()
+    return SyncReport(added=len(ids))
+
+
+def reset_pool(engine: EngineState) -> None:
+    """Forget every participant and challenge (before loading a programme anew)."""
+    engine.pool = ParticipantPool()
+    engine.challenges = {}
+    engine.documents = {}
+
+
+def _repair_index(
+    engine: EngineState,
+    ids: np.ndarray,
+    docs: list[str],
+    prints: np.ndarray,
+    flags: dict[str, np.ndarray],
+    persist: bool,
+) -> SyncReport:
+    report = SyncReport()
+    saved = (
+        ParticipantIndex.load(engine.index_root, engine.embedder.name)
+        if persist and engine.data_dir is not None
+        else None
+    )
+    if saved is None:
+        engine.index = engine.empty_index()
+        if len(ids):
+            engine.index.upsert(ids, engine.embedder.encode(docs), fingerprints=prints, **flags)
+        report.rebuilt, report.added = True, len(ids)
+    else:
+        engine.index = saved
+        _correct(engine.index, engine, ids, docs, prints, flags, report)
+        if report.changed:
+            report.notes.append(
+                f"index repaired from the records: {report.added} added, {report.updated} "
+                f"re-embedded, {report.removed} removed, {report.flags} flags corrected"
+            )
+            log.warning(report.notes[-1])
+    if persist and report.changed and engine.data_dir is not None:
+        engine.save()
+    return report
+
+
+def _correct(
+    index: ParticipantIndex,
+    engine: EngineState,
+    ids: np.ndarray,
+    docs: list[str],
+    prints: np.ndarray,
+    flags: dict[str, np.ndarray],
+    report: SyncReport,
+) -> None:
+    """Re-embed changed profiles, fix flags and drop people no record holds."""
+    records = pd.DataFrame(
+        {
+            "participant_id": ids,
+            "fp": prints,
+            "ed": flags["editions"],
+            "av": flags["available"],
+            "co": flags["consent"],
+            "pos": np.arange(len(ids)),
+        }
+    )
+    both = records.merge(index.table(), on="participant_id", how="left")
+    known = both["fingerprint"].notna().to_numpy()
+    stale = (
+        ~known
+        | (both["fingerprint"] != both["fp"]).to_numpy()
+        | (both["edition"] != both["ed"]).to_numpy()
+    )
+    if stale.any():
+        pos = both.loc[stale, "pos"].to_numpy()
+        index.upsert(
+            ids[pos],
+            engine.embedder.encode([docs[i] for i in pos]),
+            fingerprints=prints[pos],
+            **{k: v[pos] for k, v in flags.items()},
+        )
+        report.updated = int((stale & known).sum())
+        report.added = int((stale & ~known).sum())
+    wrong = (
+        known
+        & ~stale
+        & (
+            (both["available"] != both["av"]).to_numpy()
+            | (both["consent"] != both["co"]).to_numpy()
+        )
+    )
+    for row in both[wrong].itertuples():
+        index.set_flags(row.participant_id, available=bool(row.av), consent=bool(row.co))
+    report.flags = int(wrong.sum())
+    report.removed = index.remove(np.setdiff1d(index.ids, ids))
+
+
+def remove_participant(engine: EngineState, participant_id: int, persist: bool) -> bool:
+    """Erase a participant from the pool, the index and the embedding cache."""
+    present = engine.pool.remove(participant_id)
+    engine.index.remove([participant_id])
+    doc = engine.documents.pop(participant_id, None)
+    if doc is not None:
+        engine.embedder.forget([doc])
+    if persist and engine.data_dir is not None:
+        engine.save()
+    return present
+
+
+def set_participant_flags(
+    engine: EngineState,
+    participant_id: int,
+    available: bool | None,
+    consent: bool | None,
+    migrant: bool | None,
+    persist: bool,
+) -> None:
+    """Change availability, consent or the migrant flag without re-embedding."""
+    if participant_id not in engine.pool.row_of:
+        raise UnknownIdError(f"participant {participant_id} is not known")
+    flags = {k: v for k, v in (("available", available), ("consent", consent)) if v is not None}
+    if flags:
+        engine.index.set_flags(participant_id, **flags)
+        engine.pool.set_flags(participant_id, **flags)
+    if migrant is not None:
+        engine.pool.set_flags(participant_id, migrant=migrant)
+    if persist and flags and engine.data_dir is not None:
+        engine.save()

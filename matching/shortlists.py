@@ -1,0 +1,145 @@
+"""Shortlists and candidate scores: the engine's answer to "who fits this challenge?".
+
+A shortlist runs: embed the challenge -> retrieve with FAISS (edition, availability and
+consent filters) -> set thin profiles apart -> compute features for all candidates at
+once -> score -> fairness re-rank -> explain the top k. Scoring given participants
+(no retrieval) serves the evaluation and the team planner.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from matching.domain.results import Candidate, InsufficientProfile, Shortlist
+from matching.domain.vocabulary import CEFR_LEVELS
+from matching.explanations import explain
+from matching.fairness import fair_top_k
+from matching.features import FEATURES, pair_features
+from matching.pool import ParticipantPool
+from matching.retrieval import SearchFilter
+from matching.scoring import expected_stages
+from matching.state import EngineState
+
+MAX_INSUFFICIENT_LISTED = 100
+F = {name: i for i, name in enumerate(FEATURES)}
+
+
+def score_candidates(engine: EngineState, challenge_id: int, participant_ids) -> pd.DataFrame:
+    """Stage probabilities and the ranking key for given participants (no retrieval).
+
+    Thin profiles get NaN scores: the engine does not invent a score for them.
+    """
+    ids = np.asarray(participant_ids, dtype=np.int64)
+    x = engine.features(challenge_id, ids)
+    stages = engine.scorer.stages(x) if len(ids) else np.zeros((0, 3))
+    thin = engine.pool.insufficient(engine.rows_of(ids))
+    stages[thin] = np.nan
+    return pd.DataFrame(
+        {
+            "participant_id": ids,
+            "expected": expected_stages(stages),
+            "p_join": stages[:, 0],
+            "p_complete": stages[:, 1],
+            "p_hire": stages[:, 2],
+            "similarity": x[:, F["similarity"]] if len(ids) else [],
+            "insufficient": thin,
+        }
+    )
+
+
+def score_matrix(engine: EngineState, challenge_ids, participant_ids) -> np.ndarray:
+    """Expected stages (len(participants) x len(challenges)) with one scorer call; NaN
+    for thin profiles."""
+    ids = np.asarray(participant_ids, dtype=np.int64)
+    x = np.vstack([engine.features(int(c), ids) for c in challenge_ids])
+    key = expected_stages(engine.scorer.stages(x)).reshape(len(challenge_ids), len(ids)).T
+    key[engine.pool.insufficient(engine.rows_of(ids))] = np.nan
+    return key
+
+
+def build_shortlist(
+    engine: EngineState,
+    challenge_id: int,
+    k: int,
+    consent_only: bool,
+    fairness: bool | None,
+    whole_programme: bool,
+    language: str,
+) -> Shortlist:
+    """Ranked, explained candidates for a challenge (see the module docstring)."""
+    if not 1 <= k <= engine.max_k:
+        raise ValueError(f"k must be between 1 and {engine.max_k}")
+    ch = engine.challenge(challenge_id)
+    flt = SearchFilter(
+        edition_id=None if whole_programme else ch.edition_id,
+        available_only=True,
+        consent_only=consent_only,
+    )
+    ids, sims = engine.index.search(
+        engine.challenge_vector(challenge_id), max(k, engine.retrieve_k), flt
+    )
+    keep = ids[0] >= 0
+    ids, sims = ids[0][keep], sims[0][keep]
+    pool = engine.pool
+    rows = pool.rows(ids)
+    thin = pool.insufficient(rows)
+    rows, ids, sims = rows[~thin], ids[~thin], sims[~thin]
+    x = pair_features(pool, rows, ch, sims, len(engine.catalogue.skills))
+    stages = engine.scorer.stages(x) if len(rows) else np.zeros((0, 3))
+    key = expected_stages(stages)
+    migrant = pool.cols["migrant"][rows]
+    use_fairness = engine.fairness_rerank if fairness is None else fairness
+    if use_fairness and len(rows):
+        chosen, fair = fair_top_k(key, migrant, k, float(migrant.mean()))
+    else:
+        chosen = np.argsort(-key, kind="stable")[:k]
+        fair = {"applied": False}
+    explanations = explain(engine.scorer, x, chosen, rows, pool, ch, engine.catalogue, language)
+    candidates = [
+        Candidate(
+            participant_id=int(ids[c]),
+            rank=pos + 1,
+            score=round(float(key[c]) / 3.0, 4),
+            p_join=round(float(stages[c, 0]), 4),
+            p_complete=round(float(stages[c, 1]), 4),
+            p_hire=round(float(stages[c, 2]), 4),
+            similarity=round(float(sims[c]), 4),
+            matched_skills=e.matched,
+            missing_taught=e.missing_taught,
+            missing_untaught=e.missing_untaught,
+            reasons=e.reasons,
+            commute_minutes=int(x[c, F["commute_minutes"]]),
+            schedule_fit=bool(x[c, F["schedule_fit"]]),
+            spanish_level=CEFR_LEVELS[int(x[c, F["spanish_level"]])],
+        )
+        for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
+    ]
+    return Shortlist(
+        challenge_id=ch.challenge_id,
+        edition_id=ch.edition_id,
+        candidates=candidates,
+        not_enough_information=thin_profiles(pool, flt),
+        scoring=engine.scorer.description,
+        model_version=engine.scorer.version,
+        index_version=engine.index.version,
+        pool_size=len(rows),
+        fairness=fair,
+    )
+
+
+def thin_profiles(pool: ParticipantPool, flt: SearchFilter) -> list[InsufficientProfile]:
+    """Profiles the filter admits but that are too thin to score, with what is missing."""
+    mask = pool["alive"].copy()
+    if flt.edition_id is not None:
+        mask &= pool["edition"] == flt.edition_id
+    if flt.available_only:
+        mask &= pool["available"]
+    if flt.consent_only:
+        mask &= pool["consent"]
+    rows = np.flatnonzero(mask)
+    rows = rows[pool.insufficient(rows)][:MAX_INSUFFICIENT_LISTED]
+    return [
+        InsufficientProfile(participant_id=int(pool["ids"][r]), missing=pool.missing_information(r))
+        for r in rows
+    ]

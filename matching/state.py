@@ -1,0 +1,158 @@
+"""What every engine capability reads: the pool, the index, the challenges, the scorer.
+
+:class:`EngineState` holds the engine's shared parts and the few lookups all
+capabilities need (a challenge, its vector, the pool rows of participant ids, the
+feature matrix). The capabilities (shortlists, niches, teams, index sync) are
+functions over it, and :class:`~matching.engine.Matcher` is the facade that wires
+them to settings and files. One re-entrant lock guards it: pool rows are renumbered
+by compaction, so every read of rows holds the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from matching.domain.catalogue import Catalogue, load_catalogue
+from matching.features import pair_features
+from matching.niches import NicheCatalogueIndex
+from matching.pool import ChallengeView, ParticipantPool
+from matching.retrieval import Mode, ParticipantIndex
+from matching.scoring import FallbackScorer, Scorer
+from matching.taxonomy import SkillTaxonomy
+from models.embedder import Embedder
+
+
+class UnknownIdError(KeyError):
+    """A participant or challenge the engine does not know."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class EngineState:
+    """The engine's parts over one programme.
+
+    Parameters
+    ----------
+    embedder:
+        Sentence embedder for profiles, challenges and skill phrases.
+    data_dir:
+        Where the index, the models and the embedding cache live (None: nothing is
+        loaded or saved, useful for throw-away evaluations).
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        data_dir: Path | None = None,
+        catalogue: Catalogue | None = None,
+        index_mode: Mode = "auto",
+        exact_limit: int = 20_000,
+        hnsw_m: int = 32,
+        hnsw_ef_construction: int = 200,
+        hnsw_ef_search: int = 128,
+        retrieve_k: int = 500,
+        max_k: int = 200,
+        fairness_rerank: bool = True,
+    ) -> None:
+        self.embedder = embedder
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        self.catalogue = catalogue or load_catalogue()
+        self.taxonomy = SkillTaxonomy(self.catalogue, embedder)
+        self.retrieve_k = retrieve_k
+        self.max_k = max_k
+        self.fairness_rerank = fairness_rerank
+        self.index_args = dict(
+            mode=index_mode,
+            exact_limit=exact_limit,
+            hnsw_m=hnsw_m,
+            ef_construction=hnsw_ef_construction,
+            ef_search=hnsw_ef_search,
+        )
+        self.pool = ParticipantPool()
+        self.challenges: dict[int, ChallengeView] = {}
+        self.documents: dict[int, str] = {}
+        self.index = self.empty_index()
+        self.scorer: Scorer = FallbackScorer()
+        self.niche_model = None
+        self.niche_model_version: str | None = None
+        self._niche_index: NicheCatalogueIndex | None = None
+        self.lock = threading.RLock()
+
+    # --------------------------------------------------------------------- paths
+    def _path(self, name: str) -> Path:
+        if self.data_dir is None:
+            raise RuntimeError("this engine has no data dir")
+        return self.data_dir / name
+
+    @property
+    def index_root(self) -> Path:
+        return self._path("index")
+
+    @property
+    def models_root(self) -> Path:
+        return self._path("models")
+
+    @property
+    def cache_file(self) -> Path:
+        return self._path("cache") / "embeddings.npz"
+
+    def empty_index(self) -> ParticipantIndex:
+        return ParticipantIndex(
+            self.embedder.dimension, model_name=self.embedder.name, **self.index_args
+        )
+
+    def save(self) -> None:
+        """Persist the index (new artefact version) and the embedding cache."""
+        with self.lock:
+            self.index.save(self.index_root)
+            self.embedder.save_cache(self.cache_file)
+
+    # ------------------------------------------------------------------- lookups
+    def challenge(self, challenge_id: int) -> ChallengeView:
+        try:
+            return self.challenges[int(challenge_id)]
+        except KeyError:
+            raise UnknownIdError(f"challenge {challenge_id} is not known") from None
+
+    def challenge_vector(self, challenge_id: int) -> np.ndarray:
+        return self.embedder.encode([self.challenge(challenge_id).text])[0]
+
+    def rows_of(self, participant_ids) -> np.ndarray:
+        try:
+            return self.pool.rows(participant_ids)
+        except KeyError as exc:
+            raise UnknownIdError(f"participant {exc.args[0]} is not known") from None
+
+    def features(self, challenge_id: int, participant_ids) -> np.ndarray:
+        """Feature matrix for the given participants and one challenge."""
+        ids = np.asarray(participant_ids, dtype=np.int64)
+        with self.lock:  # pool rows are valid only until the next update
+            rows = self.rows_of(ids)
+            similarity = (
+                self.index.vectors(ids) @ self.challenge_vector(challenge_id)
+                if len(ids)
+                else np.zeros(0)
+            )
+            return pair_features(
+                self.pool,
+                rows,
+                self.challenge(challenge_id),
+                similarity,
+                len(self.catalogue.skills),
+            )
+
+    def niche_catalogue_index(self) -> NicheCatalogueIndex:
+        """Niche skill masks and description vectors, prepared on first use."""
+        if self._niche_index is None:
+            vectors = np.stack(
+                [
+                    self.embedder.encode([n.text(lang) for n in self.catalogue.niches])
+                    for lang in ("en", "es")
+                ]
+            )
+            self._niche_index = NicheCatalogueIndex(self.catalogue, vectors)
+        return self._niche_index

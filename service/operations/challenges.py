@@ -1,0 +1,109 @@
+"""Business Challenges and the caseworker's audited shortlist for one."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.domain.records import (
+    BusinessChallenge,
+    ChallengeIn,
+)
+from service import audit
+from service.db import challenge_frame
+from service.errors import FieldError, NotFoundError
+from service.operations.common import (
+    as_request_error,
+    require_edition,
+)
+from service.runtime import Runtime
+from service.security import Principal
+from service.tables import (
+    ChallengeRow,
+    CompanyRow,
+    ParticipantRow,
+)
+
+
+def get_challenge(session: Session, challenge_id: int, who: Principal) -> ChallengeRow:
+    """A challenge the caller may see; a company's view of another's is "not found"."""
+    row = session.get(ChallengeRow, challenge_id)
+    if row is None or (who.role == "company" and row.company_id != who.company_id):
+        raise NotFoundError(f"challenge {challenge_id} not found")
+    return row
+
+
+def challenge_fields(row: ChallengeRow) -> dict:
+    """The ``ChallengeIn`` fields of a row."""
+    return {f: getattr(row, f) for f in ChallengeIn.model_fields}
+
+
+def challenge_out(row: ChallengeRow) -> BusinessChallenge:
+    return BusinessChallenge(challenge_id=row.id, **challenge_fields(row))
+
+
+def save_challenge(
+    runtime: Runtime, session: Session, data: ChallengeIn, row: ChallengeRow | None, who: Principal
+) -> ChallengeRow:
+    require_edition(session, data.edition_id)
+    if session.get(CompanyRow, data.company_id) is None:
+        raise FieldError("company_id", f"company {data.company_id} does not exist")
+    if row is None:
+        row = ChallengeRow(**data.model_dump())
+        session.add(row)
+    else:
+        for field, value in data.model_dump().items():
+            setattr(row, field, value)
+    session.flush()
+    audit.record(session, who, "challenge.save", f"challenge:{row.id}", commit=False)
+    session.commit()
+    runtime.matcher.add_challenges(challenge_frame([row]))
+    return row
+
+
+def merge_challenge(row: ChallengeRow, patch: dict) -> ChallengeIn:
+    try:
+        return ChallengeIn.model_validate({**challenge_fields(row), **patch})
+    except ValidationError as exc:
+        raise as_request_error(exc) from None
+
+
+# -------------------------------------------------------------------- shortlists
+def shortlist(
+    runtime: Runtime,
+    session: Session,
+    challenge_id: int,
+    k: int,
+    who: Principal,
+    language: str = "en",
+    consent_only: bool = False,
+    fairness: bool | None = None,
+):
+    """The caseworker's shortlist, audited with the pseudonyms it returned."""
+    get_challenge(session, challenge_id, who)
+    result = runtime.matcher.shortlist(
+        challenge_id, k=k, consent_only=consent_only, fairness=fairness, language=language
+    )
+    ids = [c.participant_id for c in result.candidates]
+    names = pseudonyms(session, ids)
+    audit.record(
+        session,
+        who,
+        "shortlist",
+        f"challenge:{challenge_id}",
+        {"k": k, "consent_only": consent_only, "fairness": fairness},
+        [names[i] for i in ids],
+        result.model_version,
+        result.index_version,
+    )
+    return result
+
+
+def pseudonyms(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ParticipantRow.id, ParticipantRow.pseudonym).where(ParticipantRow.id.in_(ids))
+    ).all()
+    return dict(rows)

@@ -1,0 +1,234 @@
+"""Participant records: create, update, consent, sensitive attributes, erasure.
+
+A participant created, edited, erased or re-consented anywhere (API or page) reaches
+the index the same way: the database change is flushed (constraints checked), the engine
+is updated in memory, the transaction is committed, and only then is the index file
+written. If the commit fails the engine is put back; if the process dies between commit
+and index write, the start-up repair brings the index back in line with the database.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from matching.domain.records import (
+    ParticipantProfile,
+    SensitiveAttributes,
+)
+from service import audit
+from service.db import new_pseudonym, participant_frame
+from service.errors import NotFoundError
+from service.operations.common import (
+    as_request_error,
+    now,
+    require_edition,
+)
+from service.runtime import Runtime
+from service.schemas import (
+    ParticipantCreate,
+    ParticipantOut,
+)
+from service.security import Principal
+from service.tables import (
+    ConsentRow,
+    ParticipantRow,
+    SensitiveRow,
+)
+
+PROFILE_FIELDS = tuple(ParticipantProfile.model_fields)
+
+
+def get_participant(session: Session, participant_id: int) -> ParticipantRow:
+    row = session.get(ParticipantRow, participant_id)
+    if row is None:
+        raise NotFoundError(f"participant {participant_id} not found")
+    return row
+
+
+def participant_out(row: ParticipantRow) -> ParticipantOut:
+    data = {f: getattr(row, f) for f in PROFILE_FIELDS}
+    return ParticipantOut.model_validate(
+        {
+            **data,
+            "participant_id": row.id,
+            "pseudonym": row.pseudonym,
+            "consent_at": row.consent_at,
+            "version": row.version,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        }
+    )
+
+
+def _sensitive_frame(row: ParticipantRow) -> pd.DataFrame:
+    migrant = bool(row.sensitive.migrant) if row.sensitive is not None else False
+    return pd.DataFrame({"participant_id": [row.id], "migrant": [migrant]})
+
+
+def _sync_and_commit(
+    runtime: Runtime, session: Session, row: ParticipantRow, previous: pd.DataFrame | None
+) -> None:
+    """Engine update in memory, database commit, then the index file."""
+    matcher = runtime.matcher
+    matcher.upsert_participants(participant_frame([row]), _sensitive_frame(row), persist=False)
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        if previous is None:
+            matcher.remove_participant(row.id, persist=False)
+        else:
+            matcher.upsert_participants(previous, persist=False)
+        raise
+    matcher.save()
+
+
+def create_participant(
+    runtime: Runtime, session: Session, body: ParticipantCreate, who: Principal
+) -> ParticipantRow:
+    require_edition(session, body.edition_id)
+    data = body.model_dump(exclude={"sensitive"})
+    data["experience"] = [e.model_dump() for e in body.experience]
+    row = ParticipantRow(
+        **data, pseudonym=new_pseudonym(), consent_at=now() if body.consent_share else None
+    )
+    session.add(row)
+    session.flush()
+    sensitive = body.sensitive or SensitiveAttributes()
+    row.sensitive = SensitiveRow(participant_id=row.id, **sensitive.model_dump())
+    if body.consent_share:
+        _record_consent(session, row, True, body.consent_version, who)
+    audit.record(
+        session,
+        who,
+        "participant.create",
+        f"participant:{row.pseudonym}",
+        participants=[row.pseudonym],
+        commit=False,
+    )
+    _sync_and_commit(runtime, session, row, None)
+    return row
+
+
+def _record_consent(
+    session: Session, row: ParticipantRow, granted: bool, text_version: str, who: Principal
+) -> None:
+    """Keep the consent history: when, which text, who recorded it."""
+    row.consent_at = now()
+    session.add(
+        ConsentRow(
+            participant_id=row.id,
+            granted=granted,
+            text_version=text_version or "unspecified",
+            recorded_by=who.key_id,
+        )
+    )
+
+
+def update_participant(
+    runtime: Runtime, session: Session, participant_id: int, patch: dict, who: Principal
+) -> ParticipantRow:
+    """Merge ``patch`` into the record and validate the result as a whole."""
+    row = get_participant(session, participant_id)
+    current = {f: getattr(row, f) for f in PROFILE_FIELDS}
+    try:
+        merged = ParticipantProfile.model_validate({**current, **patch})
+    except ValidationError as exc:
+        raise as_request_error(exc) from None
+    if merged.edition_id != row.edition_id:
+        require_edition(session, merged.edition_id)
+    previous = participant_frame([row])
+    consent_changed = merged.consent_share != row.consent_share
+    for field in PROFILE_FIELDS:
+        value = getattr(merged, field)
+        if field == "experience":
+            value = [e.model_dump() for e in value]
+        setattr(row, field, value)
+    row.version += 1
+    if consent_changed:
+        _record_consent(session, row, merged.consent_share, merged.consent_version, who)
+    audit.record(
+        session,
+        who,
+        "participant.update",
+        f"participant:{row.pseudonym}",
+        {"fields": sorted(patch)},
+        [row.pseudonym],
+        commit=False,
+    )
+    _sync_and_commit(runtime, session, row, previous)
+    return row
+
+
+def set_consent(
+    runtime: Runtime,
+    session: Session,
+    participant_id: int,
+    granted: bool,
+    text_version: str,
+    who: Principal,
+) -> ParticipantRow:
+    """Record a consent decision; it applies to the very next request."""
+    row = get_participant(session, participant_id)
+    row.consent_share = granted
+    row.consent_version = text_version
+    _record_consent(session, row, granted, text_version, who)
+    audit.record(
+        session,
+        who,
+        "participant.consent",
+        f"participant:{row.pseudonym}",
+        {"granted": granted, "text_version": text_version},
+        [row.pseudonym],
+        commit=False,
+    )
+    session.commit()
+    runtime.matcher.set_participant_flags(row.id, consent=granted)
+    return row
+
+
+def set_sensitive(
+    runtime: Runtime,
+    session: Session,
+    participant_id: int,
+    body: SensitiveAttributes,
+    who: Principal,
+) -> SensitiveRow:
+    row = get_participant(session, participant_id)
+    if row.sensitive is None:
+        row.sensitive = SensitiveRow(participant_id=row.id)
+    for field, value in body.model_dump().items():
+        setattr(row.sensitive, field, value)
+    audit.record(
+        session,
+        who,
+        "participant.sensitive.update",
+        f"participant:{row.pseudonym}",
+        participants=[row.pseudonym],
+        commit=False,
+    )
+    session.commit()
+    runtime.matcher.set_participant_flags(row.id, migrant=body.migrant, persist=False)
+    return row.sensitive
+
+
+def erase_participant(
+    runtime: Runtime, session: Session, participant_id: int, who: Principal
+) -> str:
+    """Delete a participant everywhere; the audit log keeps only the pseudonym."""
+    row = get_participant(session, participant_id)
+    pseudonym = row.pseudonym
+    session.delete(row)
+    audit.record(
+        session,
+        who,
+        "participant.erase",
+        f"participant:{pseudonym}",
+        participants=[pseudonym],
+        commit=False,
+    )
+    session.commit()
+    runtime.matcher.remove_participant(participant_id)
+    return pseudonym

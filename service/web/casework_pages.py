@@ -1,0 +1,280 @@
+"""Caseworker pages: editions, challenge shortlists with outcome forms, participants.
+
+Every page calls the same operations as the API (``service.operations``), so rules and
+audit rows are identical."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matching.domain.vocabulary import EVENTS
+from service.errors import FieldError
+from service.operations import challenges as challenge_ops
+from service.operations import outcomes as outcome_ops
+from service.operations import participants as participant_ops
+from service.operations.common import get_edition
+from service.runtime import Runtime
+from service.schemas import OutcomeIn
+from service.tables import (
+    ChallengeRow,
+    CompanyRow,
+    EditionRow,
+    OutcomeRow,
+    ParticipantRow,
+    SensitiveRow,
+    TeamMemberRow,
+    TeamRow,
+)
+from service.web.i18n import pick_language, translator
+from service.web.rendering import (
+    CaseworkerPage,
+    Db,
+    Rt,
+    Viewer,
+    check_csrf,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/app/editions")
+def editions(request: Request, viewer: CaseworkerPage, session: Db) -> Response:
+    challenge_counts = dict(
+        session.execute(
+            select(ChallengeRow.edition_id, func.count()).group_by(ChallengeRow.edition_id)
+        ).all()
+    )
+    people_counts = dict(
+        session.execute(
+            select(ParticipantRow.edition_id, func.count()).group_by(ParticipantRow.edition_id)
+        ).all()
+    )
+    rows = [
+        {
+            "id": e.id,
+            "name": e.name,
+            "start_date": e.start_date,
+            "end_date": e.end_date,
+            "remote": e.remote,
+            "challenges": challenge_counts.get(e.id, 0),
+            "participants": people_counts.get(e.id, 0),
+        }
+        for e in session.scalars(select(EditionRow).order_by(EditionRow.id))
+    ]
+    return render(request, "editions.html", viewer, editions=rows)
+
+
+@router.get("/app/editions/{edition_id}")
+def edition(
+    request: Request, edition_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+) -> Response:
+    row = get_edition(session, edition_id)
+    companies = dict(session.execute(select(CompanyRow.id, CompanyRow.name)).all())
+    team_sizes = dict(
+        session.execute(
+            select(TeamRow.challenge_id, func.count(TeamMemberRow.participant_id))
+            .join(TeamMemberRow, TeamMemberRow.team_id == TeamRow.id)
+            .group_by(TeamRow.challenge_id)
+        ).all()
+    )
+    catalogue = runtime.matcher.catalogue
+    lang = pick_language(request)
+    challenges = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "company": companies.get(c.company_id, ""),
+            "niche": catalogue.niche(c.niche).name[lang],
+            "seats": c.seats,
+            "team": team_sizes.get(c.id),
+        }
+        for c in session.scalars(
+            select(ChallengeRow)
+            .where(ChallengeRow.edition_id == edition_id)
+            .order_by(ChallengeRow.id)
+        )
+    ]
+    participants = session.scalar(
+        select(func.count())
+        .select_from(ParticipantRow)
+        .where(ParticipantRow.edition_id == edition_id)
+    )
+    migrants = session.scalar(
+        select(func.count())
+        .select_from(SensitiveRow)
+        .join(ParticipantRow, ParticipantRow.id == SensitiveRow.participant_id)
+        .where(ParticipantRow.edition_id == edition_id, SensitiveRow.migrant.is_(True))
+    )
+    return render(
+        request,
+        "edition.html",
+        viewer,
+        edition=row,
+        challenges=challenges,
+        participants=participants,
+        migrants=migrants,
+    )
+
+
+def _history(session: Session, **where) -> list[dict]:
+    query = select(OutcomeRow, ParticipantRow.id).join(
+        ParticipantRow, ParticipantRow.id == OutcomeRow.participant_id
+    )
+    if "challenge_id" in where:
+        query = query.where(OutcomeRow.challenge_id == where["challenge_id"])
+    if "participant_id" in where:
+        query = query.where(OutcomeRow.participant_id == where["participant_id"])
+    rows = session.execute(query.order_by(OutcomeRow.at.desc(), OutcomeRow.id.desc()).limit(50))
+    return [
+        {
+            "at": o.at,
+            "who": pid,
+            "challenge_id": o.challenge_id,
+            "event": o.event,
+            "reason": o.reason,
+        }
+        for o, pid in rows.all()
+    ]
+
+
+def _challenge_page(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    runtime: Runtime,
+    challenge_id: int,
+    k_text: str | None,
+    consent: bool,
+    fairness: bool,
+    errors: dict,
+    notice: str | None,
+    status: int = 200,
+) -> Response:
+    challenge = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
+    lang = pick_language(request)
+    max_k = runtime.matcher.max_k
+    k = 10
+    if k_text not in (None, ""):
+        try:
+            k = int(k_text)
+            if not 1 <= k <= max_k:
+                raise ValueError
+        except ValueError:
+            errors["k"] = f"1–{max_k}"
+            k = 10
+    result = challenge_ops.shortlist(
+        runtime,
+        session,
+        challenge_id,
+        k,
+        viewer.principal,
+        lang,
+        consent_only=consent,
+        fairness=fairness,
+    )
+    company = session.get(CompanyRow, challenge.company_id)
+    return render(
+        request,
+        "challenge.html",
+        viewer,
+        status,
+        challenge=challenge_ops.challenge_out(challenge),
+        company=company.name if company else "",
+        shortlist=result,
+        k=k,
+        max_k=max_k,
+        niche=runtime.matcher.catalogue.niche(challenge.niche).name[lang],
+        consent=consent,
+        fairness=fairness,
+        errors=errors,
+        notice=notice,
+        events=EVENTS,
+        history=_history(session, challenge_id=challenge_id),
+    )
+
+
+@router.get("/app/challenges/{challenge_id}")
+def challenge(
+    request: Request,
+    challenge_id: int,
+    viewer: CaseworkerPage,
+    session: Db,
+    runtime: Rt,
+    k: Annotated[str | None, Query(max_length=12)] = None,
+    consent: str | None = None,
+    fairness: str | None = None,
+    filtered: str | None = None,
+    saved: str | None = None,
+) -> Response:
+    use_fairness = bool(fairness) if filtered else runtime.matcher.fairness_rerank
+    notice = translator(pick_language(request))("saved") if saved else None
+    return _challenge_page(
+        request, viewer, session, runtime, challenge_id, k, bool(consent), use_fairness, {}, notice
+    )
+
+
+@router.post("/app/challenges/{challenge_id}/outcomes")
+def record_outcome(
+    request: Request,
+    challenge_id: int,
+    viewer: CaseworkerPage,
+    session: Db,
+    runtime: Rt,
+    csrf: Annotated[str, Form()] = "",
+    participant_id: Annotated[str, Form(max_length=12)] = "",
+    event: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(viewer, csrf)
+    try:
+        body = OutcomeIn(
+            challenge_id=challenge_id,
+            participant_id=int(participant_id),
+            event=event,
+            reason=reason,
+        )
+        outcome_ops.record_outcome(session, body, viewer.principal)
+    except (ValueError, ValidationError, FieldError) as exc:
+        message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        key = int(participant_id) if participant_id.isdigit() else "form"
+        return _challenge_page(
+            request,
+            viewer,
+            session,
+            runtime,
+            challenge_id,
+            None,
+            False,
+            runtime.matcher.fairness_rerank,
+            {key: message},
+            None,
+            422,
+        )
+    return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)
+
+
+@router.get("/app/participants/{participant_id}")
+def participant(
+    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+) -> Response:
+    row = participant_ops.get_participant(session, participant_id)
+    lang = pick_language(request)
+    catalogue = runtime.matcher.catalogue
+    skills = [catalogue.label(u, lang) for u in row.skills if u in catalogue.skill_index]
+    skills += list(row.skills_text)
+    return render(
+        request,
+        "participant.html",
+        viewer,
+        person=participant_ops.participant_out(row),
+        skills=skills,
+        niches=runtime.matcher.niches(participant_id, lang),
+        history=_history(session, participant_id=participant_id),
+    )
