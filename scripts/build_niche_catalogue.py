@@ -1,14 +1,22 @@
-"""Derive the project's niche catalogue and skill table from the official ESCO v1.1.1 export.
+"""Derive the project's niche catalogue, skill and occupation tables from ESCO.
 
-Run once when the curated niche definitions below change::
+Run once when the curated niche definitions (``niche_definitions.py``) change::
 
     python scripts/build_niche_catalogue.py --esco ../shared/esco
 
-It writes ``matching/domain/data/niches.json`` and ``matching/domain/data/skills.csv``, so
-the service never needs the ESCO export at run time. The curated part is small: which
-ESCO occupations make up each of the 13 MILMA niches, which of their skills are the
-niche's core, and Spanish names for those. Everything else (URIs, English labels,
-synonyms, essential/optional relations) is read from ESCO and checked against it: a
+It reads the official ESCO v1.1.1 export (English) and the official Spanish labels in
+``<esco>/es`` and writes, into ``matching/domain/data/``:
+
+- ``niches.json``: the 13 niches, their occupations, core and other skills;
+- ``skills.csv``: every skill the niches use, with English and Spanish preferred and
+  alternative labels;
+- ``occupations.csv``: every ESCO occupation with its English and Spanish labels, the
+  niche its ISCO group belongs to (empty when outside the 13) and, for niche
+  occupations, its essential and optional skills among those in ``skills.csv``. Job
+  titles in free text are read against it.
+
+So the service never needs the ESCO export at run time. The curated part is small (see
+``niche_definitions.py``); everything else is read from ESCO and checked against it: a
 curated label that ESCO does not know stops the script.
 """
 
@@ -22,383 +30,9 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+from niche_definitions import NICHES, TRANSVERSAL
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "matching" / "domain" / "data"
-
-# code -> names, descriptions, ESCO occupations (preferred labels) and the niche's core
-# skills as {ESCO preferred label: Spanish label}.
-NICHES: dict[str, dict] = {
-    "gardening": {
-        "name": ("Gardening and green areas", "Jardinería y zonas verdes"),
-        "description": (
-            "Planting, pruning, irrigation and upkeep of parks, gardens and municipal green areas.",
-            "Plantación, poda, riego y mantenimiento de parques, jardines y zonas verdes "
-            "municipales.",
-        ),
-        "occupations": ["landscape gardener", "groundsman/groundswoman", "horticulture worker"],
-        "core": {
-            "use gardening equipment": "usar herramientas de jardinería",
-            "prune plants": "podar plantas",
-            "grow plants": "cultivar plantas",
-            "prepare planting area": "preparar el terreno para plantar",
-            "plant species": "conocer especies de plantas",
-            "perform pest control": "control de plagas",
-            "perform weed control operations": "eliminar malas hierbas",
-            "maintain landscape site": "mantenimiento de zonas verdes",
-            "maintain irrigation systems": "mantener sistemas de riego",
-            "maintain turf and grass": "cuidado del césped",
-            "prune hedges and trees": "podar setos y árboles",
-            "operate landscaping equipment": "manejar maquinaria de jardinería",
-        },
-    },
-    "installation": {
-        "name": (
-            "Installations: electrical, plumbing, HVAC, solar",
-            "Instalaciones: electricidad, fontanería, climatización y solar",
-        ),
-        "description": (
-            "Fitting and maintaining electrical wiring, water pipes, heating and air "
-            "conditioning, heat pumps and photovoltaic panels in homes and businesses.",
-            "Montaje y mantenimiento de instalaciones eléctricas, tuberías de agua, "
-            "calefacción y aire acondicionado, bombas de calor y placas fotovoltaicas.",
-        ),
-        "occupations": [
-            "domestic electrician",
-            "plumber",
-            "heating technician",
-            "solar energy technician",
-            "refrigeration air condition and heat pump technician",
-        ],
-        "core": {
-            "electricity": "electricidad",
-            "install electrical and electronic equipment": "instalar equipos eléctricos",
-            "electrical wiring plans": "leer esquemas eléctricos",
-            "use measurement instruments": "usar instrumentos de medida",
-            "resolve equipment malfunctions": "reparar averías",
-            "follow health and safety procedures in construction": (
-                "prevención de riesgos laborales"
-            ),
-            "interpret 2D plans": "interpretar planos",
-            "operate soldering equipment": "soldar",
-            "install PVC piping": "instalar tuberías de PVC",
-            "install heat pump": "instalar bombas de calor",
-            "install photovoltaic systems": "instalar placas solares",
-            "install electricity sockets": "instalar enchufes",
-            "perform maintenance on installed equipment": "mantenimiento de instalaciones",
-        },
-    },
-    "hospital_orderly": {
-        "name": ("Hospital orderlies and patient support", "Celadores y apoyo al paciente"),
-        "description": (
-            "Moving patients and material inside hospitals, supporting nursing staff and "
-            "keeping care areas safe and clean.",
-            "Traslado de pacientes y material en hospitales, apoyo al personal de enfermería "
-            "y seguridad e higiene en las zonas de atención.",
-        ),
-        "occupations": ["hospital porter", "nurse assistant", "healthcare assistant"],
-        "core": {
-            "transfer patients": "trasladar pacientes",
-            "provide basic support to patients": "apoyo básico a pacientes",
-            "follow clinical guidelines": "seguir protocolos clínicos",
-            "ensure safety of healthcare users": "velar por la seguridad del paciente",
-            "interact with healthcare users": "trato con pacientes",
-            "hygiene in a health care setting": "higiene en el entorno sanitario",
-            "first aid": "primeros auxilios",
-            "support nurses": "apoyar al personal de enfermería",
-            "empathise with the healthcare user": "empatía con el paciente",
-            "monitor basic patients signs": "vigilar constantes básicas",
-            "work in multidisciplinary health teams": "trabajar en equipos sanitarios",
-            "observe confidentiality": "confidencialidad",
-        },
-    },
-    "hotel_reception": {
-        "name": ("Hotel reception", "Recepción de hotel"),
-        "description": (
-            "Front desk work in hotels and hostels: check-in and check-out, bookings, "
-            "payments, guest information and complaints.",
-            "Recepción en hoteles y hostales: entradas y salidas, reservas, cobros, "
-            "información al huésped y reclamaciones.",
-        ),
-        "occupations": [
-            "hospitality establishment receptionist",
-            "hotel concierge",
-            "night auditor",
-        ],
-        "core": {
-            "greet guests": "recibir a los huéspedes",
-            "deal with arrivals in accommodation": "gestionar el check-in",
-            "deal with departures in accommodation": "gestionar el check-out",
-            "process reservations": "gestionar reservas",
-            "handle customer complaints": "atender reclamaciones",
-            "maintain customer service": "atención al cliente",
-            "process payments": "cobrar pagos",
-            "provide tourism related information": "dar información turística",
-            "maintain customer records": "mantener registros de clientes",
-            "carry out end of day accounts": "hacer el cierre de caja",
-            "assist clients with special needs": "atender a clientes con necesidades especiales",
-            "identify customer's needs": "detectar las necesidades del cliente",
-        },
-    },
-    "cleaning": {
-        "name": ("Cleaning services", "Limpieza"),
-        "description": (
-            "Cleaning of offices, homes, shops and public buildings, including machines, "
-            "chemical products and waste separation.",
-            "Limpieza de oficinas, viviendas, comercios y edificios públicos, con maquinaria, "
-            "productos químicos y separación de residuos.",
-        ),
-        "occupations": ["building cleaner", "domestic cleaner", "window cleaner"],
-        "core": {
-            "clean surfaces": "limpiar superficies",
-            "clean glass surfaces": "limpiar cristales",
-            "clean building floors": "limpiar suelos",
-            "remove dust": "quitar el polvo",
-            "handle chemical cleaning agents": "manejar productos de limpieza",
-            "maintain cleaning equipment": "mantener el equipo de limpieza",
-            "operate floor cleaning equipment": "usar máquinas fregadoras",
-            "maintain inventory of cleaning supplies": "controlar el material de limpieza",
-            "restock toilet facilities' supplies": "reponer material en los aseos",
-            "sort waste": "separar residuos",
-            "cleaning industry health and safety measures": "seguridad en limpieza",
-            "clean rooms": "limpiar habitaciones",
-        },
-    },
-    "hospitality": {
-        "name": ("Hospitality: kitchen and restaurant service", "Hostelería: cocina y sala"),
-        "description": (
-            "Kitchen assistance, cooking, bar and table service in restaurants, cafés and "
-            "catering.",
-            "Ayudante de cocina, cocina, barra y servicio de mesas en restaurantes, "
-            "cafeterías y catering.",
-        ),
-        "occupations": ["kitchen assistant", "waiter/waitress", "cook", "bartender"],
-        "core": {
-            "comply with food safety and hygiene": "manipulación de alimentos",
-            "take food and beverage orders from customers": "tomar comandas",
-            "serve beverages": "servir bebidas",
-            "prepare hot drinks": "preparar cafés",
-            "use food preparation techniques": "técnicas de cocina",
-            "use food cutting tools": "usar cuchillos de cocina",
-            "ensure cleanliness of food preparation area": "limpieza de la cocina",
-            "work in a hospitality team": "trabajar en equipo en hostelería",
-            "take payments for bills": "cobrar las cuentas",
-            "receive kitchen supplies": "recibir mercancía de cocina",
-            "handle glassware": "manejar cristalería",
-            "prepare ready-made dishes": "preparar platos sencillos",
-        },
-    },
-    "retail": {
-        "name": ("Retail and shop work", "Comercio y dependiente"),
-        "description": (
-            "Shop floor work in supermarkets and stores: restocking, tills, customer advice, "
-            "returns and product displays.",
-            "Trabajo en supermercados y tiendas: reposición, caja, asesoramiento, "
-            "devoluciones y escaparates.",
-        ),
-        "occupations": ["sales assistant", "cashier", "shop assistant", "shelf filler"],
-        "core": {
-            "stock shelves": "reponer estanterías",
-            "operate cash register": "manejar la caja registradora",
-            "process refunds": "gestionar devoluciones",
-            "examine merchandise": "revisar la mercancía",
-            "organise product display": "montar expositores",
-            "provide customer guidance on product selection": "asesorar al cliente",
-            "monitor stock level": "controlar el stock",
-            "put up price tags": "etiquetar precios",
-            "package purchases in bags": "empaquetar compras",
-            "maintain store cleanliness": "mantener la tienda limpia",
-            "prevent shoplifting": "prevenir hurtos",
-            "carry out active selling": "venta activa",
-        },
-    },
-    "logistics": {
-        "name": ("Logistics and warehouse", "Logística y almacén"),
-        "description": (
-            "Warehouse work in the logistics parks around Fuenlabrada: picking, packing, "
-            "stock control and forklift driving.",
-            "Trabajo de almacén en los polígonos logísticos de Fuenlabrada: preparación de "
-            "pedidos, embalaje, control de stock y carretilla elevadora.",
-        ),
-        "occupations": [
-            "warehouse worker",
-            "warehouse order picker",
-            "forklift operator",
-            "hand packer",
-        ],
-        "core": {
-            "pick orders for dispatching": "preparar pedidos",
-            "lift heavy weights": "levantar cargas pesadas",
-            "secure goods ": "asegurar la mercancía",
-            "store warehouse goods": "almacenar mercancía",
-            "operate warehouse record systems": "usar el sistema de gestión de almacén",
-            "manage warehouse inventory": "hacer inventario",
-            "use packaging equipment": "usar máquinas de embalaje",
-            "follow stock control instructions": "seguir el control de stock",
-            "apply techniques for stacking goods into containers": "apilar mercancía",
-            "use warehouse marking tools": "usar etiquetadoras",
-            "operate forklift": "manejar carretilla elevadora",
-            "stay alert": "mantener la atención",
-        },
-    },
-    "elderly_care": {
-        "name": ("Elderly and dependent-person care", "Atención a personas mayores y dependientes"),
-        "description": (
-            "Care at home and in residences for older and dependent people: personal care, "
-            "daily tasks, company and keeping an eye on their health.",
-            "Atención en domicilios y residencias a personas mayores y dependientes: aseo, "
-            "tareas diarias, compañía y vigilancia de su salud.",
-        ),
-        "occupations": ["home care aide", "care at home worker", "social care worker"],
-        "core": {
-            "tend to elderly people": "cuidar a personas mayores",
-            "older adults' needs": "necesidades de las personas mayores",
-            "support social service users to live at home": "apoyo para vivir en casa",
-            "assist social service users with physical disabilities": (
-                "asistir a personas con discapacidad física"
-            ),
-            "provide in-home support for disabled individuals": "atención domiciliaria",
-            "apply person-centred care": "atención centrada en la persona",
-            "monitor service users' health": "vigilar la salud del usuario",
-            "maintain privacy of service users": "respetar la intimidad",
-            "relate empathetically": "trato empático",
-            "wash the laundry": "lavar la ropa",
-            "apply first response": "primera respuesta ante emergencias",
-            "encourage social service users to preserve their independence in their daily "
-            "activities": "fomentar la autonomía",
-        },
-    },
-    "ict_support": {
-        "name": ("ICT support", "Soporte informático"),
-        "description": (
-            "Help desk and field support: fixing computers and networks, installing software, "
-            "backups and helping users.",
-            "Soporte y microinformática: reparar ordenadores y redes, instalar programas, "
-            "copias de seguridad y ayuda a usuarios.",
-        ),
-        "occupations": ["ICT help desk agent", "ICT network technician", "ICT technician"],
-        "core": {
-            "perform ICT troubleshooting": "resolver incidencias informáticas",
-            "provide ICT support": "dar soporte informático",
-            "use ICT ticketing system": "gestionar tickets",
-            "support ICT system users": "atención a usuarios",
-            "repair ICT devices": "reparar equipos informáticos",
-            "perform backups": "hacer copias de seguridad",
-            "implement anti-virus software": "instalar antivirus",
-            "ICT networking hardware": "hardware de redes",
-            "maintain internet protocol configuration": "configurar redes IP",
-            "solve ICT system problems": "solucionar problemas de sistemas",
-            "prioritise requests": "priorizar peticiones",
-            "install electronic communication equipment": "instalar equipos de comunicaciones",
-        },
-    },
-    "construction": {
-        "name": ("Construction and renovation", "Construcción y reformas"),
-        "description": (
-            "Building and renovation work: bricklaying, plasterboard, tiling, painting and "
-            "site safety.",
-            "Obra y reformas: albañilería, pladur, alicatado, pintura y seguridad en obra.",
-        ),
-        "occupations": [
-            "building construction worker",
-            "bricklayer",
-            "construction painter",
-            "plasterer",
-            "tile fitter",
-        ],
-        "core": {
-            "transport construction supplies": "transportar material de obra",
-            "follow health and safety procedures in construction": (
-                "prevención de riesgos laborales"
-            ),
-            "use safety equipment in construction": "usar EPIs en obra",
-            "follow safety procedures when working at heights": "trabajo en altura",
-            "mix construction grouts": "mezclar morteros",
-            "place drywall": "colocar pladur",
-            "prepare surface for painting": "preparar superficies para pintar",
-            "lay tiles": "alicatar",
-            "lay bricks": "colocar ladrillos",
-            "interpret 2D plans": "interpretar planos",
-            "use measurement instruments": "usar instrumentos de medida",
-            "inspect construction supplies": "revisar el material de obra",
-        },
-    },
-    "beauty": {
-        "name": ("Hairdressing and beauty", "Peluquería y estética"),
-        "description": (
-            "Hairdressing and beauty salons: washing, cutting, dyeing and styling hair, "
-            "manicure and skin care.",
-            "Peluquerías y centros de estética: lavar, cortar, teñir y peinar, manicura y "
-            "cuidado de la piel.",
-        ),
-        "occupations": [
-            "hairdresser",
-            "hairdresser assistant",
-            "beauty salon attendant",
-            "manicurist",
-        ],
-        "core": {
-            "wash hair": "lavar el pelo",
-            "dye hair": "teñir el pelo",
-            "style hair": "peinar",
-            "apply hair cutting techniques": "cortar el pelo",
-            "hair colouring": "coloración",
-            "use equipment for hair care": "usar secador y planchas",
-            "cosmetic manicure": "manicura",
-            "advise on hair style": "asesorar sobre peinados",
-            "hair products": "productos capilares",
-            "maintain customer service": "atención al cliente",
-            "work safely with chemicals": "trabajar con productos químicos de forma segura",
-            "cosmetics": "cosmética",
-        },
-    },
-    "administration": {
-        "name": ("Administration and customer service", "Administración y atención al cliente"),
-        "description": (
-            "Office support and customer service: filing, data entry, spreadsheets, email, "
-            "phone and front office.",
-            "Apoyo administrativo y atención al cliente: archivo, grabación de datos, hojas de "
-            "cálculo, correo, teléfono y ventanilla.",
-        ),
-        "occupations": [
-            "administrative assistant",
-            "customer service representative",
-            "office clerk",
-            "data entry clerk",
-        ],
-        "core": {
-            "use spreadsheets software": "manejar hojas de cálculo",
-            "use microsoft office": "Microsoft Office",
-            "file documents": "archivar documentos",
-            "process data": "grabar datos",
-            "handle mail": "gestionar el correo",
-            "fill out forms": "rellenar formularios",
-            "manage digital documents": "gestionar documentos digitales",
-            "draft corporate emails": "redactar correos",
-            "perform office routine activities": "tareas administrativas",
-            "communicate with customers": "comunicarse con clientes",
-            "use office systems": "usar sistemas de oficina",
-            "keep task records": "registrar tareas",
-        },
-    },
-}
-
-# Transversal and employability skills that MILMA trained in every niche.
-TRANSVERSAL: dict[str, str] = {
-    "work in teams": "trabajo en equipo",
-    "manage time": "gestión del tiempo",
-    "solve problems": "resolver problemas",
-    "adapt to change": "adaptarse a los cambios",
-    "show empathy": "empatía",
-    "cope with stress": "gestionar el estrés",
-    "demonstrate intercultural competence": "competencia intercultural",
-    "work independently": "trabajar de forma autónoma",
-    "operate digital hardware": "manejar dispositivos digitales",
-    "conduct web searches": "buscar información en internet",
-    "apply hygiene standards": "normas de higiene",
-    "attend to detail": "atención al detalle",
-    "drive vehicles": "conducir vehículos",
-    "communicate with customers": "comunicarse con clientes",
-}
 
 
 def _read_zip_csv(archive: Path, member: str) -> pd.DataFrame:
@@ -410,8 +44,80 @@ def _alt_labels(raw: str) -> list[str]:
     return [label.strip() for label in raw.split("\n") if label.strip()]
 
 
-def build(esco_dir: Path, out_dir: Path) -> tuple[int, int]:
-    """Write niches.json and skills.csv; return (niches, skills) counts."""
+def _joined(labels: list[str]) -> str:
+    """Labels as one ``|``-separated cell, without repeats."""
+    return "|".join(dict.fromkeys(label for label in labels if label))
+
+
+def _gender_forms(label: str) -> list[str]:
+    """ESCO writes Spanish occupations as "camarero/camarera": both forms are labels."""
+    return [form.strip() for form in label.split("/") if form.strip()]
+
+
+def _spanish(esco_dir: Path, name: str) -> pd.DataFrame:
+    """The official Spanish labels of ``skills`` or ``occupations``, by concept URI."""
+    frame = pd.read_csv(esco_dir / "es" / f"{name}_es.csv", dtype=str, keep_default_na=False)
+    return frame.set_index("conceptUri")
+
+
+def occupation_table(
+    occupations: pd.DataFrame,
+    spanish: pd.DataFrame,
+    occ_skill: pd.DataFrame,
+    skill_uris: set[str],
+    niche_of_occupation: dict[str, str],
+) -> pd.DataFrame:
+    """Every ESCO occupation, bilingual, with its niche; a niche occupation also lists its
+    essential and optional skills among the catalogue's (to suggest a challenge's)."""
+    relations = occ_skill[
+        occ_skill.skillUri.isin(skill_uris) & occ_skill.occupationUri.isin(niche_of_occupation)
+    ]
+    by_type = {
+        kind: rel.groupby("occupationUri").skillUri.agg(lambda uris: "|".join(sorted(uris)))
+        for kind, rel in relations.groupby("relationType")
+    }
+    rows = []
+    for occ in occupations.itertuples():
+        es = spanish.loc[occ.conceptUri] if occ.conceptUri in spanish.index else None
+        es_forms = _gender_forms(es.preferredLabel) if es is not None else []
+        rows.append(
+            {
+                "uri": occ.conceptUri,
+                "isco": occ.iscoGroup,
+                "niche": niche_of_occupation.get(occ.conceptUri, ""),
+                "label_en": occ.preferredLabel.strip(),
+                "alt_labels_en": _joined(_alt_labels(occ.altLabels)),
+                "label_es": es_forms[0] if es_forms else "",
+                "alt_labels_es": _joined(
+                    [*es_forms[1:], *(_alt_labels(es.altLabels) if es is not None else [])]
+                ),
+                "essential": by_type.get("essential", {}).get(occ.conceptUri, ""),
+                "optional": by_type.get("optional", {}).get(occ.conceptUri, ""),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("uri")
+
+
+def occupation_niches(occupations: pd.DataFrame, problems: list[str]) -> dict[str, str]:
+    """Occupation URI -> niche code. Occupations a niche names (``occupations`` and
+    ``extra_occupations``) are its own; the rest of a niche's ISCO groups fill in, so a
+    named occupation may sit in another niche than its ISCO group's."""
+    uri_of = dict(zip(occupations.preferredLabel, occupations.conceptUri, strict=True))
+    niche_of: dict[str, str] = {}
+    for code, spec in NICHES.items():
+        for label in [*spec["occupations"], *spec.get("extra_occupations", [])]:
+            if label not in uri_of:
+                problems.append(f"unknown ESCO occupation: {label!r}")
+            elif niche_of.setdefault(uri_of[label], code) != code:
+                problems.append(f"occupation {label!r} is named by two niches")
+    for code, spec in NICHES.items():
+        for uri in occupations.conceptUri[occupations.iscoGroup.isin(spec["isco"])]:
+            niche_of.setdefault(uri, code)
+    return niche_of
+
+
+def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
+    """Write niches.json, skills.csv and occupations.csv; return their row counts."""
     classification = esco_dir / "esco_v1.1.1_classification_en_csv.zip"
     relations = esco_dir / "esco_v1.1.1_relations_csv.zip"
     skills = _read_zip_csv(classification, "skills_en.csv")
@@ -421,6 +127,7 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int]:
     skill_by_label = {row.preferredLabel: row for row in skills.itertuples()}
     occ_by_label = {row.preferredLabel: row for row in occupations.itertuples()}
     problems: list[str] = []
+    niche_of_occupation = occupation_niches(occupations, problems)
 
     def skill_uri(label: str) -> str:
         if label not in skill_by_label:
@@ -488,12 +195,23 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int]:
     core_all = {uri for rec in niche_records for uri in rec["core_skills"]}
     wanted = set(skill_niches) | set(transversal_uris)
     table = skills[skills.conceptUri.isin(wanted)].copy()
+    official = _spanish(esco_dir, "skills")
+    official_es = table.conceptUri.map(official.preferredLabel).fillna("")
+    official_alt = table.conceptUri.map(official.altLabels).fillna("")
     table = pd.DataFrame(
         {
             "uri": table.conceptUri,
             "label_en": table.preferredLabel.str.strip(),
             "alt_labels_en": table.altLabels.map(lambda raw: "|".join(_alt_labels(raw))),
-            "label_es": table.conceptUri.map(spanish).fillna(""),
+            # the official Spanish label; a curated phrasing only where ESCO has none
+            "label_es": [
+                off.strip() or spanish.get(uri, "")
+                for off, uri in zip(official_es, table.conceptUri, strict=True)
+            ],
+            "alt_labels_es": [
+                _joined([*_alt_labels(alt), spanish.get(uri, "")])
+                for alt, uri in zip(official_alt, table.conceptUri, strict=True)
+            ],
             "skill_type": table.skillType,
             "reuse_level": table.reuseLevel,
             "group": [
@@ -515,7 +233,15 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int]:
         json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     table.to_csv(out_dir / "skills.csv", index=False)
-    return len(niche_records), len(table)
+    occupation_rows = occupation_table(
+        occupations,
+        _spanish(esco_dir, "occupations"),
+        occ_skill,
+        set(table.uri),
+        niche_of_occupation,
+    )
+    occupation_rows.to_csv(out_dir / "occupations.csv", index=False)
+    return len(niche_records), len(table), len(occupation_rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -523,8 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--esco", type=Path, required=True, help="folder with the ESCO zips")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
-    n_niches, n_skills = build(args.esco, args.out)
-    print(f"wrote {n_niches} niches and {n_skills} skills to {args.out}")
+    n_niches, n_skills, n_occupations = build(args.esco, args.out)
+    print(
+        f"wrote {n_niches} niches, {n_skills} skills and {n_occupations} occupations to {args.out}"
+    )
     return 0
 
 

@@ -55,12 +55,32 @@ class Niche:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The 13 niches plus the skill table (one row per ESCO skill the project uses)."""
+    """The 13 niches, the skill table (one row per ESCO skill the project uses) and the
+    occupation table (every ESCO occupation, with its niche or none)."""
 
     niches: tuple[Niche, ...]
     skills: pd.DataFrame
     transversal_skills: tuple[str, ...]
     attribution: str
+    data_dir: Path = DATA_DIR
+
+    @cached_property
+    def occupations(self) -> pd.DataFrame:
+        """ESCO occupations: uri, isco, niche ("" outside the 13), English and Spanish
+        preferred and ``|``-separated alternative labels, essential and optional skills.
+        Read on first use (only text reading needs it)."""
+        return pd.read_csv(self.data_dir / "occupations.csv", dtype=str, keep_default_na=False)
+
+    @cached_property
+    def occupation_niche(self) -> np.ndarray:
+        """Niche position of every occupation row, -1 outside the 13 niches."""
+        position = {code: k for k, code in enumerate(NICHE_CODES)}
+        return np.array([position.get(c, -1) for c in self.occupations["niche"]], dtype=np.int8)
+
+    def occupation_label(self, row: int, language: str = "en") -> str:
+        """Human label of the occupation at a row; English where ESCO has no Spanish one."""
+        occ = self.occupations
+        return (language == "es" and occ["label_es"].iat[row]) or occ["label_en"].iat[row]
 
     @cached_property
     def skill_index(self) -> dict[str, int]:
@@ -86,7 +106,8 @@ class Catalogue:
         return {"en": english, "es": spanish}
 
     def label_at(self, position: int, language: str = "en") -> str:
-        """Human label of the skill at a row position; Spanish when one is curated."""
+        """Human label of the skill at a row position: the official ESCO label in that
+        language (English where ESCO has no Spanish one)."""
         return self._labels[language][position]
 
     def label(self, uri: str, language: str = "en") -> str:
@@ -102,7 +123,7 @@ class Catalogue:
 
 @lru_cache(maxsize=1)
 def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
-    """Read niches.json and skills.csv (cached: the files never change at run time)."""
+    """Read the catalogue files (cached: they never change at run time)."""
     raw = json.loads((data_dir / "niches.json").read_text(encoding="utf-8"))
     skills = pd.read_csv(data_dir / "skills.csv", dtype=str, keep_default_na=False)
     niches = tuple(
@@ -124,4 +145,5 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         skills=skills,
         transversal_skills=tuple(raw["transversal_skills"]),
         attribution=raw["attribution"],
+        data_dir=data_dir,
     )

@@ -1,0 +1,225 @@
+"""Every ESCO label the reader knows, ready to be found in any text at once.
+
+Labels are the preferred and alternative labels, in Spanish and English, of the
+catalogue's skills and of every ESCO occupation (so work outside the 13 niches is
+recognised as such). Labels of two words or more are stored in their stemmed stream
+form (see :mod:`matching.text.words`) in one Aho-Corasick automaton per language
+(``pyahocorasick``): one pass over a text finds them all, whatever the case, accents,
+plural or gender. One-word labels are looked up by folded lemma instead, because a
+stem alone over-reaches ("mayores" and "mayorista" share the stem "mayor").
+
+One-word job titles are only kept when they say something: the occupations whose
+labels contain the word must mostly share one niche ("camarero", "limpiador"), or,
+for work outside the niches, be at most :data:`MAX_OUTSIDE_FAMILY` ("taxista"). Words
+that run through many kinds of work ("ayudante", "técnico", "general") are left out.
+Labels of fewer than three letters are left out too.
+
+A label several concepts share (ESCO gives "cocinera" to several kinds of cook) points
+to all of them, and an occupation label's evidence is spread over their niches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+
+from matching.domain.catalogue import NICHE_CODES, Catalogue, load_catalogue
+from matching.text.words import LANGUAGES, Words, label_forms
+
+N_NICHES = len(NICHE_CODES)
+OUTSIDE = N_NICHES  # evidence column for work outside the 13 niches
+MIN_KEY_LETTERS = 3
+MIN_WORD_PURITY = 0.5
+SMALL_FAMILY = 5
+MAX_OUTSIDE_FAMILY = 3
+
+SKILL, OCCUPATION = "skill", "occupation"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One label and the concepts it names."""
+
+    kind: str
+    concepts: tuple[int, ...]  # rows of the skill or occupation table, the one whose
+    # preferred label this is first
+    heading: bool  # a word that is no label itself but heads the titles of a niche
+    words: int
+    length: int  # characters of the stream key, spaces included (multi-word labels)
+    niches: np.ndarray  # share of the label's evidence per niche (+ outside), sums to 1
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found in a text: kept words ``first``..``last`` (inclusive)."""
+
+    term: Term
+    first: int
+    last: int
+
+
+def _labels(row: dict, language: str) -> list[str]:
+    preferred = row[f"label_{language}"]
+    alternatives = row[f"alt_labels_{language}"].split("|")
+    return [label for label in (preferred, *alternatives) if label]
+
+
+def _read_labels(table: pd.DataFrame, language: str) -> dict[tuple[str, ...], dict[int, bool]]:
+    """Label forms -> {row: is it that row's preferred label}. A form is the tuple of
+    stems (two words or more) or the one folded lemma."""
+    keys: dict[tuple[str, ...], dict[int, bool]] = defaultdict(dict)
+    for row_number, row in enumerate(table.to_dict("records")):
+        for position, label in enumerate(_labels(row, language)):
+            forms = label_forms(label, language)
+            if sum(len(stem) for _, stem in forms) < MIN_KEY_LETTERS:
+                continue
+            key = tuple(stem for _, stem in forms) if len(forms) > 1 else (forms[0][0],)
+            keys[key][row_number] = keys[key].get(row_number, False) or position == 0
+    return keys
+
+
+def _ordered(rows: dict[int, bool]) -> tuple[int, ...]:
+    return tuple(sorted(rows, key=lambda r: (not rows[r], r)))
+
+
+def _occupation_shares(rows: tuple[int, ...], niche_of: np.ndarray) -> np.ndarray:
+    columns = np.where(niche_of[list(rows)] < 0, OUTSIDE, niche_of[list(rows)])
+    shares = np.bincount(columns, minlength=N_NICHES + 1).astype(np.float64)
+    return shares / shares.sum()
+
+
+def _telling_words(
+    table: pd.DataFrame, language: str, niche_of: np.ndarray
+) -> tuple[set[str], dict[str, tuple[int, ...]]]:
+    """Which one-word job titles to read.
+
+    Returns the one-word labels worth keeping, and words that are no label of their own
+    but mostly head the titles of one niche ("limpiadora": "limpiador de edificios",
+    "limpiador de cristales"), with the occupations whose titles they head.
+
+    A word's *family* is every occupation whose labels contain it. A one-word label is
+    kept when its family is small (:data:`SMALL_FAMILY`) or mostly of its own niche;
+    for work outside the niches, only when the family is tiny
+    (:data:`MAX_OUTSIDE_FAMILY`).
+    """
+    family: dict[str, set[int]] = defaultdict(set)
+    heads: dict[str, set[int]] = defaultdict(set)
+    own: dict[str, set[int]] = defaultdict(set)
+    for row_number, row in enumerate(table.to_dict("records")):
+        for label in _labels(row, language):
+            lemmas = [lemma for lemma, _ in label_forms(label, language)]
+            for lemma in lemmas:
+                family[lemma].add(row_number)
+            if len(lemmas) == 1:
+                own[lemmas[0]].add(row_number)
+            elif lemmas:
+                heads[lemmas[0]].add(row_number)
+    classes = np.where(niche_of < 0, OUTSIDE, niche_of)
+
+    def top_class(rows: set[int]) -> tuple[int, float]:
+        top, count = Counter(int(classes[r]) for r in rows).most_common(1)[0]
+        return top, count / len(rows)
+
+    kept = set()
+    for word, rows in own.items():
+        top, _ = top_class(rows)
+        share = sum(classes[r] == top for r in family[word]) / len(family[word])
+        small = len(family[word]) <= (MAX_OUTSIDE_FAMILY if top == OUTSIDE else SMALL_FAMILY)
+        if small or (top != OUTSIDE and share >= MIN_WORD_PURITY):
+            kept.add(word)
+    headed = {}
+    for word, rows in heads.items():
+        if word in own:
+            continue
+        top, share = top_class(rows)
+        if top != OUTSIDE and share >= MIN_WORD_PURITY:
+            headed[word] = tuple(sorted(rows, key=lambda r: (classes[r] != top, r)))
+    return kept, headed
+
+
+class Lexicon:
+    """The labels of a catalogue (build once per process: :func:`lexicon`)."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.automata: dict[str, ahocorasick.Automaton] = {}
+        self.single: dict[str, dict[str, Term]] = {}
+        niche_of = catalogue.occupation_niche
+        skill_niches = [
+            [NICHE_CODES.index(c) for c in cell.split("|") if c]
+            for cell in catalogue.skills["niches"]
+        ]
+        for language in LANGUAGES:
+            terms: dict[tuple[str, ...], Term] = {}
+            kept, headed = _telling_words(catalogue.occupations, language, niche_of)
+            for key, rows in _read_labels(catalogue.occupations, language).items():
+                if len(key) == 1 and key[0] not in kept:
+                    continue
+                ordered = _ordered(rows)
+                shares = _occupation_shares(ordered, niche_of)
+                terms[key] = Term(OCCUPATION, ordered, False, len(key), _length(key), shares)
+            for word, rows in headed.items():
+                shares = _occupation_shares(rows, niche_of)
+                terms.setdefault((word,), Term(OCCUPATION, rows, True, 1, _length((word,)), shares))
+            for key, rows in _read_labels(catalogue.skills, language).items():
+                if key in terms:
+                    continue  # a job title wins over a skill of the same words
+                ordered = _ordered(rows)
+                shares = np.zeros(N_NICHES + 1)
+                for r in ordered:
+                    for k in skill_niches[r]:
+                        shares[k] += 1.0 / len(skill_niches[r])
+                total = shares.sum()
+                terms[key] = Term(
+                    SKILL,
+                    ordered,
+                    False,
+                    len(key),
+                    _length(key),
+                    shares / total if total else shares,
+                )
+            automaton = ahocorasick.Automaton()
+            for key, term in terms.items():
+                if len(key) > 1:
+                    automaton.add_word(" " + " ".join(key) + " ", term)
+            automaton.make_automaton()
+            self.automata[language] = automaton
+            self.single[language] = {key[0]: term for key, term in terms.items() if len(key) == 1}
+
+    def find(self, words: Words) -> list[Match]:
+        """Every label in ``words``, the longer one where two overlap."""
+        found: list[Match] = []
+        for language, automaton in self.automata.items():
+            stream, positions = words.streams[language], words.positions[language]
+            for end, term in automaton.iter(stream):
+                first = positions[end - term.length + 2]
+                found.append(Match(term, first, first + term.words - 1))
+            single = self.single[language]
+            for position, lemma in enumerate(words.lemmas[language]):
+                term = single.get(lemma)
+                if term is not None:
+                    found.append(Match(term, position, position))
+        found.sort(key=lambda m: (m.first - m.last, m.term.kind != OCCUPATION, m.first))
+        taken = np.zeros(len(words) + 1, dtype=bool)
+        chosen = []
+        for match in found:
+            if not taken[match.first : match.last + 1].any():
+                taken[match.first : match.last + 1] = True
+                chosen.append(match)
+        chosen.sort(key=lambda m: m.first)
+        return chosen
+
+
+def _length(key: tuple[str, ...]) -> int:
+    return len(" ".join(key)) + 2
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The process-wide lexicon of the packaged catalogue (built on first use)."""
+    return Lexicon(load_catalogue())

@@ -1,0 +1,151 @@
+"""The words of a text as the concept matcher sees them: folded, stemmed, in place.
+
+Every word is read twice, once as Spanish and once as English, because people mix the
+two ("Microsoft Office", "celador"): it is lemmatised with ``simplemma`` (plural and
+gender forms become one: "camareras" -> "camarero", "auxiliares" -> "auxiliar"), its
+case and accents are folded (so "ALMACÉN", "almacen" and "Almacén" are one word), and
+it is stemmed with the Snowball stemmer of that language (PyStemmer), which also joins
+derived forms. Function words (articles, prepositions, conjunctions) are dropped, so
+"mozo de almacén" and "mozos del almacén" read alike. Punctuation that ends a phrase
+becomes a boundary a label may not cross. Every kept word keeps its character span in
+the original text, so a match can quote the exact words it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+import Stemmer
+
+LANGUAGES: dict[str, str] = {"es": "spanish", "en": "english"}
+BOUNDARY = "|"
+_TOKEN = re.compile(r"\w+")
+_PIECE = re.compile(r"(?P<word>\w+)|(?P<end>[.,;:!?()\[\]{}\n\r\t•·|\"«»])")
+
+# Words that carry no meaning of their own in a job title or a skill label.
+STOPWORDS: frozenset[str] = frozenset(
+    {
+        # Spanish
+        "a", "al", "con", "de", "del", "e", "el", "en", "la", "las", "lo", "los", "mi",
+        "mis", "o", "para", "por", "que", "se", "su", "sus", "u", "un", "una", "unas",
+        "unos", "y", "como", "tu", "tus", "sin",
+        # English
+        "an", "and", "as", "at", "by", "for", "from", "i", "in", "into", "is", "my",
+        "of", "on", "or", "the", "to", "with", "without",
+    }
+)  # fmt: skip
+
+
+def fold(word: str) -> str:
+    """Lower case without accents or other combining marks ("Almacén" -> "almacen")."""
+    plain = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+class _Stemmers:
+    """Lemmatiser and Snowball stemmer per language, with a cache of words already read."""
+
+    def __init__(self) -> None:
+        self._stemmers = {code: Stemmer.Stemmer(name) for code, name in LANGUAGES.items()}
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def forms(self, word: str) -> tuple[tuple[str, str], ...]:
+        """The lower-case ``word``'s (folded lemma, stem) in each of :data:`LANGUAGES`,
+        in that order; empty for a function word."""
+        found = self._cache.get(word)
+        if found is None:
+            found = ()
+            if fold(word) not in STOPWORDS:
+                lemmas = (fold(simplemma.lemmatize(word, lang=code)) for code in LANGUAGES)
+                found = tuple(
+                    (lemma, stemmer.stemWord(lemma))
+                    for lemma, stemmer in zip(lemmas, self._stemmers.values(), strict=True)
+                )
+            if len(self._cache) < 500_000:
+                self._cache[word] = found
+        return found
+
+
+@lru_cache(maxsize=1)
+def stemmers() -> _Stemmers:
+    return _Stemmers()
+
+
+@dataclass(frozen=True)
+class Words:
+    """The kept words of a text and, per language, what the matcher reads.
+
+    ``lemmas[lang]`` and ``stems[lang]`` hold each kept word's folded lemma and stem;
+    ``leads[i]`` says whether kept
+    word ``i`` opens a phrase (it follows the start, a phrase end or a function word,
+    not another content word). ``streams[lang]`` is the
+    stemmed words joined by single spaces, with a :data:`BOUNDARY` word where a phrase
+    ends, starting and ending with a space; ``positions[lang]`` maps the character
+    where each stream word starts to the index of that word in :attr:`spans`
+    (boundaries map to -1).
+    """
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    leads: tuple[bool, ...]
+    lemmas: dict[str, tuple[str, ...]]
+    stems: dict[str, tuple[str, ...]]
+    streams: dict[str, str]
+    positions: dict[str, dict[int, int]]
+
+    def quote(self, first: int, last: int) -> str:
+        """The original text from kept word ``first`` to kept word ``last``."""
+        return self.text[self.spans[first][0] : self.spans[last][1]]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def read_words(text: str) -> Words:
+    """Split ``text`` into kept words with their spans and per-language stem streams."""
+    forms_of = stemmers().forms
+    spans: list[tuple[int, int]] = []
+    kept: list[tuple[tuple[str, str], ...]] = []
+    leads: list[bool] = []
+    # stream words: the index of a kept word, or -1 for a phrase boundary
+    owners: list[int] = []
+    opens = True
+    for match in _PIECE.finditer(text):
+        if match.lastgroup == "end":
+            if owners and owners[-1] != -1:
+                owners.append(-1)
+            opens = True
+            continue
+        forms = forms_of(match.group().lower())
+        if not forms:
+            opens = True
+            continue
+        leads.append(opens)
+        opens = False
+        owners.append(len(spans))
+        spans.append(match.span())
+        kept.append(forms)
+    lemmas, stems, streams, positions = {}, {}, {}, {}
+    for index, lang in enumerate(LANGUAGES):
+        lemmas[lang] = tuple(forms[index][0] for forms in kept)
+        stems[lang] = tuple(forms[index][1] for forms in kept)
+        words = [BOUNDARY if owner < 0 else stems[lang][owner] for owner in owners]
+        offset, where = 1, {}
+        for owner, word in zip(owners, words, strict=True):
+            where[offset] = owner
+            offset += len(word) + 1
+        streams[lang] = " " + " ".join(words) + " "
+        positions[lang] = where
+    return Words(text, tuple(spans), tuple(leads), lemmas, stems, streams, positions)
+
+
+def label_forms(label: str, language: str) -> list[tuple[str, str]]:
+    """(folded lemma, stem) of each kept word of a label read in ``language``."""
+    index = list(LANGUAGES).index(language)
+    cache = stemmers()
+    read = (cache.forms(t.lower()) for t in _TOKEN.findall(label))
+    return [found[index] for found in read if found]
