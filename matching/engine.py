@@ -183,14 +183,17 @@ class Matcher(EngineState):
             return niche_ranking.participant_niche_features(self, participant_ids)
 
     def niche_scores(self, participant_ids, learned: bool | None = None) -> np.ndarray:
-        """(n, 13) niche scores: the model's chance of success, or catalogue similarity."""
+        """(n, 13) niche scores: the model's chance of success, or catalogue evidence."""
         with self.lock:
             return niche_ranking.niche_scores(self, participant_ids, learned)
 
-    def niches(self, participant_id: int, language: str = "en") -> NicheRanking:
-        """The 13 niches ranked for one participant, each with its reasons."""
+    def niches(
+        self, participant_id: int, language: str = "en", profile_text: str | None = None
+    ) -> NicheRanking:
+        """The 13 niches ranked for one participant, each with its reasons (quoting
+        their ``profile_text`` when given)."""
         with self.lock:
-            return niche_ranking.niche_ranking(self, participant_id, language)
+            return niche_ranking.niche_ranking(self, participant_id, language, profile_text)
 
     # --------------------------------------------------------------------- teams
     def team_problem(

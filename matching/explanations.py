@@ -30,7 +30,7 @@ FACTORS: dict[str, tuple[str, ...]] = {
         "optional_coverage",
         "skills_known",
     ),
-    "experience": ("niche_experience", "total_experience"),
+    "experience": ("niche_experience", "total_experience", "text_evidence"),
     "language": ("spanish_level", "spanish_gap"),
     "commute": ("commute_minutes", "commute_over_limit"),
     "schedule": ("schedule_fit",),
@@ -42,10 +42,13 @@ FACTORS: dict[str, tuple[str, ...]] = {
 TEXT = {
     "en": {
         "skills": "Has {have} of {total} essential skills{listing}",
+        "implied": " ({count} implied by their stated experience)",
         "untaught": "; missing, and not taught in the training: {names}",
         "training": "Missing {count} skill(s) the training teaches: {names}",
         "no_training_gap": "No missing skill depends on the training",
         "experience": "{years} years of experience in {niche}",
+        "experience_text": "{years} years of experience in {niche}, read from the profile text",
+        "named_work": "The profile text names work in {niche}; years not stated",
         "no_experience": "No experience in {niche}",
         "language_ok": "Spanish {level} meets the required {minimum}",
         "language_low": "Spanish {level} is below the required {minimum}",
@@ -54,6 +57,7 @@ TEXT = {
         "schedule_ok": "Available {availability}; the challenge runs {schedule}",
         "schedule_no": "Available {availability} only; the challenge runs {schedule}",
         "preference": "Chose {niche} as preference #{rank}",
+        "preference_text": "No preference recorded; the profile text points to {niche}",
         "no_preference": "Did not list {niche} among their preferences",
         "similarity": "Profile text similarity to the challenge: {value:.2f}",
         "no_device": "Training is online and they have no device (a laptop can be lent)",
@@ -61,10 +65,13 @@ TEXT = {
     },
     "es": {
         "skills": "Tiene {have} de {total} habilidades esenciales{listing}",
+        "implied": " ({count} deducidas de su experiencia)",
         "untaught": "; le faltan, y la formación no las enseña: {names}",
         "training": "Le faltan {count} habilidad(es) que enseña la formación: {names}",
         "no_training_gap": "Ninguna carencia depende de la formación",
         "experience": "{years} años de experiencia en {niche}",
+        "experience_text": "{years} años de experiencia en {niche}, leídos en el texto del perfil",
+        "named_work": "El texto del perfil menciona trabajo en {niche}; sin años indicados",
         "no_experience": "Sin experiencia en {niche}",
         "language_ok": "Español {level}: cumple el mínimo {minimum}",
         "language_low": "Español {level}: por debajo del mínimo {minimum}",
@@ -73,6 +80,7 @@ TEXT = {
         "schedule_ok": "Disponible: {availability}; el reto es de {schedule}",
         "schedule_no": "Disponible solo: {availability}; el reto es de {schedule}",
         "preference": "Eligió {niche} como preferencia n.º {rank}",
+        "preference_text": "Sin preferencias anotadas; el texto del perfil apunta a {niche}",
         "no_preference": "No incluyó {niche} entre sus preferencias",
         "similarity": "Similitud del perfil con el reto: {value:.2f}",
         "no_device": "La formación es en línea y no tiene dispositivo (se puede prestar)",
@@ -101,6 +109,26 @@ class Explanation:
     missing_taught: list[SkillRef]
     missing_untaught: list[SkillRef]
     reasons: list[Reason]
+
+
+NAMED_WORK_EVIDENCE = 0.5
+
+
+def _experience(text: dict, years: float, from_text: bool, evidence: float, niche: str) -> str:
+    if years > 0:
+        key = "experience_text" if from_text else "experience"
+        return text[key].format(years=round(years, 1), niche=niche)
+    if evidence >= NAMED_WORK_EVIDENCE:
+        return text["named_work"].format(niche=niche)
+    return text["no_experience"].format(niche=niche)
+
+
+def _preference(text: dict, weight: float, from_text: bool, niche: str) -> str:
+    if weight <= 0:
+        return text["no_preference"].format(niche=niche)
+    if from_text:
+        return text["preference_text"].format(niche=niche)
+    return text["preference"].format(niche=niche, rank=preference_rank(weight))
 
 
 def factor_effects(
@@ -160,8 +188,11 @@ def explain(
 
     uris = catalogue.uris
 
-    def refs(skills) -> list[SkillRef]:
-        return [SkillRef(uri=uris[s], label=catalogue.label_at(s, language)) for s in skills]
+    def refs(skills, implied: frozenset[int] | set[int] = frozenset()) -> list[SkillRef]:
+        return [
+            SkillRef(uri=uris[s], label=catalogue.label_at(s, language), implied=s in implied)
+            for s in skills
+        ]
 
     out = []
     for pos, c in enumerate(chosen):
@@ -178,9 +209,13 @@ def explain(
         skills_text = text["skills"].format(
             have=have, total=len(challenge.essential), listing=listing
         )
+        implied = pool.implied_skills(row)
+        if implied & set(matched):
+            skills_text += text["implied"].format(count=len(implied & set(matched)))
         if gap_open:
             skills_text += text["untaught"].format(names=", ".join(r.label for r in refs(gap_open)))
         years = float(pool.years[row, challenge.niche])
+        from_text = pool.cols["years_from_text"][row]
         spanish = CEFR_LEVELS[int(x[F["spanish_level"]])]
         minimum = CEFR_LEVELS[challenge.min_spanish]
         commute = int(x[F["commute_minutes"]])
@@ -195,9 +230,7 @@ def explain(
             )
             if gap_taught
             else text["no_training_gap"],
-            "experience": text["experience"].format(years=round(years, 1), niche=niche)
-            if years > 0
-            else text["no_experience"].format(niche=niche),
+            "experience": _experience(text, years, bool(from_text), x[F["text_evidence"]], niche),
             "language": text["language_ok" if x[F["spanish_gap"]] == 0 else "language_low"].format(
                 level=spanish, minimum=minimum
             ),
@@ -207,9 +240,7 @@ def explain(
             "schedule": text["schedule_ok" if x[F["schedule_fit"]] else "schedule_no"].format(
                 availability=availability, schedule=schedule
             ),
-            "preference": text["preference"].format(niche=niche, rank=preference_rank(pref))
-            if pref > 0
-            else text["no_preference"].format(niche=niche),
+            "preference": _preference(text, pref, pool.cols["prefs_from_text"][row], niche),
             "similarity": text["similarity"].format(value=float(x[F["similarity"]])),
             "readiness": text["no_device"] if x[F["remote_without_device"]] else text["ready"],
         }
@@ -219,6 +250,11 @@ def explain(
         ]
         reasons.sort(key=lambda r: -abs(r.effect))
         out.append(
-            Explanation(refs(matched + matched_optional), refs(gap_taught), refs(gap_open), reasons)
+            Explanation(
+                refs(matched + matched_optional, implied),
+                refs(gap_taught),
+                refs(gap_open),
+                reasons,
+            )
         )
     return out

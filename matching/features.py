@@ -34,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "months_unemployed",
     "education_level",
     "skills_known",
+    "text_evidence",
 )
 
 # pool columns the features read (the migrant flag is deliberately absent)
@@ -50,6 +51,7 @@ FEATURE_INPUTS: frozenset[str] = frozenset(
         "skill_len",
         "years",
         "prefs",
+        "evidence",
     }
 )
 
@@ -116,6 +118,7 @@ def pair_features(
     out[:, 14] = np.log1p(pool.cols["months_unemployed"][rows])
     out[:, 15] = pool.cols["education"][rows]
     out[:, 16] = np.log1p(counts["known"])
+    out[:, 17] = pool.evidence[rows, challenge.niche]
     return out
 
 

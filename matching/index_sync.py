@@ -20,6 +20,7 @@ import pandas as pd
 from matching.pool import PROFILE_COLUMNS, ParticipantPool, profile_document
 from matching.retrieval import ParticipantIndex
 from matching.state import EngineState, UnknownIdError
+from matching.text.profiles import ProfileConcepts
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,15 @@ def fingerprint(text: str) -> int:
     )
 
 
-def _documents_and_skills(
+def _documents_and_concepts(
     engine: EngineState, frame: pd.DataFrame
-) -> tuple[list[str], list[list[int]]]:
-    skills = engine.taxonomy.profile_skills_many(
+) -> tuple[list[str], ProfileConcepts]:
+    concepts = engine.profiles.read_profiles(
         frame["skills"].tolist(),
         frame["skills_text"].tolist(),
         frame["profile_text"].fillna("").tolist(),
     )
-    return profile_document(frame, engine.catalogue, skills), skills
+    return profile_document(frame, engine.catalogue, concepts), concepts
 
 
 def load_participants(
@@ -74,12 +75,12 @@ def load_participants(
     if missing:
         raise ValueError(f"participant records lack columns: {', '.join(missing)}")
     frame = frame.reset_index(drop=True)
-    docs, skills = _documents_and_skills(engine, frame)
+    docs, concepts = _documents_and_concepts(engine, frame)
     migrant = None
     if sensitive is not None and len(sensitive):
         flags = dict(zip(sensitive["participant_id"], sensitive["migrant"], strict=True))
         migrant = np.array([bool(flags.get(p, False)) for p in frame["participant_id"]])
-    engine.pool.add_frame(frame[list(PROFILE_COLUMNS)], skills, migrant)
+    engine.pool.add_frame(frame[list(PROFILE_COLUMNS)], concepts, migrant)
     ids = frame["participant_id"].to_numpy(dtype=np.int64)
     engine.documents.update(zip(ids.tolist(), docs, strict=True))
     prints = np.array([fingerprint(d) for d in docs], dtype=np.int64)

@@ -2,7 +2,7 @@
 
 Features and the explained ranking are built in :mod:`matching.niches`; this module
 feeds them the engine's pool and vectors and picks the scorer: the trained niche model
-when there is one, catalogue similarity otherwise.
+when there is one, the catalogue's evidence otherwise.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from matching.domain.results import NicheRanking
-from matching.niches import NICHE_FEATURES, niche_features, rank_niches, similarity_scores
+from matching.niches import NICHE_FEATURES, catalogue_scores, niche_features, rank_niches
 from matching.state import EngineState
 
 
@@ -34,12 +34,15 @@ def niche_scores(engine: EngineState, participant_ids, learned: bool | None) -> 
         proba = engine.niche_model.predict_proba(pd.DataFrame(x, columns=list(NICHE_FEATURES)))
         scores = proba[:, list(engine.niche_model.classes_).index(1)]
     else:
-        scores = similarity_scores(x)
+        scores = catalogue_scores(x)
     return scores.reshape(-1, len(engine.catalogue.niches))
 
 
-def niche_ranking(engine: EngineState, participant_id: int, language: str) -> NicheRanking:
-    """The 13 niches ranked for one participant, each with its reasons."""
+def niche_ranking(
+    engine: EngineState, participant_id: int, language: str, profile_text: str | None
+) -> NicheRanking:
+    """The 13 niches ranked for one participant, each with its reasons; with their
+    ``profile_text``, the reasons quote the words that point to each niche."""
     row = int(engine.rows_of([participant_id])[0])
     x = participant_niche_features(engine, [participant_id])
     scores = niche_scores(engine, [participant_id], None)[0]
@@ -54,4 +57,5 @@ def niche_ranking(engine: EngineState, participant_id: int, language: str) -> Ni
         engine.niche_model_version,
         engine.catalogue,
         language,
+        engine.profiles.read(profile_text) if profile_text else None,
     )

@@ -2,10 +2,12 @@
 
 With a trained niche model (``milma train``), the ranking is the model's probability of
 success (completing the training or being hired) in each niche, learned from past
-outcomes. Without one, it is similarity to the niche catalogue: profile-text similarity
-to the niche description plus the share of the niche's core ESCO skills the person
-shows. The output says which was used. A person whose recorded work is all outside the
-catalogue and who resembles no niche is told so plainly instead of being forced into one.
+outcomes. Without one, it is the catalogue's evidence (:func:`catalogue_scores`): what
+the profile text says of each niche (job titles and niche words, read in Spanish or
+English), experience and preferences on record, the share of the niche's core ESCO
+skills the person shows, and embedding similarity to the niche's description. The
+output says which was used. A person whose work is all outside the catalogue and who
+resembles no niche is told so plainly instead of being forced into one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from matching.domain.catalogue import Catalogue
 from matching.domain.results import NicheRanking, NicheSuggestion, SkillRef
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
+from matching.text.language import READ_LANGUAGES
+from matching.text.reader import TextReading
 
 NICHE_KIND = "niche-ranker"
 NICHE_FEATURES: tuple[str, ...] = (
@@ -29,44 +33,74 @@ NICHE_FEATURES: tuple[str, ...] = (
     "spanish_level",
     "education_level",
     "skills_known",
+    "text_evidence",
+    "outside_share",
 )
 OUTSIDE_SIMILARITY = 0.45
 OUTSIDE_COVERAGE = 0.17
+OUTSIDE_EVIDENCE = 0.5
+# weights of the catalogue evidence (used without a niche model); see catalogue_scores
+CATALOGUE_WEIGHTS: dict[str, float] = {
+    "text_evidence": 0.5,
+    "niche_experience": 0.3,
+    "preference": 0.3,
+    "core_coverage": 0.25,
+    "similarity": 0.35,
+}
 SUCCESS_GRADE = 2
+QUOTES_PER_NICHE = 3
 
 TEXT = {
     "en": {
         "core": "Shows {have} of {total} core skills: {names}",
         "no_core": "None of the niche's core skills recorded",
         "experience": "{years} years of experience in this niche",
+        "experience_text": "{years} years of experience in this niche, read from the text",
+        "mentions": "The text names {quotes}",
         "preference": "Chose it as preference #{rank}",
+        "preference_text": "No preference recorded; the profile text points here",
         "similarity": "Profile text similarity: {value:.2f}",
         "spanish": "Spanish level {level}",
         "learned": "Ranked by a model trained on past outcomes (chance of completing or being "
         "hired).",
-        "similar": "Ranked by similarity to the niche catalogue (no niche model trained yet).",
-        "outside": "Their recorded experience lies outside the 13 market niches and their "
-        "profile is not close to any of them; the list below is only the nearest "
-        "niches, with low confidence. A caseworker should talk it through.",
+        "similar": "Ranked by the catalogue's evidence: the profile text, experience, "
+        "preferences and skills (no niche model trained yet).",
+        "outside": "Their work lies outside the 13 market niches and their profile is not "
+        "close to any of them; the list below is only the nearest niches, with low "
+        "confidence. A caseworker should talk it through.",
         "thin": "The profile holds very little (no skills, little text): the ranking is "
         "uncertain; add skills or experience.",
+        "unread": "The profile text seems to be in {language}; the service reads Spanish and "
+        "English only, so the text was not used: add a summary in Spanish or English, or the "
+        "person's skills and experience.",
     },
     "es": {
         "core": "Muestra {have} de {total} habilidades clave: {names}",
         "no_core": "No consta ninguna habilidad clave del nicho",
         "experience": "{years} años de experiencia en este nicho",
+        "experience_text": "{years} años de experiencia en este nicho, leídos en el texto",
+        "mentions": "El texto menciona {quotes}",
         "preference": "Lo eligió como preferencia n.º {rank}",
+        "preference_text": "Sin preferencias anotadas; el texto del perfil apunta aquí",
         "similarity": "Similitud del perfil: {value:.2f}",
         "spanish": "Nivel de español {level}",
         "learned": "Ordenado por un modelo entrenado con resultados anteriores (probabilidad "
         "de terminar o ser contratado).",
-        "similar": "Ordenado por similitud con el catálogo de nichos (aún sin modelo).",
-        "outside": "Su experiencia está fuera de los 13 nichos y su perfil no se parece a "
+        "similar": "Ordenado por la evidencia del catálogo: el texto del perfil, la "
+        "experiencia, las preferencias y las habilidades (aún sin modelo).",
+        "outside": "Su trabajo está fuera de los 13 nichos y su perfil no se parece a "
         "ninguno: la lista muestra solo los más cercanos, con poca confianza. "
         "Conviene hablarlo con un orientador.",
         "thin": "El perfil tiene muy poca información (sin habilidades, poco texto): el orden "
         "es incierto; añada habilidades o experiencia.",
+        "unread": "El texto del perfil parece estar en {language}; el servicio solo lee "
+        "español e inglés, así que no se ha usado: añada un resumen en español o inglés, o las "
+        "habilidades y la experiencia de la persona.",
     },
+}
+LANGUAGE_NAMES = {
+    "en": {"fr": "French", "ar": "Arabic", "ro": "Romanian", "zh": "Chinese"},
+    "es": {"fr": "francés", "ar": "árabe", "ro": "rumano", "zh": "chino"},
 }
 
 
@@ -119,12 +153,102 @@ def niche_features(
     out[:, :, 7] = pool.cols["spanish"][rows][:, None]
     out[:, :, 8] = pool.cols["education"][rows][:, None]
     out[:, :, 9] = np.log1p(lengths)[:, None]
+    out[:, :, 10] = pool.evidence[rows]
+    out[:, :, 11] = pool.cols["outside"][rows][:, None]
     return out.reshape(n * N_NICHES, len(NICHE_FEATURES))
 
 
-def similarity_scores(features: np.ndarray) -> np.ndarray:
-    """The catalogue-similarity ranking (used without a model, and as the baseline)."""
-    return 0.6 * features[:, 1] + 0.4 * features[:, 2]
+def catalogue_scores(features: np.ndarray) -> np.ndarray:
+    """The catalogue-evidence ranking, used without a niche model.
+
+    A weighted sum of what is on record and what the text says, each on its natural
+    scale: text evidence (0..2: the niche's share of the job titles plus its share of
+    the niche words), log(1 + years) in the niche, preference weight (1 for a first
+    choice), share of the niche's core skills, and embedding similarity. The text
+    weighs most because it is what a caseworker types first; experience and choices on
+    record next; the English embedding least, as it reads Spanish poorly.
+    """
+    column = {name: i for i, name in enumerate(NICHE_FEATURES)}
+    return sum(weight * features[:, column[name]] for name, weight in CATALOGUE_WEIGHTS.items())
+
+
+def _quotes(reading: TextReading | None, catalogue: Catalogue, language: str) -> dict:
+    """Per niche (and ``OTHER`` for work outside the 13), the text's own words that
+    point to it, each with what it was read as: [(quote, label)]."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    if reading is None:
+        return found
+    for concept in (*reading.occupations, *reading.skills):
+        niche = concept.niche if concept.niches[concept.niche] > 0 else None
+        if niche is None:
+            continue
+        label = (
+            catalogue.niches[niche].name[language]
+            if concept.heading and niche < N_NICHES
+            else catalogue.occupation_label(concept.row, language)
+            if concept.kind == "occupation"
+            else catalogue.label_at(concept.row, language)
+        )
+        quotes = found.setdefault(min(niche, OTHER), [])
+        if len(quotes) < QUOTES_PER_NICHE and all(q != concept.quote for q, _ in quotes):
+            quotes.append((concept.quote, label))
+    return found
+
+
+def _reasons(
+    k: int,
+    row: int,
+    pool: ParticipantPool,
+    features: np.ndarray,
+    quotes: list[tuple[str, str]],
+    matched: list[int],
+    core_size: int,
+    catalogue: Catalogue,
+    language: str,
+) -> list[str]:
+    text = TEXT[language]
+    reasons = []
+    if quotes:
+        reasons.append(
+            text["mentions"].format(quotes=", ".join(f"'{q}' → {label}" for q, label in quotes))
+        )
+    years = float(pool.years[row, k])
+    if years > 0:
+        key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
+        reasons.append(text[key].format(years=round(years, 1)))
+    reasons.append(
+        text["core"].format(
+            have=len(matched),
+            total=core_size,
+            names=", ".join(catalogue.label_at(s, language) for s in matched[:4]),
+        )
+        if matched
+        else text["no_core"]
+    )
+    if pool.prefs[row, k] > 0:
+        reasons.append(
+            text["preference_text"]
+            if pool.cols["prefs_from_text"][row]
+            else text["preference"].format(rank=preference_rank(pool.prefs[row, k]))
+        )
+    reasons.append(text["similarity"].format(value=float(features[k, 1])))
+    reasons.append(text["spanish"].format(level=CEFR_LEVELS[int(features[k, 7])]))
+    return reasons
+
+
+def is_outside(row: int, pool: ParticipantPool, features: np.ndarray) -> bool:
+    """Work outside the 13 niches and nothing that resembles one: no catalogue
+    experience or preference, few core skills, little text evidence or similarity."""
+    years = pool.years[row]
+    outside_work = bool(years[OTHER] > 0) or float(pool.cols["outside"][row]) >= 0.5
+    return (
+        outside_work
+        and not years[:N_NICHES].any()
+        and not pool.prefs[row].any()
+        and features[:, 2].max() < OUTSIDE_COVERAGE
+        and features[:, 1].max() < OUTSIDE_SIMILARITY
+        and features[:, NICHE_FEATURES.index("text_evidence")].max() < OUTSIDE_EVIDENCE
+    )
 
 
 def rank_niches(
@@ -137,41 +261,21 @@ def rank_niches(
     model_version: str | None,
     catalogue: Catalogue,
     language: str = "en",
+    reading: TextReading | None = None,
 ) -> NicheRanking:
-    """Turn one participant's 13 feature rows and scores into an explained ranking."""
+    """Turn one participant's 13 feature rows and scores into an explained ranking;
+    ``reading`` (their profile text, read) lets the reasons quote the text."""
     text = TEXT[language]
     order = np.argsort(-scores, kind="stable")
-    years = pool.years[row]
-    catalogue_experience = bool(years[:N_NICHES].any())
     thin = bool(pool.insufficient(np.array([row]))[0])
-    outside = (
-        not catalogue_experience
-        and bool(years[OTHER] > 0)
-        and not pool.prefs[row].any()
-        and features[:, 2].max() < OUTSIDE_COVERAGE
-        and features[:, 1].max() < OUTSIDE_SIMILARITY
-    )
+    outside = is_outside(row, pool, features)
+    quotes = _quotes(reading, catalogue, language)
     own = set(pool.skill_list(row).tolist())
     suggestions = []
     for rank, k in enumerate(order, start=1):
         niche = catalogue.niches[k]
         core = [catalogue.skill_index[u] for u in niche.core_skills]
         matched = [s for s in core if s in own]
-        reasons = [
-            text["core"].format(
-                have=len(matched),
-                total=len(core),
-                names=", ".join(catalogue.label_at(s, language) for s in matched[:4]),
-            )
-            if matched
-            else text["no_core"],
-        ]
-        if years[k] > 0:
-            reasons.append(text["experience"].format(years=round(float(years[k]), 1)))
-        if pool.prefs[row, k] > 0:
-            reasons.append(text["preference"].format(rank=preference_rank(pool.prefs[row, k])))
-        reasons.append(text["similarity"].format(value=float(features[k, 1])))
-        reasons.append(text["spanish"].format(level=CEFR_LEVELS[int(features[k, 7])]))
         suggestions.append(
             NicheSuggestion(
                 niche=niche.code,
@@ -182,10 +286,27 @@ def rank_niches(
                     SkillRef(uri=catalogue.uris[s], label=catalogue.label_at(s, language))
                     for s in matched
                 ],
-                reasons=reasons,
+                reasons=_reasons(
+                    k,
+                    row,
+                    pool,
+                    features,
+                    quotes.get(k, []),
+                    matched,
+                    len(core),
+                    catalogue,
+                    language,
+                ),
             )
         )
     notes = [text["learned" if method == "learned" else "similar"]]
+    text_language = reading.language if reading is not None else None
+    if text_language is not None and text_language not in READ_LANGUAGES:
+        notes.append(
+            text["unread"].format(
+                language=LANGUAGE_NAMES[language].get(text_language, text_language)
+            )
+        )
     if outside:
         notes.append(text["outside"])
     elif thin:
@@ -196,5 +317,7 @@ def rank_niches(
         model_version=model_version,
         outside_catalogue=outside,
         note=" ".join(notes),
+        text_language=text_language,
+        outside_work=[f"'{q}' → {label}" for q, label in quotes.get(OTHER, [])],
         suggestions=suggestions,
     )

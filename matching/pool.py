@@ -22,10 +22,16 @@ import pandas as pd
 from matching.domain import geography
 from matching.domain.catalogue import NICHE_CODES, Catalogue
 from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
+from matching.text.profiles import ProfileConcepts
 
 N_NICHES = len(NICHE_CODES)
 OTHER = N_NICHES  # experience column for work outside the catalogue
 MIN_TEXT_WORDS = 8
+# A record without niche preferences is missing them, not refusing every niche: when
+# the text clearly points to one niche (its job titles and words mostly name it), that
+# niche stands in as a second choice would.
+IMPLIED_PREFERENCE_EVIDENCE = 1.0
+IMPLIED_PREFERENCE_RANK = 1
 
 # columns of the participant table the engine may read; nothing sensitive
 PROFILE_COLUMNS: tuple[str, ...] = (
@@ -66,7 +72,13 @@ _SCALARS: dict[str, type] = {
     "migrant": bool,
     "skill_start": np.int64,
     "skill_len": np.int32,
+    "outside": np.float32,
+    "years_from_text": bool,
+    "prefs_from_text": bool,
 }
+# per-participant rows of several values: experience per niche (+ outside the 13),
+# preference weight per niche, and the profile text's evidence per niche
+_BLOCKS: dict[str, int] = {"years": N_NICHES + 1, "prefs": N_NICHES, "evidence": N_NICHES}
 
 
 def _lookup(values: Sequence[str], vocabulary: Sequence[str], column: str) -> np.ndarray:
@@ -88,18 +100,26 @@ class ParticipantPool:
         self.cols: dict[str, np.ndarray] = {k: np.zeros(0, dtype=t) for k, t in _SCALARS.items()}
         self.years = np.zeros((0, N_NICHES + 1), dtype=np.float32)
         self.prefs = np.zeros((0, N_NICHES), dtype=np.float32)
+        self.evidence = np.zeros((0, N_NICHES), dtype=np.float32)
         self.skill_flat = np.zeros(0, dtype=np.int32)
+        self.skill_implied = np.zeros(0, dtype=bool)  # aligned with skill_flat
         self._skill_used = 0
         self.row_of: dict[int, int] = {}
 
     # ------------------------------------------------------------------ building
     def add_frame(
-        self, frame: pd.DataFrame, skills: list[list[int]], migrant: np.ndarray | None = None
+        self,
+        frame: pd.DataFrame,
+        concepts: ProfileConcepts,
+        migrant: np.ndarray | None = None,
     ) -> np.ndarray:
         """Append participants (table columns as in :data:`PROFILE_COLUMNS`) and return their
-        rows. ``skills`` are the normalised skill indices per participant; ``migrant``
-        flags come from the separate sensitive table (False when unknown)."""
+        rows. ``concepts`` is what their skills and texts say (skill rows, niche evidence,
+        years read); ``migrant`` flags come from the separate sensitive table (False when
+        unknown). Where a record states no experience, the years read from its text
+        stand in."""
         self._compact_if_sparse()
+        skills = concepts.skills
         n = len(frame)
         ids = frame["participant_id"].to_numpy(dtype=np.int64)
         texts = frame["profile_text"].fillna("").astype(str)
@@ -119,6 +139,7 @@ class ParticipantPool:
             "text_words": texts.str.split().str.len().fillna(0).to_numpy(dtype=np.int32),
             "migrant": np.zeros(n, dtype=bool) if migrant is None else np.asarray(migrant, bool),
             "skill_len": np.fromiter((len(s) for s in skills), dtype=np.int32, count=n),
+            "outside": concepts.outside,
         }
         new["skill_start"] = self._skill_used + np.concatenate(
             [[0], np.cumsum(new["skill_len"])[:-1]]
@@ -138,8 +159,28 @@ class ParticipantPool:
                 years[r, niche_pos[code]] += value
             for rank, code in enumerate(wanted):
                 prefs[r, niche_pos[code]] = preference_weight(rank)
+        from_text = ~years.any(axis=1) & concepts.years.any(axis=1)
+        years[from_text] = concepts.years[from_text]
+        new["years_from_text"] = from_text
+        implied = ~prefs.any(axis=1) & (
+            concepts.evidence.max(axis=1) >= IMPLIED_PREFERENCE_EVIDENCE
+        )
+        rows_implied = np.flatnonzero(implied)
+        prefs[rows_implied, concepts.evidence[rows_implied].argmax(axis=1)] = preference_weight(
+            IMPLIED_PREFERENCE_RANK
+        )
+        new["prefs_from_text"] = implied
         flat = np.fromiter((s for row in skills for s in row), dtype=np.int32)
-        self._append(new, years, prefs, flat)
+        implied = np.concatenate(
+            [
+                np.arange(len(row)) >= len(row) - extra
+                for row, extra in zip(skills, concepts.implied, strict=True)
+            ]
+            or [np.zeros(0, dtype=bool)]
+        )
+        self._append(
+            new, {"years": years, "prefs": prefs, "evidence": concepts.evidence}, flat, implied
+        )
         rows = np.arange(self.size - n, self.size)
         for pid, row in zip(ids.tolist(), rows.tolist(), strict=True):
             old = self.row_of.get(pid)
@@ -148,27 +189,28 @@ class ParticipantPool:
             self.row_of[pid] = row
         return rows
 
-    def _append(self, new: dict, years: np.ndarray, prefs: np.ndarray, flat: np.ndarray) -> None:
+    def _append(
+        self, new: dict, blocks: dict[str, np.ndarray], flat: np.ndarray, implied: np.ndarray
+    ) -> None:
         n = len(new["ids"])
         need = self.size + n
         if need > len(self.cols["ids"]):
             capacity = max(need, 2 * len(self.cols["ids"]), 64)
             for key, arr in self.cols.items():
-                grown = np.zeros(capacity, dtype=arr.dtype)
-                grown[: self.size] = arr[: self.size]
-                self.cols[key] = grown
-            self.years = _grow(self.years, capacity, self.size)
-            self.prefs = _grow(self.prefs, capacity, self.size)
+                self.cols[key] = _grow(arr, capacity, self.size)
+            for name in _BLOCKS:
+                setattr(self, name, _grow(getattr(self, name), capacity, self.size))
         for key, values in new.items():
             self.cols[key][self.size : need] = values
-        self.years[self.size : need] = years
-        self.prefs[self.size : need] = prefs
+        for name, values in blocks.items():
+            getattr(self, name)[self.size : need] = values
         used = self._skill_used + len(flat)
         if used > len(self.skill_flat):
-            self.skill_flat = _grow(
-                self.skill_flat, max(used, 2 * len(self.skill_flat), 256), self._skill_used
-            )
+            capacity = max(used, 2 * len(self.skill_flat), 256)
+            self.skill_flat = _grow(self.skill_flat, capacity, self._skill_used)
+            self.skill_implied = _grow(self.skill_implied, capacity, self._skill_used)
         self.skill_flat[self._skill_used : used] = flat
+        self.skill_implied[self._skill_used : used] = implied
         self._skill_used = used
         self.size = need
 
@@ -199,12 +241,14 @@ class ParticipantPool:
         if len(keep) == self.size:
             return
         lengths = self.cols["skill_len"][keep]
-        flat = self.skill_flat[_segment_positions(self.cols["skill_start"][keep], lengths)]
+        positions = _segment_positions(self.cols["skill_start"][keep], lengths)
+        flat = self.skill_flat[positions]
+        self.skill_implied = self.skill_implied[positions]
         cols = {k: v[keep] for k, v in self.cols.items()}
         cols["skill_start"] = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         self.cols = cols
-        self.years = self.years[keep]
-        self.prefs = self.prefs[keep]
+        for name in _BLOCKS:
+            setattr(self, name, getattr(self, name)[keep])
         self.skill_flat = flat
         self._skill_used = len(flat)
         self.size = len(keep)
@@ -232,6 +276,12 @@ class ParticipantPool:
     def skill_list(self, row: int) -> np.ndarray:
         start, length = self.cols["skill_start"][row], self.cols["skill_len"][row]
         return self.skill_flat[start : start + length]
+
+    def implied_skills(self, row: int) -> set[int]:
+        """The row's skills that only its stated experience implies."""
+        start, length = self.cols["skill_start"][row], self.cols["skill_len"][row]
+        window = slice(start, start + length)
+        return set(self.skill_flat[window][self.skill_implied[window]].tolist())
 
     def insufficient(self, rows: np.ndarray) -> np.ndarray:
         """Profiles too thin to score: no skill found and hardly any text."""
@@ -325,15 +375,24 @@ class ChallengeView:
 
 
 def profile_document(
-    frame: pd.DataFrame, catalogue: Catalogue, skills: list[list[int]]
+    frame: pd.DataFrame, catalogue: Catalogue, concepts: ProfileConcepts
 ) -> list[str]:
-    """The text embedded for each participant: their words plus their skills' labels."""
+    """The text embedded for each participant: their words plus the English labels of
+    the jobs and skills read from them, so the (English) embedding model sees what a
+    Spanish text says."""
     labels = catalogue.labels_en
+    jobs = catalogue.occupations["label_en"].to_numpy(dtype=object)
     docs = []
-    for text, free, row in zip(
-        frame["profile_text"].fillna(""), frame["skills_text"], skills, strict=True
+    for text, free, row, work in zip(
+        frame["profile_text"].fillna(""),
+        frame["skills_text"],
+        concepts.skills,
+        concepts.occupations,
+        strict=True,
     ):
         parts = [str(text).strip()]
+        if work:
+            parts.append("Work: " + ", ".join(jobs[work[:5]]) + ".")
         if len(free):
             parts.append("Skills: " + ", ".join(free) + ".")
         if row:

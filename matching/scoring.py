@@ -11,7 +11,8 @@ hand-set logistic model, written out below so anyone can check it:
 - complete:  0.9 - 1.2 x untaught gap - 0.2 x taught gap - 0.6 x Spanish gap
              + 0.4 x preference + 0.5 x schedule fit - 0.8 x remote without device
 - hire:     -1.4 + 2.5 x (1 - untaught gap - 0.2 x taught gap) + 0.8 x optional
-             coverage + 0.35 x niche experience + 1.0 x similarity - 0.9 x Spanish gap
+             coverage + 0.35 x niche experience + 0.3 x text evidence for the niche
+             + 1.0 x similarity - 0.9 x Spanish gap
 
 Its probabilities are indicative only; the output says when it is in use.
 """
@@ -73,6 +74,7 @@ class FallbackScorer:
             + 2.5 * (1 - gap_u - 0.2 * gap_t)
             + 0.8 * x[:, F["optional_coverage"]]
             + 0.35 * x[:, F["niche_experience"]]
+            + 0.3 * x[:, F["text_evidence"]]
             + 1.0 * x[:, F["similarity"]]
             - 0.9 * lang
         )

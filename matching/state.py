@@ -21,7 +21,8 @@ from matching.niches import NicheCatalogueIndex
 from matching.pool import ChallengeView, ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
 from matching.scoring import FallbackScorer, Scorer
-from matching.taxonomy import SkillTaxonomy
+from matching.text.profiles import ProfileReader
+from matching.text.reader import text_reader
 from models.embedder import Embedder
 
 
@@ -61,7 +62,9 @@ class EngineState:
         self.embedder = embedder
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.catalogue = catalogue or load_catalogue()
-        self.taxonomy = SkillTaxonomy(self.catalogue, embedder)
+        self.profiles = ProfileReader(
+            self.catalogue, text_reader(self.catalogue.data_dir), embedder
+        )
         self.retrieve_k = retrieve_k
         self.max_k = max_k
         self.fairness_rerank = fairness_rerank

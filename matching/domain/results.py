@@ -32,6 +32,9 @@ class Reason(BaseModel):
 class SkillRef(BaseModel):
     uri: str
     label: str
+    implied: bool = Field(
+        False, description="Not stated, but implied by stated experience in a job that needs it"
+    )
 
 
 class Candidate(BaseModel):
@@ -85,6 +88,13 @@ class NicheRanking(BaseModel):
     model_version: str | None
     outside_catalogue: bool
     note: str
+    text_language: str | None = Field(
+        None, description="Language the profile text was read in (ISO 639-1), if any"
+    )
+    outside_work: list[str] = Field(
+        default_factory=list,
+        description="Work the text names that lies outside the 13 niches, quoted",
+    )
     suggestions: list[NicheSuggestion]
 
 

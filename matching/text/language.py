@@ -31,9 +31,7 @@ READ_LANGUAGES = ("es", "en")  # the languages whose ESCO labels the reader know
 @lru_cache(maxsize=1)
 def _detector():
     return (
-        LanguageDetectorBuilder.from_languages(*LANGUAGES)
-        .with_preloaded_language_models()
-        .build()
+        LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models().build()
     )
 
 

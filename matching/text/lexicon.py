@@ -22,13 +22,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import ahocorasick
 import numpy as np
 import pandas as pd
 
-from matching.domain.catalogue import NICHE_CODES, Catalogue, load_catalogue
+from matching.domain.catalogue import NICHE_CODES, Catalogue
 from matching.text.words import LANGUAGES, Words, label_forms
 
 N_NICHES = len(NICHE_CODES)
@@ -217,9 +216,3 @@ class Lexicon:
 
 def _length(key: tuple[str, ...]) -> int:
     return len(" ".join(key)) + 2
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The process-wide lexicon of the packaged catalogue (built on first use)."""
-    return Lexicon(load_catalogue())

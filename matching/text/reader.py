@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from matching.domain.catalogue import DATA_DIR, load_catalogue
 from matching.text.experience import read_durations
 from matching.text.language import detect_language
-from matching.text.lexicon import N_NICHES, OCCUPATION, OUTSIDE, SKILL, Lexicon, Match, lexicon
-from matching.text.vocabulary import NicheVocabulary, niche_vocabulary
+from matching.text.lexicon import N_NICHES, OCCUPATION, OUTSIDE, SKILL, Lexicon, Match
+from matching.text.vocabulary import NicheVocabulary
 from matching.text.words import Words, read_words
 
 EARLY_WORDS = 8.0  # a word this far into the text weighs half of the first word's boost
@@ -34,7 +36,6 @@ FOLLOWING_WORD_WEIGHT = 0.3  # a one-word job title after a content word
 WORD_EVIDENCE_WEIGHT = 1.0
 CLEAR_SHARE = 0.4
 TITLE_PRIOR = 1.0
-
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class TextReading:
     years: np.ndarray  # per niche + outside
     title_evidence: np.ndarray  # per niche + outside
     word_evidence: np.ndarray  # per niche
+    worked_as: tuple[int, ...] = ()  # occupation rows a stated duration was given to
 
     @property
     def skill_rows(self) -> list[int]:
@@ -117,7 +119,9 @@ class TextReader:
         for concept in occupations:
             titles += concept.weight * concept.niches
         word_evidence = self.vocabulary.votes(words, position)
-        years = self._years(text, occupations, _share(titles[:N_NICHES]) + _share(word_evidence))
+        years, worked_as = self._years(
+            text, occupations, _share(titles[:N_NICHES]) + _share(word_evidence)
+        )
         return TextReading(
             language=detect_language(text),
             words=len(words),
@@ -126,6 +130,7 @@ class TextReader:
             years=years,
             title_evidence=titles,
             word_evidence=word_evidence,
+            worked_as=worked_as,
         )
 
     @staticmethod
@@ -146,9 +151,12 @@ class TextReader:
         )
 
     @staticmethod
-    def _years(text: str, occupations: list[Concept], evidence: np.ndarray) -> np.ndarray:
-        """Stated durations per niche: each goes to the nearest job title in its
-        sentence; with none, to a niche the rest of the text clearly points to."""
+    def _years(
+        text: str, occupations: list[Concept], evidence: np.ndarray
+    ) -> tuple[np.ndarray, tuple[int, ...]]:
+        """Stated durations per niche, and the job titles that got one: each goes to the
+        nearest job title in its sentence; with none, to a niche the rest of the text
+        clearly points to."""
         years = np.zeros(N_NICHES + 1)
         claimed: dict[int, float] = {}
         for duration in read_durations(text):
@@ -159,18 +167,19 @@ class TextReader:
                 index = occupations.index(title)
                 claimed[index] = max(claimed.get(index, 0.0), duration.years)
             elif duration.work and evidence.max() >= CLEAR_SHARE * evidence.sum() > 0:
-                years[int(evidence.argmax())] = max(
-                    years[int(evidence.argmax())], duration.years
-                )
+                years[int(evidence.argmax())] = max(years[int(evidence.argmax())], duration.years)
         for index, value in claimed.items():
             years[occupations[index].niche] += value
-        return years
+        worked = {occupations[i].row for i in claimed if not occupations[i].heading}
+        return years, tuple(sorted(worked))
 
 
-@lru_cache(maxsize=1)
-def text_reader() -> TextReader:
-    """The process-wide reader of the packaged catalogue (built on first use, ~2 s)."""
-    return TextReader(lexicon(), niche_vocabulary())
+@lru_cache(maxsize=2)
+def text_reader(data_dir: Path = DATA_DIR) -> TextReader:
+    """The process-wide reader of the catalogue in ``data_dir`` (the packaged one by
+    default), built on first use (~2 s)."""
+    catalogue = load_catalogue(data_dir)
+    return TextReader(Lexicon(catalogue), NicheVocabulary(catalogue))
 
 
 __all__ = ["OCCUPATION", "SKILL", "Concept", "TextReader", "TextReading", "text_reader"]

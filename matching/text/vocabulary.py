@@ -13,11 +13,10 @@ the normalised entropy of that distribution. Words that every niche uses ("traba
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
 import numpy as np
 
-from matching.domain.catalogue import NICHE_CODES, Catalogue, load_catalogue
+from matching.domain.catalogue import NICHE_CODES, Catalogue
 from matching.text.words import LANGUAGES, Words, read_words
 
 N_NICHES = len(NICHE_CODES)
@@ -93,9 +92,3 @@ class NicheVocabulary:
         if not rows:
             return np.zeros(N_NICHES)
         return np.asarray(scale) @ self.matrix[rows]
-
-
-@lru_cache(maxsize=1)
-def niche_vocabulary() -> NicheVocabulary:
-    """The process-wide vocabulary of the packaged catalogue (built on first use)."""
-    return NicheVocabulary(load_catalogue())

@@ -2,11 +2,21 @@
 
 import numpy as np
 
-from matching.pool import PROFILE_COLUMNS, ParticipantPool
+from matching.pool import N_NICHES, PROFILE_COLUMNS, ParticipantPool
+from matching.text.profiles import ProfileConcepts
 
 
-def _skills(n: int, offset: int) -> list[list[int]]:
-    return [[offset + i, offset + i + 1] for i in range(n)]
+def _skills(n: int, offset: int) -> ProfileConcepts:
+    """Two skills each, the second one implied by stated experience."""
+    return ProfileConcepts(
+        skills=[[offset + i, offset + i + 1] for i in range(n)],
+        implied=[1] * n,
+        occupations=[[] for _ in range(n)],
+        evidence=np.zeros((n, N_NICHES)),
+        outside=np.zeros(n),
+        years=np.zeros((n, N_NICHES + 1)),
+        languages=["en"] * n,
+    )
 
 
 def test_updates_replace_rows_and_retired_rows_are_dropped(programme):
@@ -32,6 +42,7 @@ def test_updates_replace_rows_and_retired_rows_are_dropped(programme):
     last = frame["participant_id"].iloc[-1]
     flat, _ = pool.skills_of(pool.rows([last]))
     assert flat.tolist() == [4 + len(frame) - 1, 4 + len(frame)]
+    assert pool.implied_skills(int(pool.rows([last])[0])) == {4 + len(frame)}
 
 
 def test_removed_participants_are_gone_after_compaction(programme):

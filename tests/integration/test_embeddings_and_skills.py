@@ -1,9 +1,10 @@
-"""The real all-MiniLM-L6-v2 model and the ESCO skill normaliser."""
+"""The real all-MiniLM-L6-v2 model and the skill normaliser built on the text reader."""
 
 import numpy as np
 
 from matching.domain.catalogue import load_catalogue
-from matching.taxonomy import SkillTaxonomy
+from matching.text.profiles import ProfileReader
+from matching.text.reader import text_reader
 from models.embedder import Embedder
 
 GARDENER = (
@@ -45,22 +46,24 @@ def test_cache_round_trip(tmp_path, embedder: Embedder):
 
 def test_labels_found_in_spanish_and_english_text(embedder):
     cat = load_catalogue()
-    tax = SkillTaxonomy(cat, embedder)
+    reader = ProfileReader(cat, text_reader(), embedder)
     found = {
         cat.labels_en[i]
-        for i in tax.lexical(
+        for i in reader.read(
             "Sé podar plantas y manejar carretilla elevadora. I can prune hedges and trees."
-        )
+        ).skill_rows
     }
     assert {"prune plants", "operate forklift", "prune hedges and trees"} <= found
 
 
 def test_free_text_skills_are_normalised_or_dropped(embedder):
     cat = load_catalogue()
-    tax = SkillTaxonomy(cat, embedder)
+    reader = ProfileReader(cat, text_reader(), embedder)
     placed = {
         m.phrase: cat.labels_en[m.skill]
-        for m in tax.normalise(["forklift driving", "cortar el pelo", "excel", "asdf qwer zxcv"])
+        for m in reader.place_phrases(
+            ["forklift driving", "cortar el pelo", "excel", "asdf qwer zxcv"]
+        )
     }
     assert placed["forklift driving"] == "operate forklift"
     assert placed["cortar el pelo"] == "apply hair cutting techniques"
