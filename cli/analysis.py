@@ -43,7 +43,15 @@ def train(ctx: typer.Context) -> None:
 @app.command(rich_help_panel=PANEL)
 def evaluate(
     ctx: typer.Context,
-    data: Path = typer.Option(..., "--data", help="Programme folder (from `milma generate`)"),
+    data: Path | None = typer.Option(
+        None, "--data", help="Programme folder (from `milma generate`)"
+    ),
+    real_text: Path | None = typer.Option(
+        None,
+        "--real-text",
+        help="CSV of real texts with a niche label (columns niche, titulo, descripcion): "
+        "niche accuracy on text nobody here wrote",
+    ),
     out_dir: Path | None = typer.Option(
         None,
         "--out",
@@ -55,12 +63,15 @@ def evaluate(
         False, help="Also regenerate the programme all-English and all-Spanish and compare"
     ),
 ) -> None:
-    """Offline evaluation: temporal split, baselines, oracle, fairness; writes a report."""
+    """Offline evaluation: temporal split, baselines, oracle, fairness (on a programme) and
+    niche accuracy on real text; writes a report."""
     from evaluation.run import evaluate as run_evaluation
     from models.embedder import Embedder
 
     settings = settings_of(ctx)
     with errors():
+        if data is None and real_text is None:
+            raise UsageError("give --data (a programme folder), --real-text (a CSV), or both")
         if out_dir is None:
             out_dir = settings.reports_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if out_dir.exists() and not out_dir.is_dir():
@@ -69,21 +80,34 @@ def evaluate(
         cache = settings.cache_dir / "embeddings.npz"
         embedder.load_cache(cache)
         result = run_evaluation(
-            data, out_dir, embedder, folds=folds, language_check=language_check, say=err.print
+            data,
+            out_dir,
+            embedder,
+            folds=folds,
+            language_check=language_check,
+            real_text=real_text,
+            say=err.print,
         )
         if settings.data_dir.is_dir():
             embedder.save_cache(cache)
-        main = result["main"]
-        learned = main["counterfactual"]["learned ranker"]["ndcg@10"]["mean"]
-        out.print(
-            f"NDCG@10 learned {learned:.3f} ({main['fraction_of_oracle']['learned ranker']:.2f}"
-            f" of oracle); best baseline {main['best_baseline']}; report in "
-            f"{out_dir / 'report.md'}",
-            highlight=False,
-        )
+        if "main" in result:
+            main = result["main"]
+            learned = main["counterfactual"]["learned ranker"]["ndcg@10"]["mean"]
+            out.print(
+                f"NDCG@10 learned {learned:.3f} "
+                f"({main['fraction_of_oracle']['learned ranker']:.2f} of oracle); best "
+                f"baseline {main['best_baseline']}",
+                highlight=False,
+            )
+        for name, r in result.get("real_text", {}).get("systems", {}).items():
+            out.print(
+                f"real text, {name}: niche top-1 {r['top1']:.3f}, top-3 {r['top3']:.3f}",
+                highlight=False,
+            )
+        out.print(f"report in {out_dir / 'report.md'}", highlight=False)
 
 
-BENCHMARKS = ("generator", "embedding", "training", "scoring", "teams", "pages")
+BENCHMARKS = ("generator", "text", "embedding", "training", "scoring", "teams", "pages")
 
 
 @app.command(rich_help_panel=PANEL)
@@ -94,6 +118,11 @@ def benchmark(
         ",".join(BENCHMARKS), help="Comma-separated subset of: " + ", ".join(BENCHMARKS)
     ),
     participants: int = typer.Option(1_000_000, help="Cohort size for the generator benchmark"),
+    real_text: Path | None = typer.Option(
+        None,
+        "--real-text",
+        help="CSV of real texts (columns titulo, descripcion) to time text reading on too",
+    ),
 ) -> None:
     """Speed benchmarks (medians; ratio < 1 means the target is met)."""
     from evaluation import benchmarks as bench
@@ -109,6 +138,16 @@ def benchmark(
         if "generator" in chosen:
             with err.status(f"generating {participants:,} participants"):
                 results.append(bench.generator_rate(participants))
+        if "text" in chosen:
+            from evaluation.real_text import read_real_texts
+            from training_data.generator import generate
+
+            with err.status("reading profile texts"):
+                texts = generate(bench.CITY).participants["profile_text"].tolist()
+                results.append(bench.text_reading_rate(texts, "generated profiles"))
+                if real_text is not None:
+                    postings = read_real_texts(real_text)["text"].tolist()
+                    results.append(bench.text_reading_rate(postings, real_text.name))
         cache = settings.cache_dir / "embeddings.npz"
         if "pages" in chosen:
             with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:

@@ -253,6 +253,30 @@ def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[d
     return out
 
 
+def text_reading_rate(texts: list[str], name: str, repeat: int = 3) -> dict:
+    """Profile texts read per second on one core: language, skills, jobs, years and
+    niche evidence. The first pass fills the reader's word cache (as a running service's
+    is), so the median of the later passes is reported and the first one beside it."""
+    from matching.text.reader import text_reader
+
+    reader = text_reader()
+    start = time.perf_counter()
+    for text in texts:
+        reader.read(text)
+    cold = time.perf_counter() - start
+    median, _ = _median_seconds(lambda: [reader.read(t) for t in texts], repeat)
+    return _result(
+        f"text reading: {name}",
+        len(texts) / median,
+        "texts/s",
+        2000.0,
+        lower_is_better=False,
+        texts=len(texts),
+        mean_characters=round(float(np.mean([len(t) for t in texts])), 1),
+        first_pass_per_s=round(len(texts) / cold, 1),
+    )
+
+
 def embedding_rate(embedder: Embedder, texts: list[str]) -> dict:
     """Profiles embedded per second (uncached)."""
     fresh = Embedder(embedder.model_path, embedder.batch_size)

@@ -30,7 +30,7 @@ def niche_accuracy(data: EvalData, test_edition: int) -> dict:
     try:
         model = train_niche_model(m, train, editions)
         m.use_niche_model(model.ranker, "evaluation")
-        for name, learned in (("learned niche model", True), ("similarity only", False)):
+        for name, learned in (("learned niche model", True), ("catalogue evidence", False)):
             order = np.argsort(-m.niche_scores(ids, learned=learned), axis=1, kind="stable")
             result[name] = {
                 "top1": float(np.mean(order[:, 0] == target)),
@@ -49,7 +49,7 @@ def niche_section(result: dict) -> list[str]:
         "| ranking | top-1 | top-3 |",
         "|---|---|---|",
     ]
-    for name in ("learned niche model", "similarity only"):
+    for name in ("learned niche model", "catalogue evidence"):
         r = result[name]
         lines.append(f"| {name} | {r['top1']:.3f} | {r['top3']:.3f} |")
     return lines
@@ -86,7 +86,7 @@ def language_check(config: GeneratorConfig, embedder) -> dict:
             "raw text ndcg@10": means["raw text cosine"]["ndcg@10"]["mean"],
             "embedding ndcg@10": means["embedding cosine"]["ndcg@10"]["mean"],
             "learned ndcg@10": means["learned ranker"]["ndcg@10"]["mean"],
-            "niche similarity top3": niches["similarity only"]["top3"],
+            "niche catalogue top3": niches["catalogue evidence"]["top3"],
             "niche learned top3": niches["learned niche model"]["top3"],
             "mean words": float(texts.str.split().str.len().mean()),
         }
@@ -101,13 +101,13 @@ def language_section(result: dict) -> list[str]:
         "English labels of its normalised ESCO skills, as the engine does.",
         "",
         "| profiles in | raw text NDCG@10 | embedding NDCG@10 | learned NDCG@10 "
-        "| niche similarity top-3 | niche learned top-3 |",
+        "| niche catalogue top-3 | niche learned top-3 |",
         "|---|---|---|---|---|---|",
     ]
     for language, r in result.items():
         lines.append(
             f"| {language} | {r['raw text ndcg@10']:.3f} | {r['embedding ndcg@10']:.3f} "
-            f"| {r['learned ndcg@10']:.3f} | {r['niche similarity top3']:.3f} "
+            f"| {r['learned ndcg@10']:.3f} | {r['niche catalogue top3']:.3f} "
             f"| {r['niche learned top3']:.3f} |"
         )
     return lines

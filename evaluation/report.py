@@ -123,7 +123,31 @@ def _plots(result: dict, out: Path) -> list[str]:
 def write_report(result: dict, out: Path) -> dict[str, Path]:
     """Write the three outputs into ``out`` and return their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    plots = _plots(result, out)
+    plots = _plots(result, out) if "main" in result else []
+    lines = _programme_lines(result) if "main" in result else ["# MILMA Match — offline evaluation"]
+    for title, block in result.get("sections", {}).items():
+        lines += ["", f"## {title}", "", *block]
+    training = result.get("main", {}).get("training")
+    if training:
+        lines += [
+            "",
+            "## Ranker training (validation on its own latest training edition)",
+            "",
+            "```",
+            json.dumps(training, indent=1),
+            "```",
+        ]
+    if plots:
+        lines += ["", "## Plots", "", *[f"![{p}]({p})" for p in plots]]
+    report = out / "report.md"
+    report.write_text("\n".join([*lines, ""]), encoding="utf-8")
+    metrics = out / "metrics.json"
+    metrics.write_text(json.dumps(result, indent=1, default=float), encoding="utf-8")
+    return {"report": report, "metrics": metrics, **{p: out / p for p in plots}}
+
+
+def _programme_lines(result: dict) -> list[str]:
+    """The report's part on a generated programme: ranking, fairness, calibration, folds."""
     main = result["main"]
     lines = [
         "# MILMA Match — offline evaluation",
@@ -207,21 +231,4 @@ def write_report(result: dict, out: Path) -> dict[str, Path]:
                 f"| {system} | {_fmt(folds['mean'][system])} | {_fmt(folds['sd'][system])}"
                 f" | {_fmt(folds['fraction_of_oracle'][system], 2)} |"
             )
-    for title, block in result.get("sections", {}).items():
-        lines += ["", f"## {title}", "", *block]
-    training = main.get("training")
-    if training:
-        lines += [
-            "",
-            "## Ranker training (validation on its own latest training edition)",
-            "",
-            "```",
-            json.dumps(training, indent=1),
-            "```",
-        ]
-    lines += ["", "## Plots", "", *[f"![{p}]({p})" for p in plots], ""]
-    report = out / "report.md"
-    report.write_text("\n".join(lines), encoding="utf-8")
-    metrics = out / "metrics.json"
-    metrics.write_text(json.dumps(result, indent=1, default=float), encoding="utf-8")
-    return {"report": report, "metrics": metrics, **{p: out / p for p in plots}}
+    return lines

@@ -1,4 +1,5 @@
-"""`milma evaluate`: run the whole protocol on a programme folder and write the report."""
+"""`milma evaluate`: run the protocol on a programme folder and/or a real-text file and
+write the report."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from pathlib import Path
 from evaluation.niches import language_check as check_languages
 from evaluation.niches import language_section, niche_accuracy, niche_section
 from evaluation.protocol import latest_edition, run_split
+from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
 from evaluation.summary import summarise_folds, summarise_split
 from evaluation.systems import EvalData, default_systems
 from matching.engine import Matcher
+from matching.training import train_niche_model
 from models.embedder import Embedder
 from training_data.dataset import config_from_manifest, read_programme, read_truth
 
@@ -31,15 +34,41 @@ def load_eval_data(folder: Path, embedder: Embedder) -> EvalData:
 
 
 def evaluate(
-    folder: Path,
+    folder: Path | None,
     out: Path,
     embedder: Embedder,
     folds: bool = True,
     language_check: bool = False,
+    real_text: Path | None = None,
     say: Callable[[str], None] = log.info,
 ) -> dict:
-    """Temporal split, niche accuracy, optional leave-one-edition-out folds and an
-    optional English-vs-Spanish check; returns the metrics dict."""
+    """On a programme folder: temporal split, niche accuracy, optional
+    leave-one-edition-out folds and an optional English-vs-Spanish check. On a real-text
+    file: niche accuracy on its texts (with a niche model trained on the programme, when
+    one is given). Writes the report and returns the metrics dict."""
+    if folder is None and real_text is None:
+        raise ValueError("give a programme folder, a real-text file, or both")
+    result: dict = {"sections": {}}
+    niche_model = None
+    if folder is not None:
+        result.update(_programme(folder, embedder, folds, language_check, say))
+        data = result.pop("_data")
+        niche_model = train_niche_model(data.matcher, data.outcomes, data.edition_of()).ranker
+    if real_text is not None:
+        say(f"reading {real_text}")
+        result["real_text"] = real_text_niches(real_text, embedder, niche_model)
+        result["sections"]["Niche assignment on real text"] = real_text_section(result["real_text"])
+    write_report(result, out)
+    return result
+
+
+def _programme(
+    folder: Path,
+    embedder: Embedder,
+    folds: bool,
+    language_check: bool,
+    say: Callable[[str], None],
+) -> dict:
     say("embedding the programme")
     data = load_eval_data(folder, embedder)
     test = latest_edition(data)
@@ -53,6 +82,7 @@ def evaluate(
         "challenges": len(data.challenges),
         "main": summarise_split(main),
         "sections": {},
+        "_data": data,
     }
     say("niche assignment")
     result["niches"] = niche_accuracy(data, test)
@@ -70,5 +100,4 @@ def evaluate(
                 run_split(data, default_systems(), edition, temporal=False, audits=False)
             )
         result["folds"] = summarise_folds(fold_results)
-    write_report(result, out)
     return result

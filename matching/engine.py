@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from matching import index_sync, niche_ranking, shortlists, team_planning
-from matching.domain.results import NicheRanking, Shortlist, TeamPlan
+from matching.domain.results import (
+    ChallengeSuggestion,
+    NicheRanking,
+    Shortlist,
+    TeamPlan,
+    TextConcepts,
+)
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_KIND
 from matching.pool import ChallengeView
@@ -26,6 +32,8 @@ from matching.scoring import FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError
 from matching.team_problem import TeamProblem
+from matching.text.reader import TextReading
+from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
 from models.registry import load_estimator
 
@@ -211,6 +219,22 @@ class Matcher(EngineState):
     def team_plan(self, problem: TeamProblem, edition_id: int, language: str = "en") -> TeamPlan:
         """Solve ``problem`` and explain every member's place."""
         return team_planning.team_plan(self, problem, edition_id, language)
+
+    # ---------------------------------------------------------------------- text
+    def read_text(self, text: str) -> TextReading:
+        """What a free text says in the catalogue's terms (the one text path)."""
+        return self.profiles.read(text)
+
+    def text_concepts(self, text: str, language: str = "en") -> TextConcepts:
+        """The skills, jobs, years and niches read in ``text``, labelled in ``language``."""
+        return describe(self.read_text(text), self.catalogue, language)
+
+    def suggest_challenge(
+        self, title: str, description: str, language: str = "en"
+    ) -> ChallengeSuggestion:
+        """A niche and skills for a challenge described in free text, to be confirmed."""
+        reading = self.read_text(f"{title.strip()}.\n{description.strip()}")
+        return suggest_challenge(reading, self.catalogue, language)
 
     def status(self) -> dict:
         """Versions and sizes, for the admin and readiness endpoints."""

@@ -1,8 +1,12 @@
 """The engine's niche suggestions: every participant against the 13 niches.
 
 Features and the explained ranking are built in :mod:`matching.niches`; this module
-feeds them the engine's pool and vectors and picks the scorer: the trained niche model
-when there is one, the catalogue's evidence otherwise.
+feeds them the engine's pool and vectors and picks the scorer. The trained niche model
+(when there is one) ranks people whose records hold skills, experience or preferences
+of their own, which is what it learnt from. A record that holds nothing but a text is
+ranked by the catalogue's evidence: the model, trained on records, does not read texts
+well (on real postings it fell below the zero-shot embedding), while the catalogue's
+evidence is built for them.
 """
 
 from __future__ import annotations
@@ -26,15 +30,26 @@ def participant_niche_features(engine: EngineState, participant_ids) -> np.ndarr
     )
 
 
+def uses_model(engine: EngineState, participant_ids, learned: bool | None) -> np.ndarray:
+    """Per participant, whether the niche model ranks them (see the module docstring);
+    ``learned`` forces the choice for everyone."""
+    ids = np.asarray(participant_ids, dtype=np.int64)
+    if learned is not None:
+        return np.full(len(ids), learned and engine.niche_model is not None)
+    if engine.niche_model is None:
+        return np.zeros(len(ids), dtype=bool)
+    return engine.pool.cols["recorded"][engine.rows_of(ids)].copy()
+
+
 def niche_scores(engine: EngineState, participant_ids, learned: bool | None) -> np.ndarray:
-    """(n, 13) niche scores: the model's chance of success, or catalogue similarity."""
+    """(n, 13) niche scores: the model's chance of success, or the catalogue's evidence."""
     x = participant_niche_features(engine, participant_ids)
-    use_model = engine.niche_model is not None if learned is None else learned
-    if use_model:
-        proba = engine.niche_model.predict_proba(pd.DataFrame(x, columns=list(NICHE_FEATURES)))
-        scores = proba[:, list(engine.niche_model.classes_).index(1)]
-    else:
-        scores = catalogue_scores(x)
+    scores = catalogue_scores(x)
+    model = uses_model(engine, participant_ids, learned).repeat(len(engine.catalogue.niches))
+    if model.any():
+        frame = pd.DataFrame(x[model], columns=list(NICHE_FEATURES))
+        proba = engine.niche_model.predict_proba(frame)
+        scores[model] = proba[:, list(engine.niche_model.classes_).index(1)]
     return scores.reshape(-1, len(engine.catalogue.niches))
 
 
@@ -46,15 +61,15 @@ def niche_ranking(
     row = int(engine.rows_of([participant_id])[0])
     x = participant_niche_features(engine, [participant_id])
     scores = niche_scores(engine, [participant_id], None)[0]
-    learned = engine.niche_model is not None
+    learned = bool(uses_model(engine, [participant_id], None)[0])
     return rank_niches(
         participant_id,
         row,
         engine.pool,
         x,
         scores,
-        "learned" if learned else "similarity",
-        engine.niche_model_version,
+        "learned" if learned else "catalogue",
+        engine.niche_model_version if learned else None,
         engine.catalogue,
         language,
         engine.profiles.read(profile_text) if profile_text else None,

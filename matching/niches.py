@@ -63,8 +63,8 @@ TEXT = {
         "spanish": "Spanish level {level}",
         "learned": "Ranked by a model trained on past outcomes (chance of completing or being "
         "hired).",
-        "similar": "Ranked by the catalogue's evidence: the profile text, experience, "
-        "preferences and skills (no niche model trained yet).",
+        "catalogue": "Ranked by the catalogue's evidence: the profile text, experience, "
+        "preferences and skills.",
         "outside": "Their work lies outside the 13 market niches and their profile is not "
         "close to any of them; the list below is only the nearest niches, with low "
         "confidence. A caseworker should talk it through.",
@@ -86,8 +86,8 @@ TEXT = {
         "spanish": "Nivel de español {level}",
         "learned": "Ordenado por un modelo entrenado con resultados anteriores (probabilidad "
         "de terminar o ser contratado).",
-        "similar": "Ordenado por la evidencia del catálogo: el texto del perfil, la "
-        "experiencia, las preferencias y las habilidades (aún sin modelo).",
+        "catalogue": "Ordenado por la evidencia del catálogo: el texto del perfil, la "
+        "experiencia, las preferencias y las habilidades.",
         "outside": "Su trabajo está fuera de los 13 nichos y su perfil no se parece a "
         "ninguno: la lista muestra solo los más cercanos, con poca confianza. "
         "Conviene hablarlo con un orientador.",
@@ -299,7 +299,7 @@ def rank_niches(
                 ),
             )
         )
-    notes = [text["learned" if method == "learned" else "similar"]]
+    notes = [text[method]]
     text_language = reading.language if reading is not None else None
     if text_language is not None and text_language not in READ_LANGUAGES:
         notes.append(

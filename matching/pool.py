@@ -75,6 +75,7 @@ _SCALARS: dict[str, type] = {
     "outside": np.float32,
     "years_from_text": bool,
     "prefs_from_text": bool,
+    "recorded": bool,  # the record holds skills, experience or preferences of its own
 }
 # per-participant rows of several values: experience per niche (+ outside the 13),
 # preference weight per niche, and the profile text's evidence per niche
@@ -170,6 +171,12 @@ class ParticipantPool:
             IMPLIED_PREFERENCE_RANK
         )
         new["prefs_from_text"] = implied
+        new["recorded"] = (
+            (frame["skills"].map(len).to_numpy() > 0)
+            | (frame["skills_text"].map(len).to_numpy() > 0)
+            | (frame["experience_niches"].map(len).to_numpy() > 0)
+            | (frame["niche_preferences"].map(len).to_numpy() > 0)
+        )
         flat = np.fromiter((s for row in skills for s in row), dtype=np.int32)
         implied = np.concatenate(
             [

@@ -9,7 +9,8 @@ It reads the official ESCO v1.1.1 export (English) and the official Spanish labe
 
 - ``niches.json``: the 13 niches, their occupations, core and other skills;
 - ``skills.csv``: every skill the niches use, with English and Spanish preferred and
-  alternative labels;
+  alternative labels (and, for core and transversal skills, the colloquial Spanish
+  phrasing the catalogue curates);
 - ``occupations.csv``: every ESCO occupation with its English and Spanish labels, the
   niche its ISCO group belongs to (empty when outside the 13) and, for niche
   occupations, its essential and optional skills among those in ``skills.csv``. Job
@@ -212,6 +213,8 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
                 _joined([*_alt_labels(alt), spanish.get(uri, "")])
                 for alt, uri in zip(official_alt, table.conceptUri, strict=True)
             ],
+            # how people say it, where the catalogue curated a phrasing
+            "phrase_es": table.conceptUri.map(spanish).fillna(""),
             "skill_type": table.skillType,
             "reuse_level": table.reuseLevel,
             "group": [

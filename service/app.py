@@ -23,11 +23,13 @@ from service.routes import (
     health,
     outcomes,
     participants,
+    texts,
 )
 from service.runtime import Runtime, open_runtime
 from service.web import (
     account_pages,
     casework_pages,
+    challenge_text_pages,
     company_pages,
     planner_pages,
     report_pages,
@@ -37,8 +39,25 @@ from service.web.session import serializer
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (health, participants, companies, editions, challenges, outcomes, admin, audit_log)
-PAGES = (account_pages, casework_pages, planner_pages, company_pages, report_pages)
+ROUTERS = (
+    health,
+    participants,
+    companies,
+    editions,
+    challenges,
+    outcomes,
+    texts,
+    admin,
+    audit_log,
+)
+PAGES = (
+    account_pages,
+    casework_pages,
+    challenge_text_pages,
+    planner_pages,
+    company_pages,
+    report_pages,
+)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:

@@ -323,3 +323,43 @@ class ConfirmedTeam(BaseModel):
     migrants: int
     migrant_share: float
     confirmed_at: datetime
+
+
+class TextIn(BaseModel):
+    """Free text to read (a CV, a profile, a job description), Spanish or English."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Camarero con cinco años de experiencia en bares y restaurantes, "
+                    "servicio de mesas y barra."
+                }
+            ]
+        },
+    )
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+class ChallengeText(BaseModel):
+    """A Business Challenge as a company describes it, to read a niche and skills from."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Camareros/as de sala y barra",
+                    "description": "Restaurante en Fuenlabrada busca camareros para servir "
+                    "mesas, preparar cafés y atender a los clientes. Jornada de mañana.",
+                }
+            ]
+        },
+    )
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: Annotated[str, StringConstraints(max_length=5000)] = ""

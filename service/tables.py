@@ -96,7 +96,7 @@ class ParticipantRow(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     profile_text: Mapped[str] = mapped_column(Text, default="")
-    text_language: Mapped[str] = mapped_column(String(2), default="en")
+    text_language: Mapped[str | None] = mapped_column(String(2), nullable=True)
     skills: Mapped[list] = mapped_column(JSON, default=list)
     skills_text: Mapped[list] = mapped_column(JSON, default=list)
     spanish_level: Mapped[str] = mapped_column(String(2))

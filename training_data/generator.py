@@ -121,7 +121,11 @@ class _Skills:
         labels = cat.skills
         self.uri = labels["uri"].to_numpy(dtype=object)
         self.label_en = labels["label_en"].tolist()
-        self.label_es = labels["label_es"].tolist()
+        self.phrase_es = labels["phrase_es"].tolist()
+        self.phrases_es = [
+            [lab, *[a for a in alts.split("|") if a and a != lab]] if lab else []
+            for lab, alts in zip(labels["label_es"], labels["alt_labels_es"], strict=True)
+        ]
         self.phrases_en = [
             [lab, *[a for a in alts.split("|") if a and a != lab]]
             for lab, alts in zip(labels["label_en"], labels["alt_labels_en"], strict=True)
@@ -479,13 +483,17 @@ class _Generator:
             "en": [nn.name["en"].split(":")[0].split(" and ")[0] for nn in self.cat.niches],
             "es": [nn.name["es"].split(":")[0].split(" y ")[0] for nn in self.cat.niches],
         }
-        label_es, phrases_en, uri = sk.label_es, sk.phrases_en, sk.uri.tolist()
+        phrase_es, phrases_es, phrases_en = sk.phrase_es, sk.phrases_es, sk.phrases_en
+        uri = sk.uri.tolist()
         random_ = rnd.random
 
         def phrase(i: int, lang: str) -> str:
-            if (lang == "es" or random_() < 0.12) and label_es[i]:
-                return label_es[i]
-            options = phrases_en[i]
+            """How a person names a skill: the common Spanish phrase where there is one
+            (English speakers in Spain use it too, now and then), otherwise one of
+            ESCO's labels in the text's language."""
+            if (lang == "es" or random_() < 0.12) and phrase_es[i]:
+                return phrase_es[i]
+            options = phrases_es[i] if lang == "es" and phrases_es[i] else phrases_en[i]
             return options[int(random_() * len(options))]
 
         outside_years = p["outside_years"].tolist()

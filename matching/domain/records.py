@@ -20,7 +20,14 @@ from pydantic import (
 
 from matching.domain.catalogue import NICHE_CODES, load_catalogue
 from matching.domain.geography import PLACE_NAMES
-from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, EVENTS, SCHEDULES
+from matching.domain.vocabulary import (
+    AVAILABILITY,
+    CEFR_LEVELS,
+    EDUCATION,
+    EVENTS,
+    SCHEDULES,
+    TEXT_LANGUAGES,
+)
 
 # the vocabularies are defined once (matching.domain.vocabulary) and become Literal types here
 Cefr = Literal[CEFR_LEVELS]
@@ -29,6 +36,7 @@ Schedule = Literal[SCHEDULES]
 Education = Literal[EDUCATION]
 NicheCode = Literal[NICHE_CODES]
 EventName = Literal[EVENTS]
+TextLanguage = Literal[TEXT_LANGUAGES]
 RecordId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 SkillUri = Annotated[
     str,
@@ -83,7 +91,11 @@ class ParticipantProfile(_Input):
     profile_text: Annotated[str, StringConstraints(max_length=5000)] = Field(
         "", description="The participant's own description, in English or Spanish"
     )
-    text_language: Literal["en", "es"] = "en"
+    text_language: TextLanguage | None = Field(
+        None,
+        description="Language of the profile text (ISO 639-1); left out, it is detected "
+        "from the text (null when the text is too short to tell)",
+    )
     skills: SkillList = Field(default_factory=list, max_length=200)
     skills_text: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
         default_factory=list, max_length=100, description="Skills in the person's own words"

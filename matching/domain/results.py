@@ -84,7 +84,10 @@ class NicheSuggestion(BaseModel):
 
 class NicheRanking(BaseModel):
     participant_id: int
-    method: Literal["learned", "similarity"]
+    method: Literal["learned", "catalogue"] = Field(
+        description="'learned': the niche model trained on past outcomes; 'catalogue': the "
+        "catalogue's evidence (profile text, experience, preferences, skills)"
+    )
     model_version: str | None
     outside_catalogue: bool
     note: str
@@ -135,3 +138,58 @@ class TeamPlan(BaseModel):
     seconds: float
     min_migrant_share: float
     max_migrant_share: float | None
+
+
+class FoundConcept(BaseModel):
+    """An ESCO skill or occupation read in a text, with the words it came from."""
+
+    kind: Literal["skill", "occupation"]
+    uri: str
+    label: str
+    quote: str = Field(description="The text's own words")
+    niche: str | None = Field(
+        None, description="The niche it points to (null: outside the 13 niches or none)"
+    )
+
+
+class NicheEvidence(BaseModel):
+    niche: str
+    name: str
+    evidence: float = Field(description="Job-title share plus niche-word share, 0..2")
+
+
+class TextConcepts(BaseModel):
+    """What the service reads in a free text (Spanish or English)."""
+
+    language: str | None = Field(description="Detected language (ISO 639-1), if any")
+    read: bool = Field(description="False when the text is in a language the service cannot read")
+    words: int
+    occupations: list[FoundConcept]
+    skills: list[FoundConcept]
+    years: dict[str, float] = Field(
+        description="Years of experience stated, per niche ('other': outside the 13)"
+    )
+    niches: list[NicheEvidence] = Field(description="Niches the text points to, strongest first")
+
+
+class SuggestedSkill(BaseModel):
+    uri: str
+    label: str
+    source: Literal["text", "occupation", "niche"] = Field(
+        description="'text': named in the text; 'occupation': an essential skill of a job "
+        "the text names; 'niche': a core skill of the suggested niche"
+    )
+    quote: str | None = Field(None, description="The text's words, when named in it")
+
+
+class ChallengeSuggestion(BaseModel):
+    """A Business Challenge read from its free-text description, for a caseworker to
+    confirm or edit: nothing is stored until they do."""
+
+    niche: str | None = Field(description="Suggested niche (null when the text names none)")
+    niche_name: str | None
+    alternatives: list[NicheEvidence]
+    essential_skills: list[SuggestedSkill]
+    optional_skills: list[SuggestedSkill]
+    concepts: TextConcepts
+    note: str

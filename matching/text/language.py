@@ -14,17 +14,13 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
+from matching.domain.vocabulary import TEXT_LANGUAGES
+
 SAMPLE_CHARACTERS = 200
 MIN_LETTERS = 3
-LANGUAGES = (
-    Language.SPANISH,
-    Language.ENGLISH,
-    Language.FRENCH,
-    Language.ARABIC,
-    Language.ROMANIAN,
-    Language.CHINESE,
+LANGUAGES = tuple(
+    Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in TEXT_LANGUAGES
 )
-CODES: tuple[str, ...] = tuple(lang.iso_code_639_1.name.lower() for lang in LANGUAGES)
 READ_LANGUAGES = ("es", "en")  # the languages whose ESCO labels the reader knows
 
 

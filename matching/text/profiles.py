@@ -2,12 +2,15 @@
 
 A record may hold coded ESCO skills, skills in the person's own words, and a profile
 text. All three become one skill set; the text also gives evidence for each niche and
-years of experience. Stated experience in a job implies that job's essential ESCO
-skills ("camarero, cinco años" implies serving food and drinks): those are added as
-*implied* skills, kept apart so explanations can say so. Free-text skills go through
-the same reader as profile texts; a phrase it cannot place (a typo, a paraphrase) goes
-to the embedding model and is mapped to the nearest skill label if their cosine
-similarity clears a threshold: the embedding is the fallback, never the first resort.
+years of experience. When a record lists no skills at all, stated experience in a job
+stands in for them: it implies that job's essential ESCO skills ("camarero, cinco años"
+implies serving food and drinks). Those are added as *implied* skills, kept apart so
+explanations can say so; a record with skills of its own keeps just those.
+
+Free-text skills go through the same reader as profile texts; a phrase it cannot place
+(a typo, a paraphrase) goes to the embedding model and is mapped to the nearest skill
+label if their cosine similarity clears a threshold: the embedding is the fallback,
+never the first resort.
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ class ProfileReader:
         phrase_skills: dict[str, list[int]] = {}
         for row, (uris, phrases, text) in enumerate(zip(coded, free_text, texts, strict=True)):
             reading = self.reader.read(text or "")
+            uris = list(uris)
             found = {index[u] for u in uris if u in index}
             found.update(reading.skill_rows)
             for phrase in phrases:

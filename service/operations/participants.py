@@ -91,6 +91,8 @@ def create_participant(
     require_edition(session, body.edition_id)
     data = body.model_dump(exclude={"sensitive"})
     data["experience"] = [e.model_dump() for e in body.experience]
+    if data["text_language"] is None:
+        data["text_language"] = detected_language(runtime, body.profile_text)
     row = ParticipantRow(
         **data, pseudonym=new_pseudonym(), consent_at=now() if body.consent_share else None
     )
@@ -110,6 +112,11 @@ def create_participant(
     )
     _sync_and_commit(runtime, session, row, None)
     return row
+
+
+def detected_language(runtime: Runtime, text: str) -> str | None:
+    """The profile text's language, as the engine's reader detects it."""
+    return runtime.matcher.read_text(text).language if text else None
 
 
 def _record_consent(
@@ -133,10 +140,14 @@ def update_participant(
     """Merge ``patch`` into the record and validate the result as a whole."""
     row = get_participant(session, participant_id)
     current = {f: getattr(row, f) for f in PROFILE_FIELDS}
+    if "profile_text" in patch and patch.get("text_language") is None:
+        patch = {**patch, "text_language": None}  # a new text: its language is detected anew
     try:
         merged = ParticipantProfile.model_validate({**current, **patch})
     except ValidationError as exc:
         raise as_request_error(exc) from None
+    if merged.text_language is None:
+        merged.text_language = detected_language(runtime, merged.profile_text)
     if merged.edition_id != row.edition_id:
         require_edition(session, merged.edition_id)
     previous = participant_frame([row])

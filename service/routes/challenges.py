@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import BusinessChallenge, ChallengeIn
-from matching.domain.results import Shortlist
+from matching.domain.results import ChallengeSuggestion, Shortlist
 from service.deps import get_runtime, get_session, require_role
 from service.operations import challenges as challenge_ops
 from service.operations import company_views as company_ops
 from service.operations.common import paginate
 from service.runtime import Runtime
-from service.schemas import ChallengePatch, ContactReleaseIn, Page
+from service.schemas import ChallengePatch, ChallengeText, ContactReleaseIn, Page
 from service.security import Principal
 from service.tables import ChallengeRow
 
@@ -56,6 +56,19 @@ def list_challenges(
     if niche:
         query = query.where(ChallengeRow.niche == niche)
     return paginate(session, query, [ChallengeRow.id], limit, offset, challenge_ops.challenge_out)
+
+
+@router.post("/suggestions", response_model=ChallengeSuggestion)
+def suggest(
+    body: ChallengeText,
+    who: Caseworker,
+    runtime: Rt,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> ChallengeSuggestion:
+    """A niche and ESCO essential and optional skills read from a challenge's free-text
+    description, each skill marked with where it came from. Nothing is stored: confirm
+    or edit it, then create or update the challenge."""
+    return runtime.matcher.suggest_challenge(body.title, body.description, language)
 
 
 @router.get("/{challenge_id}", response_model=BusinessChallenge)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import SensitiveAttributes
-from matching.domain.results import NicheRanking
+from matching.domain.results import NicheRanking, TextConcepts
 from service import audit
 from service.deps import get_runtime, get_session, require_role
 from service.operations import participants as participant_ops
@@ -133,7 +133,7 @@ def niches(
 ) -> NicheRanking:
     """The 13 market niches ranked for this participant, each with its reasons."""
     row = participant_ops.get_participant(session, participant_id)
-    result = runtime.matcher.niches(participant_id, language)
+    result = runtime.matcher.niches(participant_id, language, row.profile_text)
     audit.record(
         session,
         who,
@@ -143,3 +143,17 @@ def niches(
         model_version=result.model_version,
     )
     return result
+
+
+@router.get("/{participant_id}/concepts", response_model=TextConcepts)
+def concepts(
+    participant_id: ParticipantId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> TextConcepts:
+    """What the service reads in this participant's profile text: skills and jobs (each
+    with the words it came from), years of experience and the niches it points to."""
+    row = participant_ops.get_participant(session, participant_id)
+    return runtime.matcher.text_concepts(row.profile_text, language)

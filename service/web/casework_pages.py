@@ -267,14 +267,20 @@ def participant(
     row = participant_ops.get_participant(session, participant_id)
     lang = pick_language(request)
     catalogue = runtime.matcher.catalogue
-    skills = [catalogue.label(u, lang) for u in row.skills if u in catalogue.skill_index]
-    skills += list(row.skills_text)
+    skills = [
+        {"uri": u, "label": catalogue.label(u, lang)}
+        for u in row.skills
+        if u in catalogue.skill_index
+    ]
     return render(
         request,
         "participant.html",
         viewer,
         person=participant_ops.participant_out(row),
         skills=skills,
-        niches=runtime.matcher.niches(participant_id, lang),
+        own_words=list(row.skills_text),
+        concepts=runtime.matcher.text_concepts(row.profile_text, lang),
+        niche_names={n.code: n.name[lang] for n in catalogue.niches},
+        niches=runtime.matcher.niches(participant_id, lang, row.profile_text),
         history=_history(session, participant_id=participant_id),
     )

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from evaluation.run import evaluate
+from matching.domain.catalogue import load_catalogue
 from service.tables import ChallengeRow, ParticipantRow
 
 pytestmark = pytest.mark.browser
@@ -244,3 +245,46 @@ def test_forms_show_errors_beside_the_field_and_pages_pass_axe(page, server):
     page.goto(f"{server['base']}/app/challenges/22")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 400, "the challenge page must fit a phone without sideways scrolling"
+
+
+def test_spanish_pages_show_official_spanish_skill_labels(page, server, output_dir):
+    """Every skill chip on the Spanish shortlist, participant and suggestion pages
+    carries the official ESCO Spanish label wherever ESCO has one."""
+    catalogue = load_catalogue()
+    spanish = dict(zip(catalogue.skills["uri"], catalogue.skills["label_es"], strict=True))
+    english = dict(zip(catalogue.skills["uri"], catalogue.skills["label_en"], strict=True))
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    page.goto(f"{server['base']}/app/challenges/22")
+    checked = 0
+    for path in ("/app/challenges/22", "/app/participants/400", "/app/participants/401"):
+        page.goto(f"{server['base']}{path}")
+        chips = page.locator(".chip[data-uri*='/skill/']").evaluate_all(
+            "els => els.map(e => [e.dataset.uri, e.textContent])"
+        )
+        for uri, text in chips:
+            label = text.split("→")[-1].strip().rstrip("*").strip()
+            assert label == (spanish[uri] or english[uri]), (path, uri, label)
+            if spanish[uri]:
+                assert label != english[uri] or spanish[uri] == english[uri]
+            checked += 1
+    assert checked > 20
+    page.goto(f"{server['base']}/app/challenges/22")
+    page.fill("#s-title", "Camareros/as de sala")
+    page.fill(
+        "#s-description",
+        "Restaurante busca camareros para servir bebidas y atender a los clientes en sala.",
+    )
+    page.get_by_role("button", name="Sugerir").click()
+    form = page.locator("[data-testid=suggestion]")
+    expect(form).to_be_visible()
+    expect(page.locator("#niche")).to_have_value("hospitality")
+    rows = form.locator("tr[data-uri]").evaluate_all(
+        "els => els.map(e => [e.dataset.uri, e.querySelector('.chip-label').textContent])"
+    )
+    assert rows and all(label == (spanish[uri] or english[uri]) for uri, label in rows)
+    expect(page.locator("[data-testid=text-concepts]")).to_contain_text("camareros")
+    shot(page, output_dir, "challenge-suggestion")
+    assert not axe_violations(page)
+    form.get_by_role("button", name="Guardar el reto").click()
+    expect(page.locator(".notice")).to_have_text("Guardado.")
+    expect(page.locator("main")).to_contain_text("Hostelería")

@@ -85,7 +85,7 @@ def engine(embedder, programme):
 @pytest.mark.parametrize("pid", list(CASES))
 def test_hand_made_profiles_get_their_niche_first(engine, pid):
     result = engine.niches(pid)
-    assert result.method == "similarity" and not result.outside_catalogue
+    assert result.method == "catalogue" and not result.outside_catalogue
     assert result.suggestions[0].niche == CASES[pid][0]
     assert len(result.suggestions) == 13
     assert [s.rank for s in result.suggestions] == list(range(1, 14))

@@ -1,0 +1,61 @@
+"""A participant described only in Spanish text is found and ranked for work in their
+trade, against a 500-person edition of generated people with full records."""
+
+import pandas as pd
+import pytest
+
+from evaluation.real_text import text_only_records
+from matching.engine import Matcher
+from matching.training import train_ranker
+from training_data.generator import GeneratorConfig, generate
+
+CAMARERO = (
+    "Camarero con cinco años de experiencia en bares y restaurantes, servicio de mesas y barra."
+)
+PERSON = 10_000
+
+
+@pytest.fixture(scope="module")
+def edition_of_500(embedder):
+    programme = generate(GeneratorConfig(seed=21, participants=500, editions=1, challenges=14))
+    engine = Matcher(embedder)
+    engine.load_programme(
+        programme.participants, programme.challenges, programme.sensitive, persist=False
+    )
+    record = text_only_records([CAMARERO]).assign(participant_id=PERSON, spanish_level="C2")
+    engine.upsert_participants(record, persist=False)
+    challenges = programme.challenges
+    editions = dict(zip(challenges["challenge_id"], challenges["edition_id"], strict=True))
+    return engine, programme, train_ranker(engine, programme.outcomes, editions)
+
+
+@pytest.mark.parametrize("scorer", ["fallback", "learned"])
+def test_the_spanish_waiter_reaches_the_top_20_of_a_hospitality_challenge(edition_of_500, scorer):
+    engine, programme, trained = edition_of_500
+    if scorer == "learned":
+        engine.use_ranker(trained.ranker, "test")
+    hospitality = programme.challenges.loc[programme.challenges["niche"] == "hospitality"]
+    assert (programme.participants["edition_id"] == 1).sum() == 500
+    for cid in hospitality["challenge_id"]:
+        shortlist = engine.shortlist(int(cid), k=20, fairness=False, language="es")
+        ranked = [c.participant_id for c in shortlist.candidates]
+        assert PERSON in ranked, f"challenge {cid}: not in the top 20"
+        found = shortlist.candidates[ranked.index(PERSON)]
+        experience = next(r for r in found.reasons if r.factor == "experience")
+        assert "leídos en el texto" in experience.text
+        assert any(s.implied for s in found.matched_skills)
+
+
+def test_the_waiter_is_far_from_an_unrelated_challenge(edition_of_500):
+    engine, programme, _ = edition_of_500
+    unrelated = programme.challenges.loc[programme.challenges["niche"] == "ict_support"]
+    cid = int(unrelated["challenge_id"].iloc[0])
+    ranked = [c.participant_id for c in engine.shortlist(cid, k=20, fairness=False).candidates]
+    assert PERSON not in ranked
+
+
+def test_text_only_records_keep_the_form_defaults():
+    records = text_only_records(["Limpiadora de oficinas", "Electricista"])
+    assert list(records["profile_text"]) == ["Limpiadora de oficinas", "Electricista"]
+    assert records["skills"].map(len).sum() == 0 and not records["niche_preferences"].map(len).any()
+    assert isinstance(records, pd.DataFrame) and records["participant_id"].tolist() == [1, 2]

@@ -1,0 +1,146 @@
+"""Free text -> ESCO concepts, niche evidence, years and language, on real components
+(the packaged catalogue, lingua, simplemma, PyStemmer, pyahocorasick) and real text."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matching.domain.catalogue import NICHE_CODES, load_catalogue
+from matching.text.reader import text_reader
+from matching.text.summaries import describe, suggest_challenge
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "eures_postings_sample.csv"
+HOSPITALITY = NICHE_CODES.index("hospitality")
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return text_reader()
+
+
+def _niche(reading) -> str:
+    return NICHE_CODES[int(reading.niche_evidence().argmax())]
+
+
+def test_the_camarero_profile_is_read_as_a_waiter_with_five_years(reader):
+    text = "Camarero con cinco años de experiencia en bares y restaurantes, servicio de mesas."
+    reading = reader.read(text)
+    assert reading.language == "es"
+    assert [c.quote for c in reading.occupations] == ["Camarero"]
+    job = reading.occupations[0]
+    assert text[job.start : job.end] == "Camarero"
+    assert job.niche == HOSPITALITY
+    assert reading.years[HOSPITALITY] == 5.0 and reading.years.sum() == 5.0
+    assert reading.worked_as == (job.row,)
+    assert _niche(reading) == "hospitality"
+
+
+@pytest.mark.parametrize(
+    ("text", "niche"),
+    [
+        ("Mozo de almacén, carga y descarga de camiones", "logistics"),
+        ("MOZOS DE ALMACÉN PARA CAMPAÑA DE NAVIDAD", "logistics"),
+        ("Busco trabajo de limpiadora de oficinas", "cleaning"),
+        ("AUXILIARES DE ENFERMERÍA PARA HOSPITAL", "hospital_orderly"),
+        ("Peluquera con experiencia en tintes y cortes", "beauty"),
+        ("Albañil: alicatado, tabiquería y reformas", "construction"),
+        ("I worked two years as a waiter in a hotel restaurant", "hospitality"),
+        ("Electricista de mantenimiento, cuadros eléctricos y cableado", "installation"),
+    ],
+)
+def test_job_titles_point_to_their_niche_in_spanish_and_english(reader, text, niche):
+    assert _niche(reader.read(text)) == niche
+
+
+def test_durations_go_to_the_job_of_their_sentence_and_ages_are_not_experience(reader):
+    reading = reader.read(
+        "Tengo 35 años. He trabajado 3 años de camarero. Después, 6 meses de limpiadora. "
+        "Contrato de 12 meses."
+    )
+    years = dict(zip(NICHE_CODES, reading.years[: len(NICHE_CODES)], strict=True))
+    assert years["hospitality"] == 3.0
+    assert years["cleaning"] == pytest.approx(0.5)
+    assert reading.years.sum() == pytest.approx(3.5)
+    english = reader.read("I am 40 years old. I worked one year as a cleaner.")
+    assert english.years.sum() == 1.0 and english.years[NICHE_CODES.index("cleaning")] == 1.0
+
+
+def test_work_outside_the_niches_is_recognised_as_such(reader):
+    reading = reader.read("Vigilante de seguridad y taxista durante diez años en Marruecos.")
+    assert reading.outside_share == 1.0
+    assert {c.quote for c in reading.occupations} == {"Vigilante de seguridad", "taxista"}
+    assert reading.title_evidence[: len(NICHE_CODES)].sum() == 0
+
+
+def test_a_job_title_used_as_an_adjective_weighs_less(reader):
+    reading = reader.read("Cuidadora de personas mayores dependientes en su domicilio")
+    assert _niche(reading) == "elderly_care"
+    following = [c for c in reading.occupations if c.quote == "dependientes"]
+    assert all(c.weight < 1.0 for c in following)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Trabajé de camarera en un bar de Fuenlabrada", "es"),
+        ("I have worked in warehouses for three years", "en"),
+        ("J'ai travaillé comme serveur pendant cinq ans", "fr"),
+        ("Am lucrat ca ospătar trei ani", "ro"),
+        ("عملت نادلا في مطعم", "ar"),
+        ("", None),
+        ("12 34", None),
+    ],
+)
+def test_language_is_detected(reader, text, language):
+    assert reader.read(text).language == language
+
+
+def test_real_postings_get_their_niche(reader):
+    """25 real EURES postings (tests/data): title and description only."""
+    sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    texts = sample["titulo"] + ".\n" + sample["descripcion"]
+    evidence = np.array([reader.read(t).niche_evidence() for t in texts])
+    target = np.array([NICHE_CODES.index(n) for n in sample["niche"]])
+    order = np.argsort(-evidence, axis=1)
+    assert (order[:, 0] == target).mean() >= 0.8
+    assert (order[:, :3] == target[:, None]).any(axis=1).mean() >= 0.9
+
+
+def test_quotes_are_the_texts_own_words(reader):
+    text = "COCINERO/A con experiencia en menú del día. Ayudante de cocina para hotel."
+    reading = reader.read(text)
+    for concept in (*reading.occupations, *reading.skills):
+        assert text[concept.start : concept.end] == concept.quote
+
+
+def test_concepts_carry_official_spanish_labels(reader):
+    catalogue = load_catalogue()
+    concepts = describe(
+        reader.read("Sé podar plantas y manejar carretilla elevadora."), catalogue, "es"
+    )
+    labels = {c.label for c in concepts.skills}
+    assert "podar plantas" in labels
+    uri_of = dict(zip(catalogue.skills["uri"], catalogue.skills["label_es"], strict=True))
+    assert all(uri_of[c.uri] == c.label for c in concepts.skills)
+
+
+def test_a_challenge_described_in_spanish_gets_a_niche_and_skills(reader):
+    catalogue = load_catalogue()
+    suggestion = suggest_challenge(
+        reader.read(
+            "Camareros/as de sala y barra.\nRestaurante en Fuenlabrada busca camareros para "
+            "servir bebidas, atender a los clientes y cobrar. Jornada de mañana."
+        ),
+        catalogue,
+        "es",
+    )
+    assert suggestion.niche == "hospitality"
+    assert 3 <= len(suggestion.essential_skills) <= 5 + 3
+    assert {s.source for s in suggestion.essential_skills} <= {"text", "occupation", "niche"}
+    assert all(s.uri in catalogue.skill_index for s in suggestion.essential_skills)
+    from_text = [s for s in suggestion.essential_skills + suggestion.optional_skills if s.quote]
+    assert from_text, "some skill is quoted from the text"
+    nothing = suggest_challenge(reader.read("Reunión el martes a las diez."), catalogue, "es")
+    assert nothing.niche is None and not nothing.essential_skills
