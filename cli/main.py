@@ -8,7 +8,7 @@ import sys
 from cli.app import app, err
 
 # Each module registers its commands on import; this order is the order of the help.
-COMMAND_MODULES = ("programme", "recommend", "analysis", "admin")
+COMMAND_MODULES = ("programme", "recommend", "texts", "analysis", "admin")
 for _name in COMMAND_MODULES:
     importlib.import_module(f"cli.{_name}")
 

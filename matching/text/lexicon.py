@@ -8,11 +8,10 @@ form (see :mod:`matching.text.words`) in one Aho-Corasick automaton per language
 plural or gender. One-word labels are looked up by folded lemma instead, because a
 stem alone over-reaches ("mayores" and "mayorista" share the stem "mayor").
 
-One-word job titles are only kept when they say something: the occupations whose
-labels contain the word must mostly share one niche ("camarero", "limpiador"), or,
-for work outside the niches, be at most :data:`MAX_OUTSIDE_FAMILY` ("taxista"). Words
-that run through many kinds of work ("ayudante", "técnico", "general") are left out.
-Labels of fewer than three letters are left out too.
+One-word job titles are only kept when they say something (see
+:func:`_one_word_titles`): "camarero", "limpiador" and "taxista" do; "ayudante",
+"técnico" and "operator", which run through many kinds of work, do not. Labels of
+fewer than three letters are left out too.
 
 A label several concepts share (ESCO gives "cocinera" to several kinds of cook) points
 to all of them, and an occupation label's evidence is spread over their niches.
@@ -20,7 +19,7 @@ to all of them, and an occupation label's evidence is spread over their niches.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 import ahocorasick
@@ -33,9 +32,7 @@ from matching.text.words import LANGUAGES, Words, label_forms
 N_NICHES = len(NICHE_CODES)
 OUTSIDE = N_NICHES  # evidence column for work outside the 13 niches
 MIN_KEY_LETTERS = 3
-MIN_WORD_PURITY = 0.5
-SMALL_FAMILY = 5
-MAX_OUTSIDE_FAMILY = 3
+MAX_FAMILY_GROUPS = 16
 
 SKILL, OCCUPATION = "skill", "occupation"
 
@@ -92,23 +89,25 @@ def _occupation_shares(rows: tuple[int, ...], niche_of: np.ndarray) -> np.ndarra
     return shares / shares.sum()
 
 
-def _telling_words(
+def _one_word_titles(
     table: pd.DataFrame, language: str, niche_of: np.ndarray
-) -> tuple[set[str], dict[str, tuple[int, ...]]]:
-    """Which one-word job titles to read.
+) -> dict[str, tuple[tuple[int, ...], np.ndarray, bool]]:
+    """One-word job titles worth reading: word -> (occupations, niche shares, whether it
+    only heads titles rather than being one).
 
-    Returns the one-word labels worth keeping, and words that are no label of their own
-    but mostly head the titles of one niche ("limpiadora": "limpiador de edificios",
-    "limpiador de cristales"), with the occupations whose titles they head.
-
-    A word's *family* is every occupation whose labels contain it. A one-word label is
-    kept when its family is small (:data:`SMALL_FAMILY`) or mostly of its own niche;
-    for work outside the niches, only when the family is tiny
-    (:data:`MAX_OUTSIDE_FAMILY`).
+    A word's *family* is every occupation whose labels contain it. A word that names
+    work in at most :data:`MAX_FAMILY_GROUPS` ISCO unit groups is telling ("camarero",
+    "limpiador", "electrician", "taxista"); one that runs through many kinds of work is
+    not ("ayudante", "técnico", "operator", "director"). A telling word that is a label
+    of its own points to the occupations it labels, if their niche is the one most of
+    its family shares ("mozo" labels a kind of waiter, but its family is mostly
+    warehouse work: left out). Otherwise, a word whose family is mostly one niche's
+    work points there, spread as its family is ("limpiadora": "limpiador de edificios",
+    "limpiador de cristales"; "cleaner").
     """
     family: dict[str, set[int]] = defaultdict(set)
-    heads: dict[str, set[int]] = defaultdict(set)
     own: dict[str, set[int]] = defaultdict(set)
+    heads: set[str] = set()
     for row_number, row in enumerate(table.to_dict("records")):
         for label in _labels(row, language):
             lemmas = [lemma for lemma, _ in label_forms(label, language)]
@@ -117,28 +116,27 @@ def _telling_words(
             if len(lemmas) == 1:
                 own[lemmas[0]].add(row_number)
             elif lemmas:
-                heads[lemmas[0]].add(row_number)
-    classes = np.where(niche_of < 0, OUTSIDE, niche_of)
-
-    def top_class(rows: set[int]) -> tuple[int, float]:
-        top, count = Counter(int(classes[r]) for r in rows).most_common(1)[0]
-        return top, count / len(rows)
-
-    kept = set()
-    for word, rows in own.items():
-        top, _ = top_class(rows)
-        share = sum(classes[r] == top for r in family[word]) / len(family[word])
-        small = len(family[word]) <= (MAX_OUTSIDE_FAMILY if top == OUTSIDE else SMALL_FAMILY)
-        if small or (top != OUTSIDE and share >= MIN_WORD_PURITY):
-            kept.add(word)
-    headed = {}
-    for word, rows in heads.items():
-        if word in own:
+                heads.add(lemmas[0])
+    groups = table["isco"].to_numpy()
+    titles = {}
+    for word in own.keys() | heads:
+        rows = family[word]
+        if len({groups[r] for r in rows}) > MAX_FAMILY_GROUPS:
             continue
-        top, share = top_class(rows)
-        if top != OUTSIDE and share >= MIN_WORD_PURITY:
-            headed[word] = tuple(sorted(rows, key=lambda r: (classes[r] != top, r)))
-    return kept, headed
+        spread = _occupation_shares(tuple(sorted(rows)), niche_of)
+        family_niche = int(spread[:OUTSIDE].argmax()) if spread[:OUTSIDE].any() else None
+        if word in own:
+            named = tuple(sorted(own[word]))
+            shares = _occupation_shares(named, niche_of)
+            top = int(shares.argmax())
+            if top == family_niche or (top == OUTSIDE and spread.argmax() == OUTSIDE):
+                titles[word] = (named, shares, False)
+                continue
+            if top != OUTSIDE:
+                continue  # its own niche is not its family's: an odd alternative label
+        if spread.argmax() != OUTSIDE:  # a word heading titles speaks for a niche only
+            titles[word] = (tuple(sorted(rows)), spread, True)
+    return titles
 
 
 class Lexicon:
@@ -155,16 +153,14 @@ class Lexicon:
         ]
         for language in LANGUAGES:
             terms: dict[tuple[str, ...], Term] = {}
-            kept, headed = _telling_words(catalogue.occupations, language, niche_of)
+            titles = _one_word_titles(catalogue.occupations, language, niche_of)
             for key, rows in _read_labels(catalogue.occupations, language).items():
-                if len(key) == 1 and key[0] not in kept:
-                    continue
-                ordered = _ordered(rows)
-                shares = _occupation_shares(ordered, niche_of)
-                terms[key] = Term(OCCUPATION, ordered, False, len(key), _length(key), shares)
-            for word, rows in headed.items():
-                shares = _occupation_shares(rows, niche_of)
-                terms.setdefault((word,), Term(OCCUPATION, rows, True, 1, _length((word,)), shares))
+                if len(key) > 1:
+                    ordered = _ordered(rows)
+                    shares = _occupation_shares(ordered, niche_of)
+                    terms[key] = Term(OCCUPATION, ordered, False, len(key), _length(key), shares)
+            for word, (rows, shares, heading) in titles.items():
+                terms[(word,)] = Term(OCCUPATION, rows, heading, 1, _length((word,)), shares)
             for key, rows in _read_labels(catalogue.skills, language).items():
                 if key in terms:
                     continue  # a job title wins over a skill of the same words
