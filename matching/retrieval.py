@@ -43,6 +43,20 @@ class SearchFilter:
     consent_only: bool = False
     exclude: tuple[int, ...] = ()
 
+    def admits(
+        self, alive: np.ndarray, edition: np.ndarray, available: np.ndarray, consent: np.ndarray
+    ) -> np.ndarray:
+        """Which rows of these aligned columns the filter lets through (not ``exclude``,
+        which names ids)."""
+        mask = alive.copy()
+        if self.edition_id is not None:
+            mask &= edition == self.edition_id
+        if self.available_only:
+            mask &= available
+        if self.consent_only:
+            mask &= consent
+        return mask
+
 
 class ParticipantIndex:
     """Participant vectors with stable external ids, filters and atomic persistence.
@@ -225,13 +239,7 @@ class ParticipantIndex:
     # ------------------------------------------------------------------ searching
     def _allowed(self, flt: SearchFilter) -> np.ndarray:
         meta = self._meta
-        mask = meta["alive"].copy()
-        if flt.edition_id is not None:
-            mask &= meta["edition"] == flt.edition_id
-        if flt.available_only:
-            mask &= meta["available"]
-        if flt.consent_only:
-            mask &= meta["consent"]
+        mask = flt.admits(meta["alive"], meta["edition"], meta["available"], meta["consent"])
         for pid in flt.exclude:
             row = self._row_of.get(int(pid))
             if row is not None:

@@ -130,13 +130,7 @@ def build_shortlist(
 
 def thin_profiles(pool: ParticipantPool, flt: SearchFilter) -> list[InsufficientProfile]:
     """Profiles the filter admits but that are too thin to score, with what is missing."""
-    mask = pool["alive"].copy()
-    if flt.edition_id is not None:
-        mask &= pool["edition"] == flt.edition_id
-    if flt.available_only:
-        mask &= pool["available"]
-    if flt.consent_only:
-        mask &= pool["consent"]
+    mask = flt.admits(pool["alive"], pool["edition"], pool["available"], pool["consent"])
     rows = np.flatnonzero(mask)
     rows = rows[pool.insufficient(rows)][:MAX_INSUFFICIENT_LISTED]
     return [
