@@ -32,8 +32,8 @@ def generate(
     force: bool = typer.Option(False, help="Replace an existing programme folder"),
 ) -> None:
     """Generate a synthetic MILMA-like programme (participants, challenges, outcomes)."""
+    from training_data.config import GeneratorConfig
     from training_data.dataset import MANIFEST, write_programme
-    from training_data.generator import GeneratorConfig
     from training_data.generator import generate as make
 
     with errors():

@@ -21,7 +21,8 @@ from matching.features import as_frame
 from matching.training import feature_matrix
 from models.embedder import Embedder
 from models.ranker import OutcomeRanker
-from training_data.generator import GeneratorConfig, generate
+from training_data.config import GeneratorConfig
+from training_data.generator import generate
 
 CITY = GeneratorConfig(seed=7, participants=5000, editions=10, challenges=250)
 
@@ -78,7 +79,11 @@ def city_engine(embedder: Embedder) -> tuple[Matcher, object]:
     programme = generate(CITY)
     engine = Matcher(embedder)
     engine.load_programme(
-        programme.participants, programme.challenges, programme.sensitive, persist=False
+        programme.participants,
+        programme.challenges,
+        programme.sensitive,
+        persist=False,
+        outcomes=programme.outcomes,
     )
     return engine, programme
 

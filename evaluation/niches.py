@@ -11,7 +11,8 @@ from evaluation.summary import table
 from evaluation.systems import EmbeddingSystem, EngineSystem, EvalData, RawTextSystem
 from matching.domain.vocabulary import relevance_from_events
 from matching.training import train_niche_model
-from training_data.generator import GeneratorConfig, generate
+from training_data.config import GeneratorConfig
+from training_data.generator import generate
 
 
 def niche_accuracy(data: EvalData, test_edition: int) -> dict:
@@ -66,7 +67,11 @@ def language_check(config: GeneratorConfig, embedder) -> dict:
         programme = generate(replace(config, spanish_share=share))
         matcher = Matcher(embedder)
         matcher.load_programme(
-            programme.participants, programme.challenges, programme.sensitive, persist=False
+            programme.participants,
+            programme.challenges,
+            programme.sensitive,
+            persist=False,
+            outcomes=programme.outcomes,
         )
         data = EvalData(
             programme.participants,

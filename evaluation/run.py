@@ -27,7 +27,13 @@ def load_eval_data(folder: Path, embedder: Embedder) -> EvalData:
     tables = read_programme(folder)
     truth = read_truth(folder)
     matcher = Matcher(embedder)
-    matcher.load_programme(tables.participants, tables.challenges, tables.sensitive, persist=False)
+    matcher.load_programme(
+        tables.participants,
+        tables.challenges,
+        tables.sensitive,
+        persist=False,
+        outcomes=tables.outcomes,
+    )
     return EvalData(
         tables.participants, tables.challenges, tables.sensitive, tables.outcomes, truth, matcher
     )

@@ -93,6 +93,12 @@ class Matcher(EngineState):
         with self.lock:
             self.niche_model, self.niche_model_version = model, version
 
+    # ------------------------------------------------------------------ history
+    def add_outcomes(self, outcomes: pd.DataFrame) -> None:
+        """Add newly recorded outcome events to the history."""
+        with self.lock:
+            self.history.add(outcomes)
+
     # ---------------------------------------------------------------- programme
     def add_challenges(self, challenges: pd.DataFrame) -> None:
         """Add or replace challenges (table columns of the ``challenges`` table)."""
@@ -109,8 +115,10 @@ class Matcher(EngineState):
         challenges: pd.DataFrame,
         sensitive: pd.DataFrame | None = None,
         persist: bool = True,
+        outcomes: pd.DataFrame | None = None,
     ) -> SyncReport:
-        """Build the pool from participant records and bring the index in line with them.
+        """Build the pool from participant records and bring the index in line with them;
+        with ``outcomes``, they become the companies' history.
 
         A saved index is reused when it matches; differences (a crash between a database
         write and an index write, say) are repaired and logged.
@@ -118,9 +126,12 @@ class Matcher(EngineState):
         with self.lock:
             index_sync.reset_pool(self)
             self.add_challenges(challenges)
-            return index_sync.load_participants(
+            report = index_sync.load_participants(
                 self, participants, sensitive, persist=persist, repair=True
             )
+            if outcomes is not None:
+                self.history.load(outcomes)
+            return report
 
     def upsert_participants(
         self,

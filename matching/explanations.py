@@ -1,11 +1,16 @@
 """Reasons for each recommendation, in words a caseworker can check.
 
 A factor's effect is measured, not guessed: the candidate's features for that factor
-are replaced by the pool's average values and the score is recomputed; the
-difference is how much the factor raised (+) or lowered (-) the candidate. All
-candidates and factors go through the scorer in one batch. The training factor is the
-cost of skills the challenge's training teaches: the score as if they were already
-learnt, minus the real one.
+are set to a *reference* and the score is recomputed; the difference is how much the
+factor raised (+) or lowered (-) the candidate. The reference is the factor's neutral
+value where it has one (no skill, no experience, no preference, exactly the Spanish
+asked for, fitting the schedule, no barrier, attendance unknown, no company history),
+so an effect is what the candidate's actual value adds or costs against not having it;
+where there is none (similarity, commute time, background), it is the candidates'
+average. The training factor is the cost of the skills the challenge's training
+teaches: the real score minus the score as if they were already learnt. All candidates
+and factors go through the scorer in one batch. The words are chosen from
+:mod:`matching.reason_texts`, and always agree with the sign of the effect.
 """
 
 from __future__ import annotations
@@ -16,75 +21,43 @@ import numpy as np
 
 from matching.domain.catalogue import Catalogue
 from matching.domain.results import Reason, SkillRef
-from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, SCHEDULES
+from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
 from matching.features import FEATURES
-from matching.pool import ChallengeView, ParticipantPool, preference_rank
+from matching.history import HEADLINE_RATES
+from matching.pool import INDUCTION_UNKNOWN, ChallengeView, ParticipantPool, preference_rank
+from matching.reason_texts import IMPLIED, phrase
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
-FACTORS: dict[str, tuple[str, ...]] = {
-    "skills": (
-        "essential_coverage",
-        "essential_gap_taught",
-        "essential_gap_untaught",
-        "optional_coverage",
-        "skills_known",
-    ),
-    "experience": ("niche_experience", "total_experience", "text_evidence"),
-    "language": ("spanish_level", "spanish_gap"),
-    "commute": ("commute_minutes", "commute_over_limit"),
-    "schedule": ("schedule_fit",),
-    "preference": ("niche_preference",),
-    "similarity": ("similarity",),
-    "readiness": ("remote_without_device", "months_unemployed", "education_level"),
-}
+AVERAGE = None  # a factor's reference: the candidates' average
+NAMED_WORK_EVIDENCE = 0.5
 
-TEXT = {
-    "en": {
-        "skills": "Has {have} of {total} essential skills{listing}",
-        "implied": " ({count} implied by their stated experience)",
-        "untaught": "; missing, and not taught in the training: {names}",
-        "training": "Missing {count} skill(s) the training teaches: {names}",
-        "no_training_gap": "No missing skill depends on the training",
-        "experience": "{years} years of experience in {niche}",
-        "experience_text": "{years} years of experience in {niche}, read from the profile text",
-        "named_work": "The profile text names work in {niche}; years not stated",
-        "no_experience": "No experience in {niche}",
-        "language_ok": "Spanish {level} meets the required {minimum}",
-        "language_low": "Spanish {level} is below the required {minimum}",
-        "commute_ok": "{minutes} min commute, within their {limit}-min limit",
-        "commute_far": "{minutes} min commute, over their {limit}-min limit",
-        "schedule_ok": "Available {availability}; the challenge runs {schedule}",
-        "schedule_no": "Available {availability} only; the challenge runs {schedule}",
-        "preference": "Chose {niche} as preference #{rank}",
-        "preference_text": "No preference recorded; the profile text points to {niche}",
-        "no_preference": "Did not list {niche} among their preferences",
-        "similarity": "Profile text similarity to the challenge: {value:.2f}",
-        "no_device": "Training is online and they have no device (a laptop can be lent)",
-        "ready": "No practical barrier recorded",
+# factor -> {feature: neutral value, or AVERAGE}; "skills" and "language" depend on the
+# challenge and are filled in by _reference
+FACTORS: dict[str, dict[str, float | None]] = {
+    "skills": {
+        "essential_coverage": 0.0,
+        "essential_gap_taught": 0.0,
+        "essential_gap_untaught": 0.0,
+        "optional_coverage": 0.0,
+        "skills_known": 0.0,
     },
-    "es": {
-        "skills": "Tiene {have} de {total} habilidades esenciales{listing}",
-        "implied": " ({count} deducidas de su experiencia)",
-        "untaught": "; le faltan, y la formación no las enseña: {names}",
-        "training": "Le faltan {count} habilidad(es) que enseña la formación: {names}",
-        "no_training_gap": "Ninguna carencia depende de la formación",
-        "experience": "{years} años de experiencia en {niche}",
-        "experience_text": "{years} años de experiencia en {niche}, leídos en el texto del perfil",
-        "named_work": "El texto del perfil menciona trabajo en {niche}; sin años indicados",
-        "no_experience": "Sin experiencia en {niche}",
-        "language_ok": "Español {level}: cumple el mínimo {minimum}",
-        "language_low": "Español {level}: por debajo del mínimo {minimum}",
-        "commute_ok": "{minutes} min de trayecto, dentro de su límite de {limit} min",
-        "commute_far": "{minutes} min de trayecto, más que su límite de {limit} min",
-        "schedule_ok": "Disponible: {availability}; el reto es de {schedule}",
-        "schedule_no": "Disponible solo: {availability}; el reto es de {schedule}",
-        "preference": "Eligió {niche} como preferencia n.º {rank}",
-        "preference_text": "Sin preferencias anotadas; el texto del perfil apunta a {niche}",
-        "no_preference": "No incluyó {niche} entre sus preferencias",
-        "similarity": "Similitud del perfil con el reto: {value:.2f}",
-        "no_device": "La formación es en línea y no tiene dispositivo (se puede prestar)",
-        "ready": "Sin barreras prácticas registradas",
+    "experience": {"niche_experience": 0.0, "total_experience": 0.0, "text_evidence": 0.0},
+    "language": {"spanish_level": 0.0, "spanish_gap": 0.0},
+    "commute": {"commute_minutes": AVERAGE, "commute_over_limit": 0.0},
+    "schedule": {"schedule_fit": 1.0},
+    "preference": {"niche_preference": 0.0},
+    "similarity": {"similarity": AVERAGE},
+    "readiness": {"remote_without_device": 0.0},
+    "background": {"months_unemployed": AVERAGE, "education_level": AVERAGE},
+    "engagement": {"induction": INDUCTION_UNKNOWN},
+    "history": {
+        "company_joined": 0.0,
+        "company_join_rate": HEADLINE_RATES[0],
+        "company_complete_rate": HEADLINE_RATES[1],
+        "company_hire_rate": HEADLINE_RATES[2],
+        "company_taste_match": 0.0,
+        "company_mentor_match": 0.0,
     },
 }
 WORDS = {
@@ -93,12 +66,22 @@ WORDS = {
         "afternoon": "afternoons",
         "full_day": "full days",
         "flexible": "any time",
+        "none": "none",
+        "primary": "primary",
+        "secondary": "secondary",
+        "vocational": "vocational",
+        "university": "university",
     },
     "es": {
         "morning": "mañanas",
         "afternoon": "tardes",
         "full_day": "jornada completa",
         "flexible": "cualquier horario",
+        "none": "sin estudios",
+        "primary": "primaria",
+        "secondary": "secundaria",
+        "vocational": "formación profesional",
+        "university": "universitarios",
     },
 }
 
@@ -111,41 +94,43 @@ class Explanation:
     reasons: list[Reason]
 
 
-NAMED_WORK_EVIDENCE = 0.5
-
-
-def _experience(text: dict, years: float, from_text: bool, evidence: float, niche: str) -> str:
-    if years > 0:
-        key = "experience_text" if from_text else "experience"
-        return text[key].format(years=round(years, 1), niche=niche)
-    if evidence >= NAMED_WORK_EVIDENCE:
-        return text["named_work"].format(niche=niche)
-    return text["no_experience"].format(niche=niche)
-
-
-def _preference(text: dict, weight: float, from_text: bool, niche: str) -> str:
-    if weight <= 0:
-        return text["no_preference"].format(niche=niche)
-    if from_text:
-        return text["preference_text"].format(niche=niche)
-    return text["preference"].format(niche=niche, rank=preference_rank(weight))
+def _reference(features: np.ndarray, challenge: ChallengeView) -> dict[str, dict[int, float]]:
+    """Per factor, the value each of its feature columns is set to."""
+    average = features.mean(axis=0) if len(features) else np.zeros(len(FEATURES))
+    n_essential = len(challenge.essential)
+    taught = len(np.intersect1d(challenge.essential, challenge.taught)) / max(1, n_essential)
+    challenge_neutral = {
+        # holding no skill: every essential one missing, split as the training teaches
+        "essential_coverage": 0.0 if n_essential else 1.0,
+        "essential_gap_taught": taught if n_essential else 0.0,
+        "essential_gap_untaught": (1.0 - taught) if n_essential else 0.0,
+        # exactly the Spanish the challenge asks for
+        "spanish_level": float(challenge.min_spanish),
+    }
+    out = {}
+    for factor, columns in FACTORS.items():
+        out[factor] = {
+            F[c]: float(average[F[c]]) if v is AVERAGE else challenge_neutral.get(c, v)
+            for c, v in columns.items()
+        }
+    return out
 
 
 def factor_effects(
-    scorer: Scorer, blocks: list[tuple[np.ndarray, np.ndarray]]
+    scorer: Scorer, blocks: list[tuple[np.ndarray, np.ndarray, ChallengeView]]
 ) -> list[dict[str, np.ndarray]]:
-    """Effect of each factor on the expected stages, for several (features, chosen)
-    blocks at once: each block's reference is its own average, and every variant of
-    every block goes through the scorer in a single call."""
+    """Effect of each factor on the expected stages, for several (features, chosen,
+    challenge) blocks at once: every variant of every block goes through the scorer in
+    a single call."""
     stacked, sizes = [], []
-    for features, chosen in blocks:
-        reference = features.mean(axis=0)
+    for features, chosen, challenge in blocks:
+        reference = _reference(features, challenge)
         base = features[chosen]
         variants = [base]
-        for columns in FACTORS.values():
+        for factor in FACTORS:
             x = base.copy()
-            idx = [F[c] for c in columns]
-            x[:, idx] = reference[idx]
+            for column, value in reference[factor].items():
+                x[:, column] = value
             variants.append(x)
         learnt = base.copy()  # as if the taught skills were already there
         learnt[:, F["essential_coverage"]] += learnt[:, F["essential_gap_taught"]]
@@ -167,6 +152,93 @@ def factor_effects(
     return out
 
 
+def _experience(x: np.ndarray, pool: ParticipantPool, row: int, niche: int) -> tuple[str, dict]:
+    years = float(pool.years[row, niche])
+    if years > 0:
+        key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
+        return key, {"years": round(years, 1)}
+    if x[F["text_evidence"]] >= NAMED_WORK_EVIDENCE:
+        return "named_work", {}
+    other = float(pool.years[row].sum())
+    if other > 0:
+        return "experience_elsewhere", {"years": round(other, 1)}
+    return "no_experience", {}
+
+
+def _phrasing(
+    x: np.ndarray,
+    pool: ParticipantPool,
+    row: int,
+    challenge: ChallengeView,
+    language: str,
+    mean_similarity: float,
+) -> dict[str, tuple[str, dict]]:
+    """Per factor (but skills and training), the phrasing key and its values."""
+    words = WORDS[language]
+    level, minimum = int(x[F["spanish_level"]]), challenge.min_spanish
+    pref = float(x[F["niche_preference"]])
+    similarity = float(x[F["similarity"]])
+    induction = float(x[F["induction"]])
+    return {
+        "experience": _experience(x, pool, row, challenge.niche),
+        "language": (
+            "language_low"
+            if level < minimum
+            else "language_above"
+            if level > minimum
+            else "language_ok",
+            {"level": CEFR_LEVELS[level], "minimum": CEFR_LEVELS[minimum]},
+        ),
+        "commute": (
+            "commute_far" if x[F["commute_over_limit"]] > 0 else "commute_ok",
+            {"minutes": int(x[F["commute_minutes"]]), "limit": int(pool.cols["max_commute"][row])},
+        ),
+        "schedule": (
+            "schedule_ok" if x[F["schedule_fit"]] else "schedule_no",
+            {
+                "availability": words[AVAILABILITY[int(pool.cols["availability"][row])]],
+                "schedule": words[SCHEDULES[challenge.schedule]],
+            },
+        ),
+        "preference": (
+            "no_preference"
+            if pref <= 0
+            else "preference_text"
+            if pool.cols["prefs_from_text"][row]
+            else "preference",
+            {"rank": preference_rank(pref)} if pref > 0 else {},
+        ),
+        "similarity": (
+            "similarity_high" if similarity >= mean_similarity else "similarity_low",
+            {"value": similarity},
+        ),
+        "readiness": ("no_device" if x[F["remote_without_device"]] else "ready", {}),
+        "background": (
+            "background",
+            {
+                "education": words[EDUCATION[int(pool.cols["education"][row])]],
+                "months": int(pool.cols["months_unemployed"][row]),
+            },
+        ),
+        "engagement": (
+            "induction_unknown"
+            if np.isnan(induction)
+            else "induction_yes"
+            if induction
+            else "induction_no",
+            {},
+        ),
+        "history": (
+            "history_none"
+            if x[F["company_joined"]] == 0
+            else "history_like"
+            if x[F["company_taste_match"]] >= 0
+            else "history_unlike",
+            {},
+        ),
+    }
+
+
 def explain(
     scorer: Scorer,
     features: np.ndarray,
@@ -180,13 +252,12 @@ def explain(
 ) -> list[Explanation]:
     """Skill lists and reasons for candidates ``chosen`` (positions into ``features``);
     ``effects`` may come from a batched :func:`factor_effects` call."""
-    text, words = TEXT[language], WORDS[language]
     if effects is None:
-        effects = factor_effects(scorer, [(features, chosen)])[0]
+        effects = factor_effects(scorer, [(features, chosen, challenge)])[0]
     niche = catalogue.niches[challenge.niche].name[language]
     taught = set(challenge.taught.tolist())
-
     uris = catalogue.uris
+    mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
 
     def refs(skills, implied: frozenset[int] | set[int] = frozenset()) -> list[SkillRef]:
         return [
@@ -198,55 +269,40 @@ def explain(
     for pos, c in enumerate(chosen):
         row = rows[c]
         own = set(pool.skill_list(row).tolist())
-        matched = [s for s in challenge.essential.tolist() if s in own]
+        essential = challenge.essential.tolist()
+        matched = [s for s in essential if s in own]
         matched_optional = [s for s in challenge.optional.tolist() if s in own]
-        missing = [s for s in challenge.essential.tolist() if s not in own]
+        missing = [s for s in essential if s not in own]
         gap_taught = [s for s in missing if s in taught]
         gap_open = [s for s in missing if s not in taught]
-        x = features[c]
-        have = len(challenge.essential) - len(missing)
-        listing = (": " + ", ".join(r.label for r in refs(matched[:4]))) if matched else ""
-        skills_text = text["skills"].format(
-            have=have, total=len(challenge.essential), listing=listing
-        )
         implied = pool.implied_skills(row)
-        if implied & set(matched):
-            skills_text += text["implied"].format(count=len(implied & set(matched)))
-        if gap_open:
-            skills_text += text["untaught"].format(names=", ".join(r.label for r in refs(gap_open)))
-        years = float(pool.years[row, challenge.niche])
-        from_text = pool.cols["years_from_text"][row]
-        spanish = CEFR_LEVELS[int(x[F["spanish_level"]])]
-        minimum = CEFR_LEVELS[challenge.min_spanish]
-        commute = int(x[F["commute_minutes"]])
-        limit = int(pool.cols["max_commute"][row])
-        availability = words[AVAILABILITY[int(pool.cols["availability"][row])]]
-        schedule = words[SCHEDULES[challenge.schedule]]
-        pref = float(x[F["niche_preference"]])
-        messages = {
-            "skills": skills_text,
-            "training": text["training"].format(
-                count=len(gap_taught), names=", ".join(r.label for r in refs(gap_taught))
-            )
-            if gap_taught
-            else text["no_training_gap"],
-            "experience": _experience(text, years, bool(from_text), x[F["text_evidence"]], niche),
-            "language": text["language_ok" if x[F["spanish_gap"]] == 0 else "language_low"].format(
-                level=spanish, minimum=minimum
+        effect = {factor: float(values[pos]) for factor, values in effects.items()}
+        shown_implied = len(implied & set(matched))
+        texts = {
+            "skills": phrase(
+                "skills" if matched else "skills_none" if essential else "skills_unlisted",
+                language,
+                effect["skills"],
+                IMPLIED[language].format(count=shown_implied) if shown_implied else "",
+                have=len(matched),
+                total=len(essential),
+                names=", ".join(r.label for r in refs(matched[:4])),
             ),
-            "commute": text[
-                "commute_far" if x[F["commute_over_limit"]] > 0 else "commute_ok"
-            ].format(minutes=commute, limit=limit),
-            "schedule": text["schedule_ok" if x[F["schedule_fit"]] else "schedule_no"].format(
-                availability=availability, schedule=schedule
+            "training": phrase(
+                "training" if gap_taught else "no_training_gap",
+                language,
+                effect["training"],
+                count=len(gap_taught),
+                names=", ".join(r.label for r in refs(gap_taught)),
             ),
-            "preference": _preference(text, pref, pool.cols["prefs_from_text"][row], niche),
-            "similarity": text["similarity"].format(value=float(x[F["similarity"]])),
-            "readiness": text["no_device"] if x[F["remote_without_device"]] else text["ready"],
         }
+        for factor, (key, values) in _phrasing(
+            features[c], pool, row, challenge, language, mean_similarity
+        ).items():
+            texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
         reasons = [
-            Reason(factor=factor, effect=round(float(effects[factor][pos]), 4), text=message)
-            for factor, message in messages.items()
+            Reason(factor=factor, effect=round(effect[factor], 4), text=text)
+            for factor, text in texts.items()
         ]
         reasons.sort(key=lambda r: -abs(r.effect))
         out.append(

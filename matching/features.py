@@ -1,7 +1,8 @@
 """Pairwise features of (participant, challenge), computed for many candidates at once.
 
 Only what a caseworker can see goes in: the profile (skills, experience, self-reported
-Spanish, commute, availability, preferences) and the challenge. Never the generator's
+Spanish, commute, availability, preferences, the induction session), the challenge,
+and its company's record from earlier editions (:mod:`matching.history`). Never the generator's
 hidden truth, never a sensitive attribute: :data:`FEATURE_INPUTS` lists the pool
 columns this module reads, and the tests check that flipping any sensitive attribute
 leaves every feature unchanged.
@@ -14,6 +15,7 @@ import pandas as pd
 
 from matching.domain import geography
 from matching.domain.vocabulary import SCHEDULE_FIT
+from matching.history import CompanyRecord, backgrounds
 from matching.pool import N_NICHES, ChallengeView, ParticipantPool
 
 FEATURES: tuple[str, ...] = (
@@ -35,6 +37,13 @@ FEATURES: tuple[str, ...] = (
     "education_level",
     "skills_known",
     "text_evidence",
+    "induction",
+    "company_joined",
+    "company_join_rate",
+    "company_complete_rate",
+    "company_hire_rate",
+    "company_taste_match",
+    "company_mentor_match",
 )
 
 # pool columns the features read (the migrant flag is deliberately absent)
@@ -52,6 +61,7 @@ FEATURE_INPUTS: frozenset[str] = frozenset(
         "years",
         "prefs",
         "evidence",
+        "induction",
     }
 )
 
@@ -89,8 +99,11 @@ def pair_features(
     challenge: ChallengeView,
     similarity: np.ndarray,
     n_skills: int,
+    company: CompanyRecord | None = None,
 ) -> np.ndarray:
-    """Feature matrix (len(rows) x len(FEATURES)) for candidates of one challenge."""
+    """Feature matrix (len(rows) x len(FEATURES)) for candidates of one challenge;
+    ``company`` is its company's record from earlier editions."""
+    company = company or CompanyRecord()
     n_ess = max(1, len(challenge.essential))
     n_opt = max(1, len(challenge.optional))
     counts = skill_counts(pool, rows, challenge, n_skills)
@@ -119,6 +132,14 @@ def pair_features(
     out[:, 15] = pool.cols["education"][rows]
     out[:, 16] = np.log1p(counts["known"])
     out[:, 17] = pool.evidence[rows, challenge.niche]
+    out[:, 18] = pool.cols["induction"][rows]
+    out[:, 19] = np.log1p(company.joined)
+    out[:, 20] = company.join_rate
+    out[:, 21] = company.complete_rate
+    out[:, 22] = company.hire_rate
+    background = backgrounds(pool, rows)
+    out[:, 23] = company.taste_match(background)
+    out[:, 24] = company.mentor_match(background)
     return out
 
 

@@ -189,8 +189,10 @@ def _correct(
 
 
 def remove_participant(engine: EngineState, participant_id: int, persist: bool) -> bool:
-    """Erase a participant from the pool, the index and the embedding cache."""
+    """Erase a participant from the pool, the index, the embedding cache and the
+    outcome history."""
     present = engine.pool.remove(participant_id)
+    engine.history.forget(participant_id)
     engine.index.remove([participant_id])
     doc = engine.documents.pop(participant_id, None)
     if doc is not None:

@@ -32,6 +32,8 @@ MIN_TEXT_WORDS = 8
 # niche stands in as a second choice would.
 IMPLIED_PREFERENCE_EVIDENCE = 1.0
 IMPLIED_PREFERENCE_RANK = 1
+INDUCTION = {"attended": 1.0, "missed": 0.0}
+INDUCTION_UNKNOWN = 0.5
 
 # columns of the participant table the engine may read; nothing sensitive
 PROFILE_COLUMNS: tuple[str, ...] = (
@@ -51,6 +53,7 @@ PROFILE_COLUMNS: tuple[str, ...] = (
     "niche_preferences",
     "months_unemployed",
     "digital_access",
+    "induction",
     "available",
     "consent_share",
 )
@@ -76,6 +79,7 @@ _SCALARS: dict[str, type] = {
     "years_from_text": bool,
     "prefs_from_text": bool,
     "recorded": bool,  # the record holds skills, experience or preferences of its own
+    "induction": np.float32,  # 1 came to the induction session, 0 did not, 0.5 not known
 }
 # per-participant rows of several values: experience per niche (+ outside the 13),
 # preference weight per niche, and the profile text's evidence per niche
@@ -141,6 +145,11 @@ class ParticipantPool:
             "migrant": np.zeros(n, dtype=bool) if migrant is None else np.asarray(migrant, bool),
             "skill_len": np.fromiter((len(s) for s in skills), dtype=np.int32, count=n),
             "outside": concepts.outside,
+            "induction": frame["induction"]
+            .map(INDUCTION)
+            .fillna(INDUCTION_UNKNOWN)
+            .astype(np.float32)
+            .to_numpy(),
         }
         new["skill_start"] = self._skill_used + np.concatenate(
             [[0], np.cumsum(new["skill_len"])[:-1]]

@@ -4,17 +4,10 @@ Both scorers return, per candidate, the chances of joining, completing the train
 and being hired (cumulative, so p_hire <= p_complete <= p_join). Candidates are ranked
 by their sum, the expected number of stages reached (0..3).
 
-The fallback is used until a ranker has been trained (``milma train``). It is a fixed,
-hand-set logistic model, written out below so anyone can check it:
-
-- join:     -0.4 + 1.5 x preference + 1.5 x schedule fit - 1.2 x commute over limit
-- complete:  0.9 - 1.2 x untaught gap - 0.2 x taught gap - 0.6 x Spanish gap
-             + 0.4 x preference + 0.5 x schedule fit - 0.8 x remote without device
-- hire:     -1.4 + 2.5 x (1 - untaught gap - 0.2 x taught gap) + 0.8 x optional
-             coverage + 0.35 x niche experience + 0.3 x text evidence for the niche
-             + 1.0 x similarity - 0.9 x Spanish gap
-
-Its probabilities are indicative only; the output says when it is in use.
+The fallback is used until a ranker has been trained (``milma train``): a fixed
+logistic model per stage whose weights are the documented domain priors of
+:mod:`matching.priors`. Its probabilities are indicative only; the output says when it
+is in use.
 """
 
 from __future__ import annotations
@@ -26,7 +19,9 @@ import numpy as np
 from scipy.special import expit
 from threadpoolctl import threadpool_limits
 
+from matching import priors
 from matching.features import FEATURES, as_frame
+from matching.pool import INDUCTION_UNKNOWN
 from models.ranker import OutcomeRanker
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -47,36 +42,43 @@ class FallbackScorer:
     kind = "fallback"
     version = None
     description = (
-        "fallback: hand-set weights (no trained ranker yet; run `milma train`); "
+        "fallback: documented domain priors (no trained ranker yet; run `milma train`); "
         "probabilities are indicative only"
     )
 
     def stages(self, x: np.ndarray) -> np.ndarray:
-        pref, sched, over = (
-            x[:, F["niche_preference"]],
-            x[:, F["schedule_fit"]],
-            x[:, F["commute_over_limit"]],
+        def col(name: str) -> np.ndarray:
+            return x[:, F[name]]
+
+        induction = col("induction") - INDUCTION_UNKNOWN  # unknown: neither way
+        pref, fits = col("niche_preference"), col("schedule_fit")
+        gap_taught, gap_open = col("essential_gap_taught"), col("essential_gap_untaught")
+        spanish_gap = col("spanish_gap")
+        join = expit(
+            priors.JOIN_BASE
+            + priors.JOIN_PREFERENCE * pref
+            + priors.JOIN_SCHEDULE_FIT * fits
+            + priors.JOIN_COMMUTE_OVER * col("commute_over_limit")
+            + priors.JOIN_INDUCTION * induction
         )
-        gap_u, gap_t = x[:, F["essential_gap_untaught"]], x[:, F["essential_gap_taught"]]
-        lang = x[:, F["spanish_gap"]]
-        join = expit(-0.4 + 1.5 * pref + 1.5 * sched - 1.2 * over)
         complete = expit(
-            0.9
-            - 1.2 * gap_u
-            - 0.2 * gap_t
-            - 0.6 * lang
-            + 0.4 * pref
-            + 0.5 * sched
-            - 0.8 * x[:, F["remote_without_device"]]
+            priors.COMPLETE_BASE
+            + priors.COMPLETE_UNTAUGHT_GAP * gap_open
+            + priors.COMPLETE_TAUGHT_GAP * gap_taught
+            + priors.COMPLETE_SPANISH_GAP * spanish_gap
+            + priors.COMPLETE_PREFERENCE * pref
+            + priors.COMPLETE_SCHEDULE_FIT * fits
+            + priors.COMPLETE_REMOTE_WITHOUT_DEVICE * col("remote_without_device")
+            + priors.COMPLETE_INDUCTION * induction
         )
         hire = expit(
-            -1.4
-            + 2.5 * (1 - gap_u - 0.2 * gap_t)
-            + 0.8 * x[:, F["optional_coverage"]]
-            + 0.35 * x[:, F["niche_experience"]]
-            + 0.3 * x[:, F["text_evidence"]]
-            + 1.0 * x[:, F["similarity"]]
-            - 0.9 * lang
+            priors.HIRE_BASE
+            + priors.HIRE_SKILLS * (1 - gap_open - priors.HIRE_TAUGHT_GAP_SHARE * gap_taught)
+            + priors.HIRE_OPTIONAL * col("optional_coverage")
+            + priors.HIRE_NICHE_EXPERIENCE * col("niche_experience")
+            + priors.HIRE_TEXT_EVIDENCE * col("text_evidence")
+            + priors.HIRE_SIMILARITY * col("similarity")
+            + priors.HIRE_SPANISH_GAP * spanish_gap
         )
         p_complete = join * complete
         return np.column_stack([join, p_complete, p_complete * hire])

@@ -85,13 +85,15 @@ def build_shortlist(
     rows = pool.rows(ids)
     thin = pool.insufficient(rows)
     rows, ids, sims = rows[~thin], ids[~thin], sims[~thin]
-    x = pair_features(pool, rows, ch, sims, len(engine.catalogue.skills))
+    x = pair_features(
+        pool, rows, ch, sims, len(engine.catalogue.skills), engine.company_record(challenge_id)
+    )
     stages = engine.scorer.stages(x) if len(rows) else np.zeros((0, 3))
     key = expected_stages(stages)
     migrant = pool.cols["migrant"][rows]
     use_fairness = engine.fairness_rerank if fairness is None else fairness
     if use_fairness and len(rows):
-        chosen, fair = fair_top_k(key, migrant, k, float(migrant.mean()))
+        chosen, fair = fair_top_k(key, migrant, k)
     else:
         chosen = np.argsort(-key, kind="stable")[:k]
         fair = {"applied": False}

@@ -17,6 +17,7 @@ import numpy as np
 
 from matching.domain.catalogue import Catalogue, load_catalogue
 from matching.features import pair_features
+from matching.history import CompanyRecord, OutcomeHistory
 from matching.niches import NicheCatalogueIndex
 from matching.pool import ChallengeView, ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
@@ -76,6 +77,7 @@ class EngineState:
             ef_search=hnsw_ef_search,
         )
         self.pool = ParticipantPool()
+        self.history = OutcomeHistory()
         self.challenges: dict[int, ChallengeView] = {}
         self.documents: dict[int, str] = {}
         self.index = self.empty_index()
@@ -146,7 +148,13 @@ class EngineState:
                 self.challenge(challenge_id),
                 similarity,
                 len(self.catalogue.skills),
+                self.company_record(challenge_id),
             )
+
+    def company_record(self, challenge_id: int) -> CompanyRecord:
+        """The challenge's company's record from the editions before the challenge's."""
+        view = self.challenge(challenge_id)
+        return self.history.record(view.company_id, view.edition_id, self.pool, self.challenges)
 
     def niche_catalogue_index(self) -> NicheCatalogueIndex:
         """Niche skill masks and description vectors, prepared on first use."""

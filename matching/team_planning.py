@@ -129,10 +129,13 @@ def member_reasons(
 ) -> list[list[list[str]]]:
     """Top reasons for each member of each (challenge id, member ids) team, with one
     scorer call for all teams."""
-    blocks = [(engine.features(cid, ids), np.arange(len(ids))) for cid, ids in teams]
+    blocks = [
+        (engine.features(cid, ids), np.arange(len(ids)), engine.challenge(cid))
+        for cid, ids in teams
+    ]
     effects = factor_effects(engine.scorer, [b for b in blocks if len(b[1])])
     out = []
-    for (cid, ids), (x, chosen) in zip(teams, blocks, strict=True):
+    for (cid, ids), (x, chosen, _) in zip(teams, blocks, strict=True):
         if not len(ids):
             out.append([])
             continue

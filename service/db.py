@@ -104,6 +104,7 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
         ],
         pseudonym=[new_pseudonym() for _ in range(len(people))],
         consent_at=pd.NaT,
+        induction=people["induction"].where(people["induction"] != "", None),
     ).drop(columns=["experience_niches", "experience_years"])
     rows = _records(people)
     for row in rows:
@@ -155,6 +156,7 @@ def participant_frame(rows: list[ParticipantRow]) -> pd.DataFrame:
             "niche_preferences": [list(r.niche_preferences) for r in rows],
             "months_unemployed": [r.months_unemployed for r in rows],
             "digital_access": [r.digital_access for r in rows],
+            "induction": [r.induction for r in rows],
             "available": [r.available for r in rows],
             "consent_share": [r.consent_share for r in rows],
         }
@@ -198,6 +200,12 @@ def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def outcome_frame(session: Session) -> pd.DataFrame:
     rows = session.execute(
-        select(OutcomeRow.participant_id, OutcomeRow.challenge_id, OutcomeRow.event, OutcomeRow.at)
+        select(
+            OutcomeRow.participant_id,
+            OutcomeRow.challenge_id,
+            OutcomeRow.event,
+            OutcomeRow.at,
+            OutcomeRow.rating,
+        )
     ).all()
-    return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at"])
+    return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at", "rating"])

@@ -35,8 +35,9 @@ from service.db import (
     session_factory,
 )
 from service.tables import ChallengeRow
+from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme, write_programme
-from training_data.generator import GeneratorConfig, generate
+from training_data.generator import generate
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ def open_runtime(
         _discard_index(settings)
     with sessions() as session:
         participants, challenges, sensitive = load_engine_tables(session)
-    report = matcher.load_programme(participants, challenges, sensitive)
+        outcomes = outcome_frame(session)
+    report = matcher.load_programme(participants, challenges, sensitive, outcomes=outcomes)
     for note in report.notes:
         say(note)
     return Runtime(settings, engine, sessions, matcher, report)

@@ -110,6 +110,7 @@ class ParticipantRow(Base):
     months_unemployed: Mapped[int] = mapped_column(Integer, default=0)
     digital_access: Mapped[bool] = mapped_column(Boolean, default=True)
     driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    induction: Mapped[str | None] = mapped_column(String(10), nullable=True)
     available: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_share: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_version: Mapped[str] = mapped_column(String(60), default="")

@@ -14,8 +14,9 @@ from models.embedder import Embedder
 from service.runtime import open_runtime, retrain
 from service.security import create_key
 from service.tables import ChallengeRow
+from training_data.config import GeneratorConfig, Programme
 from training_data.dataset import write_programme
-from training_data.generator import GeneratorConfig, Programme, generate
+from training_data.generator import generate
 
 OUTPUT = Path(
     os.environ.get("MILMA_TEST_OUTPUT", Path(__file__).resolve().parents[1] / "test-output")
@@ -39,7 +40,11 @@ def matcher(programme: Programme, embedder: Embedder) -> Matcher:
     """A real engine over the session programme, with nothing saved to disk."""
     engine = Matcher(embedder)
     engine.load_programme(
-        programme.participants, programme.challenges, programme.sensitive, persist=False
+        programme.participants,
+        programme.challenges,
+        programme.sensitive,
+        persist=False,
+        outcomes=programme.outcomes,
     )
     return engine
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from training_data.generator import GeneratorConfig, Programme
+from training_data.config import GeneratorConfig, Programme
 from training_data.schema import TABLES, TRUTH_TABLE, check_columns
 
 MANIFEST = "manifest.json"
@@ -83,6 +83,20 @@ def write_programme(programme: Programme, out: Path) -> Path:
             files[f"{TRUTH_DIR}/pairs.parquet"] = _write_parquet(
                 programme.truth, tmp / TRUTH_DIR / "pairs.parquet"
             )
+            report = tmp / TRUTH_DIR / MANIFEST
+            report.write_text(
+                json.dumps(
+                    {
+                        "hidden_model": programme.config.as_dict()["hidden"],
+                        "hiring_bias": programme.config.hiring_bias,
+                        "variance": programme.truth_report,
+                    },
+                    indent=1,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
+            files[f"{TRUTH_DIR}/{MANIFEST}"] = _sha256(report)
         manifest = {
             "format_version": FORMAT_VERSION,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -164,6 +178,20 @@ def read_truth(folder: Path) -> pd.DataFrame:
     if f"{TRUTH_DIR}/pairs.parquet" not in manifest.get("files", {}):
         raise DatasetError(f"{folder} was generated without ground truth (--no-truth)")
     return _read_table(folder, f"{TRUTH_DIR}/pairs.parquet", manifest, TRUTH_TABLE)
+
+
+def read_truth_manifest(folder: Path) -> dict:
+    """The hidden model's settings and the variance decomposition of the outcomes."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    relative = f"{TRUTH_DIR}/{MANIFEST}"
+    path = folder / relative
+    expected = manifest.get("files", {}).get(relative)
+    if expected is None or not path.is_file():
+        raise DatasetError(f"{path} is missing")
+    if _sha256(path) != expected:
+        raise DatasetError(f"{path} does not match its checksum in {MANIFEST}: the file is damaged")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def config_from_manifest(manifest: dict) -> GeneratorConfig:

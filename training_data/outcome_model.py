@@ -36,17 +36,23 @@ MAX_OFFERS = 4
 class HiddenModel:
     """Weights of the hidden compatibility model (logit scale).
 
-    Visible factors: skills (seen through a noisy profile), niche experience, Spanish
-    (self-reported with error), commute, schedule, preferences. Hidden factors:
-    motivation, hardship, company taste and noise. A gap in a skill the training
-    teaches costs ``taught_gap_cost`` of an untaught gap.
+    What a record shows (profile): skills (seen through a noisy profile), niche
+    experience, Spanish (self-reported with error), commute, schedule, preferences.
+    What only outcomes reveal (company): each company's taste in backgrounds and its
+    weight on skills and experience when hiring, how well its mentors carry people of
+    each background through the training and their effect overall, each challenge's
+    difficulty. What shows early (engagement): an engaged person comes
+    to the induction, accepts, completes and is hired more. Hidden: hardship, and the
+    noise of every single pair. A gap in a skill the training teaches costs
+    ``taught_gap_cost`` of an untaught gap.
     """
 
     accept_pref: float = 2.6
     accept_schedule: float = 2.0
     accept_commute_excess: float = 1.3
+    accept_engagement: float = 0.8
     accept_noise: float = 0.3
-    complete_motivation: float = 0.5
+    complete_engagement: float = 1.2
     complete_hardship: float = 0.5
     complete_skill_gap: float = 1.5
     complete_language_gap: float = 0.6
@@ -58,11 +64,34 @@ class HiddenModel:
     hire_optional: float = 0.8
     hire_experience: float = 2.0
     hire_language_gap: float = 0.9
-    hire_motivation: float = 0.3
+    hire_engagement: float = 0.4
     hire_commute_excess: float = 0.4
     hire_noise: float = 0.35
     taught_gap_cost: float = 0.2
     accept_target: float = 0.78
+    background_taste_sd: float = 2.5
+    mentor_fit_sd: float = 2.0
+    mentoring_sd: float = 0.6
+    difficulty_sd: float = 0.3
+    induction_engagement: float = 2.5
+
+
+@dataclass(frozen=True)
+class CompanyWays:
+    """Each company's hidden, persistent ways (row = company id - 1) and each
+    challenge's own difficulty (row = challenge id - 1)."""
+
+    skill_weight: np.ndarray  # how much the skills it asks for decide a hire
+    experience_weight: np.ndarray  # how much experience in the niche does
+    background_taste: np.ndarray  # (companies, BACKGROUND_SIZE): whom it hires beyond that
+    mentor_fit: np.ndarray  # (companies, BACKGROUND_SIZE): whom its mentors carry through
+    mentoring: np.ndarray  # its mentors' effect on completing the training (logits)
+    difficulty: np.ndarray  # each challenge's own difficulty (logits, lowers completion)
+
+
+# Component groups of the stage logits, by what could know them (see HiddenModel).
+GROUPS: tuple[str, ...] = ("profile", "company", "engagement", "hidden", "noise", "bias")
+STAGES: tuple[str, ...] = ("accept", "complete", "hire")
 
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -99,7 +128,9 @@ class OutcomeModel:
     """Hidden stage logits for any set of (participant, challenge) pairs.
 
     ``people`` holds per-participant arrays indexed by position (participant id - 1);
-    ``challenges`` is the challenge table (row position = challenge id - 1).
+    ``challenges`` is the challenge table (row position = challenge id - 1); ``ways``
+    the companies' hidden ways and the challenges' difficulty; ``backgrounds`` the
+    participants' background attributes a company's taste is over.
     """
 
     def __init__(
@@ -107,7 +138,8 @@ class OutcomeModel:
         people: dict[str, np.ndarray],
         challenges: pd.DataFrame,
         catalogue: Catalogue,
-        tastes: np.ndarray,
+        ways: CompanyWays,
+        backgrounds: np.ndarray,
         hidden: HiddenModel,
         seed: int,
         hiring_bias: float,
@@ -116,7 +148,8 @@ class OutcomeModel:
         self.h = hidden
         self.seed = seed
         self.bias = hiring_bias
-        self.tastes = tastes
+        self.ways = ways
+        self.backgrounds = backgrounds - backgrounds.mean(axis=0)
         lookup, width = catalogue.skill_index, len(catalogue.skills)
         ess = _indicator(challenges["essential_skills"], lookup, width)
         taught = _indicator(challenges["taught_skills"], lookup, width)
@@ -147,9 +180,10 @@ class OutcomeModel:
         gumbel = -np.log(-np.log(pair_uniform(self.seed, i, j, 7) + 1e-300))
         return 3.0 * pref + 1.0 * experienced + 1.0 * schedule_ok + gumbel
 
-    def latents(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
-        """Stage logits (without intercepts) and uniforms for pairs (i[k], j[k])."""
-        h, p = self.h, self.p
+    def components(self, i: np.ndarray, j: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+        """Each stage's logit (without intercept) for pairs (i[k], j[k]), split into the
+        :data:`GROUPS`: group -> stage -> array."""
+        h, p, ways = self.h, self.p, self.ways
         true = p["true_skills"]
         have_ess = np.asarray(true[i].multiply(self.ess[j]).sum(1)).ravel()
         have_taught = np.asarray(true[i].multiply(self.ess_taught[j]).sum(1)).ravel()
@@ -163,36 +197,63 @@ class OutcomeModel:
         pref, schedule_ok, excess = self._visible(i, j)
         remote = self.remote[j]
         company = self.company[j]
-        motivation = p["motivation"][i]
-        z_accept = (
-            h.accept_pref * pref
-            + h.accept_schedule * schedule_ok
-            - h.accept_commute_excess * excess
-            + h.accept_noise * ndtri(pair_uniform(self.seed, i, j, 1))
-        )
-        z_complete = (
-            h.complete_motivation * motivation
-            - h.complete_hardship * p["hardship"][i]
-            - h.complete_skill_gap * skill_gap
-            - h.complete_language_gap * language_gap
-            + h.complete_pref * pref
-            + h.complete_schedule * schedule_ok
-            - h.complete_commute_excess * excess * ~remote
-            - h.complete_remote_no_device * (remote & ~p["digital_access"][i])
-        )
-        z_hire = (
-            self.tastes[company, 0] * (h.hire_skill * (1 - skill_gap) + h.hire_optional * opt_cov)
-            + self.tastes[company, 1] * h.hire_experience * experience
-            - h.hire_language_gap * language_gap
-            + h.hire_motivation * motivation
-            - h.hire_commute_excess * excess
-            + h.hire_noise * ndtri(pair_uniform(self.seed, i, j, 2))
-            - self.bias * p["migrant"][i]
-        )
+        skills = h.hire_skill * (1 - skill_gap) + h.hire_optional * opt_cov
+        seasoned = h.hire_experience * experience
+        zero = np.zeros(len(i))
         return {
-            "z_accept": z_accept,
-            "z_complete": z_complete,
-            "z_hire": z_hire,
+            "profile": {
+                "accept": h.accept_pref * pref
+                + h.accept_schedule * schedule_ok
+                - h.accept_commute_excess * excess,
+                "complete": -h.complete_skill_gap * skill_gap
+                - h.complete_language_gap * language_gap
+                + h.complete_pref * pref
+                + h.complete_schedule * schedule_ok
+                - h.complete_commute_excess * excess * ~remote
+                - h.complete_remote_no_device * (remote & ~p["digital_access"][i]),
+                "hire": skills
+                + seasoned
+                - h.hire_language_gap * language_gap
+                - h.hire_commute_excess * excess,
+            },
+            "company": {
+                "accept": zero,
+                "complete": ways.mentoring[company]
+                - ways.difficulty[j]
+                + np.einsum("kd,kd->k", ways.mentor_fit[company], self.backgrounds[i]),
+                "hire": (ways.skill_weight[company] - 1) * skills
+                + (ways.experience_weight[company] - 1) * seasoned
+                + np.einsum("kd,kd->k", ways.background_taste[company], self.backgrounds[i]),
+            },
+            "engagement": {
+                "accept": h.accept_engagement * p["engagement"][i],
+                "complete": h.complete_engagement * p["engagement"][i],
+                "hire": h.hire_engagement * p["engagement"][i],
+            },
+            "hidden": {
+                "accept": zero,
+                "complete": -h.complete_hardship * p["hardship"][i],
+                "hire": zero,
+            },
+            "noise": {
+                "accept": h.accept_noise * ndtri(pair_uniform(self.seed, i, j, 1)),
+                "complete": zero,
+                "hire": h.hire_noise * ndtri(pair_uniform(self.seed, i, j, 2)),
+            },
+            "bias": {"accept": zero, "complete": zero, "hire": -self.bias * p["migrant"][i]},
+        }
+
+    def latents(
+        self, i: np.ndarray, j: np.ndarray, without: tuple[str, ...] = ()
+    ) -> dict[str, np.ndarray]:
+        """Stage logits (without intercepts, leaving out the groups ``without``) and the
+        uniforms that decide each stage, for pairs (i[k], j[k])."""
+        parts = self.components(i, j)
+        z = {stage: sum(parts[g][stage] for g in GROUPS if g not in without) for stage in STAGES}
+        return {
+            "z_accept": z["accept"],
+            "z_complete": z["complete"],
+            "z_hire": z["hire"],
             "u_accept": pair_uniform(self.seed, i, j, 3),
             "u_complete": pair_uniform(self.seed, i, j, 4),
             "u_hire": pair_uniform(self.seed, i, j, 5),
@@ -376,8 +437,14 @@ def _events(o: dict, edition: pd.Series, c: Intercepts, rng: np.random.Generator
     )
 
 
+def expected_relevance(pa: np.ndarray, pc: np.ndarray, ph: np.ndarray) -> np.ndarray:
+    """Expected graded relevance (joined 1, completed 2, hired 3) from stage chances."""
+    return pa * (1 + pc * (1 + ph))
+
+
 def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -> pd.DataFrame:
-    """Expected and one sampled outcome for every pair within each edition."""
+    """Expected and one sampled outcome for every pair within each edition, and its
+    *merit*: the expected outcome had no company discriminated (hiring bias removed)."""
     frames = []
     for e, people, chs in _edition_groups(model.p["edition"], challenges["edition_id"].to_numpy()):
         i = np.repeat(people, len(chs))
@@ -386,6 +453,7 @@ def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -
         pa = expit(c.accept + lat["z_accept"])
         pc = expit(c.complete + lat["z_complete"])
         ph = expit(c.hire + lat["z_hire"])
+        fair_hire = expit(c.hire + lat["z_hire"] + model.bias * model.p["migrant"][i])
         accepted = lat["u_accept"] < pa
         completed = accepted & (lat["u_complete"] < pc)
         hired = completed & (lat["u_hire"] < ph)
@@ -398,7 +466,8 @@ def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -
                     "p_accept": pa.astype(np.float32),
                     "p_complete": pc.astype(np.float32),
                     "p_hire": ph.astype(np.float32),
-                    "expected_relevance": (pa * (1 + pc * (1 + ph))).astype(np.float32),
+                    "expected_relevance": expected_relevance(pa, pc, ph).astype(np.float32),
+                    "merit": expected_relevance(pa, pc, fair_hire).astype(np.float32),
                     "sampled_relevance": (accepted.astype(np.int8) + completed + hired).astype(
                         np.int8
                     ),

@@ -59,6 +59,7 @@ TABLES: dict[str, dict[str, str]] = {
         "months_unemployed": "int",
         "digital_access": "bool",
         "driving_licence": "bool",
+        "induction": "str",
         "available": "bool",
         "consent_share": "bool",
         "consent_version": "str",
@@ -90,6 +91,7 @@ TRUTH_TABLE: dict[str, str] = {
     "p_complete": "float",
     "p_hire": "float",
     "expected_relevance": "float",
+    "merit": "float",
     "sampled_relevance": "int",
 }
 

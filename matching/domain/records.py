@@ -111,6 +111,11 @@ class ParticipantProfile(_Input):
     months_unemployed: int = Field(0, ge=0, le=600)
     digital_access: bool = True
     driving_licence: bool = False
+    induction: Literal["attended", "missed"] | None = Field(
+        None,
+        description="Whether they came to the programme's induction session (left out: not "
+        "known yet); an early sign of engagement",
+    )
     available: bool = True
     consent_share: bool = False
     consent_version: Annotated[str, StringConstraints(max_length=60)] = ""

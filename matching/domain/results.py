@@ -24,6 +24,9 @@ class Reason(BaseModel):
         "preference",
         "similarity",
         "readiness",
+        "background",
+        "engagement",
+        "history",
     ]
     effect: float = Field(description="Change in the score this factor causes (+ raises)")
     text: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from service.operations.common import (
     now,
 )
 from service.operations.participants import get_participant
+from service.runtime import Runtime
 from service.schemas import (
     OutcomeIn,
 )
@@ -42,8 +44,11 @@ def _resolve_person(session: Session, body: OutcomeIn, who: Principal) -> Partic
     return row
 
 
-def record_outcome(session: Session, body: OutcomeIn, who: Principal) -> tuple[OutcomeRow, bool]:
-    """Store an outcome; returns (row, created). A repeated client_key returns the first."""
+def record_outcome(
+    runtime: Runtime, session: Session, body: OutcomeIn, who: Principal
+) -> tuple[OutcomeRow, bool]:
+    """Store an outcome and add it to the engine's history; returns (row, created). A
+    repeated client_key returns the first."""
     challenge = get_challenge(session, body.challenge_id, who)
     if who.role == "company" and body.event not in COMPANY_EVENTS:
         raise FieldError("event", f"companies record only: {', '.join(sorted(COMPANY_EVENTS))}")
@@ -84,4 +89,15 @@ def record_outcome(session: Session, body: OutcomeIn, who: Principal) -> tuple[O
         commit=False,
     )
     session.commit()
+    runtime.matcher.add_outcomes(
+        pd.DataFrame(
+            {
+                "participant_id": [row.participant_id],
+                "challenge_id": [row.challenge_id],
+                "event": [row.event],
+                "at": [row.at],
+                "rating": [row.rating],
+            }
+        )
+    )
     return row, True

@@ -9,9 +9,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.deps import get_session, require_role
+from service.deps import get_runtime, get_session, require_role
 from service.operations import outcomes as outcome_ops
 from service.operations.common import paginate
+from service.runtime import Runtime
 from service.schemas import OutcomeIn, OutcomeOut, Page
 from service.security import Principal
 from service.tables import ChallengeRow, OutcomeRow, ParticipantRow
@@ -19,6 +20,7 @@ from service.tables import ChallengeRow, OutcomeRow, ParticipantRow
 router = APIRouter(prefix="/outcomes", tags=["outcomes"])
 Recorder = Annotated[Principal, Depends(require_role("caseworker", "company"))]
 Db = Annotated[Session, Depends(get_session)]
+Rt = Annotated[Runtime, Depends(get_runtime)]
 
 
 def outcome_out(row: OutcomeRow, pseudonym: str, who: Principal) -> OutcomeOut:
@@ -47,10 +49,10 @@ def outcome_out(row: OutcomeRow, pseudonym: str, who: Principal) -> OutcomeOut:
         409: {"description": "client_key already used for a different outcome"},
     },
 )
-def record(body: OutcomeIn, who: Recorder, session: Db) -> JSONResponse:
+def record(body: OutcomeIn, who: Recorder, session: Db, runtime: Rt) -> JSONResponse:
     """Record joined / completed / interviewed / hired / rejected (+ reason). Idempotent
     with ``client_key``."""
-    row, created = outcome_ops.record_outcome(session, body, who)
+    row, created = outcome_ops.record_outcome(runtime, session, body, who)
     person = session.get(ParticipantRow, row.participant_id)
     out = outcome_out(row, person.pseudonym, who)
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)

@@ -240,7 +240,7 @@ def record_outcome(
             event=event,
             reason=reason,
         )
-        outcome_ops.record_outcome(session, body, viewer.principal)
+        outcome_ops.record_outcome(runtime, session, body, viewer.principal)
     except (ValueError, ValidationError, FieldError) as exc:
         message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         key = int(participant_id) if participant_id.isdigit() else "form"

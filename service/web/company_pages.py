@@ -117,7 +117,7 @@ def company_feedback(
         body = OutcomeIn(
             challenge_id=challenge_id, trainee_id=trainee_id, event=event, reason=reason
         )
-        outcome_ops.record_outcome(session, body, viewer.principal)
+        outcome_ops.record_outcome(runtime, session, body, viewer.principal)
     except ValidationError as exc:
         return _company_page(request, viewer, session, runtime, None, exc.errors()[0]["msg"])
     return RedirectResponse("/app/company?saved=1", status_code=303)

@@ -6,7 +6,8 @@ import pytest
 
 from matching.engine import Matcher
 from matching.retrieval import ParticipantIndex, SearchFilter
-from training_data.generator import GeneratorConfig, generate
+from training_data.config import GeneratorConfig
+from training_data.generator import generate
 
 
 @pytest.mark.slow

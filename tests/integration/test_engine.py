@@ -62,6 +62,7 @@ def _profile(pid: int, edition: int, text: str, skills=(), consent=True) -> pd.D
         "niche_preferences": [],
         "months_unemployed": 3,
         "digital_access": True,
+        "induction": None,
         "available": True,
         "consent_share": consent,
     }

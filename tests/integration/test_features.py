@@ -38,6 +38,7 @@ def person(pid, text, skills=(), **extra):
         "niche_preferences": [],
         "months_unemployed": 6,
         "digital_access": True,
+        "induction": None,
         "available": True,
         "consent_share": True,
     }

@@ -53,6 +53,7 @@ def row(pid, text, niches=(), years=(), prefs=(), skills_text=(), language="en")
         "niche_preferences": list(prefs),
         "months_unemployed": 4,
         "digital_access": True,
+        "induction": None,
         "available": True,
         "consent_share": True,
     }

@@ -42,7 +42,12 @@ def _editions(programme):
 
 def test_registry_round_trip_hash_refusal_and_swap(tmp_path, programme, embedder, caplog):
     engine = Matcher(embedder, data_dir=tmp_path)
-    engine.load_programme(programme.participants, programme.challenges, persist=False)
+    engine.load_programme(
+        programme.participants,
+        programme.challenges,
+        persist=False,
+        outcomes=programme.outcomes,
+    )
     engine.load_models()
     assert engine.scorer.kind == "fallback"
     first = publish_ranker(engine, train_ranker(engine, programme.outcomes, _editions(programme)))

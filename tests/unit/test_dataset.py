@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
+from training_data.config import GeneratorConfig
 from training_data.dataset import DatasetError, read_programme, read_truth, write_programme
-from training_data.generator import GeneratorConfig, generate
+from training_data.generator import generate
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import pytest
 
 from matching.domain.catalogue import NICHE_CODES, load_catalogue
 from matching.domain.vocabulary import relevance_from_events
-from training_data.generator import GeneratorConfig, generate
+from training_data.config import GeneratorConfig
+from training_data.generator import generate
 from training_data.schema import TABLES
 
 

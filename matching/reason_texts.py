@@ -1,0 +1,256 @@
+"""The words of a shortlist's reasons, in English and Spanish, and which way each points.
+
+Every phrasing has a *polarity*: +1 says something in the candidate's favour ("has 3 of
+5 essential skills"), -1 against ("over their commute limit"), 0 neither ("no
+experience recorded", which is where a factor's effect is measured from). A reason's
+effect is measured (see :mod:`matching.explanations`), and its words must agree with
+it: where the measured effect goes against the phrasing's polarity (a learned model
+need not be monotone), a clause says which way it went on balance, so a caseworker is
+never told "no experience" next to a score that the experience raised.
+"""
+
+from __future__ import annotations
+
+TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
+    "skills": (
+        +1,
+        {
+            "en": "Has {have} of {total} essential skills: {names}",
+            "es": "Tiene {have} de {total} habilidades esenciales: {names}",
+        },
+    ),
+    "skills_none": (
+        0,
+        {
+            "en": "Has none of the {total} essential skills",
+            "es": "No tiene ninguna de las {total} habilidades esenciales",
+        },
+    ),
+    "skills_unlisted": (
+        0,
+        {
+            "en": "The challenge lists no essential skills",
+            "es": "El reto no indica habilidades esenciales",
+        },
+    ),
+    "training": (
+        -1,
+        {
+            "en": "Missing {count} skill(s) the training teaches: {names}",
+            "es": "Le faltan {count} habilidad(es) que enseña la formación: {names}",
+        },
+    ),
+    "no_training_gap": (
+        0,
+        {
+            "en": "No missing skill depends on the training",
+            "es": "Ninguna carencia depende de la formación",
+        },
+    ),
+    "experience": (
+        +1,
+        {
+            "en": "{years} years of experience in {niche}",
+            "es": "{years} años de experiencia en {niche}",
+        },
+    ),
+    "experience_text": (
+        +1,
+        {
+            "en": "{years} years of experience in {niche}, read from the profile text",
+            "es": "{years} años de experiencia en {niche}, leídos en el texto del perfil",
+        },
+    ),
+    "named_work": (
+        +1,
+        {
+            "en": "The profile text names work in {niche}; years not stated",
+            "es": "El texto del perfil menciona trabajo en {niche}; sin años indicados",
+        },
+    ),
+    "experience_elsewhere": (
+        +1,
+        {
+            "en": "No experience in {niche}; {years} years of other work",
+            "es": "Sin experiencia en {niche}; {years} años en otros trabajos",
+        },
+    ),
+    "no_experience": (
+        0,
+        {"en": "No work experience recorded", "es": "No consta experiencia laboral"},
+    ),
+    "language_low": (
+        -1,
+        {
+            "en": "Spanish {level} is below the required {minimum}",
+            "es": "Español {level}: por debajo del mínimo {minimum}",
+        },
+    ),
+    "language_above": (
+        +1,
+        {
+            "en": "Spanish {level}, above the required {minimum}",
+            "es": "Español {level}: por encima del mínimo {minimum}",
+        },
+    ),
+    "language_ok": (
+        0,
+        {
+            "en": "Spanish {level}, the level required",
+            "es": "Español {level}: el nivel que se pide",
+        },
+    ),
+    "commute_far": (
+        -1,
+        {
+            "en": "{minutes} min commute, over their {limit}-min limit",
+            "es": "{minutes} min de trayecto, más que su límite de {limit} min",
+        },
+    ),
+    "commute_ok": (
+        0,
+        {
+            "en": "{minutes} min commute, within their {limit}-min limit",
+            "es": "{minutes} min de trayecto, dentro de su límite de {limit} min",
+        },
+    ),
+    "schedule_no": (
+        -1,
+        {
+            "en": "Available {availability} only; the challenge runs {schedule}",
+            "es": "Disponible solo: {availability}; el reto es de {schedule}",
+        },
+    ),
+    "schedule_ok": (
+        0,
+        {
+            "en": "Available {availability}; the challenge runs {schedule}",
+            "es": "Disponible: {availability}; el reto es de {schedule}",
+        },
+    ),
+    "preference": (
+        +1,
+        {
+            "en": "Chose {niche} as preference #{rank}",
+            "es": "Eligió {niche} como preferencia n.º {rank}",
+        },
+    ),
+    "preference_text": (
+        +1,
+        {
+            "en": "No preference recorded; the profile text points to {niche}",
+            "es": "Sin preferencias anotadas; el texto del perfil apunta a {niche}",
+        },
+    ),
+    "no_preference": (
+        0,
+        {
+            "en": "Did not list {niche} among their preferences",
+            "es": "No incluyó {niche} entre sus preferencias",
+        },
+    ),
+    "similarity_high": (
+        +1,
+        {
+            "en": "Profile closer to the challenge than most ({value:.2f})",
+            "es": "Perfil más cercano al reto que la mayoría ({value:.2f})",
+        },
+    ),
+    "similarity_low": (
+        -1,
+        {
+            "en": "Profile less close to the challenge than most ({value:.2f})",
+            "es": "Perfil menos cercano al reto que la mayoría ({value:.2f})",
+        },
+    ),
+    "no_device": (
+        -1,
+        {
+            "en": "Training is online and they have no device (a laptop can be lent)",
+            "es": "La formación es en línea y no tiene dispositivo (se puede prestar)",
+        },
+    ),
+    "ready": (
+        0,
+        {"en": "No practical barrier recorded", "es": "Sin barreras prácticas registradas"},
+    ),
+    "background": (
+        0,
+        {
+            "en": "Education: {education}; {months} months out of work",
+            "es": "Estudios: {education}; {months} meses sin empleo",
+        },
+    ),
+    "induction_yes": (
+        +1,
+        {"en": "Came to the induction session", "es": "Vino a la sesión de acogida"},
+    ),
+    "induction_no": (
+        -1,
+        {"en": "Missed the induction session", "es": "No vino a la sesión de acogida"},
+    ),
+    "induction_unknown": (
+        0,
+        {
+            "en": "Induction attendance not recorded",
+            "es": "No consta si vino a la sesión de acogida",
+        },
+    ),
+    "history_like": (
+        +1,
+        {
+            "en": "Resembles those who did well with this company before",
+            "es": "Se parece a quienes antes salieron bien con esta empresa",
+        },
+    ),
+    "history_unlike": (
+        -1,
+        {
+            "en": "Differs from those who did well with this company before",
+            "es": "Se diferencia de quienes antes salieron bien con esta empresa",
+        },
+    ),
+    "history_none": (
+        0,
+        {
+            "en": "No earlier outcomes with this company",
+            "es": "Sin resultados anteriores con esta empresa",
+        },
+    ),
+}
+CLAUSES: dict[int, dict[str, str]] = {
+    +1: {
+        "en": " (on balance, this raises the score)",
+        "es": " (en conjunto, esto sube la puntuación)",
+    },
+    -1: {
+        "en": " (on balance, this lowers the score)",
+        "es": " (en conjunto, esto baja la puntuación)",
+    },
+}
+IMPLIED = {
+    "en": " ({count} implied by their stated experience)",
+    "es": " ({count} deducidas de su experiencia)",
+}
+# effects smaller than this are "no effect" (the scores are shown to 4 decimals)
+NEGLIGIBLE = 0.005
+
+
+def direction(effect: float) -> int:
+    """+1, -1 or 0: which way a measured effect goes."""
+    if effect > NEGLIGIBLE:
+        return 1
+    if effect < -NEGLIGIBLE:
+        return -1
+    return 0
+
+
+def phrase(key: str, language: str, effect: float, extra: str = "", **values) -> str:
+    """The reason's words: the phrasing of ``key`` (plus ``extra``), and a clause when
+    the measured ``effect`` goes against it."""
+    polarity, texts = TEMPLATES[key]
+    text = texts[language].format(**values) + extra
+    went = direction(effect)
+    if went and went != polarity:
+        text += CLAUSES[went][language]
+    return text
