@@ -58,7 +58,19 @@ def evaluate(
         help="Folder for report.md, metrics.json and plots (default: a new "
         "folder in <data dir>/reports, shown on the analyst's web page)",
     ),
-    folds: bool = typer.Option(True, help="Also run leave-one-edition-out folds"),
+    folds: bool = typer.Option(
+        True,
+        help="Test every edition from the third (temporal protocol) and draw the "
+        "learning curve; --no-folds tests the latest edition only",
+    ),
+    bias_check: float | None = typer.Option(
+        None,
+        "--bias-check",
+        min=0.0,
+        max=5.0,
+        help="Also regenerate the programme with this hiring bias against migrants "
+        "(logits) and audit exposure against merit with and without the re-rank",
+    ),
     language_check: bool = typer.Option(
         False, help="Also regenerate the programme all-English and all-Spanish and compare"
     ),
@@ -86,17 +98,20 @@ def evaluate(
             folds=folds,
             language_check=language_check,
             real_text=real_text,
+            bias=bias_check,
             say=err.print,
         )
         if settings.data_dir.is_dir():
             embedder.save_cache(cache)
-        if "main" in result:
-            main = result["main"]
-            learned = main["counterfactual"]["learned ranker"]["ndcg@10"]["mean"]
+        if "temporal" in result:
+            temporal = result["temporal"]
+            learned = temporal["counterfactual"]["learned ranker"]["ndcg@10"]["mean"]
+            rules = temporal["learned_vs"]["fallback rules"]
             out.print(
                 f"NDCG@10 learned {learned:.3f} "
-                f"({main['fraction_of_oracle']['learned ranker']:.2f} of oracle); best "
-                f"baseline {main['best_baseline']}",
+                f"({temporal['fraction_of_oracle']['learned ranker']:.2f} of oracle); "
+                f"learned minus rules {rules['mean']:+.3f} "
+                f"[{rules['low']:+.3f}, {rules['high']:+.3f}]",
                 highlight=False,
             )
         for name, r in result.get("real_text", {}).get("systems", {}).items():

@@ -110,3 +110,39 @@ def ranking_metrics(ranked: np.ndarray, ks: tuple[int, ...]) -> dict[str, float]
         out[f"recall@{k}"] = recall_at_k(ranked, k)
         out[f"placement_precision@{k}"] = placement_precision_at_k(ranked, k)
     return out
+
+
+def exposure_merit_ratio(
+    exposure_protected: np.ndarray,
+    exposure_rest: np.ndarray,
+    merit_protected: np.ndarray,
+    merit_rest: np.ndarray,
+) -> float:
+    """Fair exposure (Singh & Joachims 2018): the protected group's exposure per unit
+    of merit over the rest's, summed over lists; 1 = attention in proportion to merit."""
+    rest = exposure_rest.sum() / merit_rest.sum()
+    return float((exposure_protected.sum() / merit_protected.sum()) / rest) if rest else np.nan
+
+
+def exposure_merit_interval(
+    columns: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    draws: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """:func:`exposure_merit_ratio` over lists and its percentile interval, resampling
+    the lists (challenges) with replacement."""
+    columns = tuple(np.asarray(c, dtype=np.float64) for c in columns)
+    n = len(columns[0])
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, n, (draws, n))
+    sums = [c[picks].sum(axis=1) for c in columns]
+    ratios = (sums[0] / sums[2]) / (sums[1] / sums[3])
+    tail = (1 - level) / 2
+    return (
+        exposure_merit_ratio(*columns),
+        float(np.nanquantile(ratios, tail)),
+        float(np.nanquantile(ratios, 1 - tail)),
+    )

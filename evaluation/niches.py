@@ -60,27 +60,11 @@ def language_check(config: GeneratorConfig, embedder) -> dict:
     """The same programme written all in English and all in Spanish: what the embedding
     model loses on Spanish text (shortlist NDCG@10 and niche top-3)."""
     from evaluation.protocol import latest_edition
-    from matching.engine import Matcher
 
     out = {}
     for language, share in (("English", 0.0), ("Spanish", 1.0)):
         programme = generate(replace(config, spanish_share=share))
-        matcher = Matcher(embedder)
-        matcher.load_programme(
-            programme.participants,
-            programme.challenges,
-            programme.sensitive,
-            persist=False,
-            outcomes=programme.outcomes,
-        )
-        data = EvalData(
-            programme.participants,
-            programme.challenges,
-            programme.sensitive,
-            programme.outcomes,
-            programme.truth,
-            matcher,
-        )
+        data = EvalData.from_programme(programme, embedder)
         test = latest_edition(data)
         systems = [RawTextSystem(), EmbeddingSystem(), EngineSystem(learned=True)]
         split = run_split(data, systems, test, audits=False)

@@ -1,7 +1,11 @@
-"""The evaluation protocol: temporal split, candidate pools, two kinds of relevance.
+"""The evaluation protocol: temporal splits, candidate pools, two kinds of relevance.
 
-Train on earlier editions' observed outcomes, test on the latest edition. Each test
-challenge's candidate pool is its edition's participants. Relevance is judged two ways:
+Train on earlier editions' observed outcomes, test on a later one: for every edition
+t >= 3, train on editions < t and test on t (the way the service is used: trained on
+the past, applied to the next cohort). Each test challenge's candidate pool is its
+edition's participants who are available (the only ones a shortlist can hold). The
+companies' history the ranker reads is cut at the test edition too. Relevance is
+judged two ways:
 
 (a) observed: only the pairs that happened (a participant was offered or joined that
     challenge) have labels; each system ranks those candidates, as a real programme
@@ -9,7 +13,8 @@ challenge's candidate pool is its edition's participants. Relevance is judged tw
 (b) counterfactual: the generator's sampled outcome for every pair of the edition; the
     oracle ranks by the hidden expected outcome and gives the ceiling.
 
-Leave-one-edition-out folds add the spread over editions.
+Fairness is audited against *merit*: each pair's expected outcome had no company
+discriminated (the counterfactual truth with the hiring bias removed).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from matching.training import expected_calibration_error
 
 KS = (5, 10, 20)
 FAIRNESS_K = 10
+FIRST_TEST_EDITION = 3
 
 
 @dataclass
@@ -37,63 +43,95 @@ class SplitResult:
     counterfactual: pd.DataFrame
     observed: pd.DataFrame
     fairness: pd.DataFrame
+    exposure: pd.DataFrame = field(default_factory=pd.DataFrame)
     calibration: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
 
 
-def _train_outcomes(data: EvalData, test_edition: int, temporal: bool) -> pd.DataFrame:
+def _train_outcomes(data: EvalData, test_edition: int, since: int | None) -> pd.DataFrame:
     edition = data.outcomes["challenge_id"].map(data.edition_of())
-    keep = edition < test_edition if temporal else edition != test_edition
+    keep = (edition < test_edition) & (edition >= (since or -np.inf))
     return data.outcomes[keep.to_numpy()]
+
+
+def test_editions(data: EvalData) -> list[int]:
+    """Editions the temporal protocol tests on: every one with two before it (or the
+    latest, for a programme too short for that)."""
+    editions = sorted(int(e) for e in data.challenges["edition_id"].unique())
+    tested = [e for e in editions if e >= FIRST_TEST_EDITION]
+    return tested or editions[-1:]
 
 
 def run_split(
     data: EvalData,
     systems: list[System],
     test_edition: int,
-    temporal: bool = True,
     audits: bool = True,
+    window: int | None = None,
 ) -> SplitResult:
-    """Fit every system on the training outcomes and score the test edition."""
-    train = _train_outcomes(data, test_edition, temporal)
-    for system in systems:
-        system.fit(data, train)
-    challenges = data.challenges.loc[
-        data.challenges["edition_id"] == test_edition, "challenge_id"
-    ].to_numpy()
+    """Fit every system on the outcomes of the editions before ``test_edition`` (only
+    the last ``window`` of them, if given; the companies' history too) and score it."""
+    since = None if window is None else test_edition - window
+    data.matcher.history.count_since(since)
+    try:
+        train = _train_outcomes(data, test_edition, since)
+        for system in systems:
+            system.fit(data, train)
+        return _score(data, systems, test_edition, audits)
+    finally:
+        data.matcher.history.count_since(None)
+
+
+def _score(data: EvalData, systems: list[System], test_edition: int, audits: bool) -> SplitResult:
+    challenges = data.challenges.loc[data.challenges["edition_id"] == test_edition]
+    ids = challenges["challenge_id"].to_numpy()
     people = data.participants.loc[
-        data.participants["edition_id"] == test_edition, "participant_id"
+        (data.participants["edition_id"] == test_edition) & data.participants["available"],
+        "participant_id",
     ].to_numpy()
     truth = data.truth[data.truth["edition_id"] == test_edition]
-    sampled = (
-        truth.pivot(index="participant_id", columns="challenge_id", values="sampled_relevance")
-        .loc[people, challenges]
-        .to_numpy()
-    )
-    test_events = data.outcomes[data.outcomes["challenge_id"].isin(challenges)]
-    observed = relevance_from_events(test_events)
+    sampled = _pivot(truth, "sampled_relevance", people, ids)
+    merit = _pivot(truth, "merit" if "merit" in truth else "expected_relevance", people, ids)
+    observed = relevance_from_events(data.outcomes[data.outcomes["challenge_id"].isin(ids)])
     position = {p: i for i, p in enumerate(people)}
     migrant = data.sensitive.set_index("participant_id").loc[people, "migrant"].to_numpy(bool)
+    niche_of = dict(zip(challenges["challenge_id"], challenges["niche"], strict=True))
 
-    cf_rows, obs_rows, fair_rows = [], [], []
+    cf_rows, obs_rows, fair_rows, exposure_rows = [], [], [], []
     calibration: dict = {}
     for system in systems:
         exposure = np.zeros(len(people))
-        selected = np.zeros((len(challenges), len(people)), dtype=bool)
-        for j, cid in enumerate(challenges):
+        selected = np.zeros((len(ids), len(people)), dtype=bool)
+        for j, cid in enumerate(ids):
             scores = system.scores(int(cid), people)
             order = np.lexsort((people, -scores))
             cf_rows.append(
                 {
                     "system": system.name,
                     "challenge_id": int(cid),
+                    "test_edition": test_edition,
                     **ranking_metrics(sampled[order, j], KS),
                 }
             )
-            exposure[order] += exposure_weights(len(order), FAIRNESS_K)
+            weights = exposure_weights(len(order), FAIRNESS_K)
+            exposure[order] += weights
             selected[j, order[:FAIRNESS_K]] = True
+            given = np.zeros(len(people))
+            given[order] = weights
+            exposure_rows.append(
+                {
+                    "system": system.name,
+                    "challenge_id": int(cid),
+                    "niche": niche_of[cid],
+                    "exposure_migrant": given[migrant].sum(),
+                    "exposure_local": given[~migrant].sum(),
+                    "merit_migrant": merit[migrant, j].sum(),
+                    "merit_local": merit[~migrant, j].sum(),
+                }
+            )
             labelled = observed[observed["challenge_id"] == cid]
             if len(labelled) > 1:
+                labelled = labelled[labelled["participant_id"].isin(position)]
                 pos = labelled["participant_id"].map(position).to_numpy()
                 sub = np.lexsort((labelled["participant_id"].to_numpy(), -scores[pos]))
                 obs_rows.append(
@@ -106,7 +144,7 @@ def run_split(
         if audits:
             fair_rows.append(_fairness_row(system.name, selected, exposure, migrant, sampled))
             if isinstance(system, EngineSystem) and system.learned and not system.fairness:
-                calibration = _calibration(system, challenges, people, sampled)
+                calibration = _calibration(system, ids, people, sampled)
     training = {}
     for system in systems:
         if isinstance(system, EngineSystem) and system.training is not None:
@@ -116,9 +154,15 @@ def run_split(
         pd.DataFrame(cf_rows),
         pd.DataFrame(obs_rows),
         pd.DataFrame(fair_rows),
+        pd.DataFrame(exposure_rows),
         calibration,
         training,
     )
+
+
+def _pivot(truth: pd.DataFrame, column: str, people: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    wide = truth.pivot(index="participant_id", columns="challenge_id", values=column)
+    return wide.loc[people, ids].to_numpy(dtype=np.float64)
 
 
 def _fairness_row(

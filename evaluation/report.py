@@ -6,23 +6,23 @@ import json
 import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
+from evaluation.plots import plots
 from evaluation.protocol import FAIRNESS_K
-from evaluation.summary import HEADLINE, LEARNED
+from evaluation.summary import FAIR, HEADLINE, LEARNED, RULES
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
+def fmt(value: float | None, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:.{digits}f}"
 
 
-def _ci(cell: dict) -> str:
-    return f"{_fmt(cell['mean'])} [{_fmt(cell['low'])}, {_fmt(cell['high'])}]"
+def ci(cell: dict, mean: str = "mean") -> str:
+    return f"{fmt(cell[mean])} [{fmt(cell['low'])}, {fmt(cell['high'])}]"
+
+
+def signed(diff: dict) -> str:
+    return f"{diff['mean']:+.4f} [{diff['low']:+.4f}, {diff['high']:+.4f}]"
 
 
 def _ranking_table(summary: dict, fractions: dict | None) -> list[str]:
@@ -42,89 +42,27 @@ def _ranking_table(summary: dict, fractions: dict | None) -> list[str]:
     for system, m in summary.items():
         row = [
             system,
-            _fmt(m["ndcg@5"]["mean"]),
-            _ci(m["ndcg@10"]),
-            _fmt(m["ndcg@20"]["mean"]),
-            _fmt(m["map@10"]["mean"]),
-            _fmt(m["recall@10"]["mean"]),
-            _fmt(m["mrr"]["mean"]),
-            _fmt(m["placement_precision@10"]["mean"]),
+            fmt(m["ndcg@5"]["mean"]),
+            ci(m["ndcg@10"]),
+            fmt(m["ndcg@20"]["mean"]),
+            fmt(m["map@10"]["mean"]),
+            fmt(m["recall@10"]["mean"]),
+            fmt(m["mrr"]["mean"]),
+            fmt(m["placement_precision@10"]["mean"]),
         ]
         if fractions is not None:
-            row.append(_fmt(fractions[system], 2))
+            row.append(fmt(fractions[system], 2))
         lines.append("| " + " | ".join(row) + " |")
     return lines
-
-
-def _plots(result: dict, out: Path) -> list[str]:
-    files = []
-    main = result["main"]
-    cf = main["counterfactual"]
-    systems = list(cf)
-    means = [cf[s][HEADLINE]["mean"] for s in systems]
-    errs = [
-        [m - cf[s][HEADLINE]["low"] for s, m in zip(systems, means, strict=True)],
-        [cf[s][HEADLINE]["high"] - m for s, m in zip(systems, means, strict=True)],
-    ]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.barh(systems, means, xerr=errs, color="#3b6ea5", capsize=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("NDCG@10 on counterfactual outcomes (95 % CI over challenges)")
-    ax.set_title(f"Test edition {main['test_edition']}")
-    fig.tight_layout()
-    fig.savefig(out / "ndcg_at_10.png", dpi=120)
-    plt.close(fig)
-    files.append("ndcg_at_10.png")
-
-    cal = main.get("calibration") or {}
-    if cal:
-        fig, ax = plt.subplots(figsize=(5, 5))
-        ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect")
-        for stage, colour in (("join", "#7a9e3b"), ("complete", "#3b6ea5"), ("hire", "#c0504d")):
-            bins = cal[stage]["bins"]
-            ax.plot(
-                [b[0] for b in bins],
-                [b[1] for b in bins],
-                marker="o",
-                color=colour,
-                label=f"{stage} (ECE {cal[stage]['ece']:.3f})",
-            )
-        ax.set_xlabel("predicted probability")
-        ax.set_ylabel("observed rate (counterfactual outcomes)")
-        ax.set_title("Learned ranker calibration")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(out / "calibration.png", dpi=120)
-        plt.close(fig)
-        files.append("calibration.png")
-
-    fair = main["fairness"]
-    if fair:
-        names = list(fair)
-        share = [fair[s][f"top{FAIRNESS_K}_share_migrants"] for s in names]
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        ax.barh(names, share, color="#c0504d")
-        ax.axvline(
-            fair[names[0]]["pool_share_migrants"],
-            color="black",
-            linestyle="--",
-            label="share in the pool",
-        )
-        ax.invert_yaxis()
-        ax.set_xlabel(f"migrant share of the top {FAIRNESS_K}")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(out / "fairness.png", dpi=120)
-        plt.close(fig)
-        files.append("fairness.png")
-    return files
 
 
 def write_report(result: dict, out: Path) -> dict[str, Path]:
     """Write the three outputs into ``out`` and return their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    plots = _plots(result, out) if "main" in result else []
-    lines = _programme_lines(result) if "main" in result else ["# MILMA Match — offline evaluation"]
+    files = plots(result, out) if "main" in result else []
+    lines = ["# MILMA Match — offline evaluation"]
+    if "main" in result:
+        lines += _programme_lines(result)
     for title, block in result.get("sections", {}).items():
         lines += ["", f"## {title}", "", *block]
     training = result.get("main", {}).get("training")
@@ -137,98 +75,159 @@ def write_report(result: dict, out: Path) -> dict[str, Path]:
             json.dumps(training, indent=1),
             "```",
         ]
-    if plots:
-        lines += ["", "## Plots", "", *[f"![{p}]({p})" for p in plots]]
+    if files:
+        lines += ["", "## Plots", "", *[f"![{p}]({p})" for p in files]]
     report = out / "report.md"
     report.write_text("\n".join([*lines, ""]), encoding="utf-8")
     metrics = out / "metrics.json"
     metrics.write_text(json.dumps(result, indent=1, default=float), encoding="utf-8")
-    return {"report": report, "metrics": metrics, **{p: out / p for p in plots}}
+    return {"report": report, "metrics": metrics, **{p: out / p for p in files}}
 
 
 def _programme_lines(result: dict) -> list[str]:
-    """The report's part on a generated programme: ranking, fairness, calibration, folds."""
-    main = result["main"]
+    """The report's part on a generated programme."""
+    main, temporal = result["main"], result["temporal"]
+    cf = temporal["counterfactual"]
+    rules = temporal["learned_vs"][RULES]
+    curve = result.get("learning_curve")
     lines = [
-        "# MILMA Match — offline evaluation",
         "",
         f"Programme: `{result['data']}` — {result['participants']} participants, "
-        f"{result['editions']} editions, {result['challenges']} challenges. Trained on editions "
-        f"before {main['test_edition']} (observed outcomes only), tested on edition "
-        f"{main['test_edition']} ({main['test_challenges']} challenges; each challenge's pool "
-        "is its edition's participants).",
+        f"{result['editions']} editions, {result['challenges']} challenges of "
+        f"{result['companies']} companies. Model card: [model_card.md](model_card.md); "
+        "datasheet: [datasheet.md](datasheet.md).",
         "",
-        "## Headline",
+        "## Headline (temporal protocol)",
         "",
+        f"For every tested edition (editions {', '.join(map(str, temporal['editions']))}) the "
+        "systems are trained on the observed outcomes of the editions before it and tested on "
+        f"every pair of it ({temporal['challenges']} challenges pooled; each challenge's pool "
+        "is its edition's available participants).",
+        "",
+        f"- Learned ranker NDCG@10: {ci(cf[LEARNED][HEADLINE])}; "
+        f"{fmt(temporal['fraction_of_oracle'][LEARNED], 2)} of the oracle ceiling.",
+        f"- Learned minus fallback rules: {signed(rules)} — "
+        + ("the interval is above 0." if rules["low"] > 0 else "the interval includes 0."),
+        "- Learned minus each baseline: "
+        + "; ".join(f"{s} {signed(d)}" for s, d in temporal["learned_vs"].items() if s != RULES)
+        + ".",
     ]
-    diff = main["learned_vs_best_baseline"]
-    frac = main["fraction_of_oracle"]
+    if curve:
+        trend = curve["trend"]
+        lines.append(
+            f"- Learning curve on edition {curve['test_edition']}: slope {trend['slope']:+.4f} "
+            f"NDCG@10 per edition of history, {trend['gain']:+.3f} from 1 to "
+            f"{max(curve['points'])} editions ({'rises' if trend['rises'] else 'does not rise'})."
+        )
+    fair = temporal["exposure_merit"]
+    if FAIR in fair:
+        cost = temporal["fairness_cost"]
+        lines.append(
+            f"- Migrants' exposure per merit over locals': learned {ci(fair[LEARNED], 'ratio')}, "
+            f"with the re-rank {ci(fair[FAIR], 'ratio')} at an NDCG@10 cost of {signed(cost)}."
+        )
     lines += [
-        f"- Learned ranker NDCG@10: {_ci(main['counterfactual'][LEARNED][HEADLINE])}; "
-        f"{_fmt(frac[LEARNED], 2)} of the oracle ceiling.",
-        f"- Best baseline: {main['best_baseline']} "
-        f"({_ci(main['counterfactual'][main['best_baseline']][HEADLINE])}). Learned minus "
-        f"best baseline: {_fmt(diff['mean'])} [{_fmt(diff['low'])}, {_fmt(diff['high'])}] — "
-        + (
-            "outside the bootstrap interval."
-            if diff["outside_interval"]
-            else "not outside the bootstrap interval."
-        ),
         "",
-        "## (b) Counterfactual outcomes (every pair of the test edition)",
+        "## (b) Counterfactual outcomes, pooled over the tested editions",
         "",
         "Each pair's relevance is the generator's sampled outcome (hired 3, completed 2, joined "
         "1, else 0); the oracle ranks by the hidden expected outcome.",
         "",
-        *_ranking_table(main["counterfactual"], frac),
+        *_ranking_table(cf, temporal["fraction_of_oracle"]),
         "",
-        "## (a) Observed outcomes only",
+        "NDCG@10 per tested edition:",
+        "",
+        "| system | " + " | ".join(str(e) for e in temporal["editions"]) + " |",
+        "|---|" + "---|" * len(temporal["editions"]),
+        *[
+            f"| {s} | " + " | ".join(fmt(v[e]) for e in temporal["editions"]) + " |"
+            for s, v in temporal["per_edition"].items()
+        ],
+    ]
+    if curve:
+        windows = sorted(curve["points"])
+        lines += [
+            "",
+            "## Learning curve",
+            "",
+            f"Tested on edition {curve['test_edition']}, trained on the outcomes of only the "
+            "last *h* editions before it, with the companies' records cut the same way:",
+            "",
+            "| editions of history | " + " | ".join(str(w) for w in windows) + " |",
+            "|---|" + "---|" * len(windows),
+            *[
+                f"| {s} | " + " | ".join(fmt(curve["points"][w][s]) for w in windows) + " |"
+                for s in curve["points"][windows[0]]
+            ],
+        ]
+    lines += [
+        "",
+        f"## (a) Observed outcomes only (edition {main['test_edition']})",
         "",
         "Only the candidates with a recorded outcome for the challenge are ranked, as the "
         "programme itself could measure.",
         "",
         *(_ranking_table(main["observed"], None) if main["observed"] else ["(none)"]),
-        "",
-        "## Fairness and concentration (top 10)",
-        "",
-        "| system | migrant share top-10 (pool) | exposure ratio | demographic parity ratio "
-        "| equal opportunity ratio | coverage | exposure Gini |",
-        "|---|---|---|---|---|---|---|",
+        *_fairness_lines(result),
     ]
-    k = FAIRNESS_K
-    for system, f in main["fairness"].items():
-        lines.append(
-            f"| {system} | {_fmt(f[f'top{k}_share_migrants'])} ({_fmt(f['pool_share_migrants'])})"
-            f" | {_fmt(f[f'exposure_ratio@{k}'])} | {_fmt(f[f'demographic_parity_ratio@{k}'])} | "
-            f"{_fmt(f[f'equal_opportunity_ratio@{k}'])} | {_fmt(f[f'coverage@{k}'])} | "
-            f"{_fmt(f[f'exposure_gini@{k}'])} |"
-        )
     cal = main.get("calibration") or {}
     if cal:
         lines += [
             "",
-            "## Calibration of the learned ranker",
+            f"## Calibration of the learned ranker (edition {main['test_edition']})",
             "",
             "| stage | mean predicted | observed rate | ECE |",
             "|---|---|---|---|",
         ]
         for stage, c in cal.items():
             lines.append(
-                f"| {stage} | {_fmt(c['mean_predicted'])} | {_fmt(c['observed_rate'])} "
-                f"| {_fmt(c['ece'])} |"
+                f"| {stage} | {fmt(c['mean_predicted'])} | {fmt(c['observed_rate'])} "
+                f"| {fmt(c['ece'])} |"
             )
-    folds = result.get("folds")
-    if folds:
-        lines += [
-            "",
-            "## Leave-one-edition-out folds (NDCG@10, counterfactual)",
-            "",
-            "| system | mean | sd | / oracle |",
-            "|---|---|---|---|",
-        ]
-        for system in folds["mean"]:
-            lines.append(
-                f"| {system} | {_fmt(folds['mean'][system])} | {_fmt(folds['sd'][system])}"
-                f" | {_fmt(folds['fraction_of_oracle'][system], 2)} |"
-            )
+    return lines
+
+
+def _fairness_lines(result: dict) -> list[str]:
+    temporal, main = result["temporal"], result["main"]
+    k = FAIRNESS_K
+    lines = [
+        "",
+        f"## Fairness: exposure against merit (top {k}, pooled over the tested editions)",
+        "",
+        "Exposure is the attention a list position gets (1/log2(1 + rank) in the top "
+        f"{k}); merit is each pair's expected outcome without any hiring bias. The ratio is "
+        "the migrants' exposure per unit of merit over the locals' (1 = attention in "
+        "proportion to merit), with a 95 % interval over challenges.",
+        "",
+        "| system | exposure / merit [95 % CI] |",
+        "|---|---|",
+        *[f"| {s} | {ci(v, 'ratio')} |" for s, v in temporal["exposure_merit"].items()],
+        "",
+        "Per niche:",
+        "",
+        "| niche | challenges | learned | learned + re-rank |",
+        "|---|---|---|---|",
+    ]
+    by_niche = temporal["exposure_merit_by_niche"]
+    for niche, cell in by_niche.get(LEARNED, {}).items():
+        other = by_niche.get(FAIR, {}).get(niche)
+        lines.append(
+            f"| {niche} | {cell['challenges']} | {ci(cell, 'ratio')} | "
+            f"{ci(other, 'ratio') if other else '–'} |"
+        )
+    lines += [
+        "",
+        f"Shares and concentration (edition {main['test_edition']}):",
+        "",
+        "| system | migrant share top-10 (pool) | exposure ratio | demographic parity ratio "
+        "| equal opportunity ratio | coverage | exposure Gini |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for system, f in main["fairness"].items():
+        lines.append(
+            f"| {system} | {fmt(f[f'top{k}_share_migrants'])} ({fmt(f['pool_share_migrants'])})"
+            f" | {fmt(f[f'exposure_ratio@{k}'])} | {fmt(f[f'demographic_parity_ratio@{k}'])} | "
+            f"{fmt(f[f'equal_opportunity_ratio@{k}'])} | {fmt(f[f'coverage@{k}'])} | "
+            f"{fmt(f[f'exposure_gini@{k}'])} |"
+        )
     return lines

@@ -1,29 +1,39 @@
 """`milma evaluate`: run the protocol on a programme folder and/or a real-text file and
-write the report."""
+write the report, the model card and the datasheet."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from evaluation.bias import bias_check, bias_section
+from evaluation.model_card import write_datasheet, write_model_card
 from evaluation.niches import language_check as check_languages
 from evaluation.niches import language_section, niche_accuracy, niche_section
-from evaluation.protocol import latest_edition, run_split
+from evaluation.protocol import latest_edition, run_split, test_editions
 from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
-from evaluation.summary import summarise_folds, summarise_split
-from evaluation.systems import EvalData, default_systems
+from evaluation.summary import rising, summarise_curve, summarise_split, summarise_temporal
+from evaluation.systems import EngineSystem, EvalData, OracleSystem, default_systems
 from matching.engine import Matcher
 from matching.training import train_niche_model
 from models.embedder import Embedder
-from training_data.dataset import config_from_manifest, read_programme, read_truth
+from models.ranker import OutcomeRanker
+from training_data.dataset import (
+    config_from_manifest,
+    read_programme,
+    read_truth,
+    read_truth_manifest,
+)
 
 log = logging.getLogger(__name__)
 
 
 def load_eval_data(folder: Path, embedder: Embedder) -> EvalData:
-    """Programme tables, hidden truth, and an engine loaded with every participant."""
+    """Programme tables, hidden truth, and an engine loaded with every participant and
+    every outcome (the protocol cuts the history at each test edition)."""
     tables = read_programme(folder)
     truth = read_truth(folder)
     matcher = Matcher(embedder)
@@ -46,64 +56,94 @@ def evaluate(
     folds: bool = True,
     language_check: bool = False,
     real_text: Path | None = None,
+    bias: float | None = None,
     say: Callable[[str], None] = log.info,
 ) -> dict:
-    """On a programme folder: temporal split, niche accuracy, optional
-    leave-one-edition-out folds and an optional English-vs-Spanish check. On a real-text
-    file: niche accuracy on its texts (with a niche model trained on the programme, when
-    one is given). Writes the report and returns the metrics dict."""
+    """On a programme folder: the temporal protocol (every edition from the third, or
+    only the latest without ``folds``), a learning curve, niche accuracy, fairness
+    against merit, and optionally an English-vs-Spanish check and the same programme
+    regenerated with a hiring ``bias``. On a real-text file: niche accuracy on its texts
+    (with a niche model trained on the programme, when one is given). Writes the report
+    (with a model card and a datasheet for a programme) and returns the metrics."""
     if folder is None and real_text is None:
         raise ValueError("give a programme folder, a real-text file, or both")
     result: dict = {"sections": {}}
-    niche_model = None
+    niche_model = data = ranker = None
     if folder is not None:
-        result.update(_programme(folder, embedder, folds, language_check, say))
-        data = result.pop("_data")
+        data = load_eval_data(folder, embedder)
+        found, ranker = _programme(folder, data, embedder, folds, language_check, bias, say)
+        result.update(found)
         niche_model = train_niche_model(data.matcher, data.outcomes, data.edition_of()).ranker
     if real_text is not None:
         say(f"reading {real_text}")
         result["real_text"] = real_text_niches(real_text, embedder, niche_model)
         result["sections"]["Niche assignment on real text"] = real_text_section(result["real_text"])
     write_report(result, out)
+    if data is not None:
+        write_model_card(result, data, ranker, out)
+        write_datasheet(result, out)
     return result
 
 
 def _programme(
     folder: Path,
+    data: EvalData,
     embedder: Embedder,
     folds: bool,
     language_check: bool,
+    bias: float | None,
     say: Callable[[str], None],
-) -> dict:
-    say("embedding the programme")
-    data = load_eval_data(folder, embedder)
-    test = latest_edition(data)
-    say(f"temporal split: testing on edition {test}")
-    main = run_split(data, default_systems(), test)
-    editions = sorted(int(e) for e in data.challenges["edition_id"].unique())
+) -> tuple[dict, OutcomeRanker | None]:
+    """The programme's part of the result, and the ranker evaluated on its latest edition."""
+    latest = latest_edition(data)
+    editions = test_editions(data) if folds else [latest]
+    results = []
+    for edition in editions:
+        say(f"temporal split: training on editions before {edition}, testing on it")
+        systems = default_systems()
+        results.append(run_split(data, systems, edition, audits=edition == latest))
+    learned = next(s for s in systems if isinstance(s, EngineSystem) and s.training is not None)
+    manifest = read_programme(folder).manifest
     result = {
         "data": str(folder),
+        "generator": manifest.get("generator", {}),
+        "truth": read_truth_manifest(folder) if _has_truth_manifest(manifest) else {},
         "participants": len(data.participants),
-        "editions": len(editions),
+        "editions": int(data.challenges["edition_id"].nunique()),
         "challenges": len(data.challenges),
-        "main": summarise_split(main),
+        "companies": int(data.challenges["company_id"].nunique()),
+        "main": summarise_split(results[-1]),
+        "temporal": summarise_temporal(results),
         "sections": {},
-        "_data": data,
     }
+    if folds and latest > 2:
+        say("learning curve")
+        curve = {
+            window: run_split(
+                data,
+                [EngineSystem(learned=False), EngineSystem(learned=True), OracleSystem()],
+                latest,
+                audits=False,
+                window=window,
+            )
+            for window in range(1, latest)
+        }
+        result["learning_curve"] = summarise_curve(curve)
+        result["learning_curve"]["trend"] = rising(result["learning_curve"])
     say("niche assignment")
-    result["niches"] = niche_accuracy(data, test)
+    result["niches"] = niche_accuracy(data, latest)
     result["sections"]["Niche assignment (held-out edition)"] = niche_section(result["niches"])
+    config = config_from_manifest(manifest)
     if language_check:
         say("English vs Spanish profiles")
-        config = config_from_manifest(read_programme(folder).manifest)
         result["language"] = check_languages(config, embedder)
         result["sections"]["Spanish profile text"] = language_section(result["language"])
-    if folds and len(editions) > 2:
-        fold_results = []
-        for edition in editions:
-            say(f"fold: testing on edition {edition}")
-            fold_results.append(
-                run_split(data, default_systems(), edition, temporal=False, audits=False)
-            )
-        result["folds"] = summarise_folds(fold_results)
-    return result
+    if bias is not None:
+        say(f"the same programme with a hiring bias of {bias}")
+        result["bias_check"] = bias_check(replace(config, hiring_bias=bias), embedder)
+        result["sections"][f"Under a hiring bias of {bias}"] = bias_section(result["bias_check"])
+    return result, learned.training.ranker
+
+
+def _has_truth_manifest(manifest: dict) -> bool:
+    return "truth/manifest.json" in manifest.get("files", {})

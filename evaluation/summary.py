@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluation.metrics import bootstrap_interval
+from evaluation.metrics import bootstrap_interval, exposure_merit_interval
 from evaluation.protocol import SplitResult
 from evaluation.systems import BASELINES
 
 LEARNED = "learned ranker"
+FAIR = "learned ranker + fairness re-rank"
+RULES = "fallback rules"
 ORACLE = "oracle"
 HEADLINE = "ndcg@10"
 
@@ -17,7 +19,9 @@ HEADLINE = "ndcg@10"
 def table(per_challenge: pd.DataFrame) -> dict[str, dict[str, dict[str, float]]]:
     """system -> metric -> {mean, low, high} (95 % bootstrap over challenges)."""
     out: dict = {}
-    metrics = [c for c in per_challenge.columns if c not in ("system", "challenge_id")]
+    metrics = [
+        c for c in per_challenge.columns if c not in ("system", "challenge_id", "test_edition")
+    ]
     for system, group in per_challenge.groupby("system", sort=False):
         out[system] = {}
         for metric in metrics:
@@ -29,7 +33,8 @@ def table(per_challenge: pd.DataFrame) -> dict[str, dict[str, dict[str, float]]]
 
 def paired_difference(per_challenge: pd.DataFrame, a: str, b: str, metric: str = HEADLINE) -> dict:
     """Mean of (a - b) over challenges with its 95 % bootstrap interval."""
-    wide = per_challenge.pivot(index="challenge_id", columns="system", values=metric)
+    keys = ["challenge_id", "test_edition"] if "test_edition" in per_challenge else ["challenge_id"]
+    wide = per_challenge.pivot_table(index=keys, columns="system", values=metric)
     diff = (wide[a] - wide[b]).to_numpy()
     low, high = bootstrap_interval(diff)
     return {
@@ -54,8 +59,30 @@ def best_baseline(summary: dict, metric: str = HEADLINE) -> str:
     return max((s for s in summary if s in BASELINES), key=lambda s: summary[s][metric]["mean"])
 
 
+def exposure_merit(exposure: pd.DataFrame, by: str | None = None) -> dict:
+    """Per system (and per ``by`` value), the migrants' exposure per merit over the
+    locals' with its 95 % bootstrap interval over challenges."""
+    out: dict = {}
+    keys = ["system"] if by is None else ["system", by]
+    for key, group in exposure.groupby(keys, sort=False):
+        value, low, high = exposure_merit_interval(
+            (
+                group["exposure_migrant"].to_numpy(),
+                group["exposure_local"].to_numpy(),
+                group["merit_migrant"].to_numpy(),
+                group["merit_local"].to_numpy(),
+            )
+        )
+        cell = {"ratio": value, "low": low, "high": high, "challenges": len(group)}
+        if by is None:
+            out[key[0] if isinstance(key, tuple) else key] = cell
+        else:
+            out.setdefault(key[0], {})[key[1]] = cell
+    return out
+
+
 def summarise_split(result: SplitResult) -> dict:
-    """Everything the report needs from the main (temporal) split."""
+    """Everything the report needs from the latest edition's split."""
     cf = table(result.counterfactual)
     obs = table(result.observed) if len(result.observed) else {}
     best = best_baseline(cf)
@@ -78,18 +105,50 @@ def summarise_split(result: SplitResult) -> dict:
     }
 
 
-def summarise_folds(results: list[SplitResult], metric: str = HEADLINE) -> dict:
-    """Mean and spread of each system's metric over leave-one-edition-out folds."""
-    rows = []
-    for r in results:
-        means = r.counterfactual.groupby("system", sort=False)[metric].mean()
-        rows.append(means.rename(r.test_edition))
-    wide = pd.DataFrame(rows)
-    return {
-        "metric": metric,
-        "editions": [int(e) for e in wide.index],
-        "per_edition": {s: [float(v) for v in wide[s]] for s in wide.columns},
-        "mean": {s: float(wide[s].mean()) for s in wide.columns},
-        "sd": {s: float(wide[s].std(ddof=1)) if len(wide) > 1 else 0.0 for s in wide.columns},
-        "fraction_of_oracle": {s: float(np.mean(wide[s] / wide[ORACLE])) for s in wide.columns},
+def summarise_temporal(results: list[SplitResult]) -> dict:
+    """The temporal protocol over every tested edition: pooled per-challenge metrics,
+    the learned ranker against the rules and every baseline, exposure against merit."""
+    pooled = pd.concat([r.counterfactual for r in results], ignore_index=True)
+    exposure = pd.concat([r.exposure for r in results], ignore_index=True)
+    cf = table(pooled)
+    per_edition = {
+        s: {int(e): float(v) for e, v in g.groupby("test_edition")[HEADLINE].mean().items()}
+        for s, g in pooled.groupby("system", sort=False)
     }
+    others = [s for s in cf if s not in (LEARNED, FAIR, ORACLE)]
+    return {
+        "editions": [r.test_edition for r in results],
+        "challenges": int(len(pooled) / pooled["system"].nunique()),
+        "counterfactual": cf,
+        "per_edition": per_edition,
+        "fraction_of_oracle": oracle_fractions(cf),
+        "learned_vs": {s: paired_difference(pooled, LEARNED, s) for s in others},
+        "fairness_cost": paired_difference(pooled, FAIR, LEARNED) if FAIR in cf else None,
+        "exposure_merit": exposure_merit(exposure),
+        "exposure_merit_by_niche": exposure_merit(
+            exposure[exposure["system"].isin([LEARNED, FAIR])], by="niche"
+        ),
+    }
+
+
+def summarise_curve(results: dict[int, SplitResult]) -> dict:
+    """NDCG@10 on one test edition per number of editions of history."""
+    return {
+        "test_edition": next(iter(results.values())).test_edition,
+        "points": {
+            int(h): {
+                s: float(g[HEADLINE].mean())
+                for s, g in r.counterfactual.groupby("system", sort=False)
+            }
+            for h, r in results.items()
+        },
+    }
+
+
+def rising(curve: dict, system: str = LEARNED) -> dict:
+    """Whether the learning curve rises: its slope (least squares, NDCG per edition of
+    history) and the gain from the shortest history to the longest."""
+    windows = np.array(sorted(curve["points"]))
+    values = np.array([curve["points"][h][system] for h in windows])
+    slope = float(np.polyfit(windows, values, 1)[0]) if len(windows) > 1 else 0.0
+    return {"slope": slope, "gain": float(values[-1] - values[0]), "rises": slope > 0}

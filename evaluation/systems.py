@@ -35,6 +35,26 @@ class EvalData:
     truth: pd.DataFrame
     matcher: Matcher
 
+    @classmethod
+    def from_programme(cls, programme, embedder) -> EvalData:
+        """A generated programme (kept in memory) with an engine loaded from it."""
+        matcher = Matcher(embedder)
+        matcher.load_programme(
+            programme.participants,
+            programme.challenges,
+            programme.sensitive,
+            persist=False,
+            outcomes=programme.outcomes,
+        )
+        return cls(
+            programme.participants,
+            programme.challenges,
+            programme.sensitive,
+            programme.outcomes,
+            programme.truth,
+            matcher,
+        )
+
     def edition_of(self) -> dict[int, int]:
         return dict(
             zip(self.challenges["challenge_id"], self.challenges["edition_id"], strict=True)

@@ -25,7 +25,7 @@ from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCH
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ChallengeView, ParticipantPool, preference_rank
-from matching.reason_texts import IMPLIED, phrase
+from matching.reason_texts import IMPLIED, direction, phrase
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -51,14 +51,13 @@ FACTORS: dict[str, dict[str, float | None]] = {
     "readiness": {"remote_without_device": 0.0},
     "background": {"months_unemployed": AVERAGE, "education_level": AVERAGE},
     "engagement": {"induction": INDUCTION_UNKNOWN},
-    "history": {
+    "company": {
         "company_joined": 0.0,
         "company_join_rate": HEADLINE_RATES[0],
         "company_complete_rate": HEADLINE_RATES[1],
         "company_hire_rate": HEADLINE_RATES[2],
-        "company_taste_match": 0.0,
-        "company_mentor_match": 0.0,
     },
+    "history": {"company_taste_match": 0.0, "company_mentor_match": 0.0},
 }
 WORDS = {
     "en": {
@@ -162,7 +161,7 @@ def _experience(x: np.ndarray, pool: ParticipantPool, row: int, niche: int) -> t
     other = float(pool.years[row].sum())
     if other > 0:
         return "experience_elsewhere", {"years": round(other, 1)}
-    return "no_experience", {}
+    return ("text_hint" if x[F["text_evidence"]] > 0 else "no_experience"), {}
 
 
 def _phrasing(
@@ -189,10 +188,6 @@ def _phrasing(
             else "language_ok",
             {"level": CEFR_LEVELS[level], "minimum": CEFR_LEVELS[minimum]},
         ),
-        "commute": (
-            "commute_far" if x[F["commute_over_limit"]] > 0 else "commute_ok",
-            {"minutes": int(x[F["commute_minutes"]]), "limit": int(pool.cols["max_commute"][row])},
-        ),
         "schedule": (
             "schedule_ok" if x[F["schedule_fit"]] else "schedule_no",
             {
@@ -213,13 +208,6 @@ def _phrasing(
             {"value": similarity},
         ),
         "readiness": ("no_device" if x[F["remote_without_device"]] else "ready", {}),
-        "background": (
-            "background",
-            {
-                "education": words[EDUCATION[int(pool.cols["education"][row])]],
-                "months": int(pool.cols["months_unemployed"][row]),
-            },
-        ),
         "engagement": (
             "induction_unknown"
             if np.isnan(induction)
@@ -228,12 +216,46 @@ def _phrasing(
             else "induction_no",
             {},
         ),
+    }
+
+
+def _by_effect(
+    effect: dict[str, float], x: np.ndarray, pool: ParticipantPool, row: int, language: str
+) -> dict[str, tuple[str, dict]]:
+    """Phrasings for factors measured against the candidates' average or the headline
+    rates (commute within the limit, background, the company's record) or made of
+    several directions (likeness to the company's earlier trainees): whether they count
+    for or against is the sign of the measured effect."""
+    education = EDUCATION[int(pool.cols["education"][row])]
+    months = int(pool.cols["months_unemployed"][row])
+    no_history = x[F["company_joined"]] == 0
+    return {
+        "commute": (
+            "commute_far"
+            if x[F["commute_over_limit"]] > 0
+            else "commute_short"
+            if effect["commute"] >= 0
+            else "commute_long",
+            {"minutes": int(x[F["commute_minutes"]]), "limit": int(pool.cols["max_commute"][row])},
+        ),
+        "background": (
+            "background_up" if effect["background"] >= 0 else "background_down",
+            {"education": WORDS[language][education], "months": months},
+        ),
         "history": (
             "history_none"
-            if x[F["company_joined"]] == 0
+            if no_history
             else "history_like"
-            if x[F["company_taste_match"]] >= 0
+            if effect["history"] >= 0
             else "history_unlike",
+            {},
+        ),
+        "company": (
+            "company_none"
+            if no_history
+            else "company_up"
+            if effect["company"] >= 0
+            else "company_down",
             {},
         ),
     }
@@ -280,7 +302,13 @@ def explain(
         shown_implied = len(implied & set(matched))
         texts = {
             "skills": phrase(
-                "skills" if matched else "skills_none" if essential else "skills_unlisted",
+                "skills"
+                if matched
+                else "skills_unlisted"
+                if not essential
+                else "skills_none_others"
+                if direction(effect["skills"]) > 0
+                else "skills_none",
                 language,
                 effect["skills"],
                 IMPLIED[language].format(count=shown_implied) if shown_implied else "",
@@ -296,9 +324,9 @@ def explain(
                 names=", ".join(r.label for r in refs(gap_taught)),
             ),
         }
-        for factor, (key, values) in _phrasing(
-            features[c], pool, row, challenge, language, mean_similarity
-        ).items():
+        phrasings = _phrasing(features[c], pool, row, challenge, language, mean_similarity)
+        phrasings.update(_by_effect(effect, features[c], pool, row, language))
+        for factor, (key, values) in phrasings.items():
             texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
         reasons = [
             Reason(factor=factor, effect=round(effect[factor], 4), text=text)

@@ -7,11 +7,14 @@ holds (FA*IR, used before) almost never binds at k <= 20 with a 10 % test, so it
 next to nothing. This re-rank targets the fair-exposure rule instead (Singh & Joachims,
 2018): the protected group's share of the list's exposure should equal its share of
 the candidates' merit, merit being the score (the expected stages reached) of every
-candidate the list was drawn from, give or take ``tolerance``. Filling positions one by
-one, the best remaining candidate is taken unless taking the other group's best keeps
-the protected group's final exposure closer to its allowance (taking into account what
-the remaining positions can still give). Each group keeps its own order. Migrant status
-is read here and in team formation only, never as a ranking feature.
+candidate the list was drawn from, give or take ``tolerance`` -- at the end of every
+*checkpoint* prefix (the first 5, the first 10, then every 10 and the whole list), since
+a caseworker reads a list from the top and a list fair only over its whole length can
+still keep a group out of the first places. Filling positions one by one, the best
+remaining candidate is taken unless taking the other group's best keeps the protected
+group's exposure at the next checkpoint closer to its allowance (taking into account
+what the positions before it can still give). Each group keeps its own order. Migrant
+status is read here and in team formation only, never as a ranking feature.
 """
 
 from __future__ import annotations
@@ -19,11 +22,20 @@ from __future__ import annotations
 import numpy as np
 
 TOLERANCE = 0.02
+FIRST_CHECKPOINTS = (5, 10)
+CHECKPOINT_EVERY = 10
 
 
 def position_exposure(k: int) -> np.ndarray:
     """Attention each of the first k positions gets."""
     return 1.0 / np.log2(np.arange(2, k + 2))
+
+
+def checkpoints(k: int) -> list[int]:
+    """Prefix lengths at whose end the exposure must be fair: 5, 10, 20, ... and k."""
+    marks = [c for c in FIRST_CHECKPOINTS if c < k]
+    marks += list(range(FIRST_CHECKPOINTS[-1] + CHECKPOINT_EVERY, k, CHECKPOINT_EVERY))
+    return [*marks, k] if k else []
 
 
 def fair_top_k(
@@ -41,12 +53,21 @@ def fair_top_k(
     target = float(merit[protected].sum() / total) if total > 0 else float(protected.mean())
     queues = [list(order[~protected[order]]), list(order[protected[order]])]  # [rest, prot]
     weights = position_exposure(k)
-    low, high = (target - tolerance) * weights.sum(), (target + tolerance) * weights.sum()
+    cumulative = np.cumsum(weights)
+    horizon = {}  # position -> the checkpoint it answers to
+    start = 0
+    for mark in checkpoints(k):
+        horizon.update(dict.fromkeys(range(start, mark), mark))
+        start = mark
     chosen: list[int] = []
     given = 0.0  # exposure the protected group has so far
 
-    def miss(now: float, later: float) -> float:
-        """How far the reachable final exposure [now, now + later] is from [low, high]."""
+    def miss(now: float, p: int) -> float:
+        """How far the exposure reachable at p's checkpoint is from its allowance."""
+        mark = horizon[p]
+        later = cumulative[mark - 1] - cumulative[p]
+        low = (target - tolerance) * cumulative[mark - 1]
+        high = (target + tolerance) * cumulative[mark - 1]
         return max(0.0, low - (now + later), now - high)
 
     for p, w in enumerate(weights):
@@ -54,10 +75,8 @@ def fair_top_k(
         best = max((h for h in heads if h is not None), key=lambda c: (scores[c], -c))
         group = int(protected[best])
         other = 1 - group
-        if heads[other] is not None:
-            later = weights[p + 1 :].sum()
-            if miss(given + w * other, later) < miss(given + w * group, later):
-                group = other
+        if heads[other] is not None and miss(given + w * other, p) < miss(given + w * group, p):
+            group = other
         chosen.append(int(queues[group].pop(0)))
         given += w * group
     result = np.asarray(chosen, dtype=np.int64)

@@ -46,6 +46,33 @@ FEATURES: tuple[str, ...] = (
     "company_mentor_match",
 )
 
+# Which way each feature can move a candidate's chances, where the domain says so: the
+# learned ranker is held to it (see models.ranker), so explanations never read backwards.
+FEATURE_DIRECTIONS: dict[str, int] = {
+    "similarity": 1,
+    "essential_coverage": 1,
+    "essential_gap_taught": -1,
+    "essential_gap_untaught": -1,
+    "optional_coverage": 1,
+    "skills_known": 1,
+    "niche_experience": 1,
+    "total_experience": 1,
+    "spanish_level": 1,
+    "spanish_gap": -1,
+    "commute_minutes": -1,
+    "commute_over_limit": -1,
+    "schedule_fit": 1,
+    "niche_preference": 1,
+    "remote_without_device": -1,
+    "text_evidence": 1,
+    "induction": 1,
+    "company_join_rate": 1,
+    "company_complete_rate": 1,
+    "company_hire_rate": 1,
+    "company_taste_match": 1,
+    "company_mentor_match": 1,
+}
+
 # pool columns the features read (the migrant flag is deliberately absent)
 FEATURE_INPUTS: frozenset[str] = frozenset(
     {

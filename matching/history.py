@@ -80,13 +80,13 @@ class OutcomeHistory:
 
     Parameters
     ----------
-    window:
-        Editions of history to use (None: all before the scored one); the evaluation's
-        learning curve narrows it.
+    since:
+        The first edition whose outcomes count (None: all); the evaluation's learning
+        curve narrows it.
     """
 
-    def __init__(self, window: int | None = None) -> None:
-        self.window = window
+    def __init__(self, since: int | None = None) -> None:
+        self.since = since
         self._pairs = pd.DataFrame(
             {"participant_id": [], "challenge_id": [], "relevance": [], "offered": []}
         )
@@ -110,8 +110,9 @@ class OutcomeHistory:
         self._pairs = self._pairs[self._pairs["participant_id"] != participant_id]
         self._cache.clear()
 
-    def set_window(self, window: int | None) -> None:
-        self.window = window
+    def count_since(self, edition_id: int | None) -> None:
+        """Use only outcomes from ``edition_id`` on (None: all)."""
+        self.since = edition_id
         self._cache.clear()
 
     def record(
@@ -122,7 +123,7 @@ class OutcomeHistory:
         challenges: dict,
     ) -> CompanyRecord:
         """The company's record from the editions before ``edition_id``."""
-        key = (edition_id, self.window)
+        key = (edition_id, self.since)
         if key not in self._cache:
             self._cache[key] = self._records(edition_id, pool, challenges)
         return self._cache[key].get(company_id, self._cache[key].get(-1, CompanyRecord()))
@@ -134,7 +135,7 @@ class OutcomeHistory:
         edition_of = pd.Series({c: v.edition_id for c, v in challenges.items()}, dtype="float")
         company_of = pd.Series({c: v.company_id for c, v in challenges.items()}, dtype="float")
         editions = pairs["challenge_id"].map(edition_of)
-        earliest = -np.inf if self.window is None else edition_id - self.window
+        earliest = -np.inf if self.since is None else self.since
         known = pairs["participant_id"].isin(pool.row_of)
         past = pairs[(known & (editions < edition_id) & (editions >= earliest)).to_numpy()]
         if past.empty:
@@ -149,7 +150,8 @@ class OutcomeHistory:
             hired.sum() / max(1, completed.sum()),
         )
         background = backgrounds(pool, pool.rows(past["participant_id"].to_numpy()))
-        records = {-1: CompanyRecord(0.0, *rates)}
+        # a company without a record looks the same in every edition: the headline rates
+        records = {-1: CompanyRecord()}
         for c in np.unique(company):
             mine = company == c
             records[int(c)] = _record(

@@ -26,6 +26,15 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
             "es": "No tiene ninguna de las {total} habilidades esenciales",
         },
     ),
+    "skills_none_others": (
+        +1,
+        {
+            "en": "Has none of the {total} essential skills; other skills they hold count",
+            "es": (
+                "No tiene ninguna de las {total} habilidades esenciales; cuentan otras que sí tiene"
+            ),
+        },
+    ),
     "skills_unlisted": (
         0,
         {
@@ -75,6 +84,13 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
             "es": "Sin experiencia en {niche}; {years} años en otros trabajos",
         },
     ),
+    "text_hint": (
+        +1,
+        {
+            "en": "No years recorded; the profile text hints at work in {niche}",
+            "es": "No constan años; el texto del perfil apunta a trabajo en {niche}",
+        },
+    ),
     "no_experience": (
         0,
         {"en": "No work experience recorded", "es": "No consta experiencia laboral"},
@@ -107,11 +123,24 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
             "es": "{minutes} min de trayecto, más que su límite de {limit} min",
         },
     ),
-    "commute_ok": (
-        0,
+    "commute_short": (
+        +1,
         {
-            "en": "{minutes} min commute, within their {limit}-min limit",
-            "es": "{minutes} min de trayecto, dentro de su límite de {limit} min",
+            "en": "{minutes} min commute, shorter than most, within their {limit}-min limit",
+            "es": (
+                "{minutes} min de trayecto, menos que la mayoría, "
+                "dentro de su límite de {limit} min"
+            ),
+        },
+    ),
+    "commute_long": (
+        -1,
+        {
+            "en": "{minutes} min commute, longer than most, though within their {limit}-min limit",
+            "es": (
+                "{minutes} min de trayecto, más que la mayoría, "
+                "aunque dentro de su límite de {limit} min"
+            ),
         },
     ),
     "schedule_no": (
@@ -174,11 +203,40 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
         0,
         {"en": "No practical barrier recorded", "es": "Sin barreras prácticas registradas"},
     ),
-    "background": (
+    "background_up": (
+        +1,
+        {
+            "en": "Education ({education}) and {months} months out of work count in their favour",
+            "es": "Sus estudios ({education}) y {months} meses sin empleo juegan a su favor",
+        },
+    ),
+    "background_down": (
+        -1,
+        {
+            "en": "Education ({education}) and {months} months out of work count against them",
+            "es": "Sus estudios ({education}) y {months} meses sin empleo juegan en su contra",
+        },
+    ),
+    "company_up": (
+        +1,
+        {
+            "en": "This company's trainees have done well: joined, completed and were hired",
+            "es": "A quienes formó esta empresa les fue bien: se unieron, terminaron y "
+            "fueron contratados",
+        },
+    ),
+    "company_down": (
+        -1,
+        {
+            "en": "This company's trainees have done less well than most",
+            "es": "A quienes formó esta empresa les fue peor que a la mayoría",
+        },
+    ),
+    "company_none": (
         0,
         {
-            "en": "Education: {education}; {months} months out of work",
-            "es": "Estudios: {education}; {months} meses sin empleo",
+            "en": "No earlier trainees of this company to learn from",
+            "es": "Aún no hay participantes anteriores de esta empresa",
         },
     ),
     "induction_yes": (

@@ -115,7 +115,9 @@ class LearnedScorer:
     def stages(self, x: np.ndarray) -> np.ndarray:
         if len(x) <= 20_000:
             _one_openmp_thread()
-        return self.ranker.stage_probabilities(as_frame(x))
+        stages = self.ranker.stage_probabilities(as_frame(x))
+        # a programme without hires (or completions) yet gives fewer stages: none reached
+        return np.pad(stages, ((0, 0), (0, 3 - stages.shape[1])))
 
 
 def expected_stages(stages: np.ndarray) -> np.ndarray:

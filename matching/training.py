@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.vocabulary import relevance_from_events
 from matching.engine import RANKER_KIND, Matcher
-from matching.features import FEATURES, as_frame
+from matching.features import FEATURE_DIRECTIONS, FEATURES, as_frame
 from matching.niches import NICHE_FEATURES, NICHE_KIND, SUCCESS_GRADE
 from models.artefacts import Artefact
 from models.ranker import OutcomeRanker
@@ -42,6 +42,11 @@ def _fit(x: pd.DataFrame, y: np.ndarray, params: dict | None = None) -> OutcomeR
     """Fit on every core (a thread that served requests may be limited to one)."""
     with threadpool_limits(limits=os.cpu_count(), user_api="openmp"):
         return OutcomeRanker(**(params or {})).fit(x, y)
+
+
+def _ranker_params(params: dict | None) -> dict:
+    """The pair ranker's settings: the features' known directions, unless overridden."""
+    return {"monotonic_cst": FEATURE_DIRECTIONS, **(params or {})}
 
 
 def labelled_pairs(outcomes: pd.DataFrame, matcher: Matcher) -> pd.DataFrame:
@@ -130,12 +135,12 @@ def train_ranker(
     latest_edition = np.nanmax(edition)
     held_out = edition == latest_edition
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = _fit(as_frame(x[~held_out]), y[~held_out], params)
+        trial = _fit(as_frame(x[~held_out]), y[~held_out], _ranker_params(params))
         metrics["validation_edition"] = int(latest_edition)
         metrics["validation"] = validation_metrics(
             trial, x[held_out], pairs[held_out].reset_index(drop=True)
         )
-    ranker = _fit(as_frame(x), y, params)
+    ranker = _fit(as_frame(x), y, _ranker_params(params))
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 

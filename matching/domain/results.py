@@ -26,6 +26,7 @@ class Reason(BaseModel):
         "readiness",
         "background",
         "engagement",
+        "company",
         "history",
     ]
     effect: float = Field(description="Change in the score this factor causes (+ raises)")

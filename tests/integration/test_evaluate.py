@@ -5,6 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from cli.main import app
+from models.artefacts import sha256_file
 
 
 def test_evaluate_writes_report_metrics_and_plots(tmp_path):
@@ -53,11 +54,23 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     assert cf["oracle"]["ndcg@10"]["mean"] > cf["random"]["ndcg@10"]["mean"]
     assert main["fraction_of_oracle"]["oracle"] == 1.0
     assert main["observed"] and main["fairness"] and main["calibration"]
-    assert len(metrics["folds"]["editions"]) == 3
+    temporal = metrics["temporal"]
+    assert temporal["editions"] == [3]
+    assert set(temporal["learned_vs"]) >= {"fallback rules", "random", "skill overlap"}
+    for system in ("learned ranker", "learned ranker + fairness re-rank", "oracle"):
+        fair = temporal["exposure_merit"][system]
+        assert 0 < fair["low"] <= fair["ratio"] <= fair["high"], system
+    assert sorted(int(w) for w in metrics["learning_curve"]["points"]) == [1, 2]
     report = (out / "report.md").read_text()
     assert "Counterfactual" in report and "Observed outcomes only" in report
-    for plot in ("ndcg_at_10.png", "calibration.png", "fairness.png"):
+    assert "Learning curve" in report and "exposure / merit" in report
+    for plot in ("ndcg_at_10.png", "calibration.png", "fairness.png", "learning_curve.png"):
         assert (out / plot).read_bytes()[:4] == b"\x89PNG"
+    card = (out / "model_card.md").read_text()
+    assert sha256_file(out / "ranker.skops") in card
+    assert "Intended use" in card and "Limits" in card and "ECE" in card
+    sheet = (out / "datasheet.md").read_text()
+    assert "seed 8" in sheet and "profile" in sheet
 
 
 def test_evaluate_refuses_a_missing_programme(tmp_path):

@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.fairness import TOLERANCE, fair_top_k, position_exposure
+from matching.fairness import TOLERANCE, checkpoints, fair_top_k, position_exposure
 
 
 @settings(max_examples=200, deadline=None)
@@ -25,11 +25,12 @@ def test_exposure_follows_merit_and_groups_keep_their_order(n, k, share, seed):
     weights = position_exposure(k)
     exposure = weights[protected[chosen]].sum() / weights.sum()
     if protected.sum() >= k and (~protected).sum() >= k:
-        # within tolerance, give or take the last position's worth of exposure
-        assert abs(exposure - target) <= TOLERANCE + weights[-1] / weights.sum() + 1e-9
-    plain = np.argsort(-scores, kind="stable")[:k]
-    plain_exposure = weights[protected[plain]].sum() / weights.sum()
-    assert abs(exposure - target) <= abs(plain_exposure - target) + 1e-9
+        # at every checkpoint prefix, within tolerance give or take its last position
+        for mark in checkpoints(k):
+            head = weights[:mark]
+            share = head[protected[chosen[:mark]]].sum() / head.sum()
+            assert abs(share - target) <= TOLERANCE + head[-1] / head.sum() + 1e-9, mark
+    assert report["exposure_share_after"] == round(exposure, 3)
 
 
 def test_no_change_when_the_list_is_already_fair():
@@ -45,3 +46,10 @@ def test_an_underexposed_group_is_moved_up():
     chosen, report = fair_top_k(scores, protected, 4)
     assert protected[chosen].any()
     assert report["exposure_share_after"] > report["exposure_share_before"] == 0.0
+
+
+def test_checkpoints_cover_the_top_of_the_list():
+    assert checkpoints(3) == [3]
+    assert checkpoints(10) == [5, 10]
+    assert checkpoints(25) == [5, 10, 20, 25]
+    assert checkpoints(0) == []

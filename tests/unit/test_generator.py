@@ -7,6 +7,7 @@ import pytest
 from matching.domain.catalogue import NICHE_CODES, load_catalogue
 from matching.domain.vocabulary import relevance_from_events
 from training_data.config import GeneratorConfig
+from training_data.dataset import read_truth_manifest, write_programme
 from training_data.generator import generate
 from training_data.schema import TABLES
 
@@ -37,7 +38,7 @@ def test_defaults_mirror_the_programme(programme):
     )
     assert (best >= 2).mean() == pytest.approx(389 / 508, abs=0.05)  # completed training
     assert (best == 3).mean() == pytest.approx(182 / 508, abs=0.05)  # placed in a job
-    assert (best >= 1).mean() > 0.97  # almost everyone joined a team
+    assert (best >= 1).mean() > 0.95  # almost everyone joined a team
     team_sizes = rel[rel.relevance >= 1].groupby("challenge_id").size()
     assert team_sizes.mean() == pytest.approx(18, abs=1.5)
 
@@ -95,3 +96,22 @@ def test_bad_config_is_refused():
         GeneratorConfig(placement_rate=0.9, completion_rate=0.5)
     with pytest.raises(ValueError, match="participants"):
         GeneratorConfig(participants=10, challenges=28)
+
+
+def test_outcomes_hold_structure_a_record_cannot_show(programme, tmp_path):
+    """Learning has something to find: the induction signals engagement, companies keep
+    their ways across editions, and the truth manifest says how much each part explains."""
+    p = programme
+    best = relevance_from_events(p.outcomes).groupby("participant_id")["relevance"].max()
+    came = p.participants.set_index("participant_id")["induction"] == "attended"
+    placed = best.reindex(came.index, fill_value=0) == 3
+    assert placed[came].mean() > placed[~came].mean() + 0.1
+
+    folder = write_programme(p, tmp_path / "programme")
+    variance = read_truth_manifest(folder)["variance"]["explained_variance_of_sampled_outcome"]
+    assert set(variance) == {"profile", "company history", "engagement", "hidden traits", "noise"}
+    assert sum(variance.values()) == pytest.approx(1.0, abs=1e-3)
+    # history and engagement add real signal beyond the record, and noise stays large
+    assert variance["company history"] > 0.02
+    assert variance["engagement"] > 0.02
+    assert 0.3 < variance["noise"] < 0.9

@@ -51,3 +51,19 @@ def test_hand_cases():
     assert m.exposure_ratio(np.array([1.0, 1.0, 2.0, 2.0]), np.array([1, 1, 0, 0])) == 0.5
     low, high = m.bootstrap_interval(np.array([1.0, 2.0, 3.0, 4.0]))
     assert low < 2.5 < high
+
+
+def test_exposure_merit_ratio_by_hand():
+    # two lists; migrants get half the exposure of locals for the same merit -> 0.5
+    ratio = m.exposure_merit_ratio(
+        np.array([1.0, 1.0]), np.array([2.0, 2.0]), np.array([3.0, 1.0]), np.array([3.0, 1.0])
+    )
+    assert ratio == pytest.approx(0.5)
+    value, low, high = m.exposure_merit_interval(
+        (np.array([1.0, 2.0, 1.5]), np.array([1.0, 2.0, 1.5]), np.ones(3), np.ones(3))
+    )
+    assert value == pytest.approx(1.0) and low == pytest.approx(1.0) and high == pytest.approx(1.0)
+    value, low, high = m.exposure_merit_interval(
+        (np.array([0.2, 1.0, 0.1, 0.8]), np.ones(4), np.ones(4), np.ones(4))
+    )
+    assert low < value < high and value == pytest.approx(0.525)

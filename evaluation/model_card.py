@@ -1,0 +1,188 @@
+"""The model card and the datasheet written next to ``report.md``.
+
+Employment recommenders are high-risk AI under the EU AI Act (Annex III): analysts and
+auditors need to know what the ranker is for, what it was trained and tested on, how
+well and how fairly it ranks, how far its probabilities can be trusted, and where it
+must not be used. The card follows Mitchell et al. (2019), the datasheet Gebru et al.
+(2021); every figure in them comes from the evaluation run they sit next to, and the
+evaluated ranker is saved beside them (skops) with its SHA-256.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import skops.io as sio
+
+from evaluation.report import ci, fmt, signed
+from evaluation.summary import FAIR, HEADLINE, LEARNED, ORACLE, RULES
+from evaluation.systems import EvalData
+from matching.features import FEATURES
+from models.artefacts import library_versions, sha256_file
+from models.ranker import OutcomeRanker
+
+RANKER_FILE = "ranker.skops"
+
+
+def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None, out: Path) -> Path:
+    """``model_card.md`` (and the evaluated ranker) in ``out``."""
+    digest = "–"
+    if ranker is not None:
+        sio.dump(ranker, out / RANKER_FILE)
+        digest = sha256_file(out / RANKER_FILE)
+    temporal, main = result["temporal"], result["main"]
+    cf = temporal["counterfactual"]
+    fair = temporal["exposure_merit"]
+    cal = main.get("calibration") or {}
+    versions = library_versions()
+    lines = [
+        "# Model card — MILMA Match outcome ranker",
+        "",
+        f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `milma evaluate`; figures from "
+        f"[report.md](report.md).",
+        "",
+        "## Model details",
+        "",
+        "- Gradient-boosted trees (scikit-learn `HistGradientBoostingClassifier`) over graded "
+        "outcomes (0 none, 1 joined, 2 completed, 3 hired), giving P(join), P(complete) and "
+        "P(hire) per (participant, challenge) pair; candidates are ranked by their sum.",
+        f"- Features ({len(FEATURES)}): {', '.join(FEATURES)}. No sensitive attribute (origin, "
+        "nationality, gender, age, migrant status) is a feature; a test enforces it.",
+        f"- The evaluated model: `{RANKER_FILE}`, SHA-256 `{digest}`; trained on the observed "
+        f"outcomes of editions before {main['test_edition']}.",
+        f"- Libraries: {', '.join(f'{k} {v}' for k, v in versions.items())}.",
+        "- Without a trained model the service uses documented fallback rules "
+        "(`matching/priors.py`) and says so on every page and response.",
+        "",
+        "## Intended use and users",
+        "",
+        "- Caseworkers of employment-and-integration programmes (MILMA, Fuenlabrada) use "
+        "ranked, explained shortlists to choose whom to offer a Business Challenge, and team "
+        "plans to form Experimental Teams. Every suggestion carries its reasons; caseworkers "
+        "decide.",
+        "- Companies see only the matched, consenting trainees of their own challenges, "
+        "without sensitive attributes.",
+        "- Out of scope: automatic decisions without a caseworker; scoring people for anything "
+        "but programme places; use on programmes whose outcomes differ from the training data "
+        "without retraining and re-evaluating.",
+        "",
+        "## Metrics (temporal protocol, counterfactual outcomes, 95 % CIs over challenges)",
+        "",
+        f"Editions {', '.join(map(str, temporal['editions']))}, {temporal['challenges']} "
+        "challenges pooled.",
+        "",
+        "| system | NDCG@10 | / oracle |",
+        "|---|---|---|",
+        *[
+            f"| {s} | {ci(cf[s][HEADLINE])} | {fmt(temporal['fraction_of_oracle'][s], 2)} |"
+            for s in cf
+        ],
+        "",
+        f"Learned minus fallback rules: {signed(temporal['learned_vs'][RULES])}.",
+        "",
+        "## Fairness",
+        "",
+        "Migrants' exposure (top 10) per unit of merit over the locals' (1 = in proportion):",
+        "",
+        *[f"- {s}: {ci(v, 'ratio')}" for s, v in fair.items() if s in (LEARNED, FAIR, ORACLE)],
+    ]
+    if temporal.get("fairness_cost"):
+        lines.append(f"- NDCG@10 cost of the re-rank: {signed(temporal['fairness_cost'])}.")
+    bias = result.get("bias_check")
+    if bias:
+        lines += [
+            f"- With a hiring bias of {bias['hiring_bias']} in the training outcomes: learned "
+            f"{ci(bias['exposure_merit'][LEARNED], 'ratio')}, with the re-rank "
+            f"{ci(bias['exposure_merit'][FAIR], 'ratio')}.",
+        ]
+    lines += [
+        "- The fairness re-rank (on by default) gives the migrant group a share of each "
+        "shortlist's exposure equal to its share of the candidates' estimated merit.",
+        "",
+        "## Calibration",
+        "",
+        *[
+            f"- {stage}: ECE {fmt(c['ece'])} (mean predicted {fmt(c['mean_predicted'])}, "
+            f"observed {fmt(c['observed_rate'])})"
+            for stage, c in cal.items()
+        ],
+        "",
+        "## Limits and ethical considerations",
+        "",
+        "- Trained and evaluated on a *synthetic* programme (see the datasheet): the figures "
+        "say how the method behaves on data with known structure, not how it will on a real "
+        "programme. Before use on real people, evaluate on that programme's own outcomes.",
+        "- Outcomes are observed only for offered pairs; the ranker learns what caseworkers "
+        "chose to try. Past discrimination in hiring is learnt from the outcomes unless the "
+        "re-rank corrects it; audit exposure against merit after every retraining.",
+        "- Free text is read in Spanish and English only; other languages are detected and "
+        "said so, but not read.",
+        "- Human oversight: caseworkers can switch the model off (fallback rules) and must "
+        "review every shortlist; reasons show each factor's measured effect.",
+        "",
+        f"Training data: {len(data.participants)} participants, {len(data.outcomes)} outcome "
+        "events — see [datasheet.md](datasheet.md).",
+        "",
+    ]
+    path = out / "model_card.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def write_datasheet(result: dict, out: Path) -> Path:
+    """``datasheet.md`` in ``out``: what the evaluated programme is and how it was made."""
+    generator = result.get("generator", {})
+    truth = result.get("truth", {})
+    variance = (truth.get("variance") or {}).get("explained_variance_of_sampled_outcome", {})
+    seed = generator.get("seed", "–")
+    lines = [
+        "# Datasheet — the evaluated programme",
+        "",
+        "## Motivation",
+        "",
+        "Real programme records are private. The evaluation runs on a synthetic programme "
+        "shaped like MILMA (Fuenlabrada, 2018–2021: 4 editions, 28 Experimental Teams, 508 "
+        "participants, about a third migrants, three in four completing, one in three "
+        "placed), so that every pair's true expected outcome is known and rankers can be "
+        "compared with a ceiling.",
+        "",
+        "## Composition",
+        "",
+        f"- `{result['data']}`: {result['participants']} participants, {result['editions']} "
+        f"editions, {result['challenges']} challenges of {result['companies']} companies.",
+        "- Tables: editions, companies, challenges (niche, ESCO essential/optional/taught "
+        "skills, Spanish needed, seats, schedule, place), participants (profile text in "
+        "Spanish or English, coded and free-text skills, experience, Spanish level, "
+        "availability, district, preferences, induction attendance, consent), sensitive "
+        "attributes (kept apart; used for team quotas and fairness audits only), outcome "
+        "events. The hidden truth (every pair's expected, sampled and bias-free outcome) is "
+        "in `truth/` and only the evaluation reads it.",
+        "",
+        "## Collection process",
+        "",
+        f"- Generated by `milma generate` with seed {seed}; settings: "
+        + ", ".join(f"{k}={v}" for k, v in generator.items() if k != "hidden")
+        + ".",
+        "- Outcomes come from a hidden three-stage model (accept, complete, hired) over what a "
+        "record shows (skills, experience, Spanish, commute, schedule, preferences), what "
+        "only outcomes reveal (each company's persistent taste in backgrounds and its mentors' "
+        "fit, challenge difficulty), engagement that the induction session shows, hidden "
+        "hardship, and noise.",
+        "- Share of the sampled outcome's variance each explains (cumulative, from the truth "
+        "manifest): " + (", ".join(f"{k} {v:.3f}" for k, v in variance.items()) or "–") + ".",
+        "",
+        "## Uses",
+        "",
+        "- Comparing rankers, the fallback rules, baselines and the re-rank; measuring "
+        "fairness against merit; regression tests. Not for conclusions about real people.",
+        "",
+        "## Maintenance",
+        "",
+        "- Regenerate with the same seed to reproduce; the generator's settings are in the "
+        "programme's `manifest.json`, the hidden model's in `truth/manifest.json`.",
+        "",
+    ]
+    path = out / "datasheet.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -1,0 +1,73 @@
+"""A reason's words and the sign of its measured effect agree, over many shortlists,
+for the fallback rules and for a trained ranker, in English and Spanish."""
+
+import re
+
+import pytest
+
+from matching.reason_texts import CLAUSES, IMPLIED, NEGLIGIBLE, TEMPLATES
+from matching.scoring import FallbackScorer
+from matching.training import train_ranker
+
+
+def stated_direction(text: str, language: str) -> int:
+    """Which way a reason's words point, read back from the words alone: the clause if
+    there is one, else the phrasing's polarity."""
+    for went, clause in CLAUSES.items():
+        if text.endswith(clause[language]):
+            return went
+    implied = re.escape(IMPLIED[language]).replace(r"\{count\}", r"\d+")
+    for polarity, texts in TEMPLATES.values():
+        pattern = re.sub(r"\\\{[^}]*\\\}", ".*", re.escape(texts[language]))
+        if re.fullmatch(f"{pattern}(?:{implied})?", text):
+            return polarity
+    raise AssertionError(f"no phrasing produces {text!r}")
+
+
+def agrees(direction: int, effect: float) -> bool:
+    if direction > 0:
+        return effect >= -NEGLIGIBLE
+    if direction < 0:
+        return effect <= NEGLIGIBLE
+    return abs(effect) <= NEGLIGIBLE
+
+
+@pytest.fixture(scope="module")
+def trained(matcher, programme):
+    editions = dict(
+        zip(programme.challenges["challenge_id"], programme.challenges["edition_id"], strict=True)
+    )
+    return train_ranker(matcher, programme.outcomes, editions).ranker
+
+
+@pytest.mark.parametrize("scorer", ["fallback", "learned"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_reason_reads_the_way_its_effect_goes(matcher, programme, trained, scorer, language):
+    if scorer == "learned":
+        matcher.use_ranker(trained, "test")
+    else:
+        matcher.scorer = FallbackScorer()
+    checked, clauses = 0, 0
+    try:
+        for cid in programme.challenges["challenge_id"]:
+            shortlist = matcher.shortlist(int(cid), k=20, fairness=False, language=language)
+            for candidate in shortlist.candidates:
+                for reason in candidate.reasons:
+                    went = stated_direction(reason.text, language)
+                    assert agrees(went, reason.effect), (reason.factor, reason.effect, reason.text)
+                    checked += 1
+                    clauses += any(reason.text.endswith(c[language]) for c in CLAUSES.values())
+    finally:
+        matcher.scorer = FallbackScorer()
+    assert checked > 5000
+    assert clauses < 0.1 * checked  # the phrasing itself is right nearly always
+
+
+def test_the_old_contradiction_cannot_happen(matcher, programme):
+    """'No experience' is where the experience effect is measured from: it is 0 there."""
+    matcher.scorer = FallbackScorer()
+    for cid in programme.challenges["challenge_id"]:
+        for candidate in matcher.shortlist(int(cid), k=20, fairness=False).candidates:
+            experience = next(r for r in candidate.reasons if r.factor == "experience")
+            if experience.text == TEMPLATES["no_experience"][1]["en"]:
+                assert experience.effect == 0
