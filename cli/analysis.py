@@ -122,7 +122,7 @@ def evaluate(
         out.print(f"report in {out_dir / 'report.md'}", highlight=False)
 
 
-BENCHMARKS = ("generator", "text", "embedding", "training", "scoring", "teams", "pages")
+BENCHMARKS = ("generator", "text", "embedding", "training", "scoring", "teams", "pages", "api")
 
 
 @app.command(rich_help_panel=PANEL)
@@ -164,6 +164,11 @@ def benchmark(
                     postings = read_real_texts(real_text)["text"].tolist()
                     results.append(bench.text_reading_rate(postings, real_text.name))
         cache = settings.cache_dir / "embeddings.npz"
+        if "api" in chosen:
+            from evaluation.api_load import shortlist_load
+
+            with err.status("the shortlist route under load"), tempfile.TemporaryDirectory() as tmp:
+                results.extend(shortlist_load(Path(tmp) / "var", cache))
         if "pages" in chosen:
             with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(bench.page_latency(Path(tmp) / "var", cache))

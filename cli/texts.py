@@ -16,7 +16,9 @@ MAX_CHARACTERS = 20_000
 @app.command(rich_help_panel=PANEL)
 def read(
     text: str | None = typer.Argument(None, help="The text; leave out to read --file or stdin"),
-    file: Path | None = typer.Option(None, "--file", "-f", help="A UTF-8 text file to read"),
+    file: Path | None = typer.Option(
+        None, "--file", "-f", help="A CV (PDF or DOCX) or a UTF-8 text file to read"
+    ),
     language: str = typer.Option("en", help="Language of the labels shown: en or es"),
     as_json: bool = typer.Option(False, "--json", help="Print the reading as JSON"),
 ) -> None:
@@ -32,7 +34,7 @@ def read(
         if text is not None and file is not None:
             raise UsageError("give the text or --file, not both")
         if file is not None:
-            body = file.read_text(encoding="utf-8")
+            body = _file_text(file)
         elif text is not None:
             body = text
         else:
@@ -58,3 +60,22 @@ def read(
             out.print(f"experience: {years} years in {niche}", highlight=False)
         for n in concepts.niches:
             out.print(f"niche: {n.name} ({n.evidence:.2f})", highlight=False)
+
+
+def _file_text(path: Path) -> str:
+    """The text of a PDF or DOCX CV (read as the service reads uploads) or a text file."""
+    from matching.settings import get_settings
+    from service.cv_files import CvFileError, cv_text, file_kind
+
+    data = path.read_bytes()
+    try:
+        file_kind(data)
+    except CvFileError:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"{path} is neither a PDF, a DOCX nor UTF-8 text") from None
+    try:
+        return cv_text(data, get_settings().max_cv_bytes)
+    except CvFileError as exc:
+        raise UsageError(f"{path}: {exc}") from None

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from matching.engine import Matcher
-from matching.features import as_frame
+from matching.scoring import ranker_frame
 from matching.training import feature_matrix
 from models.embedder import Embedder
 from models.ranker import OutcomeRanker
@@ -27,7 +27,7 @@ from training_data.generator import generate
 CITY = GeneratorConfig(seed=7, participants=5000, editions=10, challenges=250)
 
 
-def _result(
+def benchmark_result(
     name: str, measured: float, unit: str, target: float, lower_is_better: bool = True, **extra
 ) -> dict:
     ratio = measured / target if lower_is_better else target / measured
@@ -64,7 +64,7 @@ def generator_rate(participants: int = 1_000_000) -> dict:
     start = time.perf_counter()
     generate(config)
     seconds = time.perf_counter() - start
-    return _result(
+    return benchmark_result(
         "generator",
         participants / seconds,
         "participants/s",
@@ -102,12 +102,14 @@ def training_time(engine: Matcher, programme, pairs: int = 1_000_000) -> list[di
     x = feature_matrix(engine, rows)
     features = time.perf_counter() - start
     start = time.perf_counter()
-    ranker = OutcomeRanker().fit(as_frame(x), rows["relevance"].to_numpy())
+    ranker = OutcomeRanker().fit(ranker_frame(x), rows["relevance"].to_numpy())
     fit = time.perf_counter() - start
     return [
-        _result("training: features for 1M pairs", features, "s", 120.0),
-        _result("training: ranker fit on 1M pairs", fit, "s", 120.0, iterations=ranker.n_iter_),
-        _result("training: total on 1M pairs", features + fit, "s", 120.0),
+        benchmark_result("training: features for 1M pairs", features, "s", 120.0),
+        benchmark_result(
+            "training: ranker fit on 1M pairs", fit, "s", 120.0, iterations=ranker.n_iter_
+        ),
+        benchmark_result("training: total on 1M pairs", features + fit, "s", 120.0),
     ]
 
 
@@ -118,13 +120,15 @@ def scoring_latency(engine: Matcher, repeat: int = 50) -> list[dict]:
     engine.score(cid, ids)
     median, p99 = _median_seconds(lambda: engine.score(cid, ids), repeat)
     out = [
-        _result("score 1,000 candidates", median * 1000, "ms", 20.0, p99_ms=round(p99 * 1000, 2))
+        benchmark_result(
+            "score 1,000 candidates", median * 1000, "ms", 20.0, p99_ms=round(p99 * 1000, 2)
+        )
     ]
     engine.retrieve_k = 500
     engine.shortlist(cid, k=20)
     median, p99 = _median_seconds(lambda: engine.shortlist(cid, k=20, whole_programme=True), repeat)
     out.append(
-        _result(
+        benchmark_result(
             "shortlist: retrieve 500, rank, explain top 20",
             median * 1000,
             "ms",
@@ -173,7 +177,7 @@ def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
         times = [s.seconds for s in solutions]
         _, greedy_value = greedy(problem)
         out.append(
-            _result(
+            benchmark_result(
                 name,
                 statistics.median(times),
                 "s",
@@ -232,7 +236,9 @@ def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[d
                 client.get(path)
                 median, p99 = _median_seconds(partial(client.get, path), repeat)
                 out.append(
-                    _result(f"page {path}", median * 1000, "ms", 100.0, p99_ms=round(p99 * 1000, 1))
+                    benchmark_result(
+                        f"page {path}", median * 1000, "ms", 100.0, p99_ms=round(p99 * 1000, 1)
+                    )
                 )
             if role == "caseworker":
                 planner = client.get(f"/app/editions/{latest}/planner").text
@@ -245,7 +251,7 @@ def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[d
                 run_plan()  # warm-up, like the pages above
                 median, p99 = _median_seconds(run_plan, repeat)
                 out.append(
-                    _result(
+                    benchmark_result(
                         "page: team plan (post)",
                         median * 1000,
                         "ms",
@@ -270,7 +276,7 @@ def text_reading_rate(texts: list[str], name: str, repeat: int = 3) -> dict:
         reader.read(text)
     cold = time.perf_counter() - start
     median, _ = _median_seconds(lambda: [reader.read(t) for t in texts], repeat)
-    return _result(
+    return benchmark_result(
         f"text reading: {name}",
         len(texts) / median,
         "texts/s",
@@ -291,7 +297,7 @@ def embedding_rate(embedder: Embedder, texts: list[str]) -> dict:
     fresh.encode(sample)
     seconds = time.perf_counter() - start
     words = float(np.mean([len(t.split()) for t in sample]))
-    return _result(
+    return benchmark_result(
         "embedding throughput",
         len(sample) / seconds,
         "profiles/s",

@@ -12,6 +12,7 @@ from evaluation.bias import bias_check, bias_section
 from evaluation.model_card import write_datasheet, write_model_card
 from evaluation.niches import language_check as check_languages
 from evaluation.niches import language_section, niche_accuracy, niche_section
+from evaluation.override_labels import override_label_check, override_label_section
 from evaluation.protocol import latest_edition, run_split, test_editions
 from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
@@ -130,6 +131,11 @@ def _programme(
         }
         result["learning_curve"] = summarise_curve(curve)
         result["learning_curve"]["trend"] = rising(result["learning_curve"])
+    say("caseworkers' exclusions as labels (simulated)")
+    result["override_labels"] = override_label_check(data)
+    result["sections"]["Caseworkers' exclusions as training labels"] = override_label_section(
+        result["override_labels"]
+    )
     say("niche assignment")
     result["niches"] = niche_accuracy(data, latest)
     result["sections"]["Niche assignment (held-out edition)"] = niche_section(result["niches"])

@@ -10,9 +10,14 @@ module and works on the shared :class:`~matching.state.EngineState` —
 - :mod:`matching.team_planning`: an edition's teams as one optimisation.
 
 Every public method takes the engine lock, so requests never see a half-applied update.
+Shortlists are kept for reuse (a caseworker reloads a page, a company opens its view)
+until anything they depend on changes: every method that changes the engine's state
+moves its revision on, and a shortlist is only reused at the revision it was made at.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pandas as pd
@@ -38,6 +43,23 @@ from models.embedder import Embedder
 from models.registry import load_estimator
 
 RANKER_KIND = "outcome-ranker"
+KEPT_SHORTLISTS = 256
+
+
+def _changes_state(method):
+    """Mark a method that changes what recommendations are made from."""
+
+    @functools.wraps(method)
+    def changing(self: Matcher, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            with self.lock:
+                self.revision += 1
+                self._kept.clear()
+
+    return changing
+
 
 __all__ = ["RANKER_KIND", "Matcher", "SyncReport", "UnknownIdError"]
 
@@ -67,6 +89,7 @@ class Matcher(EngineState):
         return matcher
 
     # -------------------------------------------------------------------- models
+    @_changes_state
     def load_models(self) -> None:
         """Use the newest valid ranker (and niche model) in the data dir, if any."""
         if self.data_dir is None:
@@ -74,32 +97,54 @@ class Matcher(EngineState):
         loaded = load_estimator(self.models_root / "ranker", RANKER_KIND)
         niche = load_estimator(self.models_root / "niches", NICHE_KIND)
         with self.lock:
-            if loaded is None:
-                self.scorer = FallbackScorer()
-            else:
-                ranker, artefact = loaded
-                self.scorer = LearnedScorer(ranker, artefact.version)
+            self.trained_scorer = (
+                None if loaded is None else LearnedScorer(loaded[0], loaded[1].version)
+            )
+            self._choose_scorer()
             if niche is None:
                 self.niche_model, self.niche_model_version = None, None
             else:
                 self.niche_model, self.niche_model_version = niche[0], niche[1].version
 
+    @_changes_state
     def use_ranker(self, ranker, version: str) -> None:
         with self.lock:
-            self.scorer = LearnedScorer(ranker, version)
+            self.trained_scorer = LearnedScorer(ranker, version)
+            self._choose_scorer()
 
+    def use_learned(self, on: bool, why: str = "") -> None:
+        """The stop switch: score with the trained ranker (when there is one) or, off,
+        with the fallback rules, saying ``why`` in every answer."""
+        with self.lock:
+            if (on, why) != (self.learned_on, self.learned_off_reason):  # asked every request
+                self.learned_on, self.learned_off_reason = on, why
+                self._choose_scorer()
+                self.revision += 1
+                self._kept.clear()
+
+    def _choose_scorer(self) -> None:
+        if self.trained_scorer is None:
+            self.scorer = FallbackScorer()
+        elif self.learned_on:
+            self.scorer = self.trained_scorer
+        else:
+            self.scorer = FallbackScorer(f"learned ranker switched off: {self.learned_off_reason}")
+
+    @_changes_state
     def use_niche_model(self, model, version: str | None) -> None:
         """Switch niche ranking to ``model`` (None: back to catalogue similarity)."""
         with self.lock:
             self.niche_model, self.niche_model_version = model, version
 
     # ------------------------------------------------------------------ history
+    @_changes_state
     def add_outcomes(self, outcomes: pd.DataFrame) -> None:
         """Add newly recorded outcome events to the history."""
         with self.lock:
             self.history.add(outcomes)
 
     # ---------------------------------------------------------------- programme
+    @_changes_state
     def add_challenges(self, challenges: pd.DataFrame) -> None:
         """Add or replace challenges (table columns of the ``challenges`` table)."""
         views = [
@@ -109,6 +154,7 @@ class Matcher(EngineState):
             for view in views:
                 self.challenges[view.challenge_id] = view
 
+    @_changes_state
     def load_programme(
         self,
         participants: pd.DataFrame,
@@ -133,6 +179,7 @@ class Matcher(EngineState):
                 self.history.load(outcomes)
             return report
 
+    @_changes_state
     def upsert_participants(
         self,
         participants: pd.DataFrame,
@@ -145,11 +192,13 @@ class Matcher(EngineState):
                 self, participants, sensitive, persist=persist, repair=False
             )
 
+    @_changes_state
     def remove_participant(self, participant_id: int, persist: bool = True) -> bool:
         """Erase a participant from the pool, the index and the embedding cache."""
         with self.lock:
             return index_sync.remove_participant(self, participant_id, persist)
 
+    @_changes_state
     def set_participant_flags(
         self,
         participant_id: int,
@@ -190,10 +239,20 @@ class Matcher(EngineState):
         ``consent_only`` keeps participants who agreed to share with companies;
         ``whole_programme`` searches every edition instead of the challenge's own.
         """
+        key = (challenge_id, k, consent_only, fairness, whole_programme, language)
         with self.lock:
-            return shortlists.build_shortlist(
-                self, challenge_id, k, consent_only, fairness, whole_programme, language
-            )
+            # the scorer object itself, the re-rank switch and the history window are
+            # part of the key too: evaluation sets them directly
+            key += (self.revision, self.scorer, self.fairness_rerank, self.history.since)
+            kept = self._kept.get(key)
+            if kept is None:
+                kept = shortlists.build_shortlist(
+                    self, challenge_id, k, consent_only, fairness, whole_programme, language
+                )
+                self._kept[key] = kept
+                if len(self._kept) > KEPT_SHORTLISTS:
+                    self._kept.popitem(last=False)
+            return kept
 
     # -------------------------------------------------------------------- niches
     def niche_features(self, participant_ids) -> np.ndarray:
@@ -251,6 +310,7 @@ class Matcher(EngineState):
         """Versions and sizes, for the admin and readiness endpoints."""
         return {
             "scoring": self.scorer.kind,
+            "scoring_description": self.scorer.description,
             "model_version": self.scorer.version,
             "index_version": self.index.version,
             "index_type": self.index.factory,

@@ -34,9 +34,10 @@ def uses_model(engine: EngineState, participant_ids, learned: bool | None) -> np
     """Per participant, whether the niche model ranks them (see the module docstring);
     ``learned`` forces the choice for everyone."""
     ids = np.asarray(participant_ids, dtype=np.int64)
+    available = engine.niche_model is not None and engine.learned_on  # the stop switch
     if learned is not None:
-        return np.full(len(ids), learned and engine.niche_model is not None)
-    if engine.niche_model is None:
+        return np.full(len(ids), learned and available)
+    if not available:
         return np.zeros(len(ids), dtype=bool)
     return engine.pool.cols["recorded"][engine.rows_of(ids)].copy()
 

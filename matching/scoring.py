@@ -16,11 +16,12 @@ import threading
 from typing import Protocol
 
 import numpy as np
-from scipy.special import expit
+import pandas as pd
+from scipy.special import expit, logit
 from threadpoolctl import threadpool_limits
 
 from matching import priors
-from matching.features import FEATURES, as_frame
+from matching.features import FEATURE_DIRECTIONS, FEATURES
 from matching.pool import INDUCTION_UNKNOWN
 from models.ranker import OutcomeRanker
 
@@ -41,10 +42,11 @@ class FallbackScorer:
 
     kind = "fallback"
     version = None
-    description = (
-        "fallback: documented domain priors (no trained ranker yet; run `milma train`); "
-        "probabilities are indicative only"
-    )
+
+    def __init__(self, why: str = "no trained ranker yet; run `milma train`") -> None:
+        self.description = (
+            f"fallback: documented domain priors ({why}); probabilities are indicative only"
+        )
 
     def stages(self, x: np.ndarray) -> np.ndarray:
         def col(name: str) -> np.ndarray:
@@ -84,6 +86,27 @@ class FallbackScorer:
         return np.column_stack([join, p_complete, p_complete * hire])
 
 
+PRIOR_COLUMNS = ("prior_join", "prior_complete", "prior_hire")
+RANKER_INPUTS = (*FEATURES, *PRIOR_COLUMNS)
+RANKER_DIRECTIONS = {**FEATURE_DIRECTIONS, **dict.fromkeys(PRIOR_COLUMNS, 1)}
+
+
+def ranker_inputs(x: np.ndarray) -> np.ndarray:
+    """What the ranker reads, in :data:`RANKER_INPUTS` order: the features, and the
+    fallback rules' log-odds of each stage (given the one before). The ranker starts
+    from the documented priors and learns where the outcomes disagree with them, which
+    matters most while history is short."""
+    reach = FallbackScorer().stages(x)
+    before = np.hstack([np.ones((len(reach), 1)), reach[:, :-1]])
+    step = np.clip(reach / np.maximum(before, 1e-12), 1e-6, 1 - 1e-6)
+    return np.hstack([x, logit(step)])
+
+
+def ranker_frame(x: np.ndarray) -> pd.DataFrame:
+    """:func:`ranker_inputs` with its column names, to fit a ranker on."""
+    return pd.DataFrame(ranker_inputs(x), columns=list(RANKER_INPUTS))
+
+
 _LOCAL = threading.local()
 
 
@@ -105,9 +128,9 @@ class LearnedScorer:
     kind = "learned"
 
     def __init__(self, ranker: OutcomeRanker, version: str) -> None:
-        missing = set(FEATURES) ^ set(ranker.feature_names_in_)
-        if missing:
-            raise ValueError(f"ranker was trained on other features: {sorted(missing)}")
+        if list(ranker.feature_names_in_) != list(RANKER_INPUTS):
+            other = sorted(set(RANKER_INPUTS) ^ set(ranker.feature_names_in_))
+            raise ValueError(f"ranker was trained on other features: {other or 'order'}")
         self.ranker = ranker
         self.version = version
         self.description = f"learned ranker {version} (gradient-boosted, trained on past outcomes)"
@@ -115,7 +138,7 @@ class LearnedScorer:
     def stages(self, x: np.ndarray) -> np.ndarray:
         if len(x) <= 20_000:
             _one_openmp_thread()
-        stages = self.ranker.stage_probabilities(as_frame(x))
+        stages = self.ranker.stage_probabilities(ranker_inputs(x))
         # a programme without hires (or completions) yet gives fewer stages: none reached
         return np.pad(stages, ((0, 0), (0, 3 - stages.shape[1])))
 

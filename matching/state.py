@@ -11,6 +11,7 @@ by compaction, so every read of rows holds the lock.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -82,10 +83,14 @@ class EngineState:
         self.documents: dict[int, str] = {}
         self.index = self.empty_index()
         self.scorer: Scorer = FallbackScorer()
+        self.trained_scorer: Scorer | None = None  # the trained ranker, used when on
+        self.learned_on, self.learned_off_reason = True, ""
         self.niche_model = None
         self.niche_model_version: str | None = None
         self._niche_index: NicheCatalogueIndex | None = None
         self.lock = threading.RLock()
+        self.revision = 0  # moves on with every change of state (see matching.engine)
+        self._kept: OrderedDict = OrderedDict()  # shortlists made at the current revision
 
     # --------------------------------------------------------------------- paths
     def _path(self, name: str) -> Path:

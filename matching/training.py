@@ -21,8 +21,9 @@ from threadpoolctl import threadpool_limits
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.vocabulary import relevance_from_events
 from matching.engine import RANKER_KIND, Matcher
-from matching.features import FEATURE_DIRECTIONS, FEATURES, as_frame
+from matching.features import FEATURES
 from matching.niches import NICHE_FEATURES, NICHE_KIND, SUCCESS_GRADE
+from matching.scoring import RANKER_DIRECTIONS, RANKER_INPUTS, ranker_frame
 from models.artefacts import Artefact
 from models.ranker import OutcomeRanker
 from models.registry import save_estimator
@@ -46,7 +47,7 @@ def _fit(x: pd.DataFrame, y: np.ndarray, params: dict | None = None) -> OutcomeR
 
 def _ranker_params(params: dict | None) -> dict:
     """The pair ranker's settings: the features' known directions, unless overridden."""
-    return {"monotonic_cst": FEATURE_DIRECTIONS, **(params or {})}
+    return {"monotonic_cst": RANKER_DIRECTIONS, **(params or {})}
 
 
 def labelled_pairs(outcomes: pd.DataFrame, matcher: Matcher) -> pd.DataFrame:
@@ -71,7 +72,7 @@ def data_hash(pairs: pd.DataFrame) -> str:
     digest = hashlib.sha256(
         ordered[["participant_id", "challenge_id", "relevance"]].to_numpy(dtype=np.int64).tobytes()
     )
-    digest.update(",".join(FEATURES).encode())
+    digest.update(",".join(RANKER_INPUTS).encode())
     return digest.hexdigest()
 
 
@@ -99,9 +100,9 @@ def observed_ndcg(pairs: pd.DataFrame, key: np.ndarray, k: int = 10) -> float:
 
 
 def validation_metrics(ranker: OutcomeRanker, x: np.ndarray, pairs: pd.DataFrame) -> dict:
-    stages = ranker.stage_probabilities(as_frame(x))
+    stages = ranker.stage_probabilities(ranker_frame(x))
     rel = pairs["relevance"].to_numpy()
-    proba = ranker.predict_proba(as_frame(x))
+    proba = ranker.predict_proba(ranker_frame(x))
     labels = ranker.classes_
     return {
         "pairs": len(pairs),
@@ -135,12 +136,12 @@ def train_ranker(
     latest_edition = np.nanmax(edition)
     held_out = edition == latest_edition
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = _fit(as_frame(x[~held_out]), y[~held_out], _ranker_params(params))
+        trial = _fit(ranker_frame(x[~held_out]), y[~held_out], _ranker_params(params))
         metrics["validation_edition"] = int(latest_edition)
         metrics["validation"] = validation_metrics(
             trial, x[held_out], pairs[held_out].reset_index(drop=True)
         )
-    ranker = _fit(as_frame(x), y, _ranker_params(params))
+    ranker = _fit(ranker_frame(x), y, _ranker_params(params))
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 
@@ -161,7 +162,7 @@ def _publish(
 
 def publish_ranker(matcher: Matcher, result: TrainingResult) -> Artefact:
     """Save the ranker as a new registry version and switch the engine to it."""
-    artefact = _publish(matcher, result, "ranker", RANKER_KIND, FEATURES)
+    artefact = _publish(matcher, result, "ranker", RANKER_KIND, RANKER_INPUTS)
     matcher.use_ranker(result.ranker, artefact.version)
     return artefact
 

@@ -43,7 +43,7 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         max_iter: int = 300,
-        learning_rate: float = 0.05,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 8,
         min_samples_leaf: int = 30,
         l2_regularization: float = 1.0,
@@ -101,7 +101,10 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         """Columns: the chance of reaching each grade above the lowest (for grades 0..3:
         join, complete, hire), each the product of the stages before it."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        if not (isinstance(X, np.ndarray) and X.ndim == 2 and X.shape[1] == self.n_features_in_):
+            # an array of the fitted width is taken as it is (its caller keeps the column
+            # order); anything else is checked, names included
+            X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
         chances = [
             np.full(len(X), s) if isinstance(s, float) else s.predict_proba(X)[:, 1]
             for s in self.stages_

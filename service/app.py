@@ -6,12 +6,14 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from matching.settings import Settings, get_settings
 from service import errors
+from service.cv_files import CV_UPLOAD_PATHS, MULTIPART_OVERHEAD
 from service.deps import PUBLIC_PATHS, route_roles
 from service.limits import BodySizeLimit
 from service.routes import (
@@ -31,6 +33,7 @@ from service.web import (
     casework_pages,
     challenge_text_pages,
     company_pages,
+    override_pages,
     planner_pages,
     report_pages,
 )
@@ -57,6 +60,7 @@ PAGES = (
     planner_pages,
     company_pages,
     report_pages,
+    override_pages,
 )
 
 
@@ -69,6 +73,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI):
         owned = runtime is None
         app.state.runtime = runtime or open_runtime(settings, say=log.warning)
+        # requests are CPU-bound under one interpreter lock: a few threads serve them
+        # with less contention (and a shorter tail) than the default forty
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         try:
             yield
         finally:
@@ -86,7 +93,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.web_signer = serializer(settings)
     if runtime is not None:
         app.state.runtime = runtime
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_paths=CV_UPLOAD_PATHS,
+        max_upload_bytes=settings.max_cv_bytes + MULTIPART_OVERHEAD,
+    )
     errors.install(app)
     for module in ROUTERS:
         _deny_by_default(module.router.routes)

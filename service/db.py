@@ -19,11 +19,13 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.schemas import NEGATIVE_OVERRIDE_REASONS
 from service.tables import (
     ChallengeRow,
     CompanyRow,
     EditionRow,
     OutcomeRow,
+    OverrideRow,
     ParticipantRow,
     SensitiveRow,
 )
@@ -209,3 +211,24 @@ def outcome_frame(session: Session) -> pd.DataFrame:
         )
     ).all()
     return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at", "rating"])
+
+
+def override_events(session: Session) -> pd.DataFrame:
+    """Caseworkers' exclusions that are labels (the person says no, or the match is
+    judged wrong), in :func:`outcome_frame`'s shape as 'declined' events."""
+    rows = session.execute(
+        select(OverrideRow.participant_id, OverrideRow.challenge_id, OverrideRow.created_at).where(
+            OverrideRow.action == "exclude",
+            OverrideRow.reason.in_(sorted(NEGATIVE_OVERRIDE_REASONS)),
+            OverrideRow.withdrawn_at.is_(None),
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=["participant_id", "challenge_id", "at"])
+    return frame.assign(event="declined", rating=None)[
+        ["participant_id", "challenge_id", "event", "at", "rating"]
+    ]
+
+
+def training_events(session: Session) -> pd.DataFrame:
+    """What the models learn from: every recorded outcome, and the exclusions above."""
+    return pd.concat([outcome_frame(session), override_events(session)], ignore_index=True)

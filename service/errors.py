@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.engine import UnknownIdError
+from service.controls import RecommendationsPausedError
 from service.web.rendering import LoginRequiredError, PageForbiddenError, error_page
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PageForbiddenError)
     async def _forbidden(request: Request, _exc: PageForbiddenError):
         return error_page(request, 403, "forbidden", "forbidden_text")
+
+    @app.exception_handler(RecommendationsPausedError)
+    async def _paused(request: Request, exc: RecommendationsPausedError):
+        if is_page(request):
+            return error_page(request, 503, "paused", "paused_text", detail=exc.reason)
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
     @app.exception_handler(FieldError)
     async def _field(_request: Request, exc: FieldError) -> JSONResponse:

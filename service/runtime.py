@@ -33,6 +33,7 @@ from service.db import (
     migrate,
     outcome_frame,
     session_factory,
+    training_events,
 )
 from service.tables import ChallengeRow
 from training_data.config import GeneratorConfig
@@ -117,10 +118,11 @@ def _discard_index(settings: Settings) -> None:
 
 
 def retrain(runtime: Runtime) -> TrainingResult:
-    """Train the ranker and the niche model on every recorded outcome and switch the
-    engine to them; returns the ranker's result."""
+    """Train the ranker and the niche model on every recorded outcome (and the
+    caseworkers' exclusions that are labels) and switch the engine to them; returns the
+    ranker's result."""
     with runtime.sessions() as session:
-        outcomes = outcome_frame(session)
+        outcomes = training_events(session)
         editions = dict(session.execute(select(ChallengeRow.id, ChallengeRow.edition_id)).all())
     result = train_ranker(runtime.matcher, outcomes, editions)
     publish_ranker(runtime.matcher, result)

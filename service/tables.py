@@ -232,3 +232,36 @@ class AuditRow(Base):
     model_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     index_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
     participants: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ControlRow(Base):
+    """The stop switch, one row shared by every worker: how recommendations are made
+    now (``learned``, ``rules`` or ``paused``), why, and who said so."""
+
+    __tablename__ = "service_controls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(10), default="learned")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    changed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OverrideRow(Base):
+    """A caseworker's correction of a challenge's shortlist: pin, move or exclude one
+    participant, with a reason. Withdrawn corrections stay, marked, for the record."""
+
+    __tablename__ = "shortlist_overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

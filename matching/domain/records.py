@@ -52,6 +52,9 @@ LanguageLevel = Annotated[
 ]
 
 
+PROFILE_TEXT_MAX = 5000  # characters of a participant's own description
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -88,7 +91,7 @@ class ParticipantProfile(_Input):
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     email: Annotated[str, StringConstraints(max_length=200)] = ""
     phone: Annotated[str, StringConstraints(max_length=40)] = ""
-    profile_text: Annotated[str, StringConstraints(max_length=5000)] = Field(
+    profile_text: Annotated[str, StringConstraints(max_length=PROFILE_TEXT_MAX)] = Field(
         "", description="The participant's own description, in English or Spanish"
     )
     text_language: TextLanguage | None = Field(

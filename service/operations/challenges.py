@@ -11,8 +11,10 @@ from matching.domain.records import (
     ChallengeIn,
 )
 from service import audit
+from service.controls import recommending
 from service.db import challenge_frame
 from service.errors import FieldError, NotFoundError
+from service.operations import overrides as override_ops
 from service.operations.common import (
     as_request_error,
     require_edition,
@@ -80,11 +82,22 @@ def shortlist(
     consent_only: bool = False,
     fairness: bool | None = None,
 ):
-    """The caseworker's shortlist, audited with the pseudonyms it returned."""
+    """The caseworker's shortlist with the caseworkers' corrections applied, audited
+    with the pseudonyms it returned."""
     get_challenge(session, challenge_id, who)
-    result = runtime.matcher.shortlist(
-        challenge_id, k=k, consent_only=consent_only, fairness=fairness, language=language
-    )
+    recommending(session, runtime)
+    corrections = override_ops.active_overrides(session, challenge_id)
+    matcher = runtime.matcher
+
+    def engine_list(size: int):
+        return matcher.shortlist(
+            challenge_id, k=size, consent_only=consent_only, fairness=fairness, language=language
+        )
+
+    # enough candidates that exclusions still leave k
+    result = engine_list(min(matcher.max_k, k + len(corrections)))
+    deeper = engine_list(matcher.max_k) if override_ops.needs_deeper(result, corrections) else None
+    result = override_ops.apply_overrides(result, corrections, k, deeper)
     ids = [c.participant_id for c in result.candidates]
     names = pseudonyms(session, ids)
     audit.record(

@@ -11,7 +11,9 @@ from matching.domain.records import (
     Company,
 )
 from service import audit
+from service.controls import recommending
 from service.errors import FieldError
+from service.operations import overrides as override_ops
 from service.operations.challenges import challenge_out
 from service.operations.participants import get_participant
 from service.runtime import Runtime
@@ -46,7 +48,11 @@ def company_view(
 ) -> tuple[list[CompanyMatch], list[str]]:
     """A company's matched trainees for one of its challenges: consenting trainees only,
     blind unless a caseworker released their contact to this company."""
-    result = runtime.matcher.shortlist(challenge.id, k=k, consent_only=True, language=language)
+    recommending(session, runtime)
+    corrections = override_ops.active_overrides(session, challenge.id)  # in order, unexplained
+    size = min(runtime.matcher.max_k, k + len(corrections))
+    result = runtime.matcher.shortlist(challenge.id, k=size, consent_only=True, language=language)
+    result = override_ops.apply_overrides(result, corrections, k)
     ids = [c.participant_id for c in result.candidates]
     rows = {
         r.id: r for r in session.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(ids)))

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from matching.domain.records import (
+    PROFILE_TEXT_MAX,
     ParticipantProfile,
     SensitiveAttributes,
 )
@@ -243,3 +244,34 @@ def erase_participant(
     session.commit()
     runtime.matcher.remove_participant(participant_id)
     return pseudonym
+
+
+def add_cv_text(
+    runtime: Runtime,
+    session: Session,
+    participant_id: int,
+    cv: str,
+    replace: bool,
+    who: Principal,
+) -> tuple[ParticipantRow, bool]:
+    """Feed a CV's text into the profile text (after what is there, or instead of it),
+    cut at a word to the profile's limit; the CV file itself is not kept. Returns the
+    row and whether the text had to be cut."""
+    row = get_participant(session, participant_id)
+    kept = "" if replace else row.profile_text.strip()
+    combined = f"{kept}\n\n{cv}".strip() if kept else cv
+    truncated = len(combined) > PROFILE_TEXT_MAX
+    if truncated:
+        combined = combined[: PROFILE_TEXT_MAX + 1].rsplit(maxsplit=1)[0]
+    audit.record(
+        session,
+        who,
+        "participant.cv",
+        f"participant:{row.pseudonym}",
+        {"characters": len(cv), "replace": replace, "truncated": truncated},
+        [row.pseudonym],
+        commit=False,
+    )
+    return update_participant(
+        runtime, session, participant_id, {"profile_text": combined}, who
+    ), truncated

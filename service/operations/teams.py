@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from matching.domain.results import TeamPlan
 from matching.team_problem import PlanInfeasibleError
 from service import audit
+from service.controls import recommending
 from service.errors import FieldError
 from service.operations.challenges import pseudonyms
 from service.operations.common import now
@@ -27,6 +28,7 @@ def propose(
     who: Principal,
     language: str = "en",
 ) -> TeamPlan:
+    recommending(session, runtime)
     matcher = runtime.matcher
     if body.max_migrant_share is not None and body.max_migrant_share < body.min_migrant_share:
         raise FieldError("max_migrant_share", "must not be below min_migrant_share")

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
+from service.controls import read_controls, set_controls
 from service.deps import get_runtime, get_session, require_role
 from service.errors import FieldError, NotFoundError
 from service.operations.common import paginate
 from service.runtime import Runtime, reindex, retrain
-from service.schemas import KeyCreated, KeyIn, KeyOut, Page, Status
+from service.schemas import ControlsIn, ControlsOut, KeyCreated, KeyIn, KeyOut, Page, Status
 from service.security import Principal, create_key, revoke_key
 from service.tables import ApiKeyRow
 
@@ -39,6 +40,20 @@ def key_out(row: ApiKeyRow) -> KeyOut:
 def engine_status(who: Operator, runtime: Rt) -> Status:
     """Model and index versions and sizes."""
     return Status(**runtime.matcher.status())
+
+
+@router.get("/controls", response_model=ControlsOut)
+def read_switch(who: Operator, session: Db) -> ControlsOut:
+    """The stop switch as it stands."""
+    return ControlsOut(**vars(read_controls(session)))
+
+
+@router.put("/controls", response_model=ControlsOut)
+def turn_switch(body: ControlsIn, who: Admin, session: Db, runtime: Rt) -> ControlsOut:
+    """Switch the learned ranker off or on, or pause recommendations; audited, and
+    obeyed by every worker from its next request."""
+    controls = set_controls(session, runtime, who, body.mode, body.reason.strip())
+    return ControlsOut(**vars(controls))
 
 
 @router.post("/retrain")

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import BusinessChallenge, ChallengeIn
-from matching.domain.results import ChallengeSuggestion, Shortlist
+from matching.domain.results import ChallengeSuggestion
 from service.deps import get_runtime, get_session, require_role
 from service.operations import challenges as challenge_ops
 from service.operations import company_views as company_ops
+from service.operations import overrides as override_ops
 from service.operations.common import paginate
 from service.runtime import Runtime
-from service.schemas import ChallengePatch, ChallengeText, ContactReleaseIn, Page
+from service.schemas import (
+    ChallengePatch,
+    ChallengeText,
+    ContactReleaseIn,
+    OverrideIn,
+    OverrideOut,
+    Page,
+    ReviewedShortlist,
+)
 from service.security import Principal
 from service.tables import ChallengeRow
 
@@ -91,7 +100,7 @@ def update(
     )
 
 
-@router.get("/{challenge_id}/shortlist", response_model=Shortlist)
+@router.get("/{challenge_id}/shortlist", response_model=ReviewedShortlist)
 def shortlist(
     challenge_id: ChallengeId,
     who: Caseworker,
@@ -99,9 +108,45 @@ def shortlist(
     runtime: Rt,
     k: Annotated[int, Query(ge=1, le=200)] = 10,
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
-) -> Shortlist:
-    """Ranked candidates from the challenge's edition with scores and reasons."""
+) -> ReviewedShortlist:
+    """Ranked candidates from the challenge's edition with scores and reasons, and the
+    caseworkers' corrections (pins, moves, exclusions) applied and shown."""
     return challenge_ops.shortlist(runtime, session, challenge_id, k, who, language)
+
+
+@router.post(
+    "/{challenge_id}/overrides", status_code=status.HTTP_201_CREATED, response_model=OverrideOut
+)
+def add_override(
+    challenge_id: ChallengeId, body: OverrideIn, who: Caseworker, session: Db
+) -> OverrideOut:
+    """Pin, move or exclude a candidate with a reason; audited, shown to every caseworker
+    who opens the shortlist, and (exclusions because the person says no or the match is
+    wrong) a label for the next training."""
+    challenge_ops.get_challenge(session, challenge_id, who)
+    return override_ops.override_out(override_ops.add_override(session, challenge_id, body, who))
+
+
+@router.get("/{challenge_id}/overrides", response_model=list[OverrideOut])
+def list_overrides(challenge_id: ChallengeId, who: Caseworker, session: Db) -> list[OverrideOut]:
+    """The corrections in force on this challenge's shortlist, oldest first."""
+    challenge_ops.get_challenge(session, challenge_id, who)
+    return [
+        override_ops.override_out(r) for r in override_ops.active_overrides(session, challenge_id)
+    ]
+
+
+@router.delete("/{challenge_id}/overrides/{override_id}", status_code=status.HTTP_204_NO_CONTENT)
+def withdraw_override(
+    challenge_id: ChallengeId,
+    override_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    who: Caseworker,
+    session: Db,
+) -> Response:
+    """Withdraw a correction (it stays in the record, marked withdrawn)."""
+    challenge_ops.get_challenge(session, challenge_id, who)
+    override_ops.withdraw_override(session, challenge_id, override_id, who)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{challenge_id}/contact-releases", status_code=status.HTTP_201_CREATED)

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import SensitiveAttributes
 from matching.domain.results import NicheRanking, TextConcepts
 from service import audit
+from service.controls import recommending
+from service.cv_files import CvFileError, cv_text
 from service.deps import get_runtime, get_session, require_role
+from service.errors import FieldError
 from service.operations import participants as participant_ops
 from service.operations.common import paginate
 from service.runtime import Runtime
-from service.schemas import ConsentIn, Page, ParticipantCreate, ParticipantOut, ParticipantPatch
+from service.schemas import (
+    ConsentIn,
+    CvRead,
+    Page,
+    ParticipantCreate,
+    ParticipantOut,
+    ParticipantPatch,
+)
 from service.security import Principal
 from service.tables import ParticipantRow
 
@@ -133,6 +143,7 @@ def niches(
 ) -> NicheRanking:
     """The 13 market niches ranked for this participant, each with its reasons."""
     row = participant_ops.get_participant(session, participant_id)
+    recommending(session, runtime)
     result = runtime.matcher.niches(participant_id, language, row.profile_text)
     audit.record(
         session,
@@ -157,3 +168,33 @@ def concepts(
     with the words it came from), years of experience and the niches it points to."""
     row = participant_ops.get_participant(session, participant_id)
     return runtime.matcher.text_concepts(row.profile_text, language)
+
+
+@router.post("/{participant_id}/cv", response_model=CvRead)
+def upload_cv(
+    participant_id: ParticipantId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    file: Annotated[UploadFile, File(description="The CV as a PDF or DOCX file")],
+    replace: Annotated[
+        bool, Form(description="Replace the profile text instead of adding")
+    ] = False,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> CvRead:
+    """Read a CV file into the participant's profile text (the same reading as any
+    text); only the text is kept, never the file."""
+    limit = runtime.settings.max_cv_bytes
+    try:
+        text = cv_text(file.file.read(limit + 1), limit)
+    except CvFileError as exc:
+        raise FieldError("file", str(exc)) from None
+    row, truncated = participant_ops.add_cv_text(
+        runtime, session, participant_id, text, replace, who
+    )
+    return CvRead(
+        participant=participant_ops.participant_out(row),
+        characters_read=len(text),
+        truncated=truncated,
+        concepts=runtime.matcher.text_concepts(text, language),
+    )

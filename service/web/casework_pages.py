@@ -5,22 +5,24 @@ audit rows are identical."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matching.domain.vocabulary import EVENTS
+from service.controls import RecommendationsPausedError, recommending
+from service.cv_files import CvFileError, cv_text
 from service.errors import FieldError
 from service.operations import challenges as challenge_ops
 from service.operations import outcomes as outcome_ops
 from service.operations import participants as participant_ops
 from service.operations.common import get_edition
 from service.runtime import Runtime
-from service.schemas import OutcomeIn
+from service.schemas import OutcomeIn, OverrideReason
 from service.tables import (
     ChallengeRow,
     CompanyRow,
@@ -144,7 +146,7 @@ def _history(session: Session, **where) -> list[dict]:
     ]
 
 
-def _challenge_page(
+def challenge_page(
     request: Request,
     viewer: Viewer,
     session: Session,
@@ -169,16 +171,22 @@ def _challenge_page(
         except ValueError:
             errors["k"] = f"1–{max_k}"
             k = 10
-    result = challenge_ops.shortlist(
-        runtime,
-        session,
-        challenge_id,
-        k,
-        viewer.principal,
-        lang,
-        consent_only=consent,
-        fairness=fairness,
-    )
+    try:
+        result, paused = (
+            challenge_ops.shortlist(
+                runtime,
+                session,
+                challenge_id,
+                k,
+                viewer.principal,
+                lang,
+                consent_only=consent,
+                fairness=fairness,
+            ),
+            None,
+        )
+    except RecommendationsPausedError as exc:
+        result, paused = None, exc.reason
     company = session.get(CompanyRow, challenge.company_id)
     return render(
         request,
@@ -188,6 +196,7 @@ def _challenge_page(
         challenge=challenge_ops.challenge_out(challenge),
         company=company.name if company else "",
         shortlist=result,
+        paused=paused,
         k=k,
         max_k=max_k,
         niche=runtime.matcher.catalogue.niche(challenge.niche).name[lang],
@@ -197,6 +206,8 @@ def _challenge_page(
         notice=notice,
         events=EVENTS,
         history=_history(session, challenge_id=challenge_id),
+        override_actions=("pin", "move", "exclude"),
+        override_reasons=get_args(OverrideReason),
     )
 
 
@@ -215,7 +226,7 @@ def challenge(
 ) -> Response:
     use_fairness = bool(fairness) if filtered else runtime.matcher.fairness_rerank
     notice = translator(pick_language(request))("saved") if saved else None
-    return _challenge_page(
+    return challenge_page(
         request, viewer, session, runtime, challenge_id, k, bool(consent), use_fairness, {}, notice
     )
 
@@ -244,7 +255,7 @@ def record_outcome(
     except (ValueError, ValidationError, FieldError) as exc:
         message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         key = int(participant_id) if participant_id.isdigit() else "form"
-        return _challenge_page(
+        return challenge_page(
             request,
             viewer,
             session,
@@ -260,9 +271,15 @@ def record_outcome(
     return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)
 
 
-@router.get("/app/participants/{participant_id}")
-def participant(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+def _participant_page(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    runtime: Runtime,
+    participant_id: int,
+    errors: dict,
+    notice: str | None = None,
+    status: int = 200,
 ) -> Response:
     row = participant_ops.get_participant(session, participant_id)
     lang = pick_language(request)
@@ -272,15 +289,65 @@ def participant(
         for u in row.skills
         if u in catalogue.skill_index
     ]
+    try:
+        recommending(session, runtime)
+        niches, paused = runtime.matcher.niches(participant_id, lang, row.profile_text), None
+    except RecommendationsPausedError as exc:
+        niches, paused = None, exc.reason
     return render(
         request,
         "participant.html",
         viewer,
+        status,
         person=participant_ops.participant_out(row),
         skills=skills,
         own_words=list(row.skills_text),
         concepts=runtime.matcher.text_concepts(row.profile_text, lang),
         niche_names={n.code: n.name[lang] for n in catalogue.niches},
-        niches=runtime.matcher.niches(participant_id, lang, row.profile_text),
+        niches=niches,
+        paused=paused,
         history=_history(session, participant_id=participant_id),
+        errors=errors,
+        notice=notice,
+        cv_mb=round(runtime.settings.max_cv_bytes / 1e6, 1),
     )
+
+
+@router.get("/app/participants/{participant_id}")
+def participant(
+    request: Request,
+    participant_id: int,
+    viewer: CaseworkerPage,
+    session: Db,
+    runtime: Rt,
+    cv: int = 0,
+) -> Response:
+    notice = translator(pick_language(request))("cv_read") if cv else None
+    return _participant_page(request, viewer, session, runtime, participant_id, {}, notice)
+
+
+@router.post("/app/participants/{participant_id}/cv")
+def upload_cv(
+    request: Request,
+    participant_id: int,
+    viewer: CaseworkerPage,
+    session: Db,
+    runtime: Rt,
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf: Annotated[str, Form()] = "",
+    replace: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """A CV file from the participant page: its text joins the profile text."""
+    check_csrf(viewer, csrf)
+    limit = runtime.settings.max_cv_bytes
+    try:
+        text = cv_text(file.file.read(limit + 1) if file else b"", limit)
+    except CvFileError as exc:
+        errors = {"cv": str(exc)}
+        return _participant_page(
+            request, viewer, session, runtime, participant_id, errors, None, 422
+        )
+    participant_ops.add_cv_text(
+        runtime, session, participant_id, text, bool(replace), viewer.principal
+    )
+    return RedirectResponse(f"/app/participants/{participant_id}?cv=1", status_code=303)

@@ -97,10 +97,17 @@ def render(
 
 
 def error_page(
-    request: Request, status: int, title_key: str, text_key: str, viewer: Viewer | None = None
+    request: Request,
+    status: int,
+    title_key: str,
+    text_key: str,
+    viewer: Viewer | None = None,
+    detail: str = "",
 ) -> Response:
     t = translator(pick_language(request))
-    return render(request, "error.html", viewer, status, title=t(title_key), text=t(text_key))
+    return render(
+        request, "error.html", viewer, status, title=t(title_key), text=t(text_key), detail=detail
+    )
 
 
 def check_csrf(viewer: Viewer, token: str) -> None:

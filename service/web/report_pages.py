@@ -1,15 +1,18 @@
-"""The analyst's evaluation report and the admin's status page."""
+"""The analyst's evaluation report (with its model card and datasheet) and the admin's
+status page with the stop switch."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 
+from service.controls import read_controls, set_controls
 from service.errors import NotFoundError
 from service.runtime import Runtime
 from service.tables import (
@@ -20,6 +23,7 @@ from service.web.rendering import (
     Db,
     ReportPage,
     Rt,
+    check_csrf,
     render,
 )
 
@@ -41,17 +45,50 @@ def _latest_report(runtime: Runtime) -> Path | None:
     return folders[0] if folders else None
 
 
-@router.get("/app/reports")
-def reports(request: Request, viewer: ReportPage, runtime: Rt) -> Response:
+REPORT_DOCUMENTS = {
+    "report": "report.md",
+    "model-card": "model_card.md",
+    "datasheet": "datasheet.md",
+}
+PAGE_OF_DOCUMENT = {file: name for name, file in REPORT_DOCUMENTS.items()}
+
+
+def _as_html(folder: Path, text: str) -> str:
+    """The Markdown of a report document, with its images and sibling documents linked
+    to the pages that serve them."""
+    text = re.sub(
+        r"!\[([^\]]*)\]\(([\w.-]+\.png)\)", rf"![\1](/app/reports/files/{folder.name}/\2)", text
+    )
+    text = re.sub(
+        r"\]\(([\w.-]+\.md)\)",
+        lambda m: f"](/app/reports/{PAGE_OF_DOCUMENT[m[1]]})" if m[1] in PAGE_OF_DOCUMENT else m[0],
+        text,
+    )
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+
+
+def _document(request: Request, viewer, runtime: Runtime, name: str) -> Response:
     folder = _latest_report(runtime)
     html = None
     if folder is not None:
-        text = (folder / "report.md").read_text(encoding="utf-8")
-        text = re.sub(
-            r"!\[([^\]]*)\]\(([\w.-]+\.png)\)", rf"![\1](/app/reports/files/{folder.name}/\2)", text
-        )
-        html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+        path = folder / REPORT_DOCUMENTS[name]
+        if not path.is_file():
+            raise NotFoundError(f"the latest evaluation has no {REPORT_DOCUMENTS[name]}")
+        html = _as_html(folder, path.read_text(encoding="utf-8"))
     return render(request, "report.html", viewer, html=html)
+
+
+@router.get("/app/reports")
+def reports(request: Request, viewer: ReportPage, runtime: Rt) -> Response:
+    return _document(request, viewer, runtime, "report")
+
+
+@router.get("/app/reports/{name}")
+def report_document(name: str, request: Request, viewer: ReportPage, runtime: Rt) -> Response:
+    """The model card and the datasheet written next to the latest report."""
+    if name not in REPORT_DOCUMENTS:
+        raise NotFoundError("no such report document")
+    return _document(request, viewer, runtime, name)
 
 
 @router.get("/app/reports/files/{folder}/{name}")
@@ -68,7 +105,46 @@ def report_file(folder: str, name: str, viewer: ReportPage, runtime: Rt) -> Resp
     return FileResponse(path, media_type="image/png")
 
 
+def _admin_page(
+    request: Request, viewer, session, runtime: Runtime, errors: dict, status: int = 200
+) -> Response:
+    keys = list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
+    return render(
+        request,
+        "admin.html",
+        viewer,
+        status,
+        engine=runtime.matcher.status(),
+        keys=keys,
+        controls=read_controls(session),
+        modes=("learned", "rules", "paused"),
+        errors=errors,
+    )
+
+
 @router.get("/app/admin")
 def admin(request: Request, viewer: AdminPage, session: Db, runtime: Rt) -> Response:
-    keys = list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
-    return render(request, "admin.html", viewer, status=runtime.matcher.status(), keys=keys)
+    return _admin_page(request, viewer, session, runtime, {})
+
+
+@router.post("/app/admin/controls")
+def turn_switch(
+    request: Request,
+    viewer: AdminPage,
+    session: Db,
+    runtime: Rt,
+    csrf: Annotated[str, Form()] = "",
+    mode: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """The stop switch from the admin page (the same rule as ``PUT /admin/controls``)."""
+    check_csrf(viewer, csrf)
+    errors = {}
+    if mode not in ("learned", "rules", "paused"):
+        errors["mode"] = "learned | rules | paused"
+    if len(reason.strip()) < 3:
+        errors["reason"] = "3–500"
+    if errors:
+        return _admin_page(request, viewer, session, runtime, errors, 422)
+    set_controls(session, runtime, viewer.principal, mode, reason.strip())  # type: ignore[arg-type]
+    return RedirectResponse("/app/admin", status_code=303)

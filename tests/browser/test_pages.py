@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from evaluation.run import evaluate
 from matching.domain.catalogue import load_catalogue
 from service.tables import ChallengeRow, ParticipantRow
+from tests.cv_samples import docx_cv, posting
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -213,6 +214,11 @@ def test_language_switch_and_report_page(page, server, output_dir):
     expect(image).to_be_visible()
     assert page.evaluate("img => img.naturalWidth", image.element_handle()) > 100
     shot(page, output_dir, "report")
+    page.get_by_role("link", name="model_card.md").click()
+    expect(page.locator("article.report h1")).to_contain_text("Model card")
+    page.get_by_role("link", name="datasheet.md").first.click()
+    expect(page.locator("article.report h1")).to_contain_text("Datasheet")
+    page.goto(f"{server['base']}/app/reports")
     page.get_by_role("link", name="Español").click()
     expect(page.locator("nav")).to_contain_text("Informe de evaluación")
 
@@ -288,3 +294,55 @@ def test_spanish_pages_show_official_spanish_skill_labels(page, server, output_d
     form.get_by_role("button", name="Guardar el reto").click()
     expect(page.locator(".notice")).to_have_text("Guardado.")
     expect(page.locator("main")).to_contain_text("Hostelería")
+
+
+def test_a_cv_file_joins_the_profile_and_the_stop_switch_is_shown(page, server, output_dir):
+    title, body = posting("hospitality")
+    made = httpx.post(
+        f"{server['base']}/participants",
+        json={"edition_id": 4, "display_name": "Con currículum", "spanish_level": "C1"},
+        headers={"X-API-Key": server["keys"]["caseworker"]},
+    )
+    assert made.status_code == 201, made.text
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    page.goto(f"{server['base']}/app/participants/{made.json()['participant_id']}")
+    page.set_input_files(
+        "#cv", files=[{"name": "cv.png", "mimeType": "image/png", "buffer": b"\x89PNG"}]
+    )
+    page.get_by_role("button", name="Leer el currículum").click()
+    expect(page.locator("#cv_error")).to_contain_text("PDF")
+    assert not axe_violations(page)
+    page.set_input_files(
+        "#cv",
+        files=[
+            {
+                "name": "cv.docx",
+                "mimeType": "application/octet-stream",
+                "buffer": docx_cv(title, body),
+            }
+        ],
+    )
+    page.get_by_role("button", name="Leer el currículum").click()
+    expect(page.locator(".notice")).to_contain_text("currículum")
+    expect(page.locator("#profile-h + p")).to_contain_text(title.split()[0])
+    expect(page.locator("#niches-h ~ ol li").first).to_contain_text("Hostelería")
+    shot(page, output_dir, "participant-cv")
+
+    sign_in(page, server["base"], server["keys"]["admin"])
+    page.goto(f"{server['base']}/app/admin")
+    page.check("#mode-paused")
+    page.fill("#controls-reason", "revisión de las listas")
+    page.get_by_role("button", name="Cambiar").click()
+    expect(page.locator("[data-testid=controls-now]")).to_contain_text("revisión de las listas")
+    assert not axe_violations(page)
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    page.goto(f"{server['base']}/app/challenges/22")
+    expect(page.locator("main .notice")).to_contain_text("revisión de las listas")
+    expect(page.locator("[data-testid=shortlist]")).to_have_count(0)
+    shot(page, output_dir, "shortlist-paused")
+    sign_in(page, server["base"], server["keys"]["admin"])
+    page.goto(f"{server['base']}/app/admin")
+    page.check("#mode-learned")
+    page.fill("#controls-reason", "revisado")
+    page.get_by_role("button", name="Cambiar").click()
+    expect(page.locator("[data-testid=controls-now]")).to_contain_text("revisado")

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.cv_samples import pdf_cv, posting
 
 SMALL = ["--participants", "120", "--challenges", "6", "--editions", "2", "--seed", "4"]
 
@@ -88,3 +89,17 @@ def test_console_script_runs(data_dir):
     )
     assert done.returncode == 0, done.stderr
     assert "Shortlist for BC-1" in done.stdout
+
+
+def test_read_takes_a_cv_file_or_refuses_it_plainly(tmp_path):
+    title, body = posting("hospitality")
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(pdf_cv(title, body))
+    result = run(tmp_path / "var", "read", "--file", str(cv), "--json")
+    assert result.exit_code == 0, result.output
+    concepts = json.loads(result.stdout)
+    assert concepts["language"] == "es" and concepts["niches"][0]["niche"] == "hospitality"
+    picture = tmp_path / "cv.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    refused = run(tmp_path / "var", "read", "--file", str(picture))
+    assert refused.exit_code == 2 and "neither a PDF, a DOCX nor UTF-8 text" in refused.output

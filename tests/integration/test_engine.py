@@ -110,3 +110,19 @@ def test_unknown_ids_and_bad_k(matcher):
         matcher.shortlist(1, k=0)
     with pytest.raises(UnknownIdError, match="participant"):
         matcher.score(1, [123456])
+
+
+def test_a_kept_shortlist_is_never_served_after_a_change(matcher, programme):
+    cid = int(programme.challenges["challenge_id"].iloc[-1])
+    first = matcher.shortlist(cid, k=5, consent_only=True)
+    assert matcher.shortlist(cid, k=5, consent_only=True) is first  # reused as it stands
+    top = first.candidates[0].participant_id
+    matcher.set_participant_flags(top, consent=False, persist=False)
+    try:
+        after = matcher.shortlist(cid, k=5, consent_only=True)
+        assert top not in [c.participant_id for c in after.candidates]
+    finally:
+        matcher.set_participant_flags(top, consent=True, persist=False)
+    again = matcher.shortlist(cid, k=5, consent_only=True)
+    assert again is not first and again.candidates[0].participant_id == top
+    assert matcher.shortlist(cid, k=5, consent_only=True, language="es") is not again

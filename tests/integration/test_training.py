@@ -7,8 +7,7 @@ from evaluation.protocol import run_split
 from evaluation.summary import table
 from evaluation.systems import EngineSystem, EvalData, RandomSystem
 from matching.engine import Matcher
-from matching.features import FEATURES, as_frame
-from matching.scoring import FallbackScorer, LearnedScorer
+from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer, ranker_frame
 from matching.training import publish_ranker, train_ranker
 from models import registry
 from models.artefacts import ArtefactError
@@ -56,7 +55,7 @@ def test_registry_round_trip_hash_refusal_and_swap(tmp_path, programme, embedder
         engine, train_ranker(engine, programme.outcomes, _editions(programme), params)
     )
     assert second.version > first.version
-    assert second.manifest["features"] == list(FEATURES)
+    assert second.manifest["features"] == list(RANKER_INPUTS)
     assert second.manifest["training_data_hash"] == first.manifest["training_data_hash"]
     assert {"validation", "training_pairs"} <= set(second.manifest["metrics"])
     assert not list((tmp_path / "models" / "ranker").glob(".new-*"))
@@ -91,9 +90,9 @@ def test_untrusted_types_are_refused(tmp_path, monkeypatch, programme, matcher):
 def test_ranker_probabilities_are_ordered(programme, matcher):
     result = train_ranker(matcher, programme.outcomes, _editions(programme))
     x = matcher.features(3, programme.participants["participant_id"][:80])
-    stages = result.ranker.stage_probabilities(as_frame(x))
+    stages = result.ranker.stage_probabilities(ranker_frame(x))
     assert (np.diff(stages, axis=1) <= 1e-12).all() and (stages >= 0).all()
-    assert not set(result.ranker.feature_names_in_) - set(FEATURES)
+    assert list(result.ranker.feature_names_in_) == list(RANKER_INPUTS)
 
 
 def test_too_few_outcomes_is_a_clear_error(programme, matcher):

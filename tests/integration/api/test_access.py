@@ -13,6 +13,7 @@ PATH = {
     "challenge_id": MISSING_ID,
     "edition_id": MISSING_ID,
     "key_id": MISSING_ID,
+    "override_id": MISSING_ID,
 }
 
 

@@ -1,0 +1,127 @@
+"""Caseworkers' corrections of shortlists: pin, move or exclude, always with a reason.
+
+A correction is stored, audited, and applied every time the challenge's shortlist is
+shown, to whoever opens it next: pinned people first (oldest pin first), then the
+engine's order without the excluded, then each move to the rank asked for. The engine's
+own rank stays visible beside the corrected one. Corrections also teach: an exclusion
+because the person says no, or because the caseworker judges the match wrong, is a
+negative label for that pair when the ranker is next trained (a real outcome for the
+pair always wins).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.domain.results import Shortlist
+from service import audit
+from service.errors import NotFoundError
+from service.operations.common import now
+from service.operations.participants import get_participant
+from service.schemas import OverrideIn, OverrideOut, ReviewedCandidate, ReviewedShortlist
+from service.security import Principal
+from service.tables import OverrideRow
+
+
+def override_out(row: OverrideRow, applied: bool = True) -> OverrideOut:
+    return OverrideOut(
+        override_id=row.id,
+        challenge_id=row.challenge_id,
+        participant_id=row.participant_id,
+        action=row.action,  # type: ignore[arg-type]
+        position=row.position,
+        reason=row.reason,  # type: ignore[arg-type]
+        note=row.note,
+        by_key=row.created_by,
+        at=row.created_at,
+        applied=applied,
+    )
+
+
+def active_overrides(session: Session, challenge_id: int) -> list[OverrideRow]:
+    return list(
+        session.scalars(
+            select(OverrideRow)
+            .where(OverrideRow.challenge_id == challenge_id, OverrideRow.withdrawn_at.is_(None))
+            .order_by(OverrideRow.id)
+        )
+    )
+
+
+def add_override(
+    session: Session, challenge_id: int, body: OverrideIn, who: Principal
+) -> OverrideRow:
+    """Store a correction (it replaces the participant's earlier one on this challenge)."""
+    get_participant(session, body.participant_id)
+    for earlier in active_overrides(session, challenge_id):
+        if earlier.participant_id == body.participant_id:
+            earlier.withdrawn_at = now()
+    row = OverrideRow(
+        challenge_id=challenge_id,
+        participant_id=body.participant_id,
+        action=body.action,
+        position=body.position,
+        reason=body.reason,
+        note=body.note,
+        created_by=who.key_id,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        who,
+        f"shortlist.{body.action}",
+        f"challenge:{challenge_id}",
+        {"reason": body.reason, "note": body.note, "position": body.position},
+        [get_participant(session, body.participant_id).pseudonym],
+        commit=False,
+    )
+    session.commit()
+    return row
+
+
+def withdraw_override(
+    session: Session, challenge_id: int, override_id: int, who: Principal
+) -> None:
+    row = session.get(OverrideRow, override_id)
+    if row is None or row.challenge_id != challenge_id or row.withdrawn_at is not None:
+        raise NotFoundError(f"override {override_id} is not in force on this challenge")
+    row.withdrawn_at = now()
+    audit.record(session, who, "shortlist.withdraw", f"challenge:{challenge_id}", {"id": row.id})
+
+
+def apply_overrides(
+    shortlist: Shortlist, rows: list[OverrideRow], k: int, deeper: Shortlist | None = None
+) -> ReviewedShortlist:
+    """``shortlist`` with the corrections ``rows`` applied; people pinned or moved from
+    beyond it are taken from ``deeper`` (a longer shortlist of the same request)."""
+    listed = {c.participant_id: c for c in (deeper or shortlist).candidates}
+    listed |= {c.participant_id: c for c in shortlist.candidates}
+    outs = {}
+    for row in rows:
+        placed = row.action == "exclude" or row.participant_id in listed
+        outs[row.participant_id] = override_out(row, applied=placed)
+    pins = [p for p, o in outs.items() if o.action == "pin" and o.applied]
+    moves = sorted((o.position, p) for p, o in outs.items() if o.action == "move" and o.applied)
+    taken = set(outs)  # excluded, pinned or moved: not in the engine's order
+    order = pins + [c.participant_id for c in shortlist.candidates if c.participant_id not in taken]
+    for position, pid in moves:
+        order.insert(min(position, len(order) + 1) - 1, pid)
+    reviewed = [
+        ReviewedCandidate.model_construct(
+            **{**dict(listed[pid]), "rank": rank},
+            model_rank=listed[pid].rank,
+            override=outs.get(pid),
+        )
+        for rank, pid in enumerate(order[:k], start=1)
+    ]
+    return ReviewedShortlist.model_construct(
+        **{**dict(shortlist), "candidates": reviewed}, overrides=list(outs.values())
+    )
+
+
+def needs_deeper(shortlist: Shortlist, rows: list[OverrideRow]) -> bool:
+    """Whether someone pinned or moved is not in the shortlist as asked for."""
+    listed = {c.participant_id for c in shortlist.candidates}
+    return any(r.action != "exclude" and r.participant_id not in listed for r in rows)
