@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from cli.app import UsageError, app, err, errors, out, settings_of
+from cli.progress import steps
 
 PANEL = "Models and analysis"
 
@@ -91,16 +92,17 @@ def evaluate(
         embedder = Embedder(settings.model_path, settings.embedding_batch_size)
         cache = settings.cache_dir / "embeddings.npz"
         embedder.load_cache(cache)
-        result = run_evaluation(
-            data,
-            out_dir,
-            embedder,
-            folds=folds,
-            language_check=language_check,
-            real_text=real_text,
-            bias=bias_check,
-            say=err.print,
-        )
+        with steps("evaluating") as say:
+            result = run_evaluation(
+                data,
+                out_dir,
+                embedder,
+                folds=folds,
+                language_check=language_check,
+                real_text=real_text,
+                bias=bias_check,
+                say=say,
+            )
         if settings.data_dir.is_dir():
             embedder.save_cache(cache)
         if "temporal" in result:

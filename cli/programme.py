@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cli.app import UsageError, app, err, errors, out, settings_of
+from cli.progress import steps
 
 PANEL = "Programme data"
 
@@ -76,8 +77,8 @@ def index(
     from service.runtime import open_runtime
 
     with errors():
-        with err.status("loading the programme and the embedding model"):
-            runtime = open_runtime(settings_of(ctx), rebuild_index=rebuild, say=err.print)
+        with steps("indexing") as say:
+            runtime = open_runtime(settings_of(ctx), rebuild_index=rebuild, say=say)
         status = runtime.matcher.status()
         runtime.close()
         out.print(

@@ -18,7 +18,6 @@ from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
 from evaluation.summary import rising, summarise_curve, summarise_split, summarise_temporal
 from evaluation.systems import EngineSystem, EvalData, OracleSystem, default_systems
-from matching.engine import Matcher
 from matching.training import train_niche_model
 from models.embedder import Embedder
 from models.ranker import OutcomeRanker
@@ -36,18 +35,7 @@ def load_eval_data(folder: Path, embedder: Embedder) -> EvalData:
     """Programme tables, hidden truth, and an engine loaded with every participant and
     every outcome (the protocol cuts the history at each test edition)."""
     tables = read_programme(folder)
-    truth = read_truth(folder)
-    matcher = Matcher(embedder)
-    matcher.load_programme(
-        tables.participants,
-        tables.challenges,
-        tables.sensitive,
-        persist=False,
-        outcomes=tables.outcomes,
-    )
-    return EvalData(
-        tables.participants, tables.challenges, tables.sensitive, tables.outcomes, truth, matcher
-    )
+    return EvalData.from_programme(tables, embedder, truth=read_truth(folder))
 
 
 def evaluate(

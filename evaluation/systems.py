@@ -36,8 +36,9 @@ class EvalData:
     matcher: Matcher
 
     @classmethod
-    def from_programme(cls, programme, embedder) -> EvalData:
-        """A generated programme (kept in memory) with an engine loaded from it."""
+    def from_programme(cls, programme, embedder, truth: pd.DataFrame | None = None) -> EvalData:
+        """A programme's tables (generated, or read back with its ``truth``) with an
+        engine loaded from them."""
         matcher = Matcher(embedder)
         matcher.load_programme(
             programme.participants,
@@ -51,7 +52,7 @@ class EvalData:
             programme.challenges,
             programme.sensitive,
             programme.outcomes,
-            programme.truth,
+            programme.truth if truth is None else truth,
             matcher,
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from functools import cached_property
@@ -20,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from models.artefacts import atomic_write_bytes
+
+PROGRESS_FROM = 2000  # texts in one call from which a terminal shows a progress bar
 
 
 def _digest(model_name: str, text: str) -> bytes:
@@ -97,7 +100,8 @@ class Embedder:
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
-            show_progress_bar=False,
+            # a bar only for long runs in a terminal (index, import), never for requests
+            show_progress_bar=len(texts) >= PROGRESS_FROM and sys.stderr.isatty(),
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 

@@ -187,6 +187,22 @@ LABELS: dict[str, dict[str, str]] = {
     "or_not_a_fit": {"en": "Not a fit for this challenge", "es": "No encaja en este reto"},
     "or_already_placed": {"en": "Already placed", "es": "Ya tiene empleo o plaza"},
     "or_other": {"en": "Other (see note)", "es": "Otro (ver nota)"},
+    "planning": {
+        "en": "Planning the teams… this can take a moment.",
+        "es": "Planificando los equipos… puede tardar un momento.",
+    },
+    "retrain": {"en": "Retrain the models", "es": "Reentrenar los modelos"},
+    "retrain_help": {
+        "en": "Trains the ranker and the niche model on every recorded outcome and the "
+        "caseworkers' exclusions, then switches to them (audited).",
+        "es": "Entrena el ordenador y el modelo de nichos con todos los resultados y las "
+        "exclusiones de las técnicas, y pasa a usarlos (queda registrado).",
+    },
+    "retraining": {
+        "en": "Retraining… this takes a minute or two.",
+        "es": "Reentrenando… tarda uno o dos minutos.",
+    },
+    "retrained": {"en": "Now using ranker", "es": "Ahora se usa el modelo"},
     "controls": {"en": "Stop switch", "es": "Interruptor de parada"},
     "controls_help": {
         "en": "Applies to every worker at once and is audited.",

@@ -12,12 +12,14 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 
+from service import audit
 from service.controls import read_controls, set_controls
 from service.errors import NotFoundError
-from service.runtime import Runtime
+from service.runtime import Runtime, retrain
 from service.tables import (
     ApiKeyRow,
 )
+from service.web.i18n import pick_language, translator
 from service.web.rendering import (
     AdminPage,
     Db,
@@ -106,7 +108,13 @@ def report_file(folder: str, name: str, viewer: ReportPage, runtime: Rt) -> Resp
 
 
 def _admin_page(
-    request: Request, viewer, session, runtime: Runtime, errors: dict, status: int = 200
+    request: Request,
+    viewer,
+    session,
+    runtime: Runtime,
+    errors: dict,
+    status: int = 200,
+    trained: str | None = None,
 ) -> Response:
     keys = list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
     return render(
@@ -119,6 +127,7 @@ def _admin_page(
         controls=read_controls(session),
         modes=("learned", "rules", "paused"),
         errors=errors,
+        trained=trained,
     )
 
 
@@ -148,3 +157,23 @@ def turn_switch(
         return _admin_page(request, viewer, session, runtime, errors, 422)
     set_controls(session, runtime, viewer.principal, mode, reason.strip())  # type: ignore[arg-type]
     return RedirectResponse("/app/admin", status_code=303)
+
+
+@router.post("/app/admin/retrain")
+def retrain_models(
+    request: Request,
+    viewer: AdminPage,
+    session: Db,
+    runtime: Rt,
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    """Retrain from the admin page (as ``POST /admin/retrain``)."""
+    check_csrf(viewer, csrf)
+    try:
+        result = retrain(runtime)
+    except ValueError as exc:
+        return _admin_page(request, viewer, session, runtime, {"retrain": str(exc)}, 422)
+    version = result.artefact.version
+    audit.record(session, viewer.principal, "admin.retrain", model_version=version)
+    said = translator(pick_language(request))("retrained")
+    return _admin_page(request, viewer, session, runtime, {}, trained=f"{said} {version}")

@@ -124,7 +124,7 @@ def test_caseworker_shortlist_reasons_and_outcome(page, server, output_dir):
     expect(cards.first).to_be_visible()
     assert cards.count() == 10
     first = cards.first
-    first.locator("summary").click()
+    first.locator("summary", has_text="Por qué").click()
     expect(first.locator("ul.reasons li").first).to_be_visible()
     expect(first.locator(".chip").first).to_be_visible()
     shot(page, output_dir, "challenge")
@@ -328,21 +328,47 @@ def test_a_cv_file_joins_the_profile_and_the_stop_switch_is_shown(page, server, 
     expect(page.locator("#niches-h ~ ol li").first).to_contain_text("Hostelería")
     shot(page, output_dir, "participant-cv")
 
-    sign_in(page, server["base"], server["keys"]["admin"])
-    page.goto(f"{server['base']}/app/admin")
-    page.check("#mode-paused")
-    page.fill("#controls-reason", "revisión de las listas")
-    page.get_by_role("button", name="Cambiar").click()
-    expect(page.locator("[data-testid=controls-now]")).to_contain_text("revisión de las listas")
+    _turn_switch(page, server, "paused", "revisión de las listas")
     assert not axe_violations(page)
     sign_in(page, server["base"], server["keys"]["caseworker"])
     page.goto(f"{server['base']}/app/challenges/22")
     expect(page.locator("main .notice")).to_contain_text("revisión de las listas")
     expect(page.locator("[data-testid=shortlist]")).to_have_count(0)
     shot(page, output_dir, "shortlist-paused")
+    _turn_switch(page, server, "learned", "revisado")
+
+
+def _turn_switch(page: Page, server: dict, mode: str, reason: str) -> None:
     sign_in(page, server["base"], server["keys"]["admin"])
     page.goto(f"{server['base']}/app/admin")
-    page.check("#mode-learned")
-    page.fill("#controls-reason", "revisado")
+    page.check(f"#mode-{mode}")
+    page.fill("#controls-reason", reason)
     page.get_by_role("button", name="Cambiar").click()
-    expect(page.locator("[data-testid=controls-now]")).to_contain_text("revisado")
+    expect(page.locator("[data-testid=controls-now]")).to_contain_text(reason)
+
+
+def test_a_caseworker_corrects_a_shortlist_and_long_actions_say_they_run(page, server, output_dir):
+    sign_in(page, server["base"], server["keys"]["caseworker"])
+    page.goto(f"{server['base']}/app/challenges/23")
+    second = page.locator("[data-testid=shortlist] > li").nth(1)
+    person = second.get_attribute("data-participant")
+    second.locator("summary", has_text="Corregir").click()
+    second.locator(f"#ov-action-{person}").select_option("exclude")
+    second.locator(f"#ov-reason-{person}").select_option("not_interested")
+    second.locator(f"#ov-note-{person}").fill("prefiere otro horario")
+    second.get_by_role("button", name="Guardar la corrección").click()
+    expect(page.locator("[data-testid=corrections]")).to_contain_text("prefiere otro horario")
+    ids = page.locator("[data-testid=shortlist] > li").evaluate_all(
+        "els => els.map(e => e.dataset.participant)"
+    )
+    assert person not in ids
+    assert not axe_violations(page)
+    shot(page, output_dir, "shortlist-corrected")
+
+    page.goto(f"{server['base']}/app/editions/4/planner")
+    page.evaluate(
+        "document.querySelector('#plan-form').addEventListener('submit', e => e.preventDefault())"
+    )
+    page.locator("#plan-form button[type=submit]").click()
+    expect(page.locator("#plan-form [role=status]")).to_contain_text("Planificando")
+    expect(page.locator("#plan-form button[type=submit]")).to_be_disabled()
