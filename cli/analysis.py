@@ -20,13 +20,14 @@ def train(ctx: typer.Context) -> None:
     from service.runtime import open_runtime, retrain
 
     with errors():
-        with err.status("loading"):
-            runtime = open_runtime(settings_of(ctx), say=err.print)
-        try:
-            with err.status("training"):
+        with steps("training") as say:
+            say("loading the programme")
+            runtime = open_runtime(settings_of(ctx), say=say)
+            try:
+                say("training the ranker and the niche model")
                 result = retrain(runtime)
-        finally:
-            runtime.close()
+            finally:
+                runtime.close()
         artefact = result.artefact
         out.print(
             f"ranker {artefact.version} trained on {result.metrics['training_pairs']} "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.app import UsageError, app, err, errors, out, settings_of
+from cli.app import UsageError, app, errors, out, settings_of
 from cli.progress import steps
 
 PANEL = "Programme data"
@@ -58,8 +58,10 @@ def generate(
             spanish_share=spanish_share,
             truth=truth,
         )
-        with err.status("generating"):
+        with steps("generating", total=2) as say:
+            say(f"{participants:,} participants, {challenges:,} challenges")
             programme = make(config)
+            say(f"writing {target}")
             write_programme(programme, target)
         out.print(
             f"wrote {len(programme.participants)} participants, "

@@ -19,7 +19,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.schemas import NEGATIVE_OVERRIDE_REASONS
+from service.oversight_schemas import NEGATIVE_OVERRIDE_REASONS
 from service.tables import (
     ChallengeRow,
     CompanyRow,

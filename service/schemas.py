@@ -25,7 +25,7 @@ from matching.domain.records import (
     ParticipantProfile,
     SensitiveAttributes,
 )
-from matching.domain.results import Candidate, Reason, Shortlist, SkillRef, TextConcepts
+from matching.domain.results import Reason, SkillRef, TextConcepts
 
 T = TypeVar("T")
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
@@ -366,23 +366,6 @@ class ChallengeText(BaseModel):
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
 
 
-class ControlsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    mode: Literal["learned", "rules", "paused"] = Field(
-        description="'learned': the trained ranker scores; 'rules': the fallback rules score "
-        "(the learned ranker and niche model are off); 'paused': no recommendations (503)"
-    )
-    reason: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)
-    ] = Field(description="Why; shown to every user")
-
-
-class ControlsOut(BaseModel):
-    mode: Literal["learned", "rules", "paused"]
-    reason: str
-    changed_at: datetime | None
-
-
 class CvRead(BaseModel):
     """What an uploaded CV added to a participant's profile (the file is not kept)."""
 
@@ -390,69 +373,3 @@ class CvRead(BaseModel):
     characters_read: int = Field(description="Characters of text read from the file")
     truncated: bool = Field(description="True when the profile text had to be cut to its limit")
     concepts: TextConcepts = Field(description="What the service read in the CV's text")
-
-
-OverrideAction = Literal["pin", "move", "exclude"]
-# exclusions that say something about the pair: "declined" labels when training
-NEGATIVE_OVERRIDE_REASONS = frozenset({"not_interested", "not_a_fit"})
-OverrideReason = Literal[
-    "knows_the_person",
-    "circumstances_changed",
-    "not_interested",
-    "not_a_fit",
-    "already_placed",
-    "other",
-]
-
-
-class OverrideIn(BaseModel):
-    """A caseworker's correction of a shortlist (human oversight: pin, move, exclude)."""
-
-    model_config = ConfigDict(extra="forbid")
-    participant_id: Id
-    action: OverrideAction
-    position: int | None = Field(
-        None, ge=1, le=200, description="For 'move': the rank the participant should take"
-    )
-    reason: OverrideReason = Field(
-        description="knows_the_person, circumstances_changed, not_interested (says no), "
-        "not_a_fit (the caseworker judges the match wrong), already_placed, other"
-    )
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
-
-    @model_validator(mode="after")
-    def _position_for_moves(self) -> OverrideIn:
-        if (self.action == "move") != (self.position is not None):
-            raise ValueError("position: give it for 'move' and only for 'move'")
-        if self.reason == "other" and not self.note:
-            raise ValueError("note: say why when the reason is 'other'")
-        return self
-
-
-class OverrideOut(BaseModel):
-    override_id: int
-    challenge_id: int
-    participant_id: int
-    action: OverrideAction
-    position: int | None
-    reason: OverrideReason
-    note: str
-    by_key: int | None
-    at: datetime
-    applied: bool = Field(
-        True, description="False when the participant is not among this challenge's candidates"
-    )
-
-
-class ReviewedCandidate(Candidate):
-    model_rank: int | None = Field(description="The rank the engine gave, before corrections")
-    override: OverrideOut | None = None
-
-
-class ReviewedShortlist(Shortlist):
-    """The engine's shortlist with the caseworkers' corrections applied and shown."""
-
-    candidates: list[ReviewedCandidate]
-    overrides: list[OverrideOut] = Field(
-        default_factory=list, description="Every correction in force, including exclusions"
-    )

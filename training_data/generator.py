@@ -33,7 +33,8 @@ from training_data.cohort import (
     write_profiles,
 )
 from training_data.config import Draws, GeneratorConfig, Programme, split_evenly
-from training_data.outcome_model import OutcomeModel, ground_truth, simulate_history
+from training_data.observed_history import ground_truth, simulate_history
+from training_data.outcome_model import OutcomeModel
 from training_data.people import MOTHER_TONGUE, ORIGIN_GROUPS
 from training_data.phrasing import pick
 from training_data.skill_pools import SkillPools

@@ -17,13 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from training_data.outcome_model import (
-    GROUPS,
-    STAGES,
-    Intercepts,
-    OutcomeModel,
-    expected_relevance,
-)
+from training_data.observed_history import Intercepts, expected_relevance
+from training_data.outcome_model import GROUPS, STAGES, OutcomeModel
 
 CUMULATIVE = (
     ("profile", ("profile",)),

@@ -19,7 +19,12 @@ from service import audit
 from service.errors import NotFoundError
 from service.operations.common import now
 from service.operations.participants import get_participant
-from service.schemas import OverrideIn, OverrideOut, ReviewedCandidate, ReviewedShortlist
+from service.oversight_schemas import (
+    OverrideIn,
+    OverrideOut,
+    ReviewedCandidate,
+    ReviewedShortlist,
+)
 from service.security import Principal
 from service.tables import OverrideRow
 

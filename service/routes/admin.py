@@ -13,8 +13,9 @@ from service.controls import read_controls, set_controls
 from service.deps import get_runtime, get_session, require_role
 from service.errors import FieldError, NotFoundError
 from service.operations.common import paginate
+from service.oversight_schemas import ControlsIn, ControlsOut
 from service.runtime import Runtime, reindex, retrain
-from service.schemas import ControlsIn, ControlsOut, KeyCreated, KeyIn, KeyOut, Page, Status
+from service.schemas import KeyCreated, KeyIn, KeyOut, Page, Status
 from service.security import Principal, create_key, revoke_key
 from service.tables import ApiKeyRow
 

@@ -15,16 +15,9 @@ from service.operations import challenges as challenge_ops
 from service.operations import company_views as company_ops
 from service.operations import overrides as override_ops
 from service.operations.common import paginate
+from service.oversight_schemas import OverrideIn, OverrideOut, ReviewedShortlist
 from service.runtime import Runtime
-from service.schemas import (
-    ChallengePatch,
-    ChallengeText,
-    ContactReleaseIn,
-    OverrideIn,
-    OverrideOut,
-    Page,
-    ReviewedShortlist,
-)
+from service.schemas import ChallengePatch, ChallengeText, ContactReleaseIn, Page
 from service.security import Principal
 from service.tables import ChallengeRow
 

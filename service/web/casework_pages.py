@@ -21,8 +21,9 @@ from service.operations import challenges as challenge_ops
 from service.operations import outcomes as outcome_ops
 from service.operations import participants as participant_ops
 from service.operations.common import get_edition
+from service.oversight_schemas import OverrideReason
 from service.runtime import Runtime
-from service.schemas import OutcomeIn, OverrideReason
+from service.schemas import OutcomeIn
 from service.tables import (
     ChallengeRow,
     CompanyRow,

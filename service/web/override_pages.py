@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from service.errors import NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations import overrides as override_ops
-from service.schemas import OverrideIn
+from service.oversight_schemas import OverrideIn
 from service.web.casework_pages import challenge_page
 from service.web.rendering import CaseworkerPage, Db, Rt, check_csrf
 
