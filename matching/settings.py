@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     session_minutes: int = Field(480, ge=5)
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_cv_bytes: int = Field(5_000_000, ge=1024, description="largest CV file upload")
-    request_threads: int = Field(3, ge=1, le=64, description="threads serving requests")
+    request_threads: int = Field(2, ge=1, le=64, description="threads serving requests")
     demo_seed: int = 7
 
     @field_validator("data_dir")
