@@ -232,6 +232,24 @@ def challenge(
     )
 
 
+def challenge_form_error(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    runtime: Runtime,
+    challenge_id: int,
+    key: int | str,
+    exc: Exception,
+) -> Response:
+    """The challenge page again (422), with a form's error beside the field ``key``."""
+    message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+    fairness = runtime.matcher.fairness_rerank
+    errors = {key: message}
+    return challenge_page(
+        request, viewer, session, runtime, challenge_id, None, False, fairness, errors, None, 422
+    )
+
+
 @router.post("/app/challenges/{challenge_id}/outcomes")
 def record_outcome(
     request: Request,
@@ -254,21 +272,8 @@ def record_outcome(
         )
         outcome_ops.record_outcome(runtime, session, body, viewer.principal)
     except (ValueError, ValidationError, FieldError) as exc:
-        message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         key = int(participant_id) if participant_id.isdigit() else "form"
-        return challenge_page(
-            request,
-            viewer,
-            session,
-            runtime,
-            challenge_id,
-            None,
-            False,
-            runtime.matcher.fairness_rerank,
-            {key: message},
-            None,
-            422,
-        )
+        return challenge_form_error(request, viewer, session, runtime, challenge_id, key, exc)
     return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)
 
 

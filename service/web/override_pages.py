@@ -13,7 +13,7 @@ from service.errors import NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations import overrides as override_ops
 from service.oversight_schemas import OverrideIn
-from service.web.casework_pages import challenge_page
+from service.web.casework_pages import challenge_form_error
 from service.web.rendering import CaseworkerPage, Db, Rt, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -46,22 +46,8 @@ def add_override(
         )
         override_ops.add_override(session, challenge_id, body, viewer.principal)
     except (ValueError, ValidationError, NotFoundError) as exc:
-        message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         key = f"o{participant_id}" if participant_id.isdigit() else "form"
-        fairness = runtime.matcher.fairness_rerank
-        return challenge_page(
-            request,
-            viewer,
-            session,
-            runtime,
-            challenge_id,
-            None,
-            False,
-            fairness,
-            {key: message},
-            None,
-            422,
-        )
+        return challenge_form_error(request, viewer, session, runtime, challenge_id, key, exc)
     return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)
 
 

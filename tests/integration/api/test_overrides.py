@@ -4,6 +4,8 @@ something about the pair become training labels."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -124,3 +126,20 @@ def test_only_caseworkers_correct_and_companies_never_see_the_reasons(svc):
     company = svc.client.get(f"/companies/{svc.companies[0]}/matches", headers=svc.as_("company"))
     assert company.status_code == 200
     assert "not_interested" not in company.text and "override" not in company.text
+
+
+def test_the_page_form_shows_a_bad_correction_beside_the_candidate(svc):
+    client = svc.client
+    client.post("/app/login", data={"api_key": svc.keys["caseworker"], "next": "/app"})
+    page = client.get(f"/app{URL}")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    person = re.search(r'data-participant="(\d+)"', page.text).group(1)
+    form = {"csrf": token, "participant_id": person, "action": "exclude", "reason": "other"}
+    got = client.post(f"/app{URL}/overrides", data=form, follow_redirects=False)
+    assert got.status_code == 422
+    assert f'id="ov-action-{person}"' in got.text and "note" in got.text
+    saved = client.post(
+        f"/app{URL}/overrides", data={**form, "note": "se ha mudado"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    assert "se ha mudado" in client.get(f"/app{URL}").text
