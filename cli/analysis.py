@@ -90,7 +90,9 @@ def evaluate(
             out_dir = settings.reports_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"{out_dir} exists and is not a folder")
-        embedder = Embedder(settings.model_path, settings.embedding_batch_size)
+        embedder = Embedder(
+            settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
+        )
         cache = settings.cache_dir / "embeddings.npz"
         embedder.load_cache(cache)
         with steps("evaluating") as say:
@@ -125,7 +127,17 @@ def evaluate(
         out.print(f"report in {out_dir / 'report.md'}", highlight=False)
 
 
-BENCHMARKS = ("generator", "text", "embedding", "training", "scoring", "teams", "pages", "api")
+BENCHMARKS = (
+    "generator",
+    "text",
+    "embedding",
+    "training",
+    "scoring",
+    "teams",
+    "pages",
+    "api",
+    "scale",
+)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -135,7 +147,9 @@ def benchmark(
     only: str = typer.Option(
         ",".join(BENCHMARKS), help="Comma-separated subset of: " + ", ".join(BENCHMARKS)
     ),
-    participants: int = typer.Option(1_000_000, help="Cohort size for the generator benchmark"),
+    participants: int = typer.Option(
+        1_000_000, min=1000, help="Cohort size for the generator and scale benchmarks"
+    ),
     real_text: Path | None = typer.Option(
         None,
         "--real-text",
@@ -175,7 +189,9 @@ def benchmark(
         if "pages" in chosen:
             with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(bench.page_latency(Path(tmp) / "var", cache))
-        embedder = Embedder(settings.model_path, settings.embedding_batch_size)
+        embedder = Embedder(
+            settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
+        )
         embedder.load_cache(cache)
         if {"embedding", "training", "scoring", "teams"} & set(chosen):
             with err.status("building the city-scale engine"):
@@ -194,5 +210,10 @@ def benchmark(
             if "teams" in chosen:
                 with err.status("team formation"):
                     results.extend(bench.team_formation(engine, programme))
+        if "scale" in chosen:
+            from evaluation.scale import scale_benchmark
+
+            with err.status(f"an engine of {participants:,} participants"):
+                results.extend(scale_benchmark(str(settings.model_path), participants))
         path = bench.write(results, out_dir)
         out.print(path.read_text(), highlight=False)

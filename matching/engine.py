@@ -72,7 +72,11 @@ class Matcher(EngineState):
     def from_settings(cls, settings: Settings, load_models: bool = True) -> Matcher:
         """The engine as configured; loads the embedding cache and the newest models."""
         matcher = cls(
-            Embedder(settings.model_path, settings.embedding_batch_size),
+            Embedder(
+                settings.model_path,
+                settings.embedding_batch_size,
+                settings.embedding_cache_limit,
+            ),
             data_dir=settings.data_dir,
             exact_limit=settings.exact_search_limit,
             hnsw_m=settings.hnsw_m,
@@ -162,18 +166,21 @@ class Matcher(EngineState):
         sensitive: pd.DataFrame | None = None,
         persist: bool = True,
         outcomes: pd.DataFrame | None = None,
+        vectors: np.ndarray | None = None,
     ) -> SyncReport:
         """Build the pool from participant records and bring the index in line with them;
-        with ``outcomes``, they become the companies' history.
+        with ``outcomes``, they become the companies' history; ``vectors`` (one per
+        record, in order) are imported instead of embedding the records.
 
         A saved index is reused when it matches; differences (a crash between a database
         write and an index write, say) are repaired and logged.
         """
+        index_sync.check_vectors(self, len(participants), vectors)
         with self.lock:
             index_sync.reset_pool(self)
             self.add_challenges(challenges)
             report = index_sync.load_participants(
-                self, participants, sensitive, persist=persist, repair=True
+                self, participants, sensitive, persist=persist, repair=True, vectors=vectors
             )
             if outcomes is not None:
                 self.history.load(outcomes)
@@ -319,4 +326,6 @@ class Matcher(EngineState):
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
             "niche_model_version": self.niche_model_version,
+            "recall_probe": self.index.probe
+            or (None if self.index.approximate else {"exact": True, "recall": 1.0}),
         }

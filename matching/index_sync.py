@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,16 +66,19 @@ def load_participants(
     sensitive: pd.DataFrame | None,
     persist: bool,
     repair: bool,
+    vectors: np.ndarray | None = None,
 ) -> SyncReport:
     """Add or replace participants in the pool and the index.
 
     With ``repair`` (a fresh pool over all records), the saved index is reused and
-    corrected instead of re-embedding everyone.
+    corrected instead of re-embedding everyone. ``vectors`` (one unit row per record,
+    computed elsewhere: a bulk import) stand in for embedding the records' documents.
     """
     missing = [c for c in PROFILE_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"participant records lack columns: {', '.join(missing)}")
     frame = frame.reset_index(drop=True)
+    check_vectors(engine, len(frame), vectors)
     docs, concepts = _documents_and_concepts(engine, frame)
     migrant = None
     if sensitive is not None and len(sensitive):
@@ -89,12 +93,30 @@ def load_participants(
         "available": frame["available"].to_numpy(dtype=bool),
         "consent": frame["consent_share"].to_numpy(dtype=bool),
     }
+    embed = _embedding(engine, docs, vectors)
     if repair:
-        return _repair_index(engine, ids, docs, prints, flags, persist)
-    engine.index.upsert(ids, engine.embedder.encode(docs), fingerprints=prints, **flags)
+        return _repair_index(engine, ids, embed, prints, flags, persist)
+    engine.index.upsert(ids, embed(np.arange(len(ids))), fingerprints=prints, **flags)
     if persist:
         engine.save()
     return SyncReport(added=len(ids))
+
+
+def check_vectors(engine: EngineState, count: int, vectors: np.ndarray | None) -> None:
+    """Refuse imported vectors that do not fit the records (before anything changes)."""
+    if vectors is not None and vectors.shape != (count, engine.embedder.dimension):
+        raise ValueError(
+            f"vectors must have shape ({count}, {engine.embedder.dimension}), not {vectors.shape}"
+        )
+
+
+def _embedding(
+    engine: EngineState, docs: list[str], vectors: np.ndarray | None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """The vectors of records at given positions: imported, or embedded when needed."""
+    if vectors is not None:
+        return lambda pos: vectors[pos]
+    return lambda pos: engine.embedder.encode([docs[i] for i in pos])
 
 
 def reset_pool(engine: EngineState) -> None:
@@ -107,7 +129,7 @@ def reset_pool(engine: EngineState) -> None:
 def _repair_index(
     engine: EngineState,
     ids: np.ndarray,
-    docs: list[str],
+    embed: Callable[[np.ndarray], np.ndarray],
     prints: np.ndarray,
     flags: dict[str, np.ndarray],
     persist: bool,
@@ -121,27 +143,44 @@ def _repair_index(
     if saved is None:
         engine.index = engine.empty_index()
         if len(ids):
-            engine.index.upsert(ids, engine.embedder.encode(docs), fingerprints=prints, **flags)
+            engine.index.upsert(ids, embed(np.arange(len(ids))), fingerprints=prints, **flags)
         report.rebuilt, report.added = True, len(ids)
     else:
         engine.index = saved
-        _correct(engine.index, engine, ids, docs, prints, flags, report)
+        _correct(engine.index, ids, embed, prints, flags, report)
         if report.changed:
             report.notes.append(
                 f"index repaired from the records: {report.added} added, {report.updated} "
                 f"re-embedded, {report.removed} removed, {report.flags} flags corrected"
             )
             log.warning(report.notes[-1])
-    if persist and report.changed and engine.data_dir is not None:
+    tuned = engine.index.approximate and engine.index.probe is None
+    if tuned:
+        probe = engine.index.tune(probe_queries(engine))
+        report.notes.append(
+            f"recall probe: recall@{probe['k']} {probe['recall']} at efSearch {probe['ef_search']}"
+        )
+    if persist and (report.changed or tuned) and engine.data_dir is not None:
         engine.save()
     return report
 
 
+def probe_queries(engine: EngineState, count: int = 200) -> np.ndarray:
+    """Queries for the recall probe: the challenges' own vectors (what shortlists ask),
+    or stored profile vectors when there are no challenges yet."""
+    rng = np.random.default_rng(0)
+    texts = [view.text for view in engine.challenges.values()]
+    if texts:
+        picked = rng.choice(len(texts), min(count, len(texts)), replace=False)
+        return engine.embedder.encode([texts[i] for i in picked])
+    ids = engine.index.ids
+    return engine.index.vectors(rng.choice(ids, min(count, len(ids)), replace=False))
+
+
 def _correct(
     index: ParticipantIndex,
-    engine: EngineState,
     ids: np.ndarray,
-    docs: list[str],
+    embed: Callable[[np.ndarray], np.ndarray],
     prints: np.ndarray,
     flags: dict[str, np.ndarray],
     report: SyncReport,
@@ -168,7 +207,7 @@ def _correct(
         pos = both.loc[stale, "pos"].to_numpy()
         index.upsert(
             ids[pos],
-            engine.embedder.encode([docs[i] for i in pos]),
+            embed(pos),
             fingerprints=prints[pos],
             **{k: v[pos] for k, v in flags.items()},
         )

@@ -10,6 +10,15 @@ and retires the old one, and a removed participant is retired at once. Filters
 ``IDSelectorBitmap``. When the filter keeps few rows, HNSW would have to wander far to
 find them, so such searches run exactly over the flat vector storage instead (FAISS
 then computes distances only for selected rows).
+
+A challenge searches its own edition, a few per cent of a large pool, and a bitmap scan
+still walks every row. So a rebuild stores the rows edition by edition: an edition is
+one contiguous block of the vector storage (plus the rows added since, the tail), and
+its search is one matrix product over that block, exact, with no second copy of any
+vector. Whole-programme searches go through HNSW, whose ``efSearch`` is chosen by a
+recall probe against exact search (:meth:`ParticipantIndex.tune`). A retired row's
+vector is overwritten with zeros at once, so an erased person's vector is gone from
+memory and from the next saved file even before a rebuild drops the row.
 """
 
 from __future__ import annotations
@@ -32,6 +41,12 @@ log = logging.getLogger(__name__)
 
 KIND = "participant-index"
 Mode = Literal["auto", "exact", "approximate"]
+# An edition up to this many rows is searched by one exact matrix product over its block
+# (about 3 ms for 25,000 rows of 384 numbers on one core); a larger one goes through HNSW.
+BLOCK_SCAN_LIMIT = 60_000
+EF_SEARCH_STEPS = (64, 128, 256, 512, 1024, 2048, 4096)
+RECALL_TARGET = 0.98
+ADD_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,14 @@ class SearchFilter:
         if self.consent_only:
             mask &= consent
         return mask
+
+
+def _recall(found: np.ndarray, exact: np.ndarray) -> float:
+    hits = [
+        len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
+        for a, e in zip(found, exact, strict=True)
+    ]
+    return float(np.mean(hits))
 
 
 class ParticipantIndex:
@@ -98,6 +121,11 @@ class ParticipantIndex:
             "fingerprint": np.zeros(0, dtype=np.int64),
         }
         self._row_of: dict[int, int] = {}
+        # rows [0, _sorted_rows) are ordered by edition since the last rebuild: _blocks
+        # gives each edition's [start, end) there; later rows are the tail
+        self._sorted_rows = 0
+        self._blocks: dict[int, tuple[int, int]] = {}
+        self.probe: dict | None = None  # the latest recall probe (see tune)
 
     # ----------------------------------------------------------------- structure
     def _new_index(self, approximate: bool) -> faiss.Index:
@@ -164,9 +192,6 @@ class ParticipantIndex:
         if vectors.shape != (len(ids), self.dimension):
             raise ValueError(f"vectors must have shape ({len(ids)}, {self.dimension})")
         self._retire(ids)
-        start = len(self._ids)
-        self._index.add(vectors)
-        self._ids = np.concatenate([self._ids, ids])
         fresh = {
             "alive": np.ones(len(ids), dtype=bool),
             "edition": np.asarray(editions, dtype=np.int64),
@@ -176,10 +201,21 @@ class ParticipantIndex:
             if fingerprints is None
             else np.asarray(fingerprints, dtype=np.int64),
         }
+        start = len(self._ids)
+        order = np.arange(len(ids))
+        if start == 0:  # a first load: edition by edition, in the structure its size wants
+            order = np.lexsort((ids, fresh["edition"]))
+            ids, fresh = ids[order], {key: values[order] for key, values in fresh.items()}
+            if self.mode == "auto":
+                self._index = self._new_index(approximate=len(ids) > self.exact_limit)
+        for chunk in np.array_split(order, max(1, len(order) // ADD_CHUNK)):
+            self._index.add(vectors[chunk])  # in chunks: no second copy of a large batch
+        self._ids = np.concatenate([self._ids, ids])
         for key, values in fresh.items():
             self._meta[key] = np.concatenate([self._meta[key], values])
-        for offset, pid in enumerate(ids.tolist()):
-            self._row_of[pid] = start + offset
+        self._row_of.update(zip(ids.tolist(), range(start, start + len(ids)), strict=True))
+        if start == 0:
+            self._sort_blocks(len(ids))
         self._maybe_switch()
 
     def remove(self, ids: Sequence[int] | np.ndarray) -> int:
@@ -190,6 +226,7 @@ class ParticipantIndex:
         rows = [self._row_of.pop(int(pid)) for pid in ids if int(pid) in self._row_of]
         if rows:
             self._meta["alive"][rows] = False
+            self._vector_view()[rows] = 0.0  # nothing of a retired vector stays
         return len(rows)
 
     def set_flags(self, participant_id: int, **flags: bool) -> None:
@@ -210,23 +247,44 @@ class ParticipantIndex:
             self.rebuild(approximate=wants_approx)
 
     def rebuild(self, approximate: bool | None = None) -> None:
-        """Rebuild the FAISS structure from live rows, dropping retired ones."""
+        """Rebuild the FAISS structure from live rows, edition by edition, dropping
+        retired ones."""
         alive = np.flatnonzero(self._meta["alive"])
-        vectors = self._vectors_at(alive)
+        rows = alive[np.lexsort((self._ids[alive], self._meta["edition"][alive]))]
+        vectors = self._vectors_at(rows)
         index = self._new_index(self.approximate if approximate is None else approximate)
-        if len(alive):
+        if len(rows):
             index.add(vectors)
+        del vectors
         self._index = index
-        self._ids = self._ids[alive]
-        self._meta = {k: v[alive] for k, v in self._meta.items()}
+        self._ids = self._ids[rows]
+        self._meta = {k: v[rows] for k, v in self._meta.items()}
         self._row_of = {int(pid): r for r, pid in enumerate(self._ids.tolist())}
+        self._sort_blocks(len(rows))
+        self.probe = None
+
+    def _sort_blocks(self, sorted_rows: int) -> None:
+        editions = self._meta["edition"][:sorted_rows]
+        starts = np.flatnonzero(np.r_[True, editions[1:] != editions[:-1]]) if sorted_rows else []
+        ends = np.r_[starts[1:], sorted_rows] if sorted_rows else []
+        self._sorted_rows = sorted_rows
+        self._blocks = {
+            int(editions[a]): (int(a), int(b)) for a, b in zip(starts, ends, strict=True)
+        }
+
+    def _vector_view(self) -> np.ndarray:
+        """The stored vectors as a numpy view of FAISS's own memory (no copy); valid
+        until the next add."""
+        storage = self._storage()
+        if storage.ntotal == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        flat = faiss.rev_swig_ptr(storage.get_xb(), storage.ntotal * self.dimension)
+        return flat.reshape(storage.ntotal, self.dimension)
 
     def _vectors_at(self, rows: np.ndarray) -> np.ndarray:
-        if not len(rows):
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return self._storage().reconstruct_batch(rows.astype(np.int64))
+        return self._vector_view()[rows] if len(rows) else np.zeros((0, self.dimension), np.float32)
 
-    def _storage(self) -> faiss.Index:
+    def _storage(self) -> faiss.IndexFlat:
         if self.approximate:
             return faiss.downcast_index(self._index.storage)
         return self._index
@@ -237,29 +295,76 @@ class ParticipantIndex:
         return self._vectors_at(rows)
 
     # ------------------------------------------------------------------ searching
-    def _allowed(self, flt: SearchFilter) -> np.ndarray:
-        meta = self._meta
-        mask = flt.admits(meta["alive"], meta["edition"], meta["available"], meta["consent"])
-        for pid in flt.exclude:
-            row = self._row_of.get(int(pid))
-            if row is not None:
-                mask[row] = False
-        return mask
+    def _edition_rows(self, edition: int) -> tuple[int, int, np.ndarray]:
+        """An edition's block [start, end) and its rows in the tail."""
+        start, end = self._blocks.get(edition, (0, 0))
+        tail = self._meta["edition"][self._sorted_rows :]
+        return start, end, self._sorted_rows + np.flatnonzero(tail == edition)
 
     def search(
         self, queries: np.ndarray, k: int, flt: SearchFilter | None = None, exact: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-``k`` participants per query: (ids, cosine scores), -1 / -inf padding."""
+        """Top-``k`` participants per query: (ids, cosine scores), -1 / -inf padding.
+
+        An edition no larger than :data:`BLOCK_SCAN_LIMIT` is scanned exactly over its
+        block; any other search goes through FAISS with a bitmap of the admitted rows.
+        """
         if k <= 0:
             raise ValueError("k must be positive")
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        mask = self._allowed(flt or SearchFilter())
+        flt = flt or SearchFilter()
+        if flt.edition_id is not None:
+            start, end, tail = self._edition_rows(flt.edition_id)
+            if end - start + len(tail) <= BLOCK_SCAN_LIMIT:
+                rows, scores = self._scan_edition(queries, k, flt, start, end, tail)
+                return self._as_ids(rows, scores, k)
+        rows, scores = self._search_faiss(queries, k, flt, exact)
+        return self._as_ids(rows, scores, k)
+
+    def _admitted(self, flt: SearchFilter, rows: np.ndarray | slice) -> np.ndarray:
+        meta = self._meta
+        mask = flt.admits(
+            meta["alive"][rows],
+            meta["edition"][rows],
+            meta["available"][rows],
+            meta["consent"][rows],
+        )
+        if flt.exclude:
+            positions = np.arange(len(meta["alive"]))[rows]
+            excluded = [self._row_of[int(p)] for p in flt.exclude if int(p) in self._row_of]
+            mask &= ~np.isin(positions, excluded)
+        return mask
+
+    def _scan_edition(
+        self, queries: np.ndarray, k: int, flt: SearchFilter, start: int, end: int, tail
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-k over one edition: a matrix product over its block and its tail."""
+        block = slice(start, end)
+        mask = np.concatenate([self._admitted(flt, block), self._admitted(flt, tail)])
+        rows = np.concatenate([np.arange(start, end), tail])[mask]
+        if not len(rows):
+            return np.zeros((len(queries), 0), np.int64), np.zeros((len(queries), 0), np.float32)
+        view = self._vector_view()
+        sims = np.empty((len(queries), end - start + len(tail)), dtype=np.float32)
+        np.matmul(queries, view[block].T, out=sims[:, : end - start])
+        if len(tail):
+            sims[:, end - start :] = queries @ view[tail].T
+        sims = sims[:, mask]
+        kk = min(k, len(rows))
+        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        top_scores = np.take_along_axis(sims, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        return rows[np.take_along_axis(top, order, axis=1)], np.take_along_axis(
+            top_scores, order, axis=1
+        )
+
+    def _search_faiss(
+        self, queries: np.ndarray, k: int, flt: SearchFilter, exact: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        mask = self._admitted(flt, slice(None))
         allowed = int(mask.sum())
-        if allowed == 0 or not len(self._ids):
-            return (
-                np.full((len(queries), k), -1, dtype=np.int64),
-                np.full((len(queries), k), -np.inf, dtype=np.float32),
-            )
+        if allowed == 0:
+            return np.zeros((len(queries), 0), np.int64), np.zeros((len(queries), 0), np.float32)
         bits = np.packbits(mask, bitorder="little")
         selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
         fraction = allowed / len(mask)
@@ -272,6 +377,12 @@ class ParticipantIndex:
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
             scores, rows = self._index.search(queries, min(k, allowed), params=params)
         del bits  # the selector read it during search
+        return rows, scores
+
+    def _as_ids(
+        self, rows: np.ndarray, scores: np.ndarray, k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows to external ids, padded to ``k`` columns with -1 / -inf."""
         ids = np.where(rows >= 0, self._ids[np.maximum(rows, 0)], -1)
         if ids.shape[1] < k:
             pad = k - ids.shape[1]
@@ -286,20 +397,38 @@ class ParticipantIndex:
         """Share of the exact top-k that the index's own search finds (1.0 when exact)."""
         approx, _ = self.search(queries, k, flt)
         exact, _ = self.search(queries, k, flt, exact=True)
-        hits = [
-            len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
-            for a, e in zip(approx, exact, strict=True)
-        ]
-        return float(np.mean(hits))
+        return _recall(approx, exact)
+
+    def tune(self, queries: np.ndarray, k: int = 50, target: float = RECALL_TARGET) -> dict:
+        """Choose HNSW's ``efSearch``: the smallest step whose recall@k against exact
+        search, over these queries and the whole pool, reaches ``target``. The result is
+        kept as :attr:`probe` (and saved with the index)."""
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        flt = SearchFilter()
+        probe = {"queries": len(queries), "k": k, "target": target, "count": len(self)}
+        if not self.approximate:
+            self.probe = {**probe, "recall": 1.0, "ef_search": None, "exact": True}
+            return self.probe
+        exact, _ = self.search(queries, k, flt, exact=True)
+        for ef in EF_SEARCH_STEPS:
+            self.ef_search = ef
+            self._index.hnsw.efSearch = ef
+            recall = _recall(self.search(queries, k, flt)[0], exact)
+            if recall >= target:
+                break
+        self.probe = {**probe, "recall": round(recall, 4), "ef_search": ef, "exact": False}
+        log.info("recall probe: recall@%d %.4f at efSearch %d", k, recall, ef)
+        return self.probe
 
     # ---------------------------------------------------------------- persistence
     def save(self, root: Path, extra: dict | None = None) -> Artefact:
-        """Write the index and its id map as a new artefact version under ``root``."""
-        if len(self._ids) != len(self._row_of):
-            self.rebuild()  # persist only live rows
+        """Write the index and its id map as a new artefact version under ``root``.
+
+        Retired rows are written as they are held (zero vectors, marked not alive), so an
+        erasure does not wait for a rebuild of the whole graph."""
 
         def write_index(path: Path) -> None:
-            path.write_bytes(faiss.serialize_index(self._index).tobytes())
+            faiss.write_index(self._index, str(path))
 
         def write_meta(path: Path) -> None:
             buffer = io.BytesIO()
@@ -319,6 +448,8 @@ class ParticipantIndex:
                 "ef_search": self.ef_search,
             },
             "data_hash": self.data_hash(),
+            "sorted_rows": self._sorted_rows,
+            "probe": self.probe,
             **(extra or {}),
         }
         artefact = publish(
@@ -354,8 +485,7 @@ class ParticipantIndex:
             m["hnsw"]["ef_search"],
             m.get("model_name", ""),
         )
-        raw = np.frombuffer(artefact.file("index.faiss").read_bytes(), dtype=np.uint8)
-        index._index = faiss.deserialize_index(raw)
+        index._index = faiss.read_index(str(artefact.file("index.faiss")))
         if index.approximate:
             index._index.hnsw.efSearch = index.ef_search
         with np.load(artefact.file("meta.npz"), allow_pickle=False) as data:
@@ -367,6 +497,8 @@ class ParticipantIndex:
             )
             return None
         alive = np.flatnonzero(index._meta["alive"])
-        index._row_of = {int(index._ids[r]): int(r) for r in alive}
+        index._row_of = dict(zip(index._ids[alive].tolist(), alive.tolist(), strict=True))
+        index._sort_blocks(min(int(m.get("sorted_rows", 0)), len(index._ids)))
+        index.probe = m.get("probe")
         index.version = artefact.version
         return index

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2",
     )
     embedding_batch_size: int = Field(64, ge=1, le=4096)
+    embedding_cache_limit: int = Field(
+        50_000, ge=0, description="Vectors the embedding cache keeps (the index holds the rest)"
+    )
     exact_search_limit: int = Field(
         20_000, ge=1, description="Participants up to which FAISS search is exact"
     )

@@ -40,9 +40,15 @@ class Embedder:
         Texts per forward pass.
     """
 
-    def __init__(self, model_path: str | Path, batch_size: int = 64) -> None:
+    def __init__(
+        self, model_path: str | Path, batch_size: int = 64, cache_limit: int = 50_000
+    ) -> None:
         self.model_path = str(model_path)
         self.batch_size = batch_size
+        # Past this many vectors new texts are embedded but not kept: a large pool's
+        # vectors live in its index (one copy), the cache serves the small and the many
+        # times repeated (challenges, niche texts, skill phrases, a programme's profiles).
+        self.cache_limit = cache_limit
         self._model = None
         self._lock = threading.Lock()
         self._keys: dict[bytes, int] = {}
@@ -88,11 +94,19 @@ class Embedder:
             for key, text in zip(keys, texts, strict=True):
                 if key not in self._keys and key not in missing:
                     missing[key] = text
-            if missing:
-                fresh = self._encode_uncached(list(missing.values()))
-                self._append(list(missing), fresh)
-            rows = np.fromiter((self._keys[k] for k in keys), dtype=np.int64, count=len(keys))
-            return self._vectors[rows].copy()
+            if not missing:
+                rows = np.fromiter((self._keys[k] for k in keys), np.int64, count=len(keys))
+                return self._vectors[rows].copy()
+            fresh = self._encode_uncached(list(missing.values()))
+            room = max(0, self.cache_limit - len(self._keys))
+            self._append(list(missing)[:room], fresh[:room])
+            fresh_row = {key: i for i, key in enumerate(missing)}
+            cached = np.fromiter((self._keys.get(k, -1) for k in keys), np.int64, count=len(keys))
+            out = np.empty((len(keys), fresh.shape[1]), dtype=np.float32)
+            hit = cached >= 0
+            out[hit] = self._vectors[cached[hit]]
+            out[~hit] = fresh[[fresh_row[k] for k, h in zip(keys, hit, strict=True) if not h]]
+            return out
 
     def _encode_uncached(self, texts: list[str]) -> np.ndarray:
         vectors = self._load().encode(

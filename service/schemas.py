@@ -257,6 +257,11 @@ class Status(BaseModel):
     challenges: int
     embedding_model: str
     niche_model_version: str | None
+    recall_probe: dict | None = Field(
+        None,
+        description="The index's latest recall probe: recall@k against exact search over "
+        "sampled challenge queries and the efSearch it chose (exact search: recall 1)",
+    )
 
 
 class TeamLock(BaseModel):

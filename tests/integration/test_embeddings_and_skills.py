@@ -69,3 +69,12 @@ def test_free_text_skills_are_normalised_or_dropped(embedder):
     assert placed["cortar el pelo"] == "apply hair cutting techniques"
     assert placed["excel"] == "use spreadsheets software"
     assert "asdf qwer zxcv" not in placed
+
+
+def test_cache_keeps_at_most_its_limit_and_answers_the_same(embedder: Embedder):
+    texts = [f"Mozo de almacén número {i} con carretilla" for i in range(6)]
+    limited = Embedder(embedder.model_path, cache_limit=2)
+    first = limited.encode(texts)
+    assert limited.cached == 2
+    np.testing.assert_allclose(first, embedder.encode(texts), atol=1e-5)
+    np.testing.assert_allclose(limited.encode(texts[::-1]), first[::-1], atol=1e-5)

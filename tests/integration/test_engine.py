@@ -126,3 +126,20 @@ def test_a_kept_shortlist_is_never_served_after_a_change(matcher, programme):
     again = matcher.shortlist(cid, k=5, consent_only=True)
     assert again is not first and again.candidates[0].participant_id == top
     assert matcher.shortlist(cid, k=5, consent_only=True, language="es") is not again
+
+
+def test_bulk_vectors_are_imported_as_given(programme, embedder):
+    """A bulk import hands the vectors over: the index holds exactly them, nothing is
+    embedded, and vectors of the wrong shape are refused before anything changes."""
+    from matching.engine import Matcher
+
+    people = programme.participants.iloc[:60]
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((60, embedder.dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    engine = Matcher(embedder)
+    engine.load_programme(people, programme.challenges, persist=False, vectors=vectors)
+    np.testing.assert_allclose(engine.index.vectors(people["participant_id"]), vectors)
+    with pytest.raises(ValueError, match="vectors must have shape"):
+        engine.load_programme(people, programme.challenges, persist=False, vectors=vectors[:5])
+    assert len(engine.index) == 60 and len(engine.pool.row_of) == 60

@@ -1,0 +1,227 @@
+"""The engine at city-region size: load time, peak memory, shortlist latency per filter
+kind, recall against exact search, and start-up from the saved index.
+
+Embedding a million profiles takes hours on this machine, so the participants' vectors
+are imported in bulk, as ``Matcher.load_programme(vectors=...)`` allows: a sample of
+generated profiles is embedded for real (all-MiniLM-L6-v2), and every other participant
+gets one of those vectors plus Gaussian noise (sigma 0.025 per dimension, renormalised).
+The records themselves are generated and read in full (their texts, skills, years), so
+the pool, the features and the filters are those of a real engine.
+
+The engine is built in a child process, so that the peak memory reported is the
+engine's own and not the generator's; a second child starts from the saved index, as a
+restarted service does.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from evaluation.benchmarks import benchmark_result
+from matching.engine import Matcher
+from matching.retrieval import SearchFilter
+from models.embedder import Embedder
+from training_data.config import GeneratorConfig
+from training_data.dataset import read_programme, write_programme
+from training_data.generator import generate
+
+NOISE = 0.025
+SAMPLE = 4000
+EDITIONS = 40
+FILTERS = {
+    "own edition": {},
+    "whole programme": {"whole_programme": True},
+    "consent only": {"whole_programme": True, "consent_only": True},
+}
+
+
+def _peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def _noisy_vectors(sample: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """``count`` unit vectors: the sample's, cycled, each with its own noise."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((count, sample.shape[1]), dtype=np.float32)
+    for start in range(0, count, 100_000):
+        stop = min(count, start + 100_000)
+        block = sample[np.arange(start, stop) % len(sample)]
+        block += rng.normal(0.0, NOISE, block.shape).astype(np.float32)
+        out[start:stop] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> None:
+    """Generate the programme and the bulk vectors into ``folder``."""
+    config = GeneratorConfig(
+        seed=seed,
+        participants=participants,
+        editions=EDITIONS,
+        challenges=max(28, participants // 100),
+        truth=False,
+    )
+    programme = generate(config)
+    write_programme(programme, folder / "programme")
+    sample = programme.participants.iloc[:SAMPLE]
+    small = Matcher(Embedder(model_path))
+    small.load_programme(
+        sample, programme.challenges, programme.sensitive, persist=False, outcomes=None
+    )
+    real = small.index.vectors(sample["participant_id"].to_numpy())
+    np.save(folder / "vectors.npy", _noisy_vectors(real, len(programme.participants), seed))
+
+
+def _latencies(engine: Matcher, repeat: int, seed: int) -> dict[str, tuple[float, float]]:
+    """Median and p99 milliseconds of a k=20 shortlist per filter kind, over distinct
+    challenges (a shortlist is never served from the engine's keep)."""
+    rng = np.random.default_rng(seed)
+    challenges = rng.choice(list(engine.challenges), size=repeat + 3, replace=False)
+    out = {}
+    for name, options in FILTERS.items():
+        for cid in challenges[:3]:
+            engine.shortlist(int(cid), k=20, **options)  # warm-up
+        times = []
+        for cid in challenges[3:]:
+            start = time.perf_counter()
+            engine.shortlist(int(cid), k=20, **options)
+            times.append(time.perf_counter() - start)
+        out[name] = (float(np.median(times)) * 1000, float(np.percentile(times, 99)) * 1000)
+    return out
+
+
+def _recalls(engine: Matcher, queries: int, seed: int) -> dict[str, float]:
+    """Recall@50 of the index's own search against exact search, per filter kind."""
+    rng = np.random.default_rng(seed + 1)
+    picked = rng.choice(list(engine.challenges), size=queries, replace=False)
+    views = [engine.challenge(int(c)) for c in picked]
+    vectors = engine.embedder.encode([v.text for v in views])
+    index = engine.index
+    own = np.mean(
+        [
+            index.recall_probe(vec, 50, SearchFilter(edition_id=v.edition_id))
+            for vec, v in zip(vectors, views, strict=True)
+        ]
+    )
+    return {
+        "own edition": float(own),
+        "whole programme": index.recall_probe(vectors, 50, SearchFilter()),
+        "consent only": index.recall_probe(vectors, 50, SearchFilter(consent_only=True)),
+    }
+
+
+def _engine(folder: Path, model_path: str) -> Matcher:
+    engine = Matcher(Embedder(model_path), data_dir=folder / "engine")
+    engine.embedder.load_cache(engine.cache_file)
+    return engine
+
+
+def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> None:
+    """Child process: load with the bulk vectors, measure, save."""
+    programme = read_programme(folder / "programme")
+    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+    engine = _engine(folder, model_path)
+    start = time.perf_counter()
+    engine.load_programme(
+        programme.participants, programme.challenges, programme.sensitive, vectors=vectors
+    )
+    load = time.perf_counter() - start
+    del programme, vectors
+    answer.put(
+        {
+            "load_s": load,
+            "peak_rss_gb": _peak_rss_gb(),
+            "latency": _latencies(engine, repeat, seed),
+            "recall": _recalls(engine, min(200, repeat), seed),
+            "probe": engine.index.probe,
+            "index": engine.index.factory,
+        }
+    )
+
+
+def _restart(folder: Path, model_path: str, answer) -> None:
+    """Child process: what a restarted service does, from the saved index."""
+    start = time.perf_counter()
+    programme = read_programme(folder / "programme")
+    engine = _engine(folder, model_path)
+    report = engine.load_programme(
+        programme.participants, programme.challenges, programme.sensitive
+    )
+    answer.put(
+        {
+            "ready_s": time.perf_counter() - start,
+            "re_embedded": report.added + report.updated,
+            "peak_rss_gb": _peak_rss_gb(),
+        }
+    )
+
+
+def _in_child(target, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    answer = context.Queue()
+    child = context.Process(target=target, args=(*args, answer))
+    child.start()
+    result = answer.get()
+    child.join()
+    return result
+
+
+def scale_benchmark(
+    model_path: str, participants: int = 1_000_000, repeat: int = 200, seed: int = 1
+) -> list[dict]:
+    """Benchmark rows for an engine of ``participants`` (see the module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="milma-scale-") as tmp:
+        folder = Path(tmp)
+        _prepare(folder, model_path, participants, seed)
+        built = _in_child(_build, folder, model_path, repeat, seed)
+        restarted = _in_child(_restart, folder, model_path)
+    size = {"participants": participants}
+    rows = [
+        benchmark_result(
+            "scale: load (read records, import vectors, build index)",
+            built["load_s"],
+            "s",
+            600.0,
+            index=built["index"],
+            **size,
+        ),
+        benchmark_result("scale: peak memory", built["peak_rss_gb"], "GB", 6.0, **size),
+        benchmark_result(
+            "scale: ready from the saved index",
+            restarted["ready_s"],
+            "s",
+            60.0,
+            re_embedded=restarted["re_embedded"],
+            peak_rss_gb=round(restarted["peak_rss_gb"], 2),
+            **size,
+        ),
+    ]
+    for name, (median, p99) in built["latency"].items():
+        rows.append(
+            benchmark_result(
+                f"scale: shortlist k=20, {name}, p99",
+                p99,
+                "ms",
+                20.0,
+                median_ms=round(median, 2),
+                **size,
+            )
+        )
+    for name, recall in built["recall"].items():
+        rows.append(
+            benchmark_result(
+                f"scale: recall@50, {name}",
+                recall,
+                "",
+                0.98,
+                lower_is_better=False,
+                probe=built["probe"],
+                **size,
+            )
+        )
+    return rows
