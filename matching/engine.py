@@ -154,6 +154,9 @@ class Matcher(EngineState):
         views = [
             ChallengeView.from_record(rec, self.catalogue) for rec in challenges.to_dict("records")
         ]
+        # embedded now, in one batch (and kept by the cache): a first shortlist of a
+        # challenge then costs no forward pass of the model
+        self.embedder.encode([view.text for view in views])
         with self.lock:
             for view in views:
                 self.challenges[view.challenge_id] = view

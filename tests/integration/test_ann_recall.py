@@ -32,3 +32,7 @@ def test_hnsw_recall_at_50_on_20k_real_profiles(embedder):
     )
     assert approx.recall_probe(queries, k=50, flt=SearchFilter(available_only=False)) >= 0.98
     assert approx.recall_probe(queries, k=50) >= 0.98
+    # the probe keeps the target with the smallest efSearch step that reaches it
+    probe = approx.tune(queries[:100])
+    assert probe["recall"] >= 0.98 and probe["ef_search"] <= 128
+    assert approx.recall_probe(queries[100:], k=50) >= 0.98
