@@ -35,6 +35,13 @@ import faiss
 import numpy as np
 import pandas as pd
 
+from matching.vector_blocks import (
+    RECALL_TARGET,
+    edition_blocks,
+    recall,
+    scan_top_k,
+    tune_ef_search,
+)
 from models.artefacts import Artefact, latest, publish
 
 log = logging.getLogger(__name__)
@@ -44,8 +51,6 @@ Mode = Literal["auto", "exact", "approximate"]
 # An edition up to this many rows is searched by one exact matrix product over its block
 # (about 3 ms for 25,000 rows of 384 numbers on one core); a larger one goes through HNSW.
 BLOCK_SCAN_LIMIT = 60_000
-EF_SEARCH_STEPS = (64, 128, 256, 512, 1024, 2048, 4096)
-RECALL_TARGET = 0.98
 ADD_CHUNK = 50_000
 
 
@@ -71,14 +76,6 @@ class SearchFilter:
         if self.consent_only:
             mask &= consent
         return mask
-
-
-def _recall(found: np.ndarray, exact: np.ndarray) -> float:
-    hits = [
-        len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
-        for a, e in zip(found, exact, strict=True)
-    ]
-    return float(np.mean(hits))
 
 
 class ParticipantIndex:
@@ -264,13 +261,8 @@ class ParticipantIndex:
         self.probe = None
 
     def _sort_blocks(self, sorted_rows: int) -> None:
-        editions = self._meta["edition"][:sorted_rows]
-        starts = np.flatnonzero(np.r_[True, editions[1:] != editions[:-1]]) if sorted_rows else []
-        ends = np.r_[starts[1:], sorted_rows] if sorted_rows else []
         self._sorted_rows = sorted_rows
-        self._blocks = {
-            int(editions[a]): (int(a), int(b)) for a, b in zip(starts, ends, strict=True)
-        }
+        self._blocks = edition_blocks(self._meta["edition"][:sorted_rows])
 
     def _vector_view(self) -> np.ndarray:
         """The stored vectors as a numpy view of FAISS's own memory (no copy); valid
@@ -338,25 +330,9 @@ class ParticipantIndex:
     def _scan_edition(
         self, queries: np.ndarray, k: int, flt: SearchFilter, start: int, end: int, tail
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Exact top-k over one edition: a matrix product over its block and its tail."""
-        block = slice(start, end)
-        mask = np.concatenate([self._admitted(flt, block), self._admitted(flt, tail)])
-        rows = np.concatenate([np.arange(start, end), tail])[mask]
-        if not len(rows):
-            return np.zeros((len(queries), 0), np.int64), np.zeros((len(queries), 0), np.float32)
-        view = self._vector_view()
-        sims = np.empty((len(queries), end - start + len(tail)), dtype=np.float32)
-        np.matmul(queries, view[block].T, out=sims[:, : end - start])
-        if len(tail):
-            sims[:, end - start :] = queries @ view[tail].T
-        sims = sims[:, mask]
-        kk = min(k, len(rows))
-        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        top_scores = np.take_along_axis(sims, top, axis=1)
-        order = np.argsort(-top_scores, axis=1, kind="stable")
-        return rows[np.take_along_axis(top, order, axis=1)], np.take_along_axis(
-            top_scores, order, axis=1
-        )
+        """Exact top-k over one edition: its block and its tail rows."""
+        mask = np.concatenate([self._admitted(flt, slice(start, end)), self._admitted(flt, tail)])
+        return scan_top_k(self._vector_view(), queries, k, start, end, tail, mask)
 
     def _search_faiss(
         self, queries: np.ndarray, k: int, flt: SearchFilter, exact: bool
@@ -397,27 +373,26 @@ class ParticipantIndex:
         """Share of the exact top-k that the index's own search finds (1.0 when exact)."""
         approx, _ = self.search(queries, k, flt)
         exact, _ = self.search(queries, k, flt, exact=True)
-        return _recall(approx, exact)
+        return recall(approx, exact)
 
     def tune(self, queries: np.ndarray, k: int = 50, target: float = RECALL_TARGET) -> dict:
-        """Choose HNSW's ``efSearch``: the smallest step whose recall@k against exact
-        search, over these queries and the whole pool, reaches ``target``. The result is
-        kept as :attr:`probe` (and saved with the index)."""
+        """Choose HNSW's ``efSearch`` by a recall probe over these queries and keep the
+        result as :attr:`probe` (saved with the index); see :func:`tune_ef_search`."""
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        flt = SearchFilter()
         probe = {"queries": len(queries), "k": k, "target": target, "count": len(self)}
         if not self.approximate:
             self.probe = {**probe, "recall": 1.0, "ef_search": None, "exact": True}
             return self.probe
-        exact, _ = self.search(queries, k, flt, exact=True)
-        for ef in EF_SEARCH_STEPS:
+        exact, _ = self.search(queries, k, exact=True)
+
+        def recall_at(ef: int) -> float:
             self.ef_search = ef
             self._index.hnsw.efSearch = ef
-            recall = _recall(self.search(queries, k, flt)[0], exact)
-            if recall >= target:
-                break
-        self.probe = {**probe, "recall": round(recall, 4), "ef_search": ef, "exact": False}
-        log.info("recall probe: recall@%d %.4f at efSearch %d", k, recall, ef)
+            return recall(self.search(queries, k)[0], exact)
+
+        ef, reached = tune_ef_search(recall_at, target)
+        self.probe = {**probe, "recall": round(reached, 4), "ef_search": ef, "exact": False}
+        log.info("recall probe: recall@%d %.4f at efSearch %d", k, reached, ef)
         return self.probe
 
     # ---------------------------------------------------------------- persistence
