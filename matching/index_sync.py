@@ -97,9 +97,11 @@ def load_participants(
     if repair:
         return _repair_index(engine, ids, embed, prints, flags, persist)
     engine.index.upsert(ids, embed(np.arange(len(ids))), fingerprints=prints, **flags)
+    report = SyncReport(added=len(ids))
+    _probe_if_stale(engine, report)
     if persist:
         engine.save()
-    return SyncReport(added=len(ids))
+    return report
 
 
 def check_vectors(engine: EngineState, count: int, vectors: np.ndarray | None) -> None:
@@ -154,15 +156,21 @@ def _repair_index(
                 f"re-embedded, {report.removed} removed, {report.flags} flags corrected"
             )
             log.warning(report.notes[-1])
-    tuned = engine.index.approximate and engine.index.probe is None
-    if tuned:
-        probe = engine.index.tune(probe_queries(engine))
-        report.notes.append(
-            f"recall probe: recall@{probe['k']} {probe['recall']} at efSearch {probe['ef_search']}"
-        )
+    tuned = _probe_if_stale(engine, report)
     if persist and (report.changed or tuned) and engine.data_dir is not None:
         engine.save()
     return report
+
+
+def _probe_if_stale(engine: EngineState, report: SyncReport) -> bool:
+    """Run the recall probe on an HNSW index that has none (new, or just rebuilt)."""
+    if not engine.index.approximate or engine.index.probe is not None:
+        return False
+    probe = engine.index.tune(probe_queries(engine))
+    report.notes.append(
+        f"recall probe: recall@{probe['k']} {probe['recall']} at efSearch {probe['ef_search']}"
+    )
+    return True
 
 
 def probe_queries(engine: EngineState, count: int = 200) -> np.ndarray:

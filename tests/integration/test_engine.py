@@ -143,3 +143,16 @@ def test_bulk_vectors_are_imported_as_given(programme, embedder):
     with pytest.raises(ValueError, match="vectors must have shape"):
         engine.load_programme(people, programme.challenges, persist=False, vectors=vectors[:5])
     assert len(engine.index) == 60 and len(engine.pool.row_of) == 60
+
+
+def test_an_hnsw_index_is_probed_after_loading_and_after_growing(programme, embedder):
+    from matching.engine import Matcher
+
+    people = programme.participants
+    engine = Matcher(embedder, exact_limit=100)
+    engine.load_programme(people.iloc[:80], programme.challenges, persist=False)
+    assert engine.status()["recall_probe"] == {"exact": True, "recall": 1.0}
+    engine.upsert_participants(people.iloc[80:200], persist=False)  # past the limit: HNSW
+    probe = engine.status()["recall_probe"]
+    assert engine.index.approximate and probe["exact"] is False
+    assert probe["count"] == 200 and probe["recall"] >= 0.98
