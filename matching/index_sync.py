@@ -22,6 +22,7 @@ from matching.pool import PROFILE_COLUMNS, ParticipantPool, profile_document
 from matching.retrieval import ParticipantIndex
 from matching.state import EngineState, UnknownIdError
 from matching.text.profiles import ProfileConcepts
+from matching.text.saved_readings import forget_readings, read_with_saved
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,18 @@ def fingerprint(text: str) -> int:
 
 
 def _documents_and_concepts(
-    engine: EngineState, frame: pd.DataFrame
+    engine: EngineState, frame: pd.DataFrame, whole: bool
 ) -> tuple[list[str], ProfileConcepts]:
-    concepts = engine.profiles.read_profiles(
-        frame["skills"].tolist(),
-        frame["skills_text"].tolist(),
-        frame["profile_text"].fillna("").tolist(),
-    )
+    """Documents and readings of the records; when ``whole`` (every record, at a start)
+    the saved readings of unchanged records are reused and the file renewed."""
+    if whole and engine.data_dir is not None:
+        concepts = read_with_saved(engine.profiles, engine.catalogue, frame, engine.readings_file)
+    else:
+        concepts = engine.profiles.read_profiles(
+            frame["skills"].tolist(),
+            frame["skills_text"].tolist(),
+            frame["profile_text"].fillna("").tolist(),
+        )
     return profile_document(frame, engine.catalogue, concepts), concepts
 
 
@@ -79,7 +85,7 @@ def load_participants(
         raise ValueError(f"participant records lack columns: {', '.join(missing)}")
     frame = frame.reset_index(drop=True)
     check_vectors(engine, len(frame), vectors)
-    docs, concepts = _documents_and_concepts(engine, frame)
+    docs, concepts = _documents_and_concepts(engine, frame, whole=repair and persist)
     migrant = None
     if sensitive is not None and len(sensitive):
         flags = dict(zip(sensitive["participant_id"], sensitive["migrant"], strict=True))
@@ -244,6 +250,8 @@ def remove_participant(engine: EngineState, participant_id: int, persist: bool) 
     doc = engine.documents.pop(participant_id, None)
     if doc is not None:
         engine.embedder.forget([doc])
+    if engine.data_dir is not None:
+        forget_readings(engine.readings_file, participant_id)
     if persist and engine.data_dir is not None:
         engine.save()
     return present

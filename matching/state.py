@@ -110,6 +110,10 @@ class EngineState:
     def cache_file(self) -> Path:
         return self._path("cache") / "embeddings.npz"
 
+    @property
+    def readings_file(self) -> Path:
+        return self._path("cache") / "readings.npz"
+
     def empty_index(self) -> ParticipantIndex:
         return ParticipantIndex(
             self.embedder.dimension, model_name=self.embedder.name, **self.index_args

@@ -1,0 +1,164 @@
+"""What each participant's record was read as, kept between starts.
+
+Reading texts is the slow part of opening a large programme (a few thousand texts a
+second), and a record's reading changes only when its skills, its own words or the
+catalogue change. So the readings are saved beside the index, each under a digest of
+exactly those, and a start reads again only the records whose digest is new. The file
+holds no text: catalogue row numbers, evidence and years, with the participant id so an
+erasure can take a person's reading out at once (:func:`forget_readings`); a full load
+rewrites it from the current records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from matching.domain.catalogue import Catalogue
+from matching.text.profiles import ProfileConcepts, ProfileReader
+from models.artefacts import atomic_write_bytes
+
+_RAGGED = ("skills", "occupations")
+
+
+@lru_cache(maxsize=4)
+def reader_version(data_dir: Path) -> str:
+    """A digest of the catalogue files: readings made against another catalogue are
+    not reused."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in sorted(p.name for p in data_dir.iterdir() if p.is_file()):
+        digest.update(name.encode())
+        digest.update((data_dir / name).read_bytes())
+    return digest.hexdigest()
+
+
+def reading_keys(frame: pd.DataFrame, version: str) -> np.ndarray:
+    """One 64-bit digest per record of what its reading depends on."""
+    keys = np.empty(len(frame), dtype=np.int64)
+    rows = zip(frame["skills"], frame["skills_text"], frame["profile_text"].fillna(""), strict=True)
+    for i, (coded, free, text) in enumerate(rows):
+        raw = "\x1f".join([version, "\x1e".join(coded), "\x1e".join(free), str(text)])
+        keys[i] = int.from_bytes(
+            hashlib.blake2b(raw.encode(), digest_size=8).digest(), "little", signed=True
+        )
+    return keys
+
+
+def _pack(concepts: ProfileConcepts) -> dict[str, np.ndarray]:
+    packed = {
+        "implied": np.asarray(concepts.implied, dtype=np.int32),
+        "evidence": np.asarray(concepts.evidence, dtype=np.float32),
+        "outside": np.asarray(concepts.outside, dtype=np.float32),
+        "years": np.asarray(concepts.years, dtype=np.float32),
+        "languages": np.asarray([lang or "" for lang in concepts.languages], dtype="U2"),
+    }
+    for name in _RAGGED:
+        lists = getattr(concepts, name)
+        packed[f"{name}_len"] = np.fromiter(map(len, lists), np.int32, count=len(lists))
+        packed[f"{name}_flat"] = np.fromiter(
+            (v for row in lists for v in row), np.int32, count=int(packed[f"{name}_len"].sum())
+        )
+    return packed
+
+
+def _unpack(packed: dict[str, np.ndarray], rows: np.ndarray) -> ProfileConcepts:
+    ragged = {}
+    for name in _RAGGED:
+        lengths = packed[f"{name}_len"]
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        flat = packed[f"{name}_flat"].tolist()
+        ragged[name] = [flat[s : s + n] for s, n in zip(starts[rows], lengths[rows], strict=True)]
+    return ProfileConcepts(
+        ragged["skills"],
+        packed["implied"][rows].tolist(),
+        ragged["occupations"],
+        packed["evidence"][rows].astype(np.float64),
+        packed["outside"][rows].astype(np.float64),
+        packed["years"][rows].astype(np.float64),
+        [lang or None for lang in packed["languages"][rows].tolist()],
+    )
+
+
+def _load(path: Path) -> dict[str, np.ndarray] | None:
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged file only costs reading again
+
+
+def _save(path: Path, packed: dict[str, np.ndarray]) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, **packed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_with_saved(
+    reader: ProfileReader, catalogue: Catalogue, frame: pd.DataFrame, path: Path
+) -> ProfileConcepts:
+    """The readings of every record in ``frame``: saved ones reused, the rest read;
+    then the file holds exactly these records' readings."""
+    model = reader.embedder.name if reader.embedder is not None else ""
+    keys = reading_keys(frame, reader_version(catalogue.data_dir) + model)
+    saved = _load(path)
+    found = (
+        pd.Index(saved["keys"]).get_indexer(keys)
+        if saved is not None and pd.Index(saved["keys"]).is_unique
+        else np.full(len(keys), -1)
+    )
+    missing = np.flatnonzero(found < 0)
+    part = frame.iloc[missing]
+    fresh = reader.read_profiles(
+        part["skills"].tolist(),
+        part["skills_text"].tolist(),
+        part["profile_text"].fillna("").tolist(),
+    )
+    if not len(missing):
+        concepts = _unpack(saved, found)
+    elif len(missing) == len(keys):
+        concepts = fresh
+    else:
+        concepts = _merge(_unpack(saved, found[found >= 0]), fresh, found >= 0)
+    packed = _pack(concepts)
+    packed["keys"], packed["ids"] = keys, frame["participant_id"].to_numpy(np.int64)
+    _save(path, packed)
+    return concepts
+
+
+def _merge(old: ProfileConcepts, new: ProfileConcepts, is_old: np.ndarray) -> ProfileConcepts:
+    """Interleave two row sets back into record order (``is_old`` marks the first's)."""
+    order = np.argsort(np.concatenate([np.flatnonzero(is_old), np.flatnonzero(~is_old)]))
+
+    def rows(a, b):
+        joined = list(a) + list(b)
+        return [joined[i] for i in order]
+
+    return ProfileConcepts(
+        rows(old.skills, new.skills),
+        rows(old.implied, new.implied),
+        rows(old.occupations, new.occupations),
+        np.vstack([old.evidence, new.evidence])[order],
+        np.concatenate([old.outside, new.outside])[order],
+        np.vstack([old.years, new.years])[order],
+        rows(old.languages, new.languages),
+    )
+
+
+def forget_readings(path: Path, participant_id: int) -> None:
+    """Take one person's reading out of the saved file (an erasure)."""
+    saved = _load(path)
+    if saved is None or participant_id not in saved["ids"]:
+        return
+    keep = saved["ids"] != participant_id
+    kept = _unpack(saved, np.flatnonzero(keep))
+    packed = _pack(kept)
+    packed["keys"], packed["ids"] = saved["keys"][keep], saved["ids"][keep]
+    _save(path, packed)

@@ -1,0 +1,54 @@
+"""Readings kept between starts: a restart reads again only the records that changed,
+gets the same pool as a fresh reading, and an erasure takes a person's reading out."""
+
+import numpy as np
+
+from matching.engine import Matcher
+
+
+def _start(data_dir, embedder, participants, challenges, sensitive):
+    engine = Matcher(embedder, data_dir=data_dir)
+    read = []
+    real = engine.profiles.read_profiles
+
+    def counting(coded, free, texts):  # the real reader, counted
+        read.append(len(texts))
+        return real(coded, free, texts)
+
+    engine.profiles.read_profiles = counting
+    engine.load_programme(participants, challenges, sensitive)
+    return engine, sum(read)
+
+
+def _pool_columns(engine):
+    rows = engine.pool.rows(np.sort(np.fromiter(engine.pool.row_of, np.int64)))
+    pool = engine.pool
+    return (
+        pool.evidence[rows],
+        pool.years[rows],
+        pool.cols["outside"][rows],
+        [pool.skill_list(r).tolist() for r in rows],
+    )
+
+
+def test_a_restart_reads_only_changed_records(tmp_path, programme, embedder):
+    people = programme.participants.iloc[:120].copy()
+    args = (programme.challenges, programme.sensitive)
+    _, read_first = _start(tmp_path, embedder, people, *args)
+    assert read_first == 120 and (tmp_path / "cache" / "readings.npz").is_file()
+
+    changed = people.copy()
+    pid = int(changed["participant_id"].iloc[5])
+    changed.loc[changed.index[5], "profile_text"] = (
+        "Camarero con cinco años de experiencia en bares y restaurantes, servicio de mesas."
+    )
+    again, read_again = _start(tmp_path, embedder, changed, *args)
+    assert read_again == 1
+
+    fresh, _ = _start(tmp_path / "fresh", embedder, changed, *args)
+    for kept, new in zip(_pool_columns(again), _pool_columns(fresh), strict=True):
+        np.testing.assert_array_equal(np.asarray(kept, dtype=object), np.asarray(new, dtype=object))
+
+    again.remove_participant(pid)
+    with np.load(tmp_path / "cache" / "readings.npz") as saved:
+        assert pid not in saved["ids"] and len(saved["ids"]) == 119
