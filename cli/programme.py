@@ -87,3 +87,30 @@ def index(
             f"index {status['index_version']}: {status['indexed_participants']} "
             f"participants, {status['index_type']}, model {status['embedding_model']}"
         )
+
+
+@app.command("import", rich_help_panel=PANEL)
+def import_(
+    ctx: typer.Context,
+    participants: Path = typer.Argument(..., help="Parquet file of participant records"),
+    vectors: Path | None = typer.Option(
+        None, "--vectors", help=".npy file of unit vectors, one row per participant, in order"
+    ),
+) -> None:
+    """Add participants in bulk: every row is checked first, then all are written at once."""
+    from service.operations.bulk_import import import_participants, read_participant_file
+    from service.runtime import open_runtime
+
+    with errors():
+        for path in (participants, vectors):
+            if path is not None and not path.is_file():
+                raise UsageError(f"{path} does not exist")
+        frame, array = read_participant_file(participants, vectors)
+        with steps("importing") as say:
+            say("opening the data dir")
+            runtime = open_runtime(settings_of(ctx), say=say)
+            try:
+                count = import_participants(runtime, frame, array, say=say)
+            finally:
+                runtime.close()
+        out.print(f"imported {count:,} participants from {participants}")

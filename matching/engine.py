@@ -195,11 +195,13 @@ class Matcher(EngineState):
         participants: pd.DataFrame,
         sensitive: pd.DataFrame | None = None,
         persist: bool = True,
+        vectors: np.ndarray | None = None,
     ) -> None:
-        """Add or replace participants in the pool and the index."""
+        """Add or replace participants in the pool and the index (``vectors``: imported
+        instead of embedding them)."""
         with self.lock:
             index_sync.load_participants(
-                self, participants, sensitive, persist=persist, repair=False
+                self, participants, sensitive, persist=persist, repair=False, vectors=vectors
             )
 
     @_changes_state

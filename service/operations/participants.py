@@ -102,7 +102,7 @@ def create_participant(
     sensitive = body.sensitive or SensitiveAttributes()
     row.sensitive = SensitiveRow(participant_id=row.id, **sensitive.model_dump())
     if body.consent_share:
-        _record_consent(session, row, True, body.consent_version, who)
+        record_consent(session, row, True, body.consent_version, who)
     audit.record(
         session,
         who,
@@ -120,7 +120,7 @@ def detected_language(runtime: Runtime, text: str) -> str | None:
     return runtime.matcher.read_text(text).language if text else None
 
 
-def _record_consent(
+def record_consent(
     session: Session, row: ParticipantRow, granted: bool, text_version: str, who: Principal
 ) -> None:
     """Keep the consent history: when, which text, who recorded it."""
@@ -160,7 +160,7 @@ def update_participant(
         setattr(row, field, value)
     row.version += 1
     if consent_changed:
-        _record_consent(session, row, merged.consent_share, merged.consent_version, who)
+        record_consent(session, row, merged.consent_share, merged.consent_version, who)
     audit.record(
         session,
         who,
@@ -186,7 +186,7 @@ def set_consent(
     row = get_participant(session, participant_id)
     row.consent_share = granted
     row.consent_version = text_version
-    _record_consent(session, row, granted, text_version, who)
+    record_consent(session, row, granted, text_version, who)
     audit.record(
         session,
         who,
