@@ -26,6 +26,7 @@ import numpy as np
 from evaluation.benchmarks import benchmark_result
 from matching.engine import Matcher
 from matching.retrieval import SearchFilter
+from matching.settings import Settings
 from models.embedder import Embedder
 from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme, write_programme
@@ -116,9 +117,9 @@ def _recalls(engine: Matcher, queries: int, seed: int) -> dict[str, float]:
 
 
 def _engine(folder: Path, model_path: str) -> Matcher:
-    engine = Matcher(Embedder(model_path), data_dir=folder / "engine")
-    engine.embedder.load_cache(engine.cache_file)
-    return engine
+    """The engine as a service configures it, on the benchmark's own data dir."""
+    settings = Settings(data_dir=folder / "engine", embedding_model=model_path)
+    return Matcher.from_settings(settings, load_models=False)
 
 
 def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> None:

@@ -109,10 +109,9 @@ def read_with_saved(
     model = reader.embedder.name if reader.embedder is not None else ""
     keys = reading_keys(frame, reader_version(catalogue.data_dir) + model)
     saved = _load(path)
+    known = pd.Index(saved["keys"]) if saved is not None else None
     found = (
-        pd.Index(saved["keys"]).get_indexer(keys)
-        if saved is not None and pd.Index(saved["keys"]).is_unique
-        else np.full(len(keys), -1)
+        known.get_indexer(keys) if known is not None and known.is_unique else np.full(len(keys), -1)
     )
     missing = np.flatnonzero(found < 0)
     part = frame.iloc[missing]
