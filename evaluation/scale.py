@@ -26,7 +26,8 @@ import numpy as np
 
 from evaluation.benchmarks import benchmark_result
 from matching.engine import Matcher
-from matching.retrieval import SearchFilter
+from matching.recall_probe import recall_probe
+from matching.search_filter import SearchFilter
 from matching.settings import Settings
 from models.embedder import Embedder
 from training_data.config import GeneratorConfig
@@ -107,14 +108,14 @@ def _recalls(engine: Matcher, queries: int, seed: int) -> dict[str, float]:
     index = engine.index
     own = np.mean(
         [
-            index.recall_probe(vec, 50, SearchFilter(edition_id=v.edition_id))
+            recall_probe(index, vec, 50, SearchFilter(edition_id=v.edition_id))
             for vec, v in zip(vectors, views, strict=True)
         ]
     )
     return {
         "own edition": float(own),
-        "whole programme": index.recall_probe(vectors, 50, SearchFilter()),
-        "consent only": index.recall_probe(vectors, 50, SearchFilter(consent_only=True)),
+        "whole programme": recall_probe(index, vectors, 50, SearchFilter()),
+        "consent only": recall_probe(index, vectors, 50, SearchFilter(consent_only=True)),
     }
 
 

@@ -18,8 +18,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.engine import Matcher
 from matching.features import as_frame
-from matching.retrieval import SearchFilter
 from matching.scoring import FallbackScorer
+from matching.search_filter import SearchFilter
 from matching.training import TrainingResult, feature_matrix, labelled_pairs, train_ranker
 from models.pairwise import PairwiseRanker
 

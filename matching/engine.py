@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from matching import index_sync, niche_ranking, shortlists, team_planning
+from matching.challenge_view import ChallengeView
 from matching.domain.results import (
     ChallengeSuggestion,
     NicheRanking,
@@ -32,7 +33,6 @@ from matching.domain.results import (
 )
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_KIND
-from matching.pool import ChallengeView
 from matching.scoring import FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError

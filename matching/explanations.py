@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.challenge_view import ChallengeView
 from matching.domain.catalogue import Catalogue
 from matching.domain.results import Reason, SkillRef
 from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
-from matching.pool import INDUCTION_UNKNOWN, ChallengeView, ParticipantPool, preference_rank
+from matching.pool import INDUCTION_UNKNOWN, ParticipantPool, preference_rank
 from matching.reason_texts import IMPLIED, direction, phrase
 from matching.scoring import Scorer, expected_stages
 

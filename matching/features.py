@@ -13,10 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from matching.challenge_view import ChallengeView
 from matching.domain import geography
 from matching.domain.vocabulary import SCHEDULE_FIT
 from matching.history import CompanyRecord, backgrounds
-from matching.pool import N_NICHES, ChallengeView, ParticipantPool
+from matching.pool import N_NICHES, ParticipantPool
 
 FEATURES: tuple[str, ...] = (
     "similarity",

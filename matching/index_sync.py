@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from matching.pool import PROFILE_COLUMNS, ParticipantPool, profile_document
+from matching.pool import PROFILE_COLUMNS, ParticipantPool
+from matching.recall_probe import tune
 from matching.retrieval import ParticipantIndex
 from matching.state import EngineState, UnknownIdError
+from matching.text.documents import profile_document
 from matching.text.profiles import ProfileConcepts
 from matching.text.saved_readings import forget_readings, read_with_saved
 
@@ -172,7 +174,7 @@ def _probe_if_stale(engine: EngineState, report: SyncReport) -> bool:
     """Run the recall probe on an HNSW index that has none (new, or just rebuilt)."""
     if not engine.index.approximate or engine.index.probe is not None:
         return False
-    probe = engine.index.tune(probe_queries(engine))
+    probe = tune(engine.index, probe_queries(engine))
     report.notes.append(
         f"recall probe: recall@{probe['k']} {probe['recall']} at efSearch {probe['ef_search']}"
     )

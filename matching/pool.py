@@ -1,4 +1,4 @@
-"""Column store of participants and challenges, shaped for vectorised features.
+"""Column store of participants, shaped for vectorised features.
 
 The engine never loops over candidates in Python: each participant is one row of
 numpy columns (Spanish level, commute limit, experience per niche, ...), and skill
@@ -14,14 +14,13 @@ quotas and the fairness re-rank read (never the features).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from matching.domain import geography
-from matching.domain.catalogue import NICHE_CODES, Catalogue
-from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
+from matching.domain.catalogue import NICHE_CODES
+from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION
 from matching.text.profiles import ProfileConcepts
 
 N_NICHES = len(NICHE_CODES)
@@ -340,78 +339,3 @@ def _segment_positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     seg_begin = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     return np.repeat(starts - seg_begin, lengths) + np.arange(total)
-
-
-@dataclass(frozen=True)
-class ChallengeView:
-    """A challenge prepared for feature computation (indices instead of strings)."""
-
-    challenge_id: int
-    edition_id: int
-    company_id: int
-    niche: int
-    essential: np.ndarray
-    optional: np.ndarray
-    taught: np.ndarray
-    min_spanish: int
-    seats: int
-    schedule: int
-    place: int
-    remote: bool
-    text: str
-
-    @classmethod
-    def from_record(cls, record: dict, catalogue: Catalogue) -> ChallengeView:
-        index = catalogue.skill_index
-
-        def skills(key: str) -> np.ndarray:
-            unknown = [u for u in record[key] if u not in index]
-            if unknown:
-                raise ValueError(f"{key}: unknown ESCO skill {unknown[0]!r}")
-            return np.array(sorted({index[u] for u in record[key]}), dtype=np.int32)
-
-        essential = skills("essential_skills")
-        labels = ", ".join(catalogue.labels_en[essential])
-        text = f"{record['title']}. {record.get('description', '')} Needs: {labels}."
-        return cls(
-            challenge_id=int(record["challenge_id"]),
-            edition_id=int(record["edition_id"]),
-            company_id=int(record["company_id"]),
-            niche=NICHE_CODES.index(record["niche"]),
-            essential=essential,
-            optional=np.setdiff1d(skills("optional_skills"), essential),
-            taught=skills("taught_skills"),
-            min_spanish=CEFR_LEVELS.index(record["min_spanish"]),
-            seats=int(record["seats"]),
-            schedule=SCHEDULES.index(record["schedule"]),
-            place=int(geography.place_index([record["location"]])[0]),
-            remote=bool(record["remote"]),
-            text=text,
-        )
-
-
-def profile_document(
-    frame: pd.DataFrame, catalogue: Catalogue, concepts: ProfileConcepts
-) -> list[str]:
-    """The text embedded for each participant: their words plus the English labels of
-    the jobs and skills read from them, so the (English) embedding model sees what a
-    Spanish text says."""
-    labels = catalogue.labels_en
-    jobs = catalogue.occupations["label_en"].to_numpy(dtype=object)
-    docs = []
-    for text, free, row, work in zip(
-        frame["profile_text"].fillna(""),
-        frame["skills_text"],
-        concepts.skills,
-        concepts.occupations,
-        strict=True,
-    ):
-        parts = [str(text).strip()]
-        if work:
-            parts.append("Work: " + ", ".join(jobs[work[:5]]) + ".")
-        if len(free):
-            parts.append("Skills: " + ", ".join(free) + ".")
-        if row:
-            parts.append("Known skills: " + ", ".join(labels[row[:20]]) + ".")
-        docs.append(" ".join(p for p in parts if p))
-    return docs

@@ -16,7 +16,7 @@ still walks every row. So a rebuild stores the rows edition by edition: an editi
 one contiguous block of the vector storage (plus the rows added since, the tail), and
 its search is one matrix product over that block, exact, with no second copy of any
 vector. Whole-programme searches go through HNSW, whose ``efSearch`` is chosen by a
-recall probe against exact search (:meth:`ParticipantIndex.tune`). A retired row's
+recall probe against exact search (:mod:`matching.recall_probe`). A retired row's
 vector is overwritten with zeros at once, so an erased person's vector is gone from
 memory and from the next saved file even before a rebuild drops the row.
 """
@@ -24,10 +24,8 @@ memory and from the next saved file even before a rebuild drops the row.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -35,47 +33,18 @@ import faiss
 import numpy as np
 import pandas as pd
 
-from matching.vector_blocks import (
-    RECALL_TARGET,
-    edition_blocks,
-    recall,
-    scan_top_k,
-    tune_ef_search,
-)
-from models.artefacts import Artefact, latest, publish
+from matching.index_files import read_index_files, write_index_files
+from matching.search_filter import SearchFilter
+from matching.vector_blocks import edition_blocks, scan_top_k
+from models.artefacts import Artefact
 
 log = logging.getLogger(__name__)
 
-KIND = "participant-index"
 Mode = Literal["auto", "exact", "approximate"]
 # An edition up to this many rows is searched by one exact matrix product over its block
 # (about 3 ms for 25,000 rows of 384 numbers on one core); a larger one goes through HNSW.
 BLOCK_SCAN_LIMIT = 60_000
 ADD_CHUNK = 50_000
-
-
-@dataclass(frozen=True)
-class SearchFilter:
-    """Which participants a search may return."""
-
-    edition_id: int | None = None
-    available_only: bool = True
-    consent_only: bool = False
-    exclude: tuple[int, ...] = ()
-
-    def admits(
-        self, alive: np.ndarray, edition: np.ndarray, available: np.ndarray, consent: np.ndarray
-    ) -> np.ndarray:
-        """Which rows of these aligned columns the filter lets through (not ``exclude``,
-        which names ids)."""
-        mask = alive.copy()
-        if self.edition_id is not None:
-            mask &= edition == self.edition_id
-        if self.available_only:
-            mask &= available
-        if self.consent_only:
-            mask &= consent
-        return mask
 
 
 class ParticipantIndex:
@@ -122,7 +91,7 @@ class ParticipantIndex:
         # gives each edition's [start, end) there; later rows are the tail
         self._sorted_rows = 0
         self._blocks: dict[int, tuple[int, int]] = {}
-        self.probe: dict | None = None  # the latest recall probe (see tune)
+        self.probe: dict | None = None  # the latest recall probe (matching.recall_probe)
 
     # ----------------------------------------------------------------- structure
     def _new_index(self, approximate: bool) -> faiss.Index:
@@ -367,33 +336,11 @@ class ParticipantIndex:
         scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)
         return ids, scores
 
-    def recall_probe(
-        self, queries: np.ndarray, k: int = 50, flt: SearchFilter | None = None
-    ) -> float:
-        """Share of the exact top-k that the index's own search finds (1.0 when exact)."""
-        approx, _ = self.search(queries, k, flt)
-        exact, _ = self.search(queries, k, flt, exact=True)
-        return recall(approx, exact)
-
-    def tune(self, queries: np.ndarray, k: int = 50, target: float = RECALL_TARGET) -> dict:
-        """Choose HNSW's ``efSearch`` by a recall probe over these queries and keep the
-        result as :attr:`probe` (saved with the index); see :func:`tune_ef_search`."""
-        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        probe = {"queries": len(queries), "k": k, "target": target, "count": len(self)}
-        if not self.approximate:
-            self.probe = {**probe, "recall": 1.0, "ef_search": None, "exact": True}
-            return self.probe
-        exact, _ = self.search(queries, k, exact=True)
-
-        def recall_at(ef: int) -> float:
-            self.ef_search = ef
+    def use_ef_search(self, ef: int) -> None:
+        """Search HNSW with this ``efSearch`` from now on (see :mod:`matching.recall_probe`)."""
+        self.ef_search = ef
+        if self.approximate:
             self._index.hnsw.efSearch = ef
-            return recall(self.search(queries, k)[0], exact)
-
-        ef, reached = tune_ef_search(recall_at, target)
-        self.probe = {**probe, "recall": round(reached, 4), "ef_search": ef, "exact": False}
-        log.info("recall probe: recall@%d %.4f at efSearch %d", k, reached, ef)
-        return self.probe
 
     # ---------------------------------------------------------------- persistence
     def save(self, root: Path, extra: dict | None = None) -> Artefact:
@@ -401,15 +348,6 @@ class ParticipantIndex:
 
         Retired rows are written as they are held (zero vectors, marked not alive), so an
         erasure does not wait for a rebuild of the whole graph."""
-
-        def write_index(path: Path) -> None:
-            faiss.write_index(self._index, str(path))
-
-        def write_meta(path: Path) -> None:
-            buffer = io.BytesIO()
-            np.savez(buffer, ids=self._ids, **self._meta)
-            path.write_bytes(buffer.getvalue())
-
         manifest = {
             "model_name": self.model_name,
             "dimension": self.dimension,
@@ -427,9 +365,7 @@ class ParticipantIndex:
             "probe": self.probe,
             **(extra or {}),
         }
-        artefact = publish(
-            root, KIND, {"index.faiss": write_index, "meta.npz": write_meta}, manifest
-        )
+        artefact = write_index_files(root, self._index, self._ids, self._meta, manifest)
         self.version = artefact.version
         return artefact
 
@@ -439,18 +375,10 @@ class ParticipantIndex:
 
         An index built with a different embedding model is not used.
         """
-        artefact = latest(root, KIND)
-        if artefact is None:
+        files = read_index_files(root, model_name)
+        if files is None:
             return None
-        m = artefact.manifest
-        if model_name is not None and m.get("model_name") != model_name:
-            log.warning(
-                "index %s was built with %s, not %s; ignoring it",
-                artefact.version,
-                m.get("model_name"),
-                model_name,
-            )
-            return None
+        m = files.manifest
         index = cls(
             m["dimension"],
             m.get("mode", "auto"),
@@ -460,20 +388,13 @@ class ParticipantIndex:
             m["hnsw"]["ef_search"],
             m.get("model_name", ""),
         )
-        index._index = faiss.read_index(str(artefact.file("index.faiss")))
+        index._index, index._ids = files.faiss_index, files.ids
+        index._meta = {k: files.meta[k] for k in index._meta}
         if index.approximate:
             index._index.hnsw.efSearch = index.ef_search
-        with np.load(artefact.file("meta.npz"), allow_pickle=False) as data:
-            index._ids = data["ids"].astype(np.int64)
-            index._meta = {k: data[k] for k in index._meta}
-        if index._index.ntotal != len(index._ids):
-            log.warning(
-                "index %s: vector count does not match its id map; ignoring it", artefact.version
-            )
-            return None
         alive = np.flatnonzero(index._meta["alive"])
         index._row_of = dict(zip(index._ids[alive].tolist(), alive.tolist(), strict=True))
         index._sort_blocks(min(int(m.get("sorted_rows", 0)), len(index._ids)))
         index.probe = m.get("probe")
-        index.version = artefact.version
+        index.version = files.version
         return index

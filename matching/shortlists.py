@@ -17,8 +17,8 @@ from matching.explanations import explain
 from matching.fairness import fair_top_k
 from matching.features import FEATURES, pair_features
 from matching.pool import ParticipantPool
-from matching.retrieval import SearchFilter
 from matching.scoring import expected_stages
+from matching.search_filter import SearchFilter
 from matching.state import EngineState
 
 MAX_INSUFFICIENT_LISTED = 100

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
+from matching.challenge_view import ChallengeView
 from matching.domain.catalogue import Catalogue, load_catalogue
 from matching.features import pair_features
 from matching.history import CompanyRecord, OutcomeHistory
 from matching.niches import NicheCatalogueIndex
-from matching.pool import ChallengeView, ParticipantPool
+from matching.pool import ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
 from matching.scoring import FallbackScorer, Scorer
 from matching.text.profiles import ProfileReader

@@ -1,18 +1,13 @@
-"""Exact search over edition blocks of the vector storage, and the recall probe.
+"""Exact search over edition blocks of the vector storage.
 
 The participant index stores its vectors edition by edition after a rebuild (see
 :mod:`matching.retrieval`): these are the pieces that work on that layout with plain
-numpy, and the rule that picks HNSW's ``efSearch`` from measured recall.
+numpy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
-
-EF_SEARCH_STEPS = (64, 128, 256, 512, 1024, 2048, 4096)
-RECALL_TARGET = 0.98
 
 
 def edition_blocks(editions: np.ndarray) -> dict[int, tuple[int, int]]:
@@ -50,24 +45,3 @@ def scan_top_k(
     return rows[np.take_along_axis(top, order, axis=1)], np.take_along_axis(
         top_scores, order, axis=1
     )
-
-
-def recall(found: np.ndarray, exact: np.ndarray) -> float:
-    """Mean share of each query's exact ids (-1 is padding) that ``found`` holds."""
-    hits = [
-        len(np.intersect1d(a[a >= 0], e[e >= 0])) / max(1, (e >= 0).sum())
-        for a, e in zip(found, exact, strict=True)
-    ]
-    return float(np.mean(hits))
-
-
-def tune_ef_search(
-    recall_at: Callable[[int], float], target: float = RECALL_TARGET
-) -> tuple[int, float]:
-    """The smallest ``efSearch`` step whose measured recall reaches ``target`` (the
-    largest step, with its recall, when none does), and that recall."""
-    for ef in EF_SEARCH_STEPS:
-        reached = recall_at(ef)
-        if reached >= target:
-            break
-    return ef, reached

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from matching.engine import Matcher
-from matching.retrieval import ParticipantIndex, SearchFilter
+from matching.recall_probe import recall_probe, tune
+from matching.retrieval import ParticipantIndex
+from matching.search_filter import SearchFilter
 from training_data.config import GeneratorConfig
 from training_data.generator import generate
 
@@ -30,8 +32,8 @@ def test_hnsw_recall_at_50_on_20k_real_profiles(embedder):
             vectors[rng.choice(len(ids), 100, replace=False)],
         ]
     )
-    assert approx.recall_probe(queries, k=50, flt=SearchFilter(available_only=False)) >= 0.98
-    assert approx.recall_probe(queries, k=50) >= 0.98
+    assert recall_probe(approx, queries, k=50, flt=SearchFilter(available_only=False)) >= 0.98
+    assert recall_probe(approx, queries, k=50) >= 0.98
     # the probe reaches the target on real vectors and leaves the index at its choice
-    probe = approx.tune(queries[:100])
+    probe = tune(approx, queries[:100])
     assert probe["recall"] >= 0.98 and approx.ef_search == probe["ef_search"]

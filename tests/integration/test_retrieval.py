@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from matching.retrieval import ParticipantIndex, SearchFilter
+from matching.recall_probe import recall_probe, tune
+from matching.retrieval import ParticipantIndex
+from matching.search_filter import SearchFilter
 from models.artefacts import latest
 
 
@@ -98,7 +100,7 @@ def test_forced_approximate_mode_switches_to_hnsw_and_filters():
     table = index.table().set_index("participant_id")
     got = ids[ids >= 0]
     assert (table.loc[got, "edition"] == 2).all() and table.loc[got, "consent"].all()
-    assert index.recall_probe(x[:50], 50) >= 0.98
+    assert recall_probe(index, x[:50], 50) >= 0.98
 
 
 def test_bad_arguments():
@@ -193,12 +195,12 @@ def test_tune_reaches_the_recall_target_and_is_kept(tmp_path):
     )
     index.upsert(np.arange(6000), x, np.ones(6000), np.ones(6000, bool), np.ones(6000, bool))
     queries = _unit(rng, 60)
-    assert index.recall_probe(queries, 50) < 0.95  # efSearch 16 misses
-    probe = index.tune(queries)
+    assert recall_probe(index, queries, 50) < 0.95  # efSearch 16 misses
+    probe = tune(index, queries)
     assert probe["recall"] >= 0.98 and index.ef_search == probe["ef_search"]
-    assert index.recall_probe(queries, 50) == pytest.approx(probe["recall"])
+    assert recall_probe(index, queries, 50) == pytest.approx(probe["recall"])
     index.save(tmp_path)
     back = ParticipantIndex.load(tmp_path)
     assert back.probe == probe and back.ef_search == probe["ef_search"]
     exact = ParticipantIndex(32)
-    assert exact.tune(queries)["recall"] == 1.0
+    assert tune(exact, queries)["recall"] == 1.0
