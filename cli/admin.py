@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from rich.table import Table
 
@@ -15,9 +17,15 @@ def serve(
     ctx: typer.Context,
     host: str | None = typer.Option(None, help="Default: MILMA_HOST (127.0.0.1)"),
     port: int | None = typer.Option(None, help="Default: MILMA_PORT (8000)"),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Worker processes, each with its own engine (PostgreSQL only)"
+    ),
 ) -> None:
     """Run the API (and web pages). An empty data dir gets a demo programme, a trained
-    ranker, an index and one demo API key per role, printed once."""
+    ranker, an index and one demo API key per role, printed once.
+
+    With several workers, each follows the database's change feed, so a write through
+    one reaches the others' shortlists; SQLite allows one writer, so it serves one."""
     import uvicorn
 
     from service.app import create_app
@@ -25,6 +33,11 @@ def serve(
 
     settings = settings_of(ctx)
     with errors():
+        if workers > 1 and settings.database_url is None:
+            raise UsageError(
+                f"--workers {workers} needs PostgreSQL (MILMA_DATABASE_URL); "
+                "the embedded SQLite database serves one worker"
+            )
         with err.status("preparing the data dir"):
             runtime, keys = prepare_demo(settings, say=err.print)
         if keys:
@@ -35,6 +48,20 @@ def serve(
         out.print(
             f"MILMA Match on http://{bind_host}:{bind_port}  (API docs: /docs)", highlight=False
         )
+        if workers > 1:
+            # the workers open the data dir this process has just prepared (database,
+            # index, models), each on its own: they are told where by the environment
+            runtime.close()
+            os.environ.update(settings.as_environment())
+            uvicorn.run(
+                "service.app:create_app",
+                factory=True,
+                host=bind_host,
+                port=bind_port,
+                workers=workers,
+                log_level="warning",
+            )
+            return
         try:
             uvicorn.run(
                 create_app(settings, runtime), host=bind_host, port=bind_port, log_level="warning"

@@ -60,12 +60,27 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     max_cv_bytes: int = Field(5_000_000, ge=1024, description="largest CV file upload")
     request_threads: int = Field(2, ge=1, le=64, description="threads serving requests")
+    feed_poll_seconds: float = Field(
+        0.5,
+        ge=0.0,
+        le=60.0,
+        description="How often a served engine applies other workers' changes (0: never)",
+    )
     demo_seed: int = 7
 
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    def as_environment(self) -> dict[str, str]:
+        """These settings as ``MILMA_*`` variables: what a worker process started from
+        the environment needs to open the same data dir with the same configuration."""
+        return {
+            f"MILMA_{name.upper()}": str(value.resolve() if isinstance(value, Path) else value)
+            for name, value in self.model_dump().items()
+            if value is not None
+        }
 
     @property
     def model_path(self) -> str:

@@ -17,6 +17,7 @@ import os
 import platform
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 PROJECT = "milma-match"
+# a half-written version folder older than this was left by a crashed writer
+ABANDONED_AFTER_SECONDS = 3600
 LIBRARIES = ("numpy", "scikit-learn", "faiss-cpu", "sentence-transformers", "torch", "skops")
 
 
@@ -162,10 +165,17 @@ def _versions(root: Path) -> list[Path]:
 
 
 def _prune(root: Path, keep: int) -> None:
+    """Drop versions beyond ``keep``, and folders a crashed writer left half-written
+    (only old ones: another process may be writing a version right now)."""
     for old in _versions(root)[keep:]:
         shutil.rmtree(old, ignore_errors=True)
+    abandoned = time.time() - ABANDONED_AFTER_SECONDS
     for tmp in Path(root).glob(".new-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            if tmp.stat().st_mtime < abandoned:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except FileNotFoundError:  # its writer finished (or gave up) meanwhile
+            pass
 
 
 def verify(path: Path, kind: str | None = None) -> Artefact:

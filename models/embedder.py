@@ -138,7 +138,14 @@ class Embedder:
         :meth:`save_cache` no longer writes their vectors."""
         with self._lock:
             for text in texts:
-                self._keys.pop(_digest(self.name, text), None)
+                row = self._keys.pop(_digest(self.name, text), None)
+                if row is not None:
+                    self._vectors[row] = 0.0  # nor does the memory keep it
+
+    def holds(self, text: str) -> bool:
+        """Whether the cache keeps a vector of ``text``."""
+        with self._lock:
+            return _digest(self.name, text) in self._keys
 
     @property
     def cached(self) -> int:

@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI):
         owned = runtime is None
         app.state.runtime = runtime or open_runtime(settings, say=log.warning)
+        if owned and settings.feed_poll_seconds > 0:
+            app.state.runtime.feed.follow(settings.feed_poll_seconds)
         # requests are CPU-bound under one interpreter lock: a few threads serve them
         # with less contention (and a shorter tail) than the default forty
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads

@@ -182,6 +182,16 @@ CHALLENGE_COLUMNS = (
 )
 
 
+def migrant_frame(rows: list[ParticipantRow]) -> pd.DataFrame:
+    """The migrant flag of each row (for the fairness re-rank and team quotas only)."""
+    return pd.DataFrame(
+        {
+            "participant_id": [row.id for row in rows],
+            "migrant": [bool(row.sensitive.migrant) if row.sensitive else False for row in rows],
+        }
+    )
+
+
 def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
     frame = pd.DataFrame(
         [{c: getattr(r, c) for c in CHALLENGE_COLUMNS} for r in rows],
@@ -200,16 +210,18 @@ def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd
     return participant_frame(people), challenge_frame(challenges), sensitive
 
 
-def outcome_frame(session: Session) -> pd.DataFrame:
-    rows = session.execute(
-        select(
-            OutcomeRow.participant_id,
-            OutcomeRow.challenge_id,
-            OutcomeRow.event,
-            OutcomeRow.at,
-            OutcomeRow.rating,
-        )
-    ).all()
+def outcome_frame(session: Session, ids: list[int] | None = None) -> pd.DataFrame:
+    """Recorded outcome events for the engine's history (all, or those of ``ids``)."""
+    query = select(
+        OutcomeRow.participant_id,
+        OutcomeRow.challenge_id,
+        OutcomeRow.event,
+        OutcomeRow.at,
+        OutcomeRow.rating,
+    )
+    if ids is not None:
+        query = query.where(OutcomeRow.id.in_(ids))
+    rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at", "rating"])
 
 

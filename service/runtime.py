@@ -25,6 +25,7 @@ from matching.training import (
     train_niche_model,
     train_ranker,
 )
+from service.change_feed import MODELS, FeedFollower, latest_version
 from service.db import (
     import_programme,
     is_empty,
@@ -54,8 +55,10 @@ class Runtime:
     sessions: sessionmaker[Session]
     matcher: Matcher
     sync: SyncReport
+    feed: FeedFollower
 
     def close(self) -> None:
+        self.feed.stop()
         self.engine.dispose()
 
 
@@ -104,12 +107,16 @@ def open_runtime(
     if rebuild_index:
         _discard_index(settings)
     with sessions() as session:
+        # the feed's version first: a change committed while the tables are read is
+        # applied again by the follower, which is harmless, instead of being missed
+        version = latest_version(session)
         participants, challenges, sensitive = load_engine_tables(session)
         outcomes = outcome_frame(session)
     report = matcher.load_programme(participants, challenges, sensitive, outcomes=outcomes)
     for note in report.notes:
         say(note)
-    return Runtime(settings, engine, sessions, matcher, report)
+    feed = FeedFollower(sessions, matcher, applied=version)
+    return Runtime(settings, engine, sessions, matcher, report, feed)
 
 
 def _discard_index(settings: Settings) -> None:
@@ -125,8 +132,10 @@ def retrain(runtime: Runtime) -> TrainingResult:
         outcomes = training_events(session)
         editions = dict(session.execute(select(ChallengeRow.id, ChallengeRow.edition_id)).all())
     result = train_ranker(runtime.matcher, outcomes, editions)
-    publish_ranker(runtime.matcher, result)
-    publish_niche_model(runtime.matcher, train_niche_model(runtime.matcher, outcomes, editions))
+    with runtime.sessions() as session, runtime.feed.local_change(session, MODELS, [None]):
+        publish_ranker(runtime.matcher, result)
+        publish_niche_model(runtime.matcher, train_niche_model(runtime.matcher, outcomes, editions))
+        session.commit()
     return result
 
 
@@ -134,6 +143,8 @@ def reindex(runtime: Runtime) -> SyncReport:
     """Rebuild the participant index from the database."""
     _discard_index(runtime.settings)
     with runtime.sessions() as session:
+        version = latest_version(session)
         participants, challenges, sensitive = load_engine_tables(session)
     runtime.sync = runtime.matcher.load_programme(participants, challenges, sensitive)
+    runtime.feed.applied = max(runtime.feed.applied, version)
     return runtime.sync

@@ -262,6 +262,9 @@ class Status(BaseModel):
         description="The index's latest recall probe: recall@k against exact search over "
         "sampled challenge queries and the efSearch it chose (exact search: recall 1)",
     )
+    feed_version: int = Field(
+        description="The newest change-feed version this worker's engine has applied"
+    )
 
 
 class TeamLock(BaseModel):

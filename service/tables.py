@@ -265,3 +265,16 @@ class OverrideRow(Base):
     created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ChangeRow(Base):
+    """The change feed: one row per write that changes what a shortlist may return,
+    added in that write's transaction. Engines apply the rows in ``version`` order
+    (see :mod:`service.change_feed`). It names what changed (a kind and an id), never
+    its content, so an erased participant leaves only a number here."""
+
+    __tablename__ = "change_feed"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from matching.domain.records import ParticipantProfile, SensitiveAttributes
 from service import audit
+from service.change_feed import PARTICIPANT
 from service.db import new_pseudonym, participant_frame
 from service.operations.participants import record_consent
 from service.runtime import Runtime
@@ -171,16 +172,17 @@ def import_participants(
             {"participant_id": ids, "migrant": [bool(a and a.migrant) for a in private]}
         )
         matcher = runtime.matcher
-        matcher.upsert_participants(
-            participant_frame(rows), migrant, persist=False, vectors=vectors
-        )
-        try:
-            session.commit()
-        except Exception:
-            session.rollback()
-            for pid in ids.tolist():
-                matcher.remove_participant(pid, persist=False)
-            raise
+        with runtime.feed.local_change(session, PARTICIPANT, ids.tolist()):
+            matcher.upsert_participants(
+                participant_frame(rows), migrant, persist=False, vectors=vectors
+            )
+            try:
+                session.commit()
+            except Exception:
+                session.rollback()
+                for pid in ids.tolist():
+                    matcher.remove_participant(pid, persist=False)
+                raise
     say("saving the index")
     matcher.save()
     return len(rows)

@@ -11,6 +11,7 @@ from matching.domain.records import (
     ChallengeIn,
 )
 from service import audit
+from service.change_feed import CHALLENGE
 from service.controls import recommending
 from service.db import challenge_frame
 from service.errors import FieldError, NotFoundError
@@ -59,8 +60,9 @@ def save_challenge(
             setattr(row, field, value)
     session.flush()
     audit.record(session, who, "challenge.save", f"challenge:{row.id}", commit=False)
-    session.commit()
-    runtime.matcher.add_challenges(challenge_frame([row]))
+    with runtime.feed.local_change(session, CHALLENGE, [row.id]):
+        session.commit()
+        runtime.matcher.add_challenges(challenge_frame([row]))
     return row
 
 

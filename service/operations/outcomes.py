@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
+from service.change_feed import OUTCOME
+from service.db import outcome_frame
 from service.errors import ConflictError, FieldError, NotFoundError
 from service.operations.challenges import get_challenge
 from service.operations.common import (
@@ -88,16 +89,8 @@ def record_outcome(
         [person.pseudonym],
         commit=False,
     )
-    session.commit()
-    runtime.matcher.add_outcomes(
-        pd.DataFrame(
-            {
-                "participant_id": [row.participant_id],
-                "challenge_id": [row.challenge_id],
-                "event": [row.event],
-                "at": [row.at],
-                "rating": [row.rating],
-            }
-        )
-    )
+    session.flush()
+    with runtime.feed.local_change(session, OUTCOME, [row.id]):
+        session.commit()
+        runtime.matcher.add_outcomes(outcome_frame(session, [row.id]))
     return row, True

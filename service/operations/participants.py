@@ -19,7 +19,8 @@ from matching.domain.records import (
     SensitiveAttributes,
 )
 from service import audit
-from service.db import new_pseudonym, participant_frame
+from service.change_feed import PARTICIPANT
+from service.db import migrant_frame, new_pseudonym, participant_frame
 from service.errors import NotFoundError
 from service.operations.common import (
     as_request_error,
@@ -63,26 +64,23 @@ def participant_out(row: ParticipantRow) -> ParticipantOut:
     )
 
 
-def _sensitive_frame(row: ParticipantRow) -> pd.DataFrame:
-    migrant = bool(row.sensitive.migrant) if row.sensitive is not None else False
-    return pd.DataFrame({"participant_id": [row.id], "migrant": [migrant]})
-
-
 def _sync_and_commit(
     runtime: Runtime, session: Session, row: ParticipantRow, previous: pd.DataFrame | None
 ) -> None:
-    """Engine update in memory, database commit, then the index file."""
+    """Engine update in memory, database commit (with its change-feed row), then the
+    index file."""
     matcher = runtime.matcher
-    matcher.upsert_participants(participant_frame([row]), _sensitive_frame(row), persist=False)
-    try:
-        session.commit()
-    except Exception:
-        session.rollback()
-        if previous is None:
-            matcher.remove_participant(row.id, persist=False)
-        else:
-            matcher.upsert_participants(previous, persist=False)
-        raise
+    with runtime.feed.local_change(session, PARTICIPANT, [row.id]):
+        matcher.upsert_participants(participant_frame([row]), migrant_frame([row]), persist=False)
+        try:
+            session.commit()
+        except Exception:
+            session.rollback()
+            if previous is None:
+                matcher.remove_participant(row.id, persist=False)
+            else:
+                matcher.upsert_participants(previous, persist=False)
+            raise
     matcher.save()
 
 
@@ -196,8 +194,9 @@ def set_consent(
         [row.pseudonym],
         commit=False,
     )
-    session.commit()
-    runtime.matcher.set_participant_flags(row.id, consent=granted)
+    with runtime.feed.local_change(session, PARTICIPANT, [row.id]):
+        session.commit()
+        runtime.matcher.set_participant_flags(row.id, consent=granted)
     return row
 
 
@@ -221,8 +220,9 @@ def set_sensitive(
         participants=[row.pseudonym],
         commit=False,
     )
-    session.commit()
-    runtime.matcher.set_participant_flags(row.id, migrant=body.migrant, persist=False)
+    with runtime.feed.local_change(session, PARTICIPANT, [row.id]):
+        session.commit()
+        runtime.matcher.set_participant_flags(row.id, migrant=body.migrant, persist=False)
     return row.sensitive
 
 
@@ -241,8 +241,9 @@ def erase_participant(
         participants=[pseudonym],
         commit=False,
     )
-    session.commit()
-    runtime.matcher.remove_participant(participant_id)
+    with runtime.feed.local_change(session, PARTICIPANT, [participant_id]):
+        session.commit()
+        runtime.matcher.remove_participant(participant_id)
     return pseudonym
 
 

@@ -40,7 +40,7 @@ def key_out(row: ApiKeyRow) -> KeyOut:
 @router.get("/status", response_model=Status)
 def engine_status(who: Operator, runtime: Rt) -> Status:
     """Model and index versions and sizes."""
-    return Status(**runtime.matcher.status())
+    return Status(**runtime.matcher.status(), feed_version=runtime.feed.applied)
 
 
 @router.get("/controls", response_model=ControlsOut)

@@ -34,5 +34,6 @@ def ready(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
         "database": database,
         "index": status["index_version"],
         "indexed_participants": status["indexed_participants"],
+        "feed_version": runtime.feed.applied,
     }
     return JSONResponse(body, status_code=200 if ok else 503)

@@ -1,0 +1,162 @@
+"""The change feed: how every engine follows the database.
+
+Each worker process holds its own engine in memory. A write that changes what a
+shortlist may return (a participant created, edited, re-consented or erased, a
+challenge saved, an outcome recorded, a model published) adds a :class:`ChangeRow` in
+the same transaction, so the feed and the records cannot disagree. Every engine applies
+the feed in version order: the worker that made a write at once (it already updated its
+engine before committing), the others within a poll interval. A change names what
+changed, never its content: applying it reads the record as it stands now, so applying
+a change twice, or late, gives the same engine.
+
+On PostgreSQL, versions come from a sequence, which hands them out when a row is added,
+not when its transaction commits; a follower could then see version 11 committed before
+10 and skip 10 for good. Every transaction that adds to the feed therefore takes one
+advisory lock first, so versions commit in order. SQLite has one writer at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from matching.engine import Matcher
+from service.db import challenge_frame, migrant_frame, outcome_frame, participant_frame
+from service.tables import ChallengeRow, ChangeRow, ParticipantRow
+
+log = logging.getLogger(__name__)
+
+PARTICIPANT, CHALLENGE, OUTCOME, MODELS = "participant", "challenge", "outcome", "models"
+FEED_LOCK = 0x4D494C4D41  # the advisory lock key ("MILMA") that orders feed versions
+
+
+def record_changes(session: Session, kind: str, ids: Iterable[int | None]) -> list[int]:
+    """Add changes of ``kind`` to the session's transaction; returns their versions."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
+    rows = [{"kind": kind, "entity_id": entity} for entity in ids]
+    if not rows:
+        return []
+    result = session.execute(insert(ChangeRow).returning(ChangeRow.version), rows)
+    return list(result.scalars())
+
+
+def record_change(session: Session, kind: str, entity_id: int | None = None) -> int:
+    """Add one change to the session's transaction; returns its version."""
+    return record_changes(session, kind, [entity_id])[0]
+
+
+def latest_version(session: Session) -> int:
+    """The newest committed version (0 for an empty feed)."""
+    return session.scalar(select(func.coalesce(func.max(ChangeRow.version), 0)))
+
+
+@dataclass
+class FeedFollower:
+    """Applies the feed to one engine and says how far it has got.
+
+    ``applied`` is the newest version this engine reflects. A write made in this worker
+    goes through :meth:`local_change`, which applies it here before its commit; the
+    follower then skips its versions instead of applying them twice.
+    """
+
+    sessions: sessionmaker[Session]
+    matcher: Matcher
+    applied: int = 0
+    _here: set[int] = field(default_factory=set)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @contextmanager
+    def local_change(self, session: Session, kind: str, ids: Iterable[int]) -> Iterator[None]:
+        """A write made here: its changes join the session's transaction, the body
+        applies them to this engine and commits, and they are then marked applied.
+
+        Catching up waits meanwhile: it reads committed records only, and would otherwise
+        put back the state this write is replacing."""
+        with self._lock:
+            versions = record_changes(session, kind, ids)
+            yield
+            self._here.update(v for v in versions if v > self.applied)
+            self._catch_up_quietly()  # and whatever other workers wrote meanwhile
+
+    def _catch_up_quietly(self) -> None:
+        try:
+            self.catch_up()
+        except Exception:  # the write is committed; the next poll tries again
+            log.exception("change feed: catching up failed; retrying on the next poll")
+
+    def catch_up(self) -> int:
+        """Apply every committed change after :attr:`applied`; returns how many."""
+        with self._lock, self.sessions() as session:
+            changes = session.execute(
+                select(ChangeRow.version, ChangeRow.kind, ChangeRow.entity_id)
+                .where(ChangeRow.version > self.applied)
+                .order_by(ChangeRow.version)
+            ).all()
+            if not changes:
+                return 0
+            foreign = [c for c in changes if c.version not in self._here]
+            if foreign:
+                self._apply(session, foreign)
+            self.applied = changes[-1].version
+            self._here = {v for v in self._here if v > self.applied}
+            return len(foreign)
+
+    def _apply(self, session: Session, changes) -> None:
+        by_kind: dict[str, list[int]] = {}
+        for change in changes:
+            by_kind.setdefault(change.kind, []).append(change.entity_id)
+        if PARTICIPANT in by_kind:
+            self._apply_participants(session, sorted(set(by_kind[PARTICIPANT])))
+        if CHALLENGE in by_kind:
+            rows = session.scalars(
+                select(ChallengeRow).where(ChallengeRow.id.in_(set(by_kind[CHALLENGE])))
+            ).all()
+            self.matcher.add_challenges(challenge_frame(list(rows)))
+        if OUTCOME in by_kind:
+            self.matcher.add_outcomes(outcome_frame(session, sorted(set(by_kind[OUTCOME]))))
+        if MODELS in by_kind:
+            self.matcher.load_models()
+
+    def _apply_participants(self, session: Session, ids: list[int]) -> None:
+        """Upsert the participants as their records stand; erase those with none. An
+        erasure is saved at once, so no index file of this worker keeps the vector."""
+        rows = session.scalars(
+            select(ParticipantRow)
+            .where(ParticipantRow.id.in_(ids))
+            .options(selectinload(ParticipantRow.sensitive))
+        ).all()
+        if rows:
+            self.matcher.upsert_participants(
+                participant_frame(list(rows)), migrant_frame(rows), persist=False
+            )
+        present = {row.id for row in rows}
+        erased = [pid for pid in ids if pid not in present]
+        for pid in erased:
+            self.matcher.remove_participant(pid, persist=False)
+        if erased and self.matcher.data_dir is not None:
+            self.matcher.save()
+
+    # ------------------------------------------------------------------ polling
+    def follow(self, every_seconds: float) -> None:
+        """Catch up every ``every_seconds`` on a background thread until :meth:`stop`."""
+
+        def loop() -> None:
+            while not self._stop.wait(every_seconds):
+                self._catch_up_quietly()
+
+        self._thread = threading.Thread(target=loop, name="change-feed", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,130 @@
+"""Two engines on one database follow each other through the change feed.
+
+Two runtimes in one process stand for two workers of ``milma serve --workers 2``: the
+same data dir (database, saved index, models) and each its own engine in memory, so a
+write through one reaches the other only through the feed. The two-process version on
+PostgreSQL is in test_postgres.py.
+"""
+
+import shutil
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from matching.settings import Settings
+from service.app import create_app
+from service.change_feed import latest_version
+from service.runtime import open_runtime, retrain
+from service.tables import ChangeRow
+from tests.integration.api.test_records import NEW, _latest_challenge
+
+
+@pytest.fixture
+def pair(service_template, tmp_path):
+    folder, keys, _ = service_template
+    shutil.copytree(folder, tmp_path / "var")
+    runtimes = [open_runtime(Settings(data_dir=tmp_path / "var")) for _ in "ab"]
+    clients = [TestClient(create_app(r.settings, r)) for r in runtimes]
+    yield runtimes, clients, {"X-API-Key": keys["caseworker"]}, {"X-API-Key": keys["admin"]}
+    for runtime in runtimes:
+        runtime.close()
+
+
+def _shortlisted(client, headers, cid) -> set[int]:
+    listed = client.get(f"/challenges/{cid}/shortlist?k=200", headers=headers).json()
+    return {c["participant_id"] for c in listed["candidates"]}
+
+
+def test_writes_through_one_engine_reach_the_other(pair):
+    (a, b), (ca, cb), cw, admin = pair
+    cid = _latest_challenge(ca, cw)
+    start = b.feed.applied
+    made = ca.post("/participants", json=NEW, headers=cw)
+    assert made.status_code == 201, made.text
+    pid = made.json()["participant_id"]
+    assert pid in _shortlisted(ca, cw, cid) and pid not in _shortlisted(cb, cw, cid)
+    assert b.feed.catch_up() == 1
+    assert pid in _shortlisted(cb, cw, cid)
+
+    # an edit through B re-reads the record in A: the new text's vector, not the old one
+    patched = cb.patch(
+        f"/participants/{pid}", json={"profile_text": "Forklift driver in a warehouse."}, headers=cw
+    )
+    assert patched.status_code == 200, patched.text
+    a.feed.catch_up()
+    assert a.matcher.documents[pid] == b.matcher.documents[pid]
+    assert "Forklift" in a.matcher.documents[pid]
+
+    # consent withdrawn through A: B's consent-only shortlists drop the person
+    assert (
+        ca.put(
+            f"/participants/{pid}/consent",
+            json={"granted": False, "text_version": "v3"},
+            headers=cw,
+        ).status_code
+        == 200
+    )
+    b.feed.catch_up()
+    kept = b.matcher.shortlist(cid, k=200, consent_only=True).candidates
+    assert pid not in {c.participant_id for c in kept}
+
+    # a challenge saved through B, a model published through A
+    challenge = cb.patch(f"/challenges/{cid}", json={"seats": 9}, headers=cw)
+    assert challenge.status_code == 200, challenge.text
+    a.feed.catch_up()
+    assert a.matcher.challenge(cid).seats == 9
+    retrain(a)
+    b.feed.catch_up()
+    assert b.matcher.scorer.version == a.matcher.scorer.version
+
+    # every change was applied once where it was made: the feed moved, nothing is pending
+    assert a.feed.applied == b.feed.applied == latest_version(a.sessions()) > start
+    assert a.feed.catch_up() == b.feed.catch_up() == 0
+    assert cb.get("/ready").json()["feed_version"] == b.feed.applied
+    assert cb.get("/admin/status", headers=admin).json()["feed_version"] == b.feed.applied
+
+
+def test_an_erasure_is_total_in_the_other_engine(pair):
+    (_a, b), (ca, cb), cw, _ = pair
+    cid = _latest_challenge(ca, cw)
+    pid = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
+    b.feed.catch_up()
+    document = b.matcher.documents[pid]
+    assert b.matcher.embedder.holds(document)
+    assert ca.delete(f"/participants/{pid}", headers=cw).status_code == 204
+    b.feed.catch_up()
+    assert pid not in b.matcher.pool.row_of and pid not in b.matcher.index.ids
+    assert pid not in b.matcher.documents and not b.matcher.embedder.holds(document)
+    for client in (ca, cb):
+        assert pid not in _shortlisted(client, cw, cid)
+    # B saved its index at once: the newest file holds no vector of the person
+    saved = b.matcher.index.load(b.matcher.index_root)
+    assert saved.version == b.matcher.index.version and pid not in saved.ids
+
+
+def test_the_follower_thread_applies_changes_within_two_seconds(pair):
+    (_a, b), (ca, cb), cw, _ = pair
+    cid = _latest_challenge(ca, cw)
+    b.feed.follow(every_seconds=0.2)
+    made = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
+    deadline = time.monotonic() + 2.0
+    while made not in _shortlisted(cb, cw, cid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert made in _shortlisted(cb, cw, cid)
+
+
+def test_a_worker_that_was_down_catches_up_when_it_starts(pair):
+    (_a, b), (ca, _), cw, _ = pair
+    settings = b.settings
+    b.close()
+    pid = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
+    again = open_runtime(settings)
+    try:
+        assert pid in again.matcher.pool.row_of
+        with again.sessions() as session:
+            newest = session.scalar(select(ChangeRow.version).order_by(ChangeRow.version.desc()))
+        assert again.feed.applied == newest and again.feed.catch_up() == 0
+    finally:
+        again.close()
