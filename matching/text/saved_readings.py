@@ -101,6 +101,14 @@ def _save(path: Path, packed: dict[str, np.ndarray]) -> None:
     atomic_write_bytes(path, buffer.getvalue())
 
 
+def _saved_rows(saved_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Each key's row in the saved file, -1 when absent. Records with the same key (the
+    same words and skills) were read alike, so the first of them serves them all."""
+    first = np.flatnonzero(~pd.Index(saved_keys).duplicated())
+    local = pd.Index(saved_keys[first]).get_indexer(keys)
+    return np.where(local >= 0, first[np.maximum(local, 0)], -1)
+
+
 def read_with_saved(
     reader: ProfileReader, catalogue: Catalogue, frame: pd.DataFrame, path: Path
 ) -> ProfileConcepts:
@@ -109,10 +117,7 @@ def read_with_saved(
     model = reader.embedder.name if reader.embedder is not None else ""
     keys = reading_keys(frame, reader_version(catalogue.data_dir) + model)
     saved = _load(path)
-    known = pd.Index(saved["keys"]) if saved is not None else None
-    found = (
-        known.get_indexer(keys) if known is not None and known.is_unique else np.full(len(keys), -1)
-    )
+    found = _saved_rows(saved["keys"], keys) if saved is not None else np.full(len(keys), -1)
     missing = np.flatnonzero(found < 0)
     part = frame.iloc[missing]
     fresh = reader.read_profiles(

@@ -33,6 +33,9 @@ def _pool_columns(engine):
 
 def test_a_restart_reads_only_changed_records(tmp_path, programme, embedder):
     people = programme.participants.iloc[:120].copy()
+    for column in ("profile_text", "skills", "skills_text"):  # two people, the same words
+        people[column] = people[column].astype(object)
+        people.at[people.index[1], column] = people.at[people.index[0], column]
     args = (programme.challenges, programme.sensitive)
     _, read_first = _start(tmp_path, embedder, people, *args)
     assert read_first == 120 and (tmp_path / "cache" / "readings.npz").is_file()
