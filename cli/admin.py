@@ -62,6 +62,8 @@ def serve(
                 log_level="warning",
             )
             return
+        if settings.feed_poll_seconds > 0:  # other processes may write (`milma import`)
+            runtime.feed.follow(settings.feed_poll_seconds)
         try:
             uvicorn.run(
                 create_app(settings, runtime), host=bind_host, port=bind_port, log_level="warning"

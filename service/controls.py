@@ -64,9 +64,12 @@ def apply_controls(runtime: Runtime, controls: Controls) -> None:
 
 
 def recommending(session: Session, runtime: Runtime) -> Controls:
-    """Before any recommendation: obey the switch, or refuse when paused."""
+    """Before any recommendation: obey the switch, or refuse when paused; and apply
+    whatever other workers have committed, so that no acknowledged change (an erasure
+    above all) is missing from the answer."""
     controls = read_controls(session)
     if controls.mode == "paused":
         raise RecommendationsPausedError(controls.reason)
     apply_controls(runtime, controls)
+    runtime.feed.catch_up()
     return controls

@@ -3,12 +3,7 @@ started with `milma serve` on 127.0.0.1 over a generated demo programme."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -21,6 +16,7 @@ from evaluation.run import evaluate
 from matching.domain.catalogue import load_catalogue
 from service.tables import ChallengeRow, ParticipantRow
 from tests.cv_samples import docx_cv, posting
+from tests.servers import start_service, stop_service
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -35,45 +31,15 @@ FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(service_template, tmp_path_factory, embedder, output_dir):
     folder, keys, companies = service_template
     data = tmp_path_factory.mktemp("browser") / "var"
     shutil.copytree(folder, data)
     evaluate(data / "programme", data / "reports" / "20260101T000000Z", embedder, folds=False)
-    port = _free_port()
-    env = {**os.environ, "MILMA_DATA_DIR": str(data), "MILMA_PORT": str(port)}
-    log = (output_dir / "browser-server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError("the service exited; see browser-server.log")
-        time.sleep(0.5)
-    else:
-        process.kill()
-        raise RuntimeError("the service did not become ready")
+    process, base = start_service({"MILMA_DATA_DIR": str(data)}, output_dir / "browser-server.log")
     yield {"base": base, "keys": keys, "companies": companies, "data": data}
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    stop_service(process)
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,7 @@ def test_generate_index_shortlist(data_dir):
         (["shortlist", "--challenge", "3", "-k", "0"], "k must be"),
         (["shortlist", "--challenge", "x1"], "not a positive number"),
         (["generate", *SMALL], "already holds a programme"),
+        (["serve", "--workers", "2"], "--workers 2 needs PostgreSQL"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(data_dir, args, message):

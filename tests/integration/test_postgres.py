@@ -5,7 +5,9 @@ Runs when MILMA_TEST_DATABASE_URL names an empty PostgreSQL database it may rese
 """
 
 import os
+import time
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -16,6 +18,8 @@ from service.db import make_engine
 from service.runtime import open_runtime, retrain
 from service.security import create_key
 from service.tables import Base
+from tests.integration.api.test_records import NEW
+from tests.servers import start_service, stop_service
 from training_data.dataset import write_programme
 
 URL = os.environ.get("MILMA_TEST_DATABASE_URL")
@@ -98,3 +102,78 @@ def test_service_round_trip_on_postgresql(tmp_path, programme, matcher):
         assert not restarted.sync.changed and pid not in restarted.matcher.index.ids
     finally:
         restarted.close()
+
+
+def _shortlisted(base: str, headers: dict, cid: int) -> set[int]:
+    listed = httpx.get(f"{base}/challenges/{cid}/shortlist?k=200", headers=headers, timeout=30)
+    assert listed.status_code == 200, listed.text
+    return {c["participant_id"] for c in listed.json()["candidates"]}
+
+
+def test_two_workers_follow_each_other_on_postgresql(tmp_path, programme, matcher, output_dir):
+    """Two `milma serve` processes on one PostgreSQL database and data dir: a write
+    through one is in the other's shortlists within 2 s; after an erasure no shortlist
+    of either names the person; a worker killed after a write catches up on restart."""
+    _reset(URL)
+    settings = Settings(data_dir=tmp_path / "var", database_url=URL)
+    write_programme(programme, settings.programme_dir)
+    matcher.embedder.save_cache(settings.cache_dir / "embeddings.npz")
+    runtime = open_runtime(settings)
+    retrain(runtime)
+    with runtime.sessions() as session:
+        cw = {"X-API-Key": create_key(session, "caseworker")[0]}
+    runtime.close()
+    env = {
+        "MILMA_DATA_DIR": str(settings.data_dir),
+        "MILMA_DATABASE_URL": URL,
+        "MILMA_FEED_POLL_SECONDS": "0.2",
+    }
+    logs = [output_dir / f"pg-worker-{n}.log" for n in (1, 2)]
+    workers = [start_service(env, log) for log in logs]
+    try:
+        (one, first), (_, second) = workers
+        cid = httpx.get(f"{first}/challenges?edition_id=4", headers=cw).json()["items"][0][
+            "challenge_id"
+        ]
+        made = httpx.post(f"{first}/participants", headers=cw, json=NEW, timeout=30)
+        assert made.status_code == 201, made.text
+        pid = made.json()["participant_id"]
+        written = time.monotonic()
+        while pid not in _shortlisted(second, cw, cid) and time.monotonic() - written < 2.0:
+            time.sleep(0.05)
+        assert pid in _shortlisted(second, cw, cid)
+
+        assert httpx.delete(f"{second}/participants/{pid}", headers=cw).status_code == 204
+        stale = sum(
+            pid in _shortlisted(base, cw, cid) for _ in range(500) for base in (first, second)
+        )
+        assert stale == 0
+
+        # a write acknowledged by the first worker, which is then killed
+        again = httpx.post(f"{first}/participants", headers=cw, json=NEW, timeout=30)
+        assert again.status_code == 201, again.text
+        one.kill()
+        one.wait()
+        workers[0] = start_service(env, logs[0])
+        first = workers[0][1]
+        assert again.json()["participant_id"] in _shortlisted(first, cw, cid)
+        time.sleep(1.0)  # a few polls of the feed
+        versions = [httpx.get(f"{b}/ready").json()["feed_version"] for b in (first, second)]
+        assert versions[0] == versions[1] == 4  # model, created, erased, created again
+    finally:
+        for process, _ in workers:
+            stop_service(process)
+
+
+def test_serve_starts_several_workers_on_postgresql(tmp_path, programme, matcher, output_dir):
+    _reset(URL)
+    settings = Settings(data_dir=tmp_path / "var", database_url=URL)
+    write_programme(programme, settings.programme_dir)
+    matcher.embedder.save_cache(settings.cache_dir / "embeddings.npz")
+    env = {"MILMA_DATA_DIR": str(settings.data_dir), "MILMA_DATABASE_URL": URL}
+    process, base = start_service(env, output_dir / "pg-workers.log", "--workers", "2")
+    try:
+        answers = [httpx.get(f"{base}/ready").json() for _ in range(20)]
+        assert all(a["ready"] for a in answers)
+    finally:
+        stop_service(process)
