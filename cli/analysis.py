@@ -137,6 +137,7 @@ BENCHMARKS = (
     "pages",
     "api",
     "scale",
+    "milvus",
 )
 
 
@@ -147,8 +148,11 @@ def benchmark(
     only: str = typer.Option(
         ",".join(BENCHMARKS), help="Comma-separated subset of: " + ", ".join(BENCHMARKS)
     ),
-    participants: int = typer.Option(
-        1_000_000, min=1000, help="Cohort size for the generator and scale benchmarks"
+    participants: int | None = typer.Option(
+        None,
+        min=1000,
+        help="Cohort size for the generator and scale benchmarks (default 1,000,000) and "
+        "the vector store comparison (default 100,000)",
     ),
     real_text: Path | None = typer.Option(
         None,
@@ -167,9 +171,10 @@ def benchmark(
         if unknown:
             raise UsageError(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
         results: list[dict] = []
+        cohort = participants or 1_000_000
         if "generator" in chosen:
-            with err.status(f"generating {participants:,} participants"):
-                results.append(bench.generator_rate(participants))
+            with err.status(f"generating {cohort:,} participants"):
+                results.append(bench.generator_rate(cohort))
         if "text" in chosen:
             from evaluation.real_text import read_real_texts
             from training_data.generator import generate
@@ -213,7 +218,13 @@ def benchmark(
         if "scale" in chosen:
             from evaluation.scale import scale_benchmark
 
-            with err.status(f"an engine of {participants:,} participants"):
-                results.extend(scale_benchmark(str(settings.model_path), participants))
+            with err.status(f"an engine of {cohort:,} participants"):
+                results.extend(scale_benchmark(str(settings.model_path), cohort))
+        if "milvus" in chosen:
+            from evaluation.vector_stores import vector_store_benchmark
+
+            size = participants or 100_000
+            with err.status(f"FAISS and Milvus over {size:,} vectors"):
+                results.extend(vector_store_benchmark(str(settings.model_path), size))
         path = bench.write(results, out_dir)
         out.print(path.read_text(), highlight=False)

@@ -48,7 +48,7 @@ def _peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def _noisy_vectors(sample: np.ndarray, count: int, seed: int) -> np.ndarray:
+def noisy_vectors(sample: np.ndarray, count: int, seed: int) -> np.ndarray:
     """``count`` unit vectors: the sample's, cycled, each with its own noise."""
     rng = np.random.default_rng(seed)
     out = np.empty((count, sample.shape[1]), dtype=np.float32)
@@ -77,7 +77,7 @@ def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> Non
         sample, programme.challenges, programme.sensitive, persist=False, outcomes=None
     )
     real = small.index.vectors(sample["participant_id"].to_numpy())
-    np.save(folder / "vectors.npy", _noisy_vectors(real, len(programme.participants), seed))
+    np.save(folder / "vectors.npy", noisy_vectors(real, len(programme.participants), seed))
 
 
 def _latencies(engine: Matcher, repeat: int, seed: int) -> dict[str, tuple[float, float]]:

@@ -85,6 +85,7 @@ class Matcher(EngineState):
             retrieve_k=settings.retrieve_k,
             max_k=settings.max_shortlist_k,
             fairness_rerank=settings.fairness_rerank,
+            vector_store=settings.vector_store,
         )
         if matcher.data_dir is not None:
             matcher.embedder.load_cache(matcher.cache_file)

@@ -3,6 +3,7 @@ artefact version (atomic, checksummed) and read back only when it verifies."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -74,3 +75,13 @@ def read_index_files(root: Path, model_name: str | None = None) -> IndexFiles | 
         )
         return None
     return IndexFiles(m, faiss_index, ids, meta, artefact.version)
+
+
+def ids_digest(ids: np.ndarray, fingerprints: np.ndarray) -> str:
+    """A digest of which participants an index holds and the document versions of their
+    vectors, independent of row order (compared with the records at start)."""
+    order = np.argsort(ids)
+    digest = hashlib.sha256()
+    digest.update(np.asarray(ids, dtype=np.int64)[order].tobytes())
+    digest.update(np.asarray(fingerprints, dtype=np.int64)[order].tobytes())
+    return digest.hexdigest()

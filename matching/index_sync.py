@@ -145,11 +145,7 @@ def _repair_index(
     persist: bool,
 ) -> SyncReport:
     report = SyncReport()
-    saved = (
-        ParticipantIndex.load(engine.index_root, engine.embedder.name)
-        if persist and engine.data_dir is not None
-        else None
-    )
+    saved = engine.saved_index() if persist and engine.data_dir is not None else None
     if saved is None:
         engine.index = engine.empty_index()
         if len(ids):

@@ -23,7 +23,6 @@ memory and from the next saved file even before a rebuild drops the row.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +32,7 @@ import faiss
 import numpy as np
 import pandas as pd
 
-from matching.index_files import read_index_files, write_index_files
+from matching.index_files import ids_digest, read_index_files, write_index_files
 from matching.search_filter import SearchFilter
 from matching.vector_blocks import edition_blocks, scan_top_k
 from models.artefacts import Artefact
@@ -134,11 +133,7 @@ class ParticipantIndex:
 
     def data_hash(self) -> str:
         alive = self._meta["alive"]
-        order = np.argsort(self._ids[alive])
-        digest = hashlib.sha256()
-        digest.update(self._ids[alive][order].tobytes())
-        digest.update(self._meta["fingerprint"][alive][order].tobytes())
-        return digest.hexdigest()
+        return ids_digest(self._ids[alive], self._meta["fingerprint"][alive])
 
     # ------------------------------------------------------------------ changing
     def upsert(
@@ -335,6 +330,10 @@ class ParticipantIndex:
             scores = np.pad(scores, ((0, 0), (0, pad)), constant_values=-np.inf)
         scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)
         return ids, scores
+
+    def reachable(self) -> bool:
+        """Always: the vectors are in this process."""
+        return True
 
     def use_ef_search(self, ef: int) -> None:
         """Search HNSW with this ``efSearch`` from now on (see :mod:`matching.recall_probe`)."""

@@ -30,3 +30,7 @@ class SearchFilter:
         if self.consent_only:
             mask &= consent
         return mask
+
+
+class VectorStoreUnavailableError(RuntimeError):
+    """The vector store (a Milvus server) does not answer; nothing was changed."""

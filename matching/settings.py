@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     exact_search_limit: int = Field(
         20_000, ge=1, description="Participants up to which FAISS search is exact"
     )
+    vector_store: str = Field(
+        "faiss",
+        pattern=r"^(faiss|milvus://.+)$",
+        description="Where participant vectors live: faiss (files in the data dir), "
+        "milvus:///path/file.db (embedded milvus-lite) or milvus://host:port (a server)",
+    )
     hnsw_m: int = Field(32, ge=4, le=128)
     hnsw_ef_construction: int = Field(200, ge=16)
     hnsw_ef_search: int = Field(128, ge=16)

@@ -20,6 +20,7 @@ from matching.challenge_view import ChallengeView
 from matching.domain.catalogue import Catalogue, load_catalogue
 from matching.features import pair_features
 from matching.history import CompanyRecord, OutcomeHistory
+from matching.milvus_index import MilvusParticipantIndex, milvus_uri
 from matching.niches import NicheCatalogueIndex
 from matching.pool import ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
@@ -61,8 +62,10 @@ class EngineState:
         retrieve_k: int = 500,
         max_k: int = 200,
         fairness_rerank: bool = True,
+        vector_store: str = "faiss",
     ) -> None:
         self.embedder = embedder
+        self.vector_store = vector_store
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.catalogue = catalogue or load_catalogue()
         self.profiles = ProfileReader(
@@ -101,7 +104,7 @@ class EngineState:
 
     @property
     def index_root(self) -> Path:
-        return self._path("index")
+        return self._path("index" if self.vector_store == "faiss" else "index-milvus")
 
     @property
     def models_root(self) -> Path:
@@ -115,10 +118,28 @@ class EngineState:
     def readings_file(self) -> Path:
         return self._path("cache") / "readings.npz"
 
-    def empty_index(self) -> ParticipantIndex:
-        return ParticipantIndex(
-            self.embedder.dimension, model_name=self.embedder.name, **self.index_args
+    def empty_index(self) -> ParticipantIndex | MilvusParticipantIndex:
+        """A new, empty index in the configured vector store."""
+        if self.vector_store == "faiss":
+            return ParticipantIndex(
+                self.embedder.dimension, model_name=self.embedder.name, **self.index_args
+            )
+        args = self.index_args
+        return MilvusParticipantIndex(
+            milvus_uri(self.vector_store),
+            self.embedder.dimension,
+            self.embedder.name,
+            hnsw_m=args["hnsw_m"],
+            ef_construction=args["ef_construction"],
+            ef_search=args["ef_search"],
         )
+
+    def saved_index(self) -> ParticipantIndex | MilvusParticipantIndex | None:
+        """The newest saved index of the configured vector store that verifies."""
+        if self.vector_store == "faiss":
+            return ParticipantIndex.load(self.index_root, self.embedder.name)
+        uri = milvus_uri(self.vector_store)
+        return MilvusParticipantIndex.load(self.index_root, uri, self.embedder.name)
 
     def save(self) -> None:
         """Persist the index (new artefact version) and the embedding cache."""

@@ -210,3 +210,14 @@ def latest(root: Path, kind: str) -> Artefact | None:
         except ArtefactError as exc:
             log.warning("skipping artefact: %s", exc)
     return None
+
+
+def versions(root: Path, kind: str) -> list[Artefact]:
+    """Every kept version under ``root`` that verifies, newest first."""
+    kept = []
+    for path in _versions(root):
+        try:
+            kept.append(verify(path, kind))
+        except ArtefactError as exc:
+            log.warning("skipping artefact: %s", exc)
+    return kept

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.engine import UnknownIdError
+from matching.search_filter import VectorStoreUnavailableError
 from service.controls import RecommendationsPausedError
 from service.web.rendering import LoginRequiredError, PageForbiddenError, error_page
 
@@ -89,6 +90,10 @@ def install(app: FastAPI) -> None:
     async def _paused(request: Request, exc: RecommendationsPausedError):
         if is_page(request):
             return error_page(request, 503, "paused", "paused_text", detail=exc.reason)
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+
+    @app.exception_handler(VectorStoreUnavailableError)
+    async def _store_down(request: Request, exc: VectorStoreUnavailableError):
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
     @app.exception_handler(FieldError)

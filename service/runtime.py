@@ -120,8 +120,10 @@ def open_runtime(
 
 
 def _discard_index(settings: Settings) -> None:
-    """Delete saved index versions so the next load builds a fresh one."""
+    """Delete saved index versions (FAISS files, or which Milvus collection is current)
+    so the next load builds a fresh one."""
     shutil.rmtree(settings.index_dir, ignore_errors=True)
+    shutil.rmtree(settings.data_dir / "index-milvus", ignore_errors=True)
 
 
 def retrain(runtime: Runtime) -> TrainingResult:

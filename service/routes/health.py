@@ -28,10 +28,12 @@ def ready(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     except Exception:  # any driver error means not ready
         database = False
     status = runtime.matcher.status()
-    ok = database and status["indexed_participants"] == status["pool_participants"]
+    vectors = runtime.matcher.index.reachable()
+    ok = database and vectors and status["indexed_participants"] == status["pool_participants"]
     body = {
         "ready": ok,
         "database": database,
+        "vector_store": vectors,
         "index": status["index_version"],
         "indexed_participants": status["indexed_participants"],
         "feed_version": runtime.feed.applied,
