@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from matching.index_files import ids_digest
-from matching.search_filter import SearchFilter, VectorStoreUnavailableError
+from matching.search_filter import SearchFilter, VectorStoreUnavailableError, checked_batch
 from models.artefacts import Artefact, latest, publish, versions
 
 log = logging.getLogger(__name__)
@@ -148,12 +148,7 @@ class MilvusParticipantIndex:
         fingerprints: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         """Add participants, replacing any earlier vector of the same id."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if len(np.unique(ids)) != len(ids):
-            raise ValueError("ids must be unique within one upsert")
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dimension):
-            raise ValueError(f"vectors must have shape ({len(ids)}, {self.dimension})")
+        ids, vectors = checked_batch(ids, vectors, self.dimension)
         prints = np.zeros(len(ids), np.int64) if fingerprints is None else fingerprints
         columns = {
             "edition": np.asarray(editions, dtype=np.int64).tolist(),

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from matching.index_files import ids_digest, read_index_files, write_index_files
-from matching.search_filter import SearchFilter
+from matching.search_filter import SearchFilter, checked_batch
 from matching.vector_blocks import edition_blocks, scan_top_k
 from models.artefacts import Artefact
 
@@ -146,12 +146,7 @@ class ParticipantIndex:
         fingerprints: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         """Add participants, replacing any earlier vector of the same id."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if len(np.unique(ids)) != len(ids):
-            raise ValueError("ids must be unique within one upsert")
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dimension):
-            raise ValueError(f"vectors must have shape ({len(ids)}, {self.dimension})")
+        ids, vectors = checked_batch(ids, vectors, self.dimension)
         self._retire(ids)
         fresh = {
             "alive": np.ones(len(ids), dtype=bool),

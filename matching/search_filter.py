@@ -1,5 +1,5 @@
-"""Which participants a search may return: the one filter contract of every vector
-store."""
+"""What every vector store agrees on: which participants a search may return, what an
+upsert must bring, and the error of a store that does not answer."""
 
 from __future__ import annotations
 
@@ -34,3 +34,14 @@ class SearchFilter:
 
 class VectorStoreUnavailableError(RuntimeError):
     """The vector store (a Milvus server) does not answer; nothing was changed."""
+
+
+def checked_batch(ids, vectors: np.ndarray, dimension: int) -> tuple[np.ndarray, np.ndarray]:
+    """An upsert's ids and vectors as arrays, refused when ids repeat or shapes differ."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(np.unique(ids)) != len(ids):
+        raise ValueError("ids must be unique within one upsert")
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.shape != (len(ids), dimension):
+        raise ValueError(f"vectors must have shape ({len(ids)}, {dimension})")
+    return ids, vectors
