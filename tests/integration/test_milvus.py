@@ -75,3 +75,16 @@ def test_milvus_index_is_reused_after_a_restart(engines, programme, embedder):
     # the erased participant of the test before is the one record the repair adds back
     assert report.added <= 1 and report.updated == 0
     assert len(again.index) == len(programme.participants)
+
+
+def test_a_milvus_that_does_not_answer_is_a_clear_error(tmp_path):
+    from matching.milvus_index import MilvusParticipantIndex
+    from matching.search_filter import VectorStoreUnavailableError
+
+    index = MilvusParticipantIndex(str(tmp_path / "gone.db"), 4)
+    index.upsert([1, 2], np.eye(4, dtype=np.float32)[:2], [1, 1], [True, True], [True, True])
+    assert index.reachable() and index.search(np.eye(4)[0], 2)[0][0, 0] == 1
+    index.client.close()
+    assert not index.reachable()
+    with pytest.raises(VectorStoreUnavailableError, match="did not answer"):
+        index.search(np.eye(4)[0], 2)
