@@ -190,21 +190,21 @@ class Lexicon:
         """Every label in ``words``, the longer one where two overlap."""
         found: list[Match] = []
         for language, automaton in self.automata.items():
-            stream, positions = words.streams[language], words.positions[language]
-            for end, term in automaton.iter(stream):
-                first = positions[end - term.length + 2]
+            for end, term in automaton.iter(words.streams[language]):
+                first = words.word_at(language, end - term.length + 2)
                 found.append(Match(term, first, first + term.words - 1))
             single = self.single[language]
-            for position, lemma in enumerate(words.lemmas[language]):
-                term = single.get(lemma)
-                if term is not None:
-                    found.append(Match(term, position, position))
+            found.extend(
+                Match(term, position, position)
+                for position, lemma in enumerate(words.lemmas[language])
+                if (term := single.get(lemma)) is not None
+            )
         found.sort(key=lambda m: (m.first - m.last, m.term.kind != OCCUPATION, m.first))
-        taken = np.zeros(len(words) + 1, dtype=bool)
+        taken = bytearray(len(words) + 1)
         chosen = []
         for match in found:
-            if not taken[match.first : match.last + 1].any():
-                taken[match.first : match.last + 1] = True
+            if 1 not in taken[match.first : match.last + 1]:
+                taken[match.first : match.last + 1] = b"\x01" * (match.last - match.first + 1)
                 chosen.append(match)
         chosen.sort(key=lambda m: m.first)
         return chosen

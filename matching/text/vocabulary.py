@@ -81,14 +81,13 @@ class NicheVocabulary:
 
     def votes(self, words: Words, weights: np.ndarray) -> np.ndarray:
         """Summed votes of the text's words, each scaled by its ``weights[i]``."""
-        rows, scale = [], []
-        for language in LANGUAGES:
-            row_of = self.row_of[language]
-            for weight, stem in zip(weights, words.stems[language], strict=True):
-                row = row_of.get(stem)
-                if row is not None:
-                    rows.append(row)
-                    scale.append(weight)
-        if not rows:
+        hits = [
+            (at, row)
+            for language in LANGUAGES
+            for at, stem in enumerate(words.stems[language])
+            if (row := self.row_of[language].get(stem)) is not None
+        ]
+        if not hits:
             return np.zeros(N_NICHES)
-        return np.asarray(scale) @ self.matrix[rows]
+        at, rows = zip(*hits, strict=True)
+        return weights[list(at)] @ self.matrix[list(rows)]

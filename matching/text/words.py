@@ -84,9 +84,9 @@ class Words:
     word ``i`` opens a phrase (it follows the start, a phrase end or a function word,
     not another content word). ``streams[lang]`` is the
     stemmed words joined by single spaces, with a :data:`BOUNDARY` word where a phrase
-    ends, starting and ending with a space; ``positions[lang]`` maps the character
-    where each stream word starts to the index of that word in :attr:`spans`
-    (boundaries map to -1).
+    ends, starting and ending with a space; ``owners`` gives, for each stream word, the
+    index of that word in :attr:`spans` (-1 for a boundary); the streams of every
+    language have the same words in the same places.
     """
 
     text: str
@@ -95,11 +95,16 @@ class Words:
     lemmas: dict[str, tuple[str, ...]]
     stems: dict[str, tuple[str, ...]]
     streams: dict[str, str]
-    positions: dict[str, dict[int, int]]
+    owners: tuple[int, ...]
 
     def quote(self, first: int, last: int) -> str:
         """The original text from kept word ``first`` to kept word ``last``."""
         return self.text[self.spans[first][0] : self.spans[last][1]]
+
+    def word_at(self, language: str, offset: int) -> int:
+        """Index in :attr:`spans` of the stream word starting at character ``offset`` of
+        ``streams[language]`` (its spaces before it count the stream words)."""
+        return self.owners[self.streams[language].count(" ", 0, offset) - 1]
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -129,18 +134,14 @@ def read_words(text: str) -> Words:
         owners.append(len(spans))
         spans.append(match.span())
         kept.append(forms)
-    lemmas, stems, streams, positions = {}, {}, {}, {}
-    for index, lang in enumerate(LANGUAGES):
-        lemmas[lang] = tuple(forms[index][0] for forms in kept)
-        stems[lang] = tuple(forms[index][1] for forms in kept)
-        words = [BOUNDARY if owner < 0 else stems[lang][owner] for owner in owners]
-        offset, where = 1, {}
-        for owner, word in zip(owners, words, strict=True):
-            where[offset] = owner
-            offset += len(word) + 1
+    lemmas, stems, streams = {}, {}, {}
+    per_language = zip(*kept, strict=True) if kept else [()] * len(LANGUAGES)
+    for lang, pairs in zip(LANGUAGES, per_language, strict=True):
+        lemmas[lang], stems[lang] = tuple(zip(*pairs, strict=True)) if pairs else ((), ())
+        own = stems[lang]
+        words = [BOUNDARY if owner < 0 else own[owner] for owner in owners]
         streams[lang] = " " + " ".join(words) + " "
-        positions[lang] = where
-    return Words(text, tuple(spans), tuple(leads), lemmas, stems, streams, positions)
+    return Words(text, tuple(spans), tuple(leads), lemmas, stems, streams, tuple(owners))
 
 
 def label_forms(label: str, language: str) -> list[tuple[str, str]]:
