@@ -17,7 +17,7 @@ PACKAGES = ("cli", "evaluation", "matching", "models", "service", "training_data
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "models": frozenset(),
     "matching": frozenset({"models"}),
-    "training_data": frozenset({"matching.domain", "models"}),
+    "training_data": frozenset({"matching.domain"}),
     "service": frozenset({"matching", "models", "training_data"}),
     "evaluation": frozenset({"matching", "models", "training_data", "service.app", "service.demo"}),
     "cli": frozenset(PACKAGES),
