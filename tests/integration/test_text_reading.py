@@ -89,6 +89,22 @@ def test_a_job_title_used_as_an_adjective_weighs_less(reader):
         ("J'ai travaillé comme serveur pendant cinq ans", "fr"),
         ("Am lucrat ca ospătar trei ani", "ro"),
         ("عملت نادلا في مطعم", "ar"),
+        # 120 characters or more: read by the low-accuracy models
+        (
+            "J'ai travaillé comme serveur pendant cinq ans dans un restaurant à Lyon, "
+            "puis comme cuisinier dans une cantine scolaire pendant deux ans.",
+            "fr",
+        ),
+        (
+            "Am lucrat ca ospătar trei ani într-un restaurant din București și apoi ca "
+            "bucătar la o cantină școlară timp de doi ani, cu program de noapte.",
+            "ro",
+        ),
+        (
+            "CAMARERO/A DE SALA PARA RESTAURANTE EN FUENLABRADA. IMPRESCINDIBLE EXPERIENCIA "
+            "MÍNIMA DE DOS AÑOS EN PUESTO SIMILAR Y DISPONIBILIDAD HORARIA.",
+            "es",
+        ),
         ("", None),
         ("12 34", None),
     ],
