@@ -148,14 +148,10 @@ class MilvusParticipantIndex:
         fingerprints: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         """Add participants, replacing any earlier vector of the same id."""
-        ids, vectors = checked_batch(ids, vectors, self.dimension)
-        prints = np.zeros(len(ids), np.int64) if fingerprints is None else fingerprints
-        columns = {
-            "edition": np.asarray(editions, dtype=np.int64).tolist(),
-            "available": np.asarray(available, dtype=bool).tolist(),
-            "consent": np.asarray(consent, dtype=bool).tolist(),
-            "fingerprint": np.asarray(prints, dtype=np.int64).tolist(),
-        }
+        ids, vectors, arrays = checked_batch(
+            ids, vectors, self.dimension, editions, available, consent, fingerprints
+        )
+        columns = {name: values.tolist() for name, values in arrays.items()}
         self._ensure_collection()
         for start in range(0, len(ids), WRITE_CHUNK):
             stop = min(len(ids), start + WRITE_CHUNK)

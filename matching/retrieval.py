@@ -146,17 +146,11 @@ class ParticipantIndex:
         fingerprints: Sequence[int] | np.ndarray | None = None,
     ) -> None:
         """Add participants, replacing any earlier vector of the same id."""
-        ids, vectors = checked_batch(ids, vectors, self.dimension)
+        ids, vectors, columns = checked_batch(
+            ids, vectors, self.dimension, editions, available, consent, fingerprints
+        )
         self._retire(ids)
-        fresh = {
-            "alive": np.ones(len(ids), dtype=bool),
-            "edition": np.asarray(editions, dtype=np.int64),
-            "available": np.asarray(available, dtype=bool),
-            "consent": np.asarray(consent, dtype=bool),
-            "fingerprint": np.zeros(len(ids), dtype=np.int64)
-            if fingerprints is None
-            else np.asarray(fingerprints, dtype=np.int64),
-        }
+        fresh = {"alive": np.ones(len(ids), dtype=bool), **columns}
         start = len(self._ids)
         order = np.arange(len(ids))
         if start == 0:  # a first load: edition by edition, in the structure its size wants

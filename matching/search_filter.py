@@ -36,12 +36,30 @@ class VectorStoreUnavailableError(RuntimeError):
     """The vector store (a Milvus server) does not answer; nothing was changed."""
 
 
-def checked_batch(ids, vectors: np.ndarray, dimension: int) -> tuple[np.ndarray, np.ndarray]:
-    """An upsert's ids and vectors as arrays, refused when ids repeat or shapes differ."""
+def checked_batch(
+    ids,
+    vectors: np.ndarray,
+    dimension: int,
+    editions,
+    available,
+    consent,
+    fingerprints=None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """An upsert's ids, vectors and per-id columns (edition, available, consent,
+    fingerprint; a missing fingerprint is 0) as arrays, refused when ids repeat or
+    shapes differ."""
     ids = np.asarray(ids, dtype=np.int64)
     if len(np.unique(ids)) != len(ids):
         raise ValueError("ids must be unique within one upsert")
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if vectors.shape != (len(ids), dimension):
         raise ValueError(f"vectors must have shape ({len(ids)}, {dimension})")
-    return ids, vectors
+    columns = {
+        "edition": np.asarray(editions, dtype=np.int64),
+        "available": np.asarray(available, dtype=bool),
+        "consent": np.asarray(consent, dtype=bool),
+        "fingerprint": np.zeros(len(ids), dtype=np.int64)
+        if fingerprints is None
+        else np.asarray(fingerprints, dtype=np.int64),
+    }
+    return ids, vectors, columns

@@ -135,9 +135,9 @@ def read_words(text: str) -> Words:
         spans.append(match.span())
         kept.append(forms)
     lemmas, stems, streams = {}, {}, {}
-    per_language = zip(*kept, strict=True) if kept else [()] * len(LANGUAGES)
+    per_language = list(zip(*kept, strict=True)) or [()] * len(LANGUAGES)
     for lang, pairs in zip(LANGUAGES, per_language, strict=True):
-        lemmas[lang], stems[lang] = tuple(zip(*pairs, strict=True)) if pairs else ((), ())
+        lemmas[lang], stems[lang] = tuple(zip(*pairs, strict=True)) or ((), ())
         own = stems[lang]
         words = [BOUNDARY if owner < 0 else own[owner] for owner in owners]
         streams[lang] = " " + " ".join(words) + " "
