@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from service.security import Principal
-from service.tables import AuditRow
+from service.tables import AuditRow, utcnow
 
 
 def record(
@@ -24,9 +25,13 @@ def record(
     model_version: str | None = None,
     index_version: str | None = None,
     commit: bool = True,
-) -> AuditRow:
-    """Append one audit row (committed unless the caller commits with its own change)."""
-    row = AuditRow(
+) -> None:
+    """Append one audit row (committed unless the caller commits with its own change).
+
+    A plain INSERT rather than an ORM object: the row is never read back, and every
+    shortlist writes one, so the unit of work's bookkeeping would cost each request."""
+    values = dict(
+        at=utcnow(),
         key_id=who.key_id,
         role=who.role,
         action=action,
@@ -36,7 +41,6 @@ def record(
         model_version=model_version,
         index_version=index_version,
     )
-    session.add(row)
+    session.execute(insert(AuditRow), values)
     if commit:
         session.commit()
-    return row

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, text
@@ -93,9 +93,13 @@ class FeedFollower:
         except Exception:  # the write is committed; the next poll tries again
             log.exception("change feed: catching up failed; retrying on the next poll")
 
-    def catch_up(self) -> int:
-        """Apply every committed change after :attr:`applied`; returns how many."""
-        with self._lock, self.sessions() as session:
+    def catch_up(self, session: Session | None = None) -> int:
+        """Apply every committed change after :attr:`applied`; returns how many.
+
+        A request that is about to recommend passes its own session, which saves a
+        second connection per request; the poller and local writes open their own."""
+        reading = nullcontext(session) if session is not None else self.sessions()
+        with self._lock, reading as session:
             changes = session.execute(
                 select(ChangeRow.version, ChangeRow.kind, ChangeRow.entity_id)
                 .where(ChangeRow.version > self.applied)

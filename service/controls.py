@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
@@ -40,10 +41,14 @@ class Controls:
 
 def read_controls(session: Session) -> Controls:
     """The switch as it stands (learned ranker on, when never touched)."""
-    row = session.get(ControlRow, SWITCH_ROW)
+    row = session.execute(
+        select(ControlRow.mode, ControlRow.reason, ControlRow.changed_at).where(
+            ControlRow.id == SWITCH_ROW
+        )
+    ).first()
     if row is None:
         return Controls("learned", "", None)
-    return Controls(row.mode, row.reason, row.changed_at)  # type: ignore[arg-type]
+    return Controls(*row)
 
 
 def set_controls(
@@ -71,5 +76,5 @@ def recommending(session: Session, runtime: Runtime) -> Controls:
     if controls.mode == "paused":
         raise RecommendationsPausedError(controls.reason)
     apply_controls(runtime, controls)
-    runtime.feed.catch_up()
+    runtime.feed.catch_up(session)
     return controls

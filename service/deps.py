@@ -8,9 +8,10 @@ cross-site request can never act through the API).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -22,13 +23,25 @@ PUBLIC_PATHS = frozenset(
 )
 
 
-def get_runtime(request: Request) -> Runtime:
+# The dependencies below that touch no database are ``async``: FastAPI runs a plain
+# ``def`` dependency on the thread pool, and each such hop costs a request more than
+# the work it wraps.
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.runtime.sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request. Opening one touches no database; closing one that
+    still holds a connection (a read that did not commit) goes to the thread pool, so
+    the event loop never waits on the database."""
+    session = request.app.state.runtime.sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
@@ -59,7 +72,7 @@ def current_principal(
 def require_role(*roles: str) -> Callable[..., Principal]:
     """Dependency that lets only the given roles through (403 otherwise)."""
 
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if principal.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"this route is for: {', '.join(roles)}")
         return principal

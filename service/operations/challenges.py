@@ -32,9 +32,20 @@ from service.tables import (
 def get_challenge(session: Session, challenge_id: int, who: Principal) -> ChallengeRow:
     """A challenge the caller may see; a company's view of another's is "not found"."""
     row = session.get(ChallengeRow, challenge_id)
-    if row is None or (who.role == "company" and row.company_id != who.company_id):
+    _check_visible(challenge_id, row.company_id if row is not None else None, who)
+    return row  # type: ignore[return-value]
+
+
+def check_engine_challenge(runtime: Runtime, challenge_id: int, who: Principal) -> None:
+    """:func:`get_challenge` asked of the engine, which has caught up with every
+    committed challenge before it recommends: a shortlist then needs no query for it."""
+    view = runtime.matcher.challenges.get(challenge_id)
+    _check_visible(challenge_id, view.company_id if view is not None else None, who)
+
+
+def _check_visible(challenge_id: int, company_id: int | None, who: Principal) -> None:
+    if company_id is None or (who.role == "company" and company_id != who.company_id):
         raise NotFoundError(f"challenge {challenge_id} not found")
-    return row
 
 
 def challenge_fields(row: ChallengeRow) -> dict:
@@ -86,8 +97,8 @@ def shortlist(
 ):
     """The caseworker's shortlist with the caseworkers' corrections applied, audited
     with the pseudonyms it returned."""
-    get_challenge(session, challenge_id, who)
     recommending(session, runtime)
+    check_engine_challenge(runtime, challenge_id, who)
     corrections = override_ops.active_overrides(session, challenge_id)
     matcher = runtime.matcher
 
