@@ -28,8 +28,9 @@ def record(
 ) -> None:
     """Append one audit row (committed unless the caller commits with its own change).
 
-    A plain INSERT rather than an ORM object: the row is never read back, and every
-    shortlist writes one, so the unit of work's bookkeeping would cost each request."""
+    A plain INSERT into the table rather than an ORM object: the row is never read
+    back, and every shortlist writes one, so the ORM's bookkeeping would cost each
+    request."""
     values = dict(
         at=utcnow(),
         key_id=who.key_id,
@@ -41,6 +42,6 @@ def record(
         model_version=model_version,
         index_version=index_version,
     )
-    session.execute(insert(AuditRow), values)
+    session.execute(insert(AuditRow.__table__), values)
     if commit:
         session.commit()

@@ -19,20 +19,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from matching.engine import Matcher
 from service.db import challenge_frame, migrant_frame, outcome_frame, participant_frame
+from service.kept_reads import KeptReads
 from service.tables import ChallengeRow, ChangeRow, ParticipantRow
 
 log = logging.getLogger(__name__)
 
 PARTICIPANT, CHALLENGE, OUTCOME, MODELS = "participant", "challenge", "outcome", "models"
+# kinds that change no engine state, only what workers keep (see service.kept_reads)
+KEY, CONTROLS, OVERRIDE = "key", "controls", "override"
 FEED_LOCK = 0x4D494C4D41  # the advisory lock key ("MILMA") that orders feed versions
 
 
@@ -52,6 +56,14 @@ def record_change(session: Session, kind: str, entity_id: int | None = None) -> 
     return record_changes(session, kind, [entity_id])[0]
 
 
+# built once: every recommending request asks it
+NEWER_CHANGES = (
+    select(ChangeRow.version, ChangeRow.kind, ChangeRow.entity_id)
+    .where(ChangeRow.version > bindparam("applied"))
+    .order_by(ChangeRow.version)
+)
+
+
 def latest_version(session: Session) -> int:
     """The newest committed version (0 for an empty feed)."""
     return session.scalar(select(func.coalesce(func.max(ChangeRow.version), 0)))
@@ -63,7 +75,8 @@ class FeedFollower:
 
     ``applied`` is the newest version this engine reflects. A write made in this worker
     goes through :meth:`local_change`, which applies it here before its commit; the
-    follower then skips its versions instead of applying them twice.
+    follower then skips its versions instead of applying them twice. The worker's
+    :meth:`kept` reads are forgotten as changes of their kind arrive, from either side.
     """
 
     sessions: sessionmaker[Session]
@@ -73,6 +86,23 @@ class FeedFollower:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _kept: dict[str, KeptReads] = field(default_factory=dict)
+
+    def kept(
+        self,
+        name: str,
+        kind: str,
+        read: Callable[[Session, list[Any]], Mapping[Any, Any]],
+        by_id: bool = True,
+    ) -> KeptReads:
+        """This worker's kept reads called ``name``, made on first use."""
+        with self._lock:
+            return self._kept.setdefault(name, KeptReads(kind, read, by_id))
+
+    def _forget(self, by_kind: Mapping[str, Iterable[int | None]]) -> None:
+        for reads in self._kept.values():
+            if reads.kind in by_kind:
+                reads.forget(by_kind[reads.kind])
 
     @contextmanager
     def local_change(self, session: Session, kind: str, ids: Iterable[int]) -> Iterator[None]:
@@ -81,9 +111,11 @@ class FeedFollower:
 
         Catching up waits meanwhile: it reads committed records only, and would otherwise
         put back the state this write is replacing."""
+        ids = list(ids)
         with self._lock:
             versions = record_changes(session, kind, ids)
             yield
+            self._forget({kind: ids})
             self._here.update(v for v in versions if v > self.applied)
             self._catch_up_quietly()  # and whatever other workers wrote meanwhile
 
@@ -100,11 +132,7 @@ class FeedFollower:
         second connection per request; the poller and local writes open their own."""
         reading = nullcontext(session) if session is not None else self.sessions()
         with self._lock, reading as session:
-            changes = session.execute(
-                select(ChangeRow.version, ChangeRow.kind, ChangeRow.entity_id)
-                .where(ChangeRow.version > self.applied)
-                .order_by(ChangeRow.version)
-            ).all()
+            changes = session.execute(NEWER_CHANGES, {"applied": self.applied}).all()
             if not changes:
                 return 0
             foreign = [c for c in changes if c.version not in self._here]
@@ -129,6 +157,7 @@ class FeedFollower:
             self.matcher.add_outcomes(outcome_frame(session, sorted(set(by_kind[OUTCOME]))))
         if MODELS in by_kind:
             self.matcher.load_models()
+        self._forget(by_kind)
 
     def _apply_participants(self, session: Session, ids: list[int]) -> None:
         """Upsert the participants as their records stand; erase those with none. An

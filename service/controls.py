@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
+from service.change_feed import CONTROLS
+from service.kept_reads import KeptReads
 from service.runtime import Runtime
 from service.security import Principal
 from service.tables import ControlRow, utcnow
@@ -51,14 +53,25 @@ def read_controls(session: Session) -> Controls:
     return Controls(*row)
 
 
+def _read_switch(session: Session, _rows: list[int]) -> dict[int, Controls]:
+    return {SWITCH_ROW: read_controls(session)}
+
+
+def kept_controls(runtime: Runtime) -> KeptReads[int, Controls]:
+    """The switch as this worker last read it; a change in the feed drops it."""
+    return runtime.feed.kept("stop switch", CONTROLS, _read_switch, by_id=False)
+
+
 def set_controls(
     session: Session, runtime: Runtime, who: Principal, mode: Mode, reason: str
 ) -> Controls:
-    """Turn the switch, audited, and apply it to this worker at once."""
+    """Turn the switch, audited, and apply it to this worker at once (the others read
+    the change in the feed before their next recommendation)."""
     row = session.get(ControlRow, SWITCH_ROW) or ControlRow(id=SWITCH_ROW)
     row.mode, row.reason, row.changed_by, row.changed_at = mode, reason, who.key_id, utcnow()
     session.add(row)
-    audit.record(session, who, "admin.controls", request={"mode": mode, "reason": reason})
+    with runtime.feed.local_change(session, CONTROLS, [None]):
+        audit.record(session, who, "admin.controls", request={"mode": mode, "reason": reason})
     controls = read_controls(session)
     apply_controls(runtime, controls)
     return controls
@@ -72,9 +85,9 @@ def recommending(session: Session, runtime: Runtime) -> Controls:
     """Before any recommendation: obey the switch, or refuse when paused; and apply
     whatever other workers have committed, so that no acknowledged change (an erasure
     above all) is missing from the answer."""
-    controls = read_controls(session)
+    runtime.feed.catch_up(session)
+    controls = kept_controls(runtime).get(session, SWITCH_ROW) or read_controls(session)
     if controls.mode == "paused":
         raise RecommendationsPausedError(controls.reason)
     apply_controls(runtime, controls)
-    runtime.feed.catch_up(session)
     return controls

@@ -16,7 +16,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from service.runtime import Runtime
-from service.security import Principal, authenticate
+from service.security import Principal, authenticate, kept_keys, key_prefix, verified
 
 PUBLIC_PATHS = frozenset(
     {"/health", "/ready", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
@@ -48,17 +48,27 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     session: Session = Depends(get_session),
     header_key: str | None = Depends(api_key_header),
     bearer_key: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> Principal:
+    """The caller. A key this worker has verified before is checked in memory (see
+    :func:`service.security.kept_keys`); only a new one is looked up, on the thread pool."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     key = header_key or (bearer_key.credentials if bearer_key else None)
-    principal = authenticate(session, key) if key else None
+    principal = None
+    if key:
+        kept = kept_keys(request.app.state.runtime.feed)
+        prefix = key_prefix(key)
+        stored = kept.peek(prefix) if prefix else None
+        if stored is not None:
+            principal = verified(stored, key)
+        else:
+            principal = await run_in_threadpool(authenticate, session, key, kept)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

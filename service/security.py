@@ -17,6 +17,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.change_feed import KEY, FeedFollower, record_change
+from service.kept_reads import KeptReads
 from service.tables import ApiKeyRow, CompanyRow
 
 Role = Literal["admin", "caseworker", "analyst", "company"]
@@ -54,22 +56,55 @@ def create_key(
     return key, row
 
 
-def authenticate(session: Session, key: str) -> Principal | None:
-    """The principal for a presented key, or None if it is unknown, revoked or malformed."""
+@dataclass(frozen=True)
+class StoredKey:
+    """What a worker keeps of an active key: its hash and whom it names."""
+
+    hash: str
+    principal: Principal
+
+
+def key_prefix(key: str) -> str | None:
+    """The prefix that finds a key's row, or None for something that is not a key."""
     parts = key.split("_")
     if len(parts) < 3 or parts[0] != "milma" or len(key) > 200:
         return None
-    # the columns, not the ORM object: every request is authenticated
-    row = session.execute(
+    return parts[1]
+
+
+def read_active_keys(session: Session, prefixes: list[str]) -> dict[str, StoredKey]:
+    rows = session.execute(
         select(
-            ApiKeyRow.id, ApiKeyRow.role, ApiKeyRow.company_id, ApiKeyRow.hash, ApiKeyRow.revoked_at
-        ).where(ApiKeyRow.prefix == parts[1])
-    ).first()
-    if row is None or row.revoked_at is not None:
+            ApiKeyRow.prefix, ApiKeyRow.id, ApiKeyRow.role, ApiKeyRow.company_id, ApiKeyRow.hash
+        ).where(ApiKeyRow.prefix.in_(prefixes), ApiKeyRow.revoked_at.is_(None))
+    ).all()
+    return {r.prefix: StoredKey(r.hash, Principal(r.id, r.role, r.company_id)) for r in rows}
+
+
+def kept_keys(feed: FeedFollower) -> KeptReads[str, StoredKey]:
+    """The active keys this worker has seen; any key change in the feed (a revocation)
+    drops them all, so a revoked key stops working here as soon as the feed is read:
+    at once in the worker that revoked it, within a poll interval in the others."""
+    return feed.kept("api keys", KEY, read_active_keys, by_id=False)
+
+
+def verified(stored: StoredKey | None, key: str) -> Principal | None:
+    """The key's principal if ``key`` hashes to the stored hash (constant time)."""
+    if stored is None or not hmac.compare_digest(stored.hash, _hash(key)):
         return None
-    if not hmac.compare_digest(row.hash, _hash(key)):
+    return stored.principal
+
+
+def authenticate(
+    session: Session, key: str, kept: KeptReads[str, StoredKey] | None = None
+) -> Principal | None:
+    """The principal for a presented key, or None if it is unknown, revoked or malformed."""
+    prefix = key_prefix(key)
+    if prefix is None:
         return None
-    return Principal(row.id, row.role, row.company_id)
+    if kept is not None:
+        return verified(kept.get(session, prefix), key)
+    return verified(read_active_keys(session, [prefix]).get(prefix), key)
 
 
 def revoke_key(session: Session, key_id: int) -> bool:
@@ -77,5 +112,6 @@ def revoke_key(session: Session, key_id: int) -> bool:
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = datetime.now(UTC)
+    record_change(session, KEY, key_id)  # every worker forgets the keys it kept
     session.commit()
     return True

@@ -11,10 +11,11 @@ from matching.domain.records import (
     ChallengeIn,
 )
 from service import audit
-from service.change_feed import CHALLENGE
+from service.change_feed import CHALLENGE, PARTICIPANT, FeedFollower
 from service.controls import recommending
 from service.db import challenge_frame
 from service.errors import FieldError, NotFoundError
+from service.kept_reads import KeptReads
 from service.operations import overrides as override_ops
 from service.operations.common import (
     as_request_error,
@@ -99,7 +100,7 @@ def shortlist(
     with the pseudonyms it returned."""
     recommending(session, runtime)
     check_engine_challenge(runtime, challenge_id, who)
-    corrections = override_ops.active_overrides(session, challenge_id)
+    corrections = override_ops.kept_corrections(runtime.feed, session, challenge_id)
     matcher = runtime.matcher
 
     def engine_list(size: int):
@@ -112,7 +113,7 @@ def shortlist(
     deeper = engine_list(matcher.max_k) if override_ops.needs_deeper(result, corrections) else None
     result = override_ops.apply_overrides(result, corrections, k, deeper)
     ids = [c.participant_id for c in result.candidates]
-    names = pseudonyms(session, ids)
+    names = kept_pseudonyms(runtime.feed).get_many(session, ids)
     audit.record(
         session,
         who,
@@ -124,6 +125,12 @@ def shortlist(
         result.index_version,
     )
     return result
+
+
+def kept_pseudonyms(feed: FeedFollower) -> KeptReads[int, str]:
+    """Participants' pseudonyms as this worker has read them; a participant's change in
+    the feed (an erasure above all) drops theirs."""
+    return feed.kept("pseudonyms", PARTICIPANT, pseudonyms)
 
 
 def pseudonyms(session: Session, ids: list[int]) -> dict[int, str]:

@@ -49,7 +49,7 @@ def company_view(
     """A company's matched trainees for one of its challenges: consenting trainees only,
     blind unless a caseworker released their contact to this company."""
     recommending(session, runtime)
-    corrections = override_ops.active_overrides(session, challenge.id)  # in order, unexplained
+    corrections = override_ops.kept_corrections(runtime.feed, session, challenge.id)
     size = min(runtime.matcher.max_k, k + len(corrections))
     result = runtime.matcher.shortlist(challenge.id, k=size, consent_only=True, language=language)
     result = override_ops.apply_overrides(result, corrections, k)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from matching.domain.results import Shortlist
 from service import audit
+from service.change_feed import OVERRIDE, FeedFollower, record_change
 from service.errors import NotFoundError
 from service.operations.common import now
 from service.operations.participants import get_participant
@@ -42,6 +43,25 @@ def override_out(row: OverrideRow, applied: bool = True) -> OverrideOut:
         at=row.created_at,
         applied=applied,
     )
+
+
+def kept_corrections(feed: FeedFollower, session: Session, challenge_id: int) -> list[OverrideOut]:
+    """The corrections in force on a challenge, oldest first, as this worker keeps them
+    between shortlists (a correction added or withdrawn anywhere drops them)."""
+    reads = feed.kept("corrections", OVERRIDE, _read_corrections)
+    return reads.get(session, challenge_id) or []
+
+
+def _read_corrections(session: Session, challenge_ids: list[int]) -> dict[int, list[OverrideOut]]:
+    found: dict[int, list[OverrideOut]] = {c: [] for c in challenge_ids}  # none is kept too
+    rows = session.scalars(
+        select(OverrideRow)
+        .where(OverrideRow.challenge_id.in_(challenge_ids), OverrideRow.withdrawn_at.is_(None))
+        .order_by(OverrideRow.id)
+    )
+    for row in rows:
+        found[row.challenge_id].append(override_out(row))
+    return found
 
 
 def active_overrides(session: Session, challenge_id: int) -> list[OverrideRow]:
@@ -73,6 +93,7 @@ def add_override(
     )
     session.add(row)
     session.flush()
+    record_change(session, OVERRIDE, challenge_id)
     audit.record(
         session,
         who,
@@ -93,11 +114,12 @@ def withdraw_override(
     if row is None or row.challenge_id != challenge_id or row.withdrawn_at is not None:
         raise NotFoundError(f"override {override_id} is not in force on this challenge")
     row.withdrawn_at = now()
+    record_change(session, OVERRIDE, challenge_id)
     audit.record(session, who, "shortlist.withdraw", f"challenge:{challenge_id}", {"id": row.id})
 
 
 def apply_overrides(
-    shortlist: Shortlist, rows: list[OverrideRow], k: int, deeper: Shortlist | None = None
+    shortlist: Shortlist, rows: list[OverrideOut], k: int, deeper: Shortlist | None = None
 ) -> ReviewedShortlist:
     """``shortlist`` with the corrections ``rows`` applied; people pinned or moved from
     beyond it are taken from ``deeper`` (a longer shortlist of the same request)."""
@@ -106,7 +128,7 @@ def apply_overrides(
     outs = {}
     for row in rows:
         placed = row.action == "exclude" or row.participant_id in listed
-        outs[row.participant_id] = override_out(row, applied=placed)
+        outs[row.participant_id] = row if placed else row.model_copy(update={"applied": False})
     pins = [p for p, o in outs.items() if o.action == "pin" and o.applied]
     moves = sorted((o.position, p) for p, o in outs.items() if o.action == "move" and o.applied)
     taken = set(outs)  # excluded, pinned or moved: not in the engine's order
@@ -126,7 +148,7 @@ def apply_overrides(
     )
 
 
-def needs_deeper(shortlist: Shortlist, rows: list[OverrideRow]) -> bool:
+def needs_deeper(shortlist: Shortlist, rows: list[OverrideOut]) -> bool:
     """Whether someone pinned or moved is not in the shortlist as asked for."""
     listed = {c.participant_id for c in shortlist.candidates}
     return any(r.action != "exclude" and r.participant_id not in listed for r in rows)

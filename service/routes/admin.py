@@ -99,10 +99,12 @@ def list_keys(
 
 @router.delete("/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_key(
-    key_id: Annotated[int, Path(ge=1, le=2_147_483_647)], who: Admin, session: Db
+    key_id: Annotated[int, Path(ge=1, le=2_147_483_647)], who: Admin, session: Db, runtime: Rt
 ) -> Response:
-    """Revoke a key (it stops working on the next request)."""
+    """Revoke a key: it stops working at once in this worker, and within the change
+    feed's poll interval in any other."""
     if not revoke_key(session, key_id):
         raise NotFoundError(f"active key {key_id} not found")
     audit.record(session, who, "admin.key.revoke", f"key:{key_id}")
+    runtime.feed.catch_up()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

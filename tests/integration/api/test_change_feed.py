@@ -131,3 +131,31 @@ def test_a_worker_that_was_down_catches_up_when_it_starts(pair):
         assert again.feed.applied == newest and again.feed.catch_up() == 0
     finally:
         again.close()
+
+
+def test_what_a_worker_keeps_is_dropped_when_another_changes_it(pair):
+    """Keys, corrections and the stop switch are kept between requests by each worker;
+    a change made through the other worker reaches it through the feed."""
+    (_, b), (ca, cb), cw, admin = pair
+    cid = _latest_challenge(ca, cw)
+    first = sorted(_shortlisted(cb, cw, cid))[0]  # B now keeps this challenge's corrections
+
+    excluded = ca.post(
+        f"/challenges/{cid}/overrides",
+        json={"participant_id": first, "action": "exclude", "reason": "not_a_fit"},
+        headers=cw,
+    )
+    assert excluded.status_code == 201, excluded.text
+    assert first not in _shortlisted(cb, cw, cid)  # a recommendation reads the feed first
+
+    made = ca.post("/admin/keys", json={"role": "caseworker"}, headers=admin).json()
+    temp = {"X-API-Key": made["key"]}
+    assert cb.get(f"/challenges/{cid}/shortlist?k=5", headers=temp).status_code == 200
+    assert ca.delete(f"/admin/keys/{made['id']}", headers=admin).status_code == 204
+    assert ca.get(f"/challenges/{cid}/shortlist?k=5", headers=temp).status_code == 401
+    b.feed.catch_up()  # what B's poller does every half second
+    assert cb.get(f"/challenges/{cid}/shortlist?k=5", headers=temp).status_code == 401
+
+    paused = ca.put("/admin/controls", json={"mode": "paused", "reason": "audit"}, headers=admin)
+    assert paused.status_code == 200, paused.text
+    assert cb.get(f"/challenges/{cid}/shortlist?k=5", headers=cw).status_code == 503
