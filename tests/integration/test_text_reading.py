@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from matching.domain.catalogue import NICHE_CODES, load_catalogue
+from matching.text.language import language_by_dictionary
 from matching.text.reader import text_reader
 from matching.text.summaries import describe, suggest_challenge
 
@@ -160,3 +161,21 @@ def test_a_challenge_described_in_spanish_gets_a_niche_and_skills(reader):
     assert from_text, "some skill is quoted from the text"
     nothing = suggest_challenge(reader.read("Reunión el martes a las diez."), catalogue, "es")
     assert nothing.niche is None and not nothing.essential_skills
+
+
+@pytest.mark.parametrize(
+    ("sample", "language"),
+    [
+        ("Busco trabajo de camarera, tengo experiencia en hostelería y limpieza.", "es"),
+        ("I have worked in warehouses for three years as a forklift driver.", "en"),
+        ("J'ai travaillé comme serveur pendant cinq ans dans un restaurant.", None),
+        ("Am lucrat ca ospătar trei ani într-un restaurant din centru.", None),
+        ("Trabalhei como empregado de mesa durante cinco anos num restaurante.", None),
+        ("Ho lavorato come cameriere per cinque anni in un ristorante.", None),
+        ("Camarero con experiencia", None),  # too few words to tell: lingua decides
+    ],
+)
+def test_plain_spanish_and_english_are_told_by_their_dictionaries(sample, language):
+    """The dictionary step answers only for the two read languages, and leaves every
+    other language (and texts too short to tell) to lingua."""
+    assert language_by_dictionary(sample) == language
