@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import (
@@ -19,7 +20,7 @@ from matching.domain.records import (
     SensitiveAttributes,
 )
 from service import audit
-from service.change_feed import PARTICIPANT
+from service.change_feed import OVERRIDE, PARTICIPANT, record_changes
 from service.db import migrant_frame, new_pseudonym, participant_frame
 from service.errors import NotFoundError
 from service.operations.common import (
@@ -35,6 +36,7 @@ from service.schemas import (
 from service.security import Principal
 from service.tables import (
     ConsentRow,
+    OverrideRow,
     ParticipantRow,
     SensitiveRow,
 )
@@ -232,6 +234,12 @@ def erase_participant(
     """Delete a participant everywhere; the audit log keeps only the pseudonym."""
     row = get_participant(session, participant_id)
     pseudonym = row.pseudonym
+    # the database drops their corrections with them: the challenges those were on are
+    # named in the feed, so that no worker goes on showing them
+    corrected = session.scalars(
+        select(OverrideRow.challenge_id).where(OverrideRow.participant_id == participant_id)
+    ).all()
+    record_changes(session, OVERRIDE, sorted(set(corrected)))
     session.delete(row)
     audit.record(
         session,

@@ -37,6 +37,11 @@ def _shortlisted(client, headers, cid) -> set[int]:
     return {c["participant_id"] for c in listed["candidates"]}
 
 
+def _corrected(client, headers, cid) -> set[int]:
+    listed = client.get(f"/challenges/{cid}/shortlist?k=5", headers=headers).json()
+    return {o["participant_id"] for o in listed["overrides"]}
+
+
 def test_writes_through_one_engine_reach_the_other(pair):
     (a, b), (ca, cb), cw, admin = pair
     cid = _latest_challenge(ca, cw)
@@ -93,15 +98,20 @@ def test_an_erasure_is_total_in_the_other_engine(pair):
     (_a, b), (ca, cb), cw, _ = pair
     cid = _latest_challenge(ca, cw)
     pid = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
+    pin = {"participant_id": pid, "action": "pin", "reason": "knows_the_person", "note": "x"}
+    assert ca.post(f"/challenges/{cid}/overrides", json=pin, headers=cw).status_code == 201
     b.feed.catch_up()
     document = b.matcher.documents[pid]
     assert b.matcher.embedder.holds(document)
+    for client in (ca, cb):  # both workers now keep the pin among the corrections
+        assert pid in _corrected(client, cw, cid)
     assert ca.delete(f"/participants/{pid}", headers=cw).status_code == 204
     b.feed.catch_up()
     assert pid not in b.matcher.pool.row_of and pid not in b.matcher.index.ids
     assert pid not in b.matcher.documents and not b.matcher.embedder.holds(document)
     for client in (ca, cb):
         assert pid not in _shortlisted(client, cw, cid)
+        assert pid not in _corrected(client, cw, cid)  # their pin went with them
     # B saved its index at once: the newest file holds no vector of the person
     saved = b.matcher.index.load(b.matcher.index_root)
     assert saved.version == b.matcher.index.version and pid not in saved.ids
