@@ -86,7 +86,7 @@ def recommending(session: Session, runtime: Runtime) -> Controls:
     whatever other workers have committed, so that no acknowledged change (an erasure
     above all) is missing from the answer."""
     runtime.feed.catch_up(session)
-    controls = kept_controls(runtime).get(session, SWITCH_ROW) or read_controls(session)
+    controls = kept_controls(runtime).get_many(session, [SWITCH_ROW])[SWITCH_ROW]
     if controls.mode == "paused":
         raise RecommendationsPausedError(controls.reason)
     apply_controls(runtime, controls)

@@ -60,11 +60,11 @@ async def current_principal(
     if cached is not None:
         return cached
     key = header_key or (bearer_key.credentials if bearer_key else None)
+    prefix = key_prefix(key) if key else None
     principal = None
-    if key:
+    if key and prefix:
         kept = kept_keys(request.app.state.runtime.feed)
-        prefix = key_prefix(key)
-        stored = kept.peek(prefix) if prefix else None
+        stored = kept.peek(prefix)
         if stored is not None:
             principal = verified(stored, key)
         else:

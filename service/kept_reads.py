@@ -5,7 +5,9 @@ switch, the challenge's corrections and the returned people's pseudonyms: four r
 trips around a shortlist the engine answers from memory. Each of those records is
 changed only by a write that also adds to the change feed, so a worker can keep what
 it read and drop it when the feed names it. A recommending request catches up with the
-feed before it reads, so it never uses a record that a committed change has replaced.
+feed before it reads the switch, the corrections and the pseudonyms, so it never uses
+one that a committed change has replaced. The caller's key is checked before that, so a
+key revoked by another worker keeps working here until the next poll of the feed.
 """
 
 from __future__ import annotations

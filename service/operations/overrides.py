@@ -54,21 +54,21 @@ def kept_corrections(feed: FeedFollower, session: Session, challenge_id: int) ->
 
 def _read_corrections(session: Session, challenge_ids: list[int]) -> dict[int, list[OverrideOut]]:
     found: dict[int, list[OverrideOut]] = {c: [] for c in challenge_ids}  # none is kept too
-    rows = session.scalars(
-        select(OverrideRow)
-        .where(OverrideRow.challenge_id.in_(challenge_ids), OverrideRow.withdrawn_at.is_(None))
-        .order_by(OverrideRow.id)
-    )
-    for row in rows:
+    for row in _in_force(session, challenge_ids):
         found[row.challenge_id].append(override_out(row))
     return found
 
 
 def active_overrides(session: Session, challenge_id: int) -> list[OverrideRow]:
+    return _in_force(session, [challenge_id])
+
+
+def _in_force(session: Session, challenge_ids: list[int]) -> list[OverrideRow]:
+    """The corrections not withdrawn on these challenges, oldest first."""
     return list(
         session.scalars(
             select(OverrideRow)
-            .where(OverrideRow.challenge_id == challenge_id, OverrideRow.withdrawn_at.is_(None))
+            .where(OverrideRow.challenge_id.in_(challenge_ids), OverrideRow.withdrawn_at.is_(None))
             .order_by(OverrideRow.id)
         )
     )
