@@ -42,12 +42,14 @@ from service.web.session import serializer
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Tried in this order, and FastAPI matches each included router's routes twice on the
+# way in: the busiest (the challenges' shortlists) go first.
 ROUTERS = (
+    challenges,
     health,
     participants,
     companies,
     editions,
-    challenges,
     outcomes,
     texts,
     admin,

@@ -15,8 +15,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from service.kept_reads import KeptReads
 from service.runtime import Runtime
-from service.security import Principal, authenticate, kept_keys, key_prefix, verified
+from service.security import (
+    Principal,
+    StoredKey,
+    authenticate,
+    kept_keys,
+    key_prefix,
+    verified,
+)
 
 PUBLIC_PATHS = frozenset(
     {"/health", "/ready", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
@@ -50,12 +58,12 @@ bearer = HTTPBearer(auto_error=False)
 
 async def current_principal(
     request: Request,
-    session: Session = Depends(get_session),
     header_key: str | None = Depends(api_key_header),
     bearer_key: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> Principal:
     """The caller. A key this worker has verified before is checked in memory (see
-    :func:`service.security.kept_keys`); only a new one is looked up, on the thread pool."""
+    :func:`service.security.kept_keys`); only a new one is looked up, on the thread pool
+    with a session of its own, so a route that needs no database opens none."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
@@ -68,7 +76,7 @@ async def current_principal(
         if stored is not None:
             principal = verified(stored, key)
         else:
-            principal = await run_in_threadpool(authenticate, session, key, kept)
+            principal = await run_in_threadpool(_look_up, request.app.state.runtime, key, kept)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -77,6 +85,11 @@ async def current_principal(
         )
     request.state.principal = principal
     return principal
+
+
+def _look_up(runtime: Runtime, key: str, kept: KeptReads[str, StoredKey]) -> Principal | None:
+    with runtime.sessions() as session:
+        return authenticate(session, key, kept)
 
 
 def require_role(*roles: str) -> Callable[..., Principal]:

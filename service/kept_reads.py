@@ -13,6 +13,7 @@ key revoked by another worker keeps working here until the next poll of the feed
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
 
@@ -76,3 +77,28 @@ class KeptReads(Generic[K, V]):
                 return
             for entity in ids:
                 self._values.pop(entity, None)  # type: ignore[call-overload]
+
+
+class KeptByInputs(Generic[K, V]):
+    """Values made from inputs that are never changed in place (the engine's kept
+    shortlists, the kept corrections), reused while a key's inputs are the very same
+    objects. A changed input is a new object, so nothing here needs forgetting; the
+    entries hold their inputs, so an object's identity cannot be taken by another."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[K, tuple[tuple, V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, inputs: tuple) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None or any(a is not b for a, b in zip(entry[0], inputs, strict=True)):
+            return None
+        return entry[1]
+
+    def put(self, key: K, inputs: tuple, value: V) -> None:
+        with self._lock:
+            self._entries[key] = (inputs, value)
+            self._entries.move_to_end(key)
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)

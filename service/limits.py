@@ -30,7 +30,11 @@ class BodySizeLimit:
             return
         upload = self.upload_paths.fullmatch(scope.get("path", ""))
         limit = self.max_upload_bytes if upload else self.max_bytes
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # HTTP/1.1: no body without either
+            return
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(send, limit)
             return

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,12 +37,18 @@ from service.db import (
     session_factory,
     training_events,
 )
+from service.kept_reads import KeptByInputs
 from service.tables import ChallengeRow
 from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme, write_programme
 from training_data.generator import generate
 
+if TYPE_CHECKING:
+    from service.oversight_schemas import ReviewedShortlist
+
 log = logging.getLogger(__name__)
+
+SERVED_JSON_LIMIT = 512  # reviewed shortlists whose JSON a worker keeps
 
 
 class NoProgrammeError(RuntimeError):
@@ -56,6 +63,11 @@ class Runtime:
     matcher: Matcher
     sync: SyncReport
     feed: FeedFollower
+    # the JSON of reviewed shortlists served by the API, reused while the engine's
+    # shortlist and the corrections it was made from are unchanged
+    served_json: KeptByInputs[tuple, tuple[bytes, ReviewedShortlist]] = field(
+        default_factory=lambda: KeptByInputs(SERVED_JSON_LIMIT)
+    )
 
     def close(self) -> None:
         self.feed.stop()

@@ -10,6 +10,7 @@ from matching.domain.records import (
     BusinessChallenge,
     ChallengeIn,
 )
+from matching.domain.results import Shortlist
 from service import audit
 from service.change_feed import CHALLENGE, PARTICIPANT, FeedFollower
 from service.controls import recommending
@@ -21,6 +22,7 @@ from service.operations.common import (
     as_request_error,
     require_edition,
 )
+from service.oversight_schemas import OverrideOut, ReviewedShortlist
 from service.runtime import Runtime
 from service.security import Principal
 from service.tables import (
@@ -95,15 +97,54 @@ def shortlist(
     language: str = "en",
     consent_only: bool = False,
     fairness: bool | None = None,
-):
+) -> ReviewedShortlist:
     """The caseworker's shortlist with the caseworkers' corrections applied, audited
     with the pseudonyms it returned."""
+    result, corrections, deeper = _ask_engine(
+        runtime, session, challenge_id, k, who, language, consent_only, fairness
+    )
+    reviewed = override_ops.apply_overrides(result, corrections, k, deeper)
+    _audit_shortlist(runtime, session, who, challenge_id, k, consent_only, fairness, reviewed)
+    return reviewed
+
+
+def shortlist_json(
+    runtime: Runtime, session: Session, challenge_id: int, k: int, who: Principal, language: str
+) -> bytes:
+    """:func:`shortlist` as the API serves it, in JSON. A worker answers the same
+    shortlist many times between changes: while the engine hands back the very shortlist
+    it kept and the corrections are the very list kept, the JSON made from them before
+    is reused. The audit row is written for every request all the same."""
+    asked = _ask_engine(runtime, session, challenge_id, k, who, language, False, None)
+    key = (challenge_id, k, language)
+    kept = runtime.served_json.get(key, asked)
+    if kept is None:
+        result, corrections, deeper = asked
+        reviewed = override_ops.apply_overrides(result, corrections, k, deeper)
+        kept = (reviewed.model_dump_json(by_alias=True).encode(), reviewed)
+        runtime.served_json.put(key, asked, kept)
+    _audit_shortlist(runtime, session, who, challenge_id, k, False, None, kept[1])
+    return kept[0]
+
+
+def _ask_engine(
+    runtime: Runtime,
+    session: Session,
+    challenge_id: int,
+    k: int,
+    who: Principal,
+    language: str,
+    consent_only: bool,
+    fairness: bool | None,
+) -> tuple[Shortlist, list[OverrideOut], Shortlist | None]:
+    """The engine's shortlist, the corrections in force, and the longer shortlist that
+    people pinned or moved from beyond the first must be taken from (or None)."""
     recommending(session, runtime)
     check_engine_challenge(runtime, challenge_id, who)
     corrections = override_ops.kept_corrections(runtime.feed, session, challenge_id)
     matcher = runtime.matcher
 
-    def engine_list(size: int):
+    def engine_list(size: int) -> Shortlist:
         return matcher.shortlist(
             challenge_id, k=size, consent_only=consent_only, fairness=fairness, language=language
         )
@@ -111,8 +152,20 @@ def shortlist(
     # enough candidates that exclusions still leave k
     result = engine_list(min(matcher.max_k, k + len(corrections)))
     deeper = engine_list(matcher.max_k) if override_ops.needs_deeper(result, corrections) else None
-    result = override_ops.apply_overrides(result, corrections, k, deeper)
-    ids = [c.participant_id for c in result.candidates]
+    return result, corrections, deeper
+
+
+def _audit_shortlist(
+    runtime: Runtime,
+    session: Session,
+    who: Principal,
+    challenge_id: int,
+    k: int,
+    consent_only: bool,
+    fairness: bool | None,
+    reviewed: ReviewedShortlist,
+) -> None:
+    ids = [c.participant_id for c in reviewed.candidates]
     names = kept_pseudonyms(runtime.feed).get_many(session, ids)
     audit.record(
         session,
@@ -121,10 +174,9 @@ def shortlist(
         f"challenge:{challenge_id}",
         {"k": k, "consent_only": consent_only, "fairness": fairness},
         [names[i] for i in ids],
-        result.model_version,
-        result.index_version,
+        reviewed.model_version,
+        reviewed.index_version,
     )
-    return result
 
 
 def kept_pseudonyms(feed: FeedFollower) -> KeptReads[int, str]:

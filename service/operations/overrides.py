@@ -49,7 +49,8 @@ def kept_corrections(feed: FeedFollower, session: Session, challenge_id: int) ->
     """The corrections in force on a challenge, oldest first, as this worker keeps them
     between shortlists (a correction added or withdrawn anywhere drops them)."""
     reads = feed.kept("corrections", OVERRIDE, _read_corrections)
-    return reads.get(session, challenge_id) or []
+    found = reads.get(session, challenge_id)  # the kept list itself, even when empty
+    return found if found is not None else []
 
 
 def _read_corrections(session: Session, challenge_ids: list[int]) -> dict[int, list[OverrideOut]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -94,17 +95,28 @@ def update(
 
 
 @router.get("/{challenge_id}/shortlist", response_model=ReviewedShortlist)
-def shortlist(
+async def shortlist(
     challenge_id: ChallengeId,
     who: Caseworker,
-    session: Db,
     runtime: Rt,
     k: Annotated[int, Query(ge=1, le=200)] = 10,
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
-) -> ReviewedShortlist:
+) -> Response:
     """Ranked candidates from the challenge's edition with scores and reasons, and the
     caseworkers' corrections (pins, moves, exclusions) applied and shown."""
-    return challenge_ops.shortlist(runtime, session, challenge_id, k, who, language)
+    # The busiest route: one thread-pool hop opens the session and computes the
+    # shortlist and its JSON. Returned as a model from a plain ``def`` taking a session
+    # dependency, FastAPI would add the dependency's set-up and tear-down and a second
+    # hop only to check a model the route has just built.
+    body = await run_in_threadpool(_shortlist_json, runtime, challenge_id, k, who, language)
+    return Response(body, media_type="application/json")
+
+
+def _shortlist_json(
+    runtime: Runtime, challenge_id: int, k: int, who: Principal, language: str
+) -> bytes:
+    with runtime.sessions() as session:
+        return challenge_ops.shortlist_json(runtime, session, challenge_id, k, who, language)
 
 
 @router.post(

@@ -143,3 +143,36 @@ def test_the_page_form_shows_a_bad_correction_beside_the_candidate(svc):
     )
     assert saved.status_code == 303
     assert "se ha mudado" in client.get(f"/app{URL}").text
+
+
+def test_a_repeated_shortlist_is_audited_each_time_and_a_correction_changes_it(svc):
+    """The worker reuses the JSON of a shortlist it served while nothing it was made of
+    has changed; each request still writes its audit row, and a correction is seen by
+    the very next request."""
+    cw = svc.as_("caseworker")
+    url = f"{URL}/shortlist?k=7"
+
+    def audited() -> list[list[str]]:
+        with svc.runtime.sessions() as session:
+            rows = session.scalars(
+                select(AuditRow).where(AuditRow.action == "shortlist").order_by(AuditRow.id)
+            )
+            return [r.participants for r in rows if r.request["k"] == 7]
+
+    before = len(audited())
+    first, second = svc.client.get(url, headers=cw), svc.client.get(url, headers=cw)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["content-type"] == "application/json"
+    assert first.content == second.content
+    logged = audited()
+    assert len(logged) == before + 2 and logged[-1] == logged[-2] and len(logged[-1]) == 7
+
+    dropped = _ids(first.json())[2]
+    made = _correct(svc, participant_id=dropped, action="exclude", reason="not_a_fit")
+    assert made.status_code == 201
+    after = svc.client.get(url, headers=cw).json()
+    assert dropped not in _ids(after) and len(_ids(after)) == 7
+    assert made.json() in after["overrides"]
+    assert len(audited()) == before + 3
+    svc.client.delete(f"{URL}/overrides/{made.json()['override_id']}", headers=cw)
+    assert dropped in _ids(svc.client.get(url, headers=cw).json())
