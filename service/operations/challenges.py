@@ -100,10 +100,8 @@ def shortlist(
 ) -> ReviewedShortlist:
     """The caseworker's shortlist with the caseworkers' corrections applied, audited
     with the pseudonyms it returned."""
-    result, corrections, deeper = _ask_engine(
-        runtime, session, challenge_id, k, who, language, consent_only, fairness
-    )
-    reviewed = override_ops.apply_overrides(result, corrections, k, deeper)
+    asked = _ask_engine(runtime, session, challenge_id, k, who, language, consent_only, fairness)
+    reviewed = _reviewed(asked, k)
     _audit_shortlist(runtime, session, who, challenge_id, k, consent_only, fairness, reviewed)
     return reviewed
 
@@ -119,12 +117,12 @@ def shortlist_json(
     key = (challenge_id, k, language)
     kept = runtime.served_json.get(key, asked)
     if kept is None:
-        result, corrections, deeper = asked
-        reviewed = override_ops.apply_overrides(result, corrections, k, deeper)
+        reviewed = _reviewed(asked, k)
         kept = (reviewed.model_dump_json(by_alias=True).encode(), reviewed)
         runtime.served_json.put(key, asked, kept)
-    _audit_shortlist(runtime, session, who, challenge_id, k, False, None, kept[1])
-    return kept[0]
+    body, reviewed = kept
+    _audit_shortlist(runtime, session, who, challenge_id, k, False, None, reviewed)
+    return body
 
 
 def _ask_engine(
@@ -153,6 +151,13 @@ def _ask_engine(
     result = engine_list(min(matcher.max_k, k + len(corrections)))
     deeper = engine_list(matcher.max_k) if override_ops.needs_deeper(result, corrections) else None
     return result, corrections, deeper
+
+
+def _reviewed(
+    asked: tuple[Shortlist, list[OverrideOut], Shortlist | None], k: int
+) -> ReviewedShortlist:
+    result, corrections, deeper = asked
+    return override_ops.apply_overrides(result, corrections, k, deeper)
 
 
 def _audit_shortlist(
