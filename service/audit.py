@@ -42,6 +42,6 @@ def record(
         model_version=model_version,
         index_version=index_version,
     )
-    session.execute(insert(AuditRow.__table__), values)
+    session.connection().execute(insert(AuditRow.__table__), values)
     if commit:
         session.commit()

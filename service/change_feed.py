@@ -31,6 +31,7 @@ from matching.engine import Matcher
 from service.db import challenge_frame, migrant_frame, outcome_frame, participant_frame
 from service.kept_reads import KeptReads
 from service.tables import ChallengeRow, ChangeRow, ParticipantRow
+from service.without_waiting import WouldWaitError
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class FeedFollower:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _kept: dict[str, KeptReads] = field(default_factory=dict)
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock)
+    _on_event_loop: threading.local = field(default_factory=threading.local)
 
     def kept(
         self,
@@ -95,12 +98,18 @@ class FeedFollower:
         read: Callable[[Session, list[Any]], Mapping[Any, Any]],
         by_id: bool = True,
     ) -> KeptReads:
-        """This worker's kept reads called ``name``, made on first use."""
-        with self._lock:
-            return self._kept.setdefault(name, KeptReads(kind, read, by_id))
+        """This worker's kept reads called ``name``, made on first use. Asked by the
+        event loop for every key it checks, so it never waits for the feed's lock."""
+        reads = self._kept.get(name)
+        if reads is None:
+            with self._kept_lock:
+                reads = self._kept.setdefault(name, KeptReads(kind, read, by_id))
+        return reads
 
     def _forget(self, by_kind: Mapping[str, Iterable[int | None]]) -> None:
-        for reads in self._kept.values():
+        with self._kept_lock:
+            every = list(self._kept.values())
+        for reads in every:
             if reads.kind in by_kind:
                 reads.forget(by_kind[reads.kind])
 
@@ -119,6 +128,17 @@ class FeedFollower:
             self._here.update(v for v in versions if v > self.applied)
             self._catch_up_quietly()  # and whatever other workers wrote meanwhile
 
+    @contextmanager
+    def without_applying(self) -> Iterator[None]:
+        """For the event loop, which must not wait: catching up in this thread raises
+        :class:`WouldWaitError` instead of applying changes, which can take long (the
+        thread pool applies them)."""
+        self._on_event_loop.refusing = True
+        try:
+            yield
+        finally:
+            self._on_event_loop.refusing = False
+
     def _catch_up_quietly(self) -> None:
         try:
             self.catch_up()
@@ -129,18 +149,28 @@ class FeedFollower:
         """Apply every committed change after :attr:`applied`; returns how many.
 
         A request that is about to recommend passes its own session, which saves a
-        second connection per request; the poller and local writes open their own."""
+        second connection per request; the poller and local writes open their own.
+        Only applying takes the lock: when nothing is new, as between most requests,
+        none waits for another."""
         reading = nullcontext(session) if session is not None else self.sessions()
-        with self._lock, reading as session:
-            changes = session.execute(NEWER_CHANGES, {"applied": self.applied}).all()
-            if not changes:
+        with reading as session:
+            if not self._newer(session):
                 return 0
-            foreign = [c for c in changes if c.version not in self._here]
-            if foreign:
-                self._apply(session, foreign)
-            self.applied = changes[-1].version
-            self._here = {v for v in self._here if v > self.applied}
-            return len(foreign)
+            if getattr(self._on_event_loop, "refusing", False):
+                raise WouldWaitError("the change feed has changes to apply")
+            with self._lock:
+                changes = self._newer(session)  # another thread may have applied them
+                if not changes:
+                    return 0
+                foreign = [c for c in changes if c.version not in self._here]
+                if foreign:
+                    self._apply(session, foreign)
+                self.applied = changes[-1].version
+                self._here = {v for v in self._here if v > self.applied}
+                return len(foreign)
+
+    def _newer(self, session: Session) -> list:
+        return session.connection().execute(NEWER_CHANGES, {"applied": self.applied}).all()
 
     def _apply(self, session: Session, changes) -> None:
         by_kind: dict[str, list[int]] = {}

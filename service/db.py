@@ -34,13 +34,21 @@ from training_data.dataset import ProgrammeTables
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets the pragmas described above."""
+def make_engine(url: str, wait_for_writers: bool = True) -> Engine:
+    """An engine for ``url``; SQLite gets the pragmas described above.
+
+    Without ``wait_for_writers`` (SQLite only) a statement that needs the write lock
+    another connection holds fails at once instead of waiting up to 5 s for it: the
+    event loop's own sessions (:mod:`service.without_waiting`) then hand the work to a
+    thread."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        busy_ms = 5000 if wait_for_writers else 0
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_ms / 1000}
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:
@@ -48,7 +56,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
 
         return engine

@@ -68,10 +68,21 @@ class Runtime:
     served_json: KeptByInputs[tuple, tuple[bytes, ReviewedShortlist]] = field(
         default_factory=lambda: KeptByInputs(SERVED_JSON_LIMIT)
     )
+    # the database as the event loop may use it itself (see service.without_waiting):
+    # on the embedded SQLite file statements take microseconds, and these never wait
+    # for a writer; None on a database across the network, where each is a round trip
+    loop_engine: Engine | None = None
+    loop_sessions: sessionmaker[Session] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.loop_engine is not None:
+            self.loop_sessions = session_factory(self.loop_engine)
 
     def close(self) -> None:
         self.feed.stop()
         self.engine.dispose()
+        if self.loop_engine is not None:
+            self.loop_engine.dispose()
 
 
 def ensure_database(
@@ -128,7 +139,10 @@ def open_runtime(
     for note in report.notes:
         say(note)
     feed = FeedFollower(sessions, matcher, applied=version)
-    return Runtime(settings, engine, sessions, matcher, report, feed)
+    loop_engine = None
+    if engine.dialect.name == "sqlite":
+        loop_engine = make_engine(settings.sqlalchemy_url, wait_for_writers=False)
+    return Runtime(settings, engine, sessions, matcher, report, feed, loop_engine=loop_engine)
 
 
 def _discard_index(settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from matching.domain.records import (
@@ -30,6 +31,7 @@ from service.tables import (
     CompanyRow,
     ParticipantRow,
 )
+from service.without_waiting import WouldWaitError, held_without_waiting
 
 
 def get_challenge(session: Session, challenge_id: int, who: Principal) -> ChallengeRow:
@@ -123,6 +125,26 @@ def shortlist_json(
     body, reviewed = kept
     _audit_shortlist(runtime, session, who, challenge_id, k, False, None, reviewed)
     return body
+
+
+def shortlist_json_without_waiting(
+    runtime: Runtime, challenge_id: int, k: int, who: Principal, language: str
+) -> bytes | None:
+    """:func:`shortlist_json` made by the event loop itself, or None when that would
+    mean waiting (see :mod:`service.without_waiting`); the caller then asks on the
+    thread pool. The audit row is committed last, so nothing is written unless the
+    answer is returned."""
+    if runtime.loop_sessions is None:
+        return None
+    try:
+        with (
+            runtime.feed.without_applying(),
+            held_without_waiting(runtime.matcher.lock, "engine"),
+            runtime.loop_sessions() as session,
+        ):
+            return shortlist_json(runtime, session, challenge_id, k, who, language)
+    except (WouldWaitError, OperationalError):  # OperationalError: another writer holds the file
+        return None
 
 
 def _ask_engine(

@@ -104,11 +104,15 @@ async def shortlist(
 ) -> Response:
     """Ranked candidates from the challenge's edition with scores and reasons, and the
     caseworkers' corrections (pins, moves, exclusions) applied and shown."""
-    # The busiest route: one thread-pool hop opens the session and computes the
-    # shortlist and its JSON. Returned as a model from a plain ``def`` taking a session
-    # dependency, FastAPI would add the dependency's set-up and tear-down and a second
-    # hop only to check a model the route has just built.
-    body = await run_in_threadpool(_shortlist_json, runtime, challenge_id, k, who, language)
+    # The busiest route. When the worker already holds what the answer needs, the
+    # event loop makes it itself: a thread-pool hop would cost more than the work.
+    # Otherwise (see service.without_waiting) one hop opens a session and computes the
+    # shortlist and its JSON. Returning a model from a plain ``def`` with a session
+    # dependency would add that dependency's set-up and tear-down, and a second hop
+    # only to check a model the route has just built.
+    body = challenge_ops.shortlist_json_without_waiting(runtime, challenge_id, k, who, language)
+    if body is None:
+        body = await run_in_threadpool(_shortlist_json, runtime, challenge_id, k, who, language)
     return Response(body, media_type="application/json")
 
 

@@ -18,6 +18,7 @@ from service.app import create_app
 from service.change_feed import latest_version
 from service.runtime import open_runtime, retrain
 from service.tables import ChangeRow
+from service.without_waiting import WouldWaitError
 from tests.integration.api.test_records import NEW, _latest_challenge
 
 
@@ -40,6 +41,18 @@ def _shortlisted(client, headers, cid) -> set[int]:
 def _corrected(client, headers, cid) -> set[int]:
     listed = client.get(f"/challenges/{cid}/shortlist?k=5", headers=headers).json()
     return {o["participant_id"] for o in listed["overrides"]}
+
+
+def test_the_event_loop_leaves_another_workers_changes_to_the_thread_pool(pair):
+    (_a, b), (ca, cb), cw, _ = pair
+    cid = _latest_challenge(ca, cw)
+    pid = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
+    start = b.feed.applied
+    with b.feed.without_applying(), b.sessions() as session, pytest.raises(WouldWaitError):
+        b.feed.catch_up(session)
+    assert b.feed.applied == start and pid not in b.matcher.pool.row_of
+    assert pid in _shortlisted(cb, cw, cid)  # the shortlist applies it on the thread pool
+    assert b.feed.applied > start
 
 
 def test_writes_through_one_engine_reach_the_other(pair):
