@@ -10,13 +10,14 @@ The schema is created or migrated with Alembic at start.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy import Engine, Row, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.oversight_schemas import NEGATIVE_OVERRIDE_REASONS
@@ -146,8 +147,22 @@ def _advance_sequences(session: Session) -> None:
         )
 
 
-def participant_frame(rows: list[ParticipantRow]) -> pd.DataFrame:
-    """Engine-shaped participant table (columns of ``training_data.schema``) from rows."""
+# what the engine reads of a participant: a start reads these columns alone, as plain
+# rows, since a million ORM objects (with names, contacts and notes) would cost minutes
+ENGINE_PARTICIPANT_COLUMNS = tuple(
+    getattr(ParticipantRow, name)
+    for name in (
+        "id", "edition_id", "profile_text", "text_language", "skills", "skills_text",
+        "spanish_level", "education", "experience", "availability", "district",
+        "max_commute_minutes", "niche_preferences", "months_unemployed", "digital_access",
+        "induction", "available", "consent_share",
+    )
+)  # fmt: skip
+
+
+def participant_frame(rows: Sequence[ParticipantRow | Row]) -> pd.DataFrame:
+    """Engine-shaped participant table (columns of ``training_data.schema``) from rows:
+    ORM records, or rows of :data:`ENGINE_PARTICIPANT_COLUMNS`."""
     return pd.DataFrame(
         {
             "participant_id": [r.id for r in rows],
@@ -211,7 +226,7 @@ def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
 
 def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Participants, challenges and migrant flags for :meth:`Matcher.load_programme`."""
-    people = list(session.scalars(select(ParticipantRow).order_by(ParticipantRow.id)))
+    people = session.execute(select(*ENGINE_PARTICIPANT_COLUMNS).order_by(ParticipantRow.id)).all()
     challenges = list(session.scalars(select(ChallengeRow).order_by(ChallengeRow.id)))
     flags = session.execute(select(SensitiveRow.participant_id, SensitiveRow.migrant)).all()
     sensitive = pd.DataFrame(flags, columns=["participant_id", "migrant"])
