@@ -177,7 +177,7 @@ class TextReader:
 @lru_cache(maxsize=2)
 def text_reader(data_dir: Path = DATA_DIR) -> TextReader:
     """The process-wide reader of the catalogue in ``data_dir`` (the packaged one by
-    default), built on first use (~2 s)."""
+    default), built on first use (about 6 s, most of it lemmatising the labels)."""
     catalogue = load_catalogue(data_dir)
     return TextReader(Lexicon(catalogue), NicheVocabulary(catalogue))
 
