@@ -46,9 +46,10 @@ def make_engine(url: str, wait_for_writers: bool = True) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        busy_ms = 5000 if wait_for_writers else 0
+        # the driver's timeout is SQLite's busy timeout: how long to wait for a writer
+        busy_seconds = 5.0 if wait_for_writers else 0.0
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": busy_ms / 1000}
+            url, connect_args={"check_same_thread": False, "timeout": busy_seconds}
         )
 
         @event.listens_for(engine, "connect")
@@ -57,7 +58,6 @@ def make_engine(url: str, wait_for_writers: bool = True) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
 
         return engine
