@@ -6,7 +6,10 @@ are imported in bulk, as ``Matcher.load_programme(vectors=...)`` allows: a sampl
 generated profiles is embedded for real (all-MiniLM-L6-v2), and every other participant
 gets one of those vectors plus Gaussian noise (sigma 0.025 per dimension, renormalised).
 The records themselves are generated and read in full (their texts, skills, years), so
-the pool, the features and the filters are those of a real engine.
+the pool, the features and the filters are those of a real engine. The challenges are
+embedded for real while preparing, and their vectors reach the engine through its
+embedding cache, as they reach a service that embedded them when they were created:
+the load measured is reading records, importing vectors and building the index.
 
 The engine is built in a child process, so that the peak memory reported is the
 engine's own and not the generator's; a second child starts from the saved index, as a
@@ -61,7 +64,8 @@ def noisy_vectors(sample: np.ndarray, count: int, seed: int) -> np.ndarray:
 
 
 def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> None:
-    """Generate the programme and the bulk vectors into ``folder``."""
+    """Generate the programme, the bulk vectors and the challenges' embedding cache into
+    ``folder``."""
     config = GeneratorConfig(
         seed=seed,
         participants=participants,
@@ -77,6 +81,7 @@ def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> Non
         sample, programme.challenges, programme.sensitive, persist=False, outcomes=None
     )
     real = small.index.vectors(sample["participant_id"].to_numpy())
+    small.embedder.save_cache(_engine(folder, model_path).cache_file)
     np.save(folder / "vectors.npy", noisy_vectors(real, len(programme.participants), seed))
 
 

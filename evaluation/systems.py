@@ -114,8 +114,8 @@ class TfidfSystem:
 
     def fit(self, data: EvalData, train_outcomes: pd.DataFrame) -> None:
         m = data.matcher
-        self.ids = list(m.documents)
-        texts = [m.documents[p] for p in self.ids]
+        self.ids = data.participants["participant_id"].tolist()
+        texts = m.profile_documents(data.participants)
         self.challenge_ids = list(m.challenges)
         corpus = texts + [m.challenge(c).text for c in self.challenge_ids]
         self.vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)

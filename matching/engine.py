@@ -205,6 +205,10 @@ class Matcher(EngineState):
                 self, participants, sensitive, persist=persist, repair=False, vectors=vectors
             )
 
+    def profile_documents(self, participants: pd.DataFrame) -> list[str]:
+        """The text the engine embeds for each record (the TF-IDF baseline reads it)."""
+        return index_sync.profile_documents(self, participants)
+
     @_changes_state
     def remove_participant(self, participant_id: int, persist: bool = True) -> bool:
         """Erase a participant from the pool, the index and the embedding cache."""

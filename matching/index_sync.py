@@ -68,6 +68,11 @@ def _documents_and_concepts(
     return profile_document(frame, engine.catalogue, concepts), concepts
 
 
+def profile_documents(engine: EngineState, frame: pd.DataFrame) -> list[str]:
+    """The text embedded for each record, read anew (the engine keeps no documents)."""
+    return _documents_and_concepts(engine, frame.reset_index(drop=True), whole=False)[0]
+
+
 def load_participants(
     engine: EngineState,
     frame: pd.DataFrame,
@@ -94,7 +99,6 @@ def load_participants(
         migrant = np.array([bool(flags.get(p, False)) for p in frame["participant_id"]])
     engine.pool.add_frame(frame[list(PROFILE_COLUMNS)], concepts, migrant)
     ids = frame["participant_id"].to_numpy(dtype=np.int64)
-    engine.documents.update(zip(ids.tolist(), docs, strict=True))
     prints = np.array([fingerprint(d) for d in docs], dtype=np.int64)
     flags = {
         "editions": frame["edition_id"].to_numpy(dtype=np.int64),
@@ -103,8 +107,11 @@ def load_participants(
     }
     embed = _embedding(engine, docs, vectors)
     if repair:
-        return _repair_index(engine, ids, embed, prints, flags, persist)
-    engine.index.upsert(ids, embed(np.arange(len(ids))), fingerprints=prints, **flags)
+        report = _repair_index(engine, ids, embed, prints, flags, persist)
+        _keep_profile_keys(engine, ids, docs)
+        return report
+    engine.index.upsert(ids, embed(None), fingerprints=prints, **flags)
+    _keep_profile_keys(engine, ids, docs)
     report = SyncReport(added=len(ids))
     _probe_if_stale(engine, report)
     if persist:
@@ -122,18 +129,29 @@ def check_vectors(engine: EngineState, count: int, vectors: np.ndarray | None) -
 
 def _embedding(
     engine: EngineState, docs: list[str], vectors: np.ndarray | None
-) -> Callable[[np.ndarray], np.ndarray]:
-    """The vectors of records at given positions: imported, or embedded when needed."""
+) -> Callable[[np.ndarray | None], np.ndarray]:
+    """The vectors of records at given positions (None: every record): imported, or
+    embedded when needed. All imported vectors are handed over as they are, so a bulk
+    import's memory-mapped file is read in chunks, never copied whole."""
     if vectors is not None:
-        return lambda pos: vectors[pos]
-    return lambda pos: engine.embedder.encode([docs[i] for i in pos])
+        return lambda pos: vectors if pos is None else vectors[pos]
+    return lambda pos: engine.embedder.encode(docs if pos is None else [docs[i] for i in pos])
+
+
+def _keep_profile_keys(engine: EngineState, ids: np.ndarray, docs: list[str]) -> None:
+    """Note which participants' profile vectors the embedder cache now keeps."""
+    for pid, key in zip(ids.tolist(), engine.embedder.held_keys(docs), strict=True):
+        if key is None:
+            engine.profile_keys.pop(pid, None)
+        else:
+            engine.profile_keys[pid] = key
 
 
 def reset_pool(engine: EngineState) -> None:
     """Forget every participant and challenge (before loading a programme anew)."""
     engine.pool = ParticipantPool()
     engine.challenges = {}
-    engine.documents = {}
+    engine.profile_keys = {}
 
 
 def _repair_index(
@@ -149,7 +167,7 @@ def _repair_index(
     if saved is None:
         engine.index = engine.empty_index()
         if len(ids):
-            engine.index.upsert(ids, embed(np.arange(len(ids))), fingerprints=prints, **flags)
+            engine.index.upsert(ids, embed(None), fingerprints=prints, **flags)
         report.rebuilt, report.added = True, len(ids)
     else:
         engine.index = saved
@@ -245,9 +263,9 @@ def remove_participant(engine: EngineState, participant_id: int, persist: bool) 
     present = engine.pool.remove(participant_id)
     engine.history.forget(participant_id)
     engine.index.remove([participant_id])
-    doc = engine.documents.pop(participant_id, None)
-    if doc is not None:
-        engine.embedder.forget([doc])
+    key = engine.profile_keys.pop(participant_id, None)
+    if key is not None:
+        engine.embedder.forget([key])
     if engine.data_dir is not None:
         forget_readings(engine.readings_file, participant_id)
     if persist and engine.data_dir is not None:

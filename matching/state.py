@@ -84,7 +84,10 @@ class EngineState:
         self.pool = ParticipantPool()
         self.history = OutcomeHistory()
         self.challenges: dict[int, ChallengeView] = {}
-        self.documents: dict[int, str] = {}
+        # the embedder cache's key of each participant whose profile vector it keeps, so
+        # an erasure can drop that vector too; keys, not the documents themselves, which
+        # at a million people would take gigabytes
+        self.profile_keys: dict[int, bytes] = {}
         self.index = self.empty_index()
         self.scorer: Scorer = FallbackScorer()
         self.trained_scorer: Scorer | None = None  # the trained ranker, used when on

@@ -133,19 +133,29 @@ class Embedder:
             self._keys[key] = self._count + offset
         self._count = need
 
-    def forget(self, texts: Sequence[str]) -> None:
-        """Drop texts from the cache (e.g. an erased person's profile); the next
-        :meth:`save_cache` no longer writes their vectors."""
+    def key(self, text: str) -> bytes:
+        """The cache's key of ``text``."""
+        return _digest(self.name, text)
+
+    def held_keys(self, texts: Sequence[str]) -> list[bytes | None]:
+        """Each text's key when the cache keeps its vector, else None."""
+        keys = [_digest(self.name, t) for t in texts]
         with self._lock:
-            for text in texts:
-                row = self._keys.pop(_digest(self.name, text), None)
+            return [k if k in self._keys else None for k in keys]
+
+    def forget(self, keys: Sequence[bytes]) -> None:
+        """Drop vectors by key (e.g. an erased person's profile); the next
+        :meth:`save_cache` no longer writes them."""
+        with self._lock:
+            for key in keys:
+                row = self._keys.pop(key, None)
                 if row is not None:
                     self._vectors[row] = 0.0  # nor does the memory keep it
 
-    def holds(self, text: str) -> bool:
-        """Whether the cache keeps a vector of ``text``."""
+    def holds(self, key: bytes) -> bool:
+        """Whether the cache keeps the vector of this key."""
         with self._lock:
-            return _digest(self.name, text) in self._keys
+            return key in self._keys
 
     @property
     def cached(self) -> int:

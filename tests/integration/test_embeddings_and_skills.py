@@ -37,7 +37,8 @@ def test_cache_round_trip(tmp_path, embedder: Embedder):
     assert fresh.load_cache(tmp_path / "cache.npz") >= 2
     np.testing.assert_array_equal(fresh.encode(texts), first)
     assert fresh._model is None  # answered from the cache, the model was never loaded
-    fresh.forget(["cache me once"])
+    fresh.forget([fresh.key("cache me once")])
+    assert not fresh.holds(fresh.key("cache me once")) and fresh.holds(fresh.key("and me too"))
     fresh.save_cache(tmp_path / "after.npz")
     again = Embedder(embedder.model_path)
     again.load_cache(tmp_path / "after.npz")
