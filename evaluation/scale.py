@@ -193,8 +193,15 @@ def scale_benchmark(
     with tempfile.TemporaryDirectory(prefix="milma-scale-") as tmp:
         folder = Path(tmp)
         _prepare(folder, model_path, participants, seed)
-        built = _in_child(_build, folder, model_path, repeat, seed)
-        restarted = _in_child(_restart, folder, model_path)
+        return measure_prepared(folder, model_path, participants, repeat, seed)
+
+
+def measure_prepared(
+    folder: Path, model_path: str, participants: int, repeat: int = 200, seed: int = 1
+) -> list[dict]:
+    """Build and restart the engine on a folder :func:`scale_benchmark` prepared."""
+    built = _in_child(_build, folder, model_path, repeat, seed)
+    restarted = _in_child(_restart, folder, model_path)
     size = {"participants": participants}
     rows = [
         benchmark_result(
