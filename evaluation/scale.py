@@ -76,12 +76,12 @@ def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> Non
     programme = generate(config)
     write_programme(programme, folder / "programme")
     sample = programme.participants.iloc[:SAMPLE]
-    small = Matcher(Embedder(model_path))
+    small = Matcher(Embedder(model_path), data_dir=folder / "engine")  # as _engine's
     small.load_programme(
         sample, programme.challenges, programme.sensitive, persist=False, outcomes=None
     )
     real = small.index.vectors(sample["participant_id"].to_numpy())
-    small.embedder.save_cache(_engine(folder, model_path).cache_file)
+    small.embedder.save_cache(small.cache_file)
     np.save(folder / "vectors.npy", noisy_vectors(real, len(programme.participants), seed))
 
 

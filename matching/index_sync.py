@@ -108,14 +108,13 @@ def load_participants(
     embed = _embedding(engine, docs, vectors)
     if repair:
         report = _repair_index(engine, ids, embed, prints, flags, persist)
-        _keep_profile_keys(engine, ids, docs)
-        return report
-    engine.index.upsert(ids, embed(None), fingerprints=prints, **flags)
+    else:
+        engine.index.upsert(ids, embed(None), fingerprints=prints, **flags)
+        report = SyncReport(added=len(ids))
+        _probe_if_stale(engine, report)
+        if persist:
+            engine.save()
     _keep_profile_keys(engine, ids, docs)
-    report = SyncReport(added=len(ids))
-    _probe_if_stale(engine, report)
-    if persist:
-        engine.save()
     return report
 
 
