@@ -23,7 +23,7 @@ from matching.recall_probe import tune
 from matching.retrieval import ParticipantIndex
 from matching.state import EngineState, UnknownIdError
 from matching.text.documents import profile_document
-from matching.text.profiles import ProfileConcepts
+from matching.text.profile_concepts import ProfileConcepts
 from matching.text.saved_readings import forget_readings, read_with_saved
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def load_participants(
         flags = dict(zip(sensitive["participant_id"], sensitive["migrant"], strict=True))
         migrant = np.array([bool(flags.get(p, False)) for p in frame["participant_id"]])
     engine.pool.add_frame(frame[list(PROFILE_COLUMNS)], concepts, migrant)
+    del concepts
     ids = frame["participant_id"].to_numpy(dtype=np.int64)
     prints = np.array([fingerprint(d) for d in docs], dtype=np.int64)
     flags = {
@@ -105,6 +106,11 @@ def load_participants(
         "available": frame["available"].to_numpy(dtype=bool),
         "consent": frame["consent_share"].to_numpy(dtype=bool),
     }
+    if vectors is not None:
+        # nothing is embedded, so what the cache holds is known now, and the documents
+        # (half a gigabyte at a million records) need not outlive the index build
+        _keep_profile_keys(engine, ids, docs)
+        docs = []
     embed = _embedding(engine, docs, vectors)
     if repair:
         report = _repair_index(engine, ids, embed, prints, flags, persist)
@@ -114,7 +120,8 @@ def load_participants(
         _probe_if_stale(engine, report)
         if persist:
             engine.save()
-    _keep_profile_keys(engine, ids, docs)
+    if vectors is None:
+        _keep_profile_keys(engine, ids, docs)
     return report
 
 

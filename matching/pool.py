@@ -18,10 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from matching import ragged
 from matching.domain import geography
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION
-from matching.text.profiles import ProfileConcepts
+from matching.text.profile_concepts import ProfileConcepts
 
 N_NICHES = len(NICHE_CODES)
 OTHER = N_NICHES  # experience column for work outside the catalogue
@@ -123,7 +124,6 @@ class ParticipantPool:
         unknown). Where a record states no experience, the years read from its text
         stand in."""
         self._compact_if_sparse()
-        skills = concepts.skills
         n = len(frame)
         ids = frame["participant_id"].to_numpy(dtype=np.int64)
         texts = frame["profile_text"].fillna("").astype(str)
@@ -140,9 +140,10 @@ class ParticipantPool:
             "months_unemployed": frame["months_unemployed"].to_numpy(dtype=np.int16),
             "digital_access": frame["digital_access"].to_numpy(dtype=bool),
             "education": _lookup(frame["education"].tolist(), EDUCATION, "education"),
-            "text_words": texts.str.split().str.len().fillna(0).to_numpy(dtype=np.int32),
+            # counted, not split: a million texts' words as lists cost 2 GB for a moment
+            "text_words": texts.str.count(r"\S+").to_numpy(dtype=np.int32),
             "migrant": np.zeros(n, dtype=bool) if migrant is None else np.asarray(migrant, bool),
-            "skill_len": np.fromiter((len(s) for s in skills), dtype=np.int32, count=n),
+            "skill_len": concepts.skill_counts,
             "outside": concepts.outside,
             "induction": frame["induction"]
             .map(INDUCTION)
@@ -150,9 +151,7 @@ class ParticipantPool:
             .astype(np.float32)
             .to_numpy(),
         }
-        new["skill_start"] = self._skill_used + np.concatenate(
-            [[0], np.cumsum(new["skill_len"])[:-1]]
-        ).astype(np.int64)
+        new["skill_start"] = self._skill_used + ragged.starts(concepts.skill_counts)
         years = np.zeros((n, N_NICHES + 1), dtype=np.float32)
         niche_pos = {c: i for i, c in enumerate(NICHE_CODES)} | {"other": OTHER}
         prefs = np.zeros((n, N_NICHES), dtype=np.float32)
@@ -185,17 +184,13 @@ class ParticipantPool:
             | (frame["experience_niches"].map(len).to_numpy() > 0)
             | (frame["niche_preferences"].map(len).to_numpy() > 0)
         )
-        flat = np.fromiter((s for row in skills for s in row), dtype=np.int32)
-        implied = np.concatenate(
-            [
-                np.arange(len(row)) >= len(row) - extra
-                for row, extra in zip(skills, concepts.implied, strict=True)
-            ]
-            or [np.zeros(0, dtype=bool)]
+        # a skill is implied when it is among the last ``implied`` of its row
+        from_end = np.repeat(np.cumsum(concepts.skill_counts), concepts.skill_counts) - np.arange(
+            len(concepts.skill_rows)
         )
-        self._append(
-            new, {"years": years, "prefs": prefs, "evidence": concepts.evidence}, flat, implied
-        )
+        by_work = from_end <= np.repeat(concepts.implied, concepts.skill_counts)
+        blocks = {"years": years, "prefs": prefs, "evidence": concepts.evidence}
+        self._append(new, blocks, concepts.skill_rows, by_work)
         rows = np.arange(self.size - n, self.size)
         for pid, row in zip(ids.tolist(), rows.tolist(), strict=True):
             old = self.row_of.get(pid)
@@ -256,11 +251,11 @@ class ParticipantPool:
         if len(keep) == self.size:
             return
         lengths = self.cols["skill_len"][keep]
-        positions = _segment_positions(self.cols["skill_start"][keep], lengths)
+        positions = ragged.segment_positions(self.cols["skill_start"][keep], lengths)
         flat = self.skill_flat[positions]
         self.skill_implied = self.skill_implied[positions]
         cols = {k: v[keep] for k, v in self.cols.items()}
-        cols["skill_start"] = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        cols["skill_start"] = ragged.starts(lengths)
         self.cols = cols
         for name in _BLOCKS:
             setattr(self, name, getattr(self, name)[keep])
@@ -284,7 +279,7 @@ class ParticipantPool:
     def skills_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Concatenated skill indices of ``rows`` and their CSR-style offsets."""
         lengths = self.cols["skill_len"][rows]
-        flat = self.skill_flat[_segment_positions(self.cols["skill_start"][rows], lengths)]
+        flat = self.skill_flat[ragged.segment_positions(self.cols["skill_start"][rows], lengths)]
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         return flat, offsets
 
@@ -298,7 +293,7 @@ class ParticipantPool:
         window = slice(start, start + length)
         return set(self.skill_flat[window][self.skill_implied[window]].tolist())
 
-    def insufficient(self, rows: np.ndarray) -> np.ndarray:
+    def insufficient(self, rows: np.ndarray | slice) -> np.ndarray:
         """Profiles too thin to score: no skill found and hardly any text."""
         return (self.cols["skill_len"][rows] == 0) & (
             self.cols["text_words"][rows] < MIN_TEXT_WORDS
@@ -330,12 +325,3 @@ def _grow(arr: np.ndarray, capacity: int, used: int) -> np.ndarray:
     grown = np.zeros((capacity, *arr.shape[1:]), dtype=arr.dtype)
     grown[:used] = arr[:used]
     return grown
-
-
-def _segment_positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Flat positions of the segments [start, start+length) in order, without a loop."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    seg_begin = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return np.repeat(starts - seg_begin, lengths) + np.arange(total)

@@ -20,6 +20,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, Row, create_engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from matching.pool import PROFILE_COLUMNS
+from service.bulk_reads import read_frame
 from service.oversight_schemas import NEGATIVE_OVERRIDE_REASONS
 from service.tables import (
     ChallengeRow,
@@ -163,29 +165,28 @@ ENGINE_PARTICIPANT_COLUMNS = tuple(
 def participant_frame(rows: Sequence[ParticipantRow | Row]) -> pd.DataFrame:
     """Engine-shaped participant table (columns of ``training_data.schema``) from rows:
     ORM records, or rows of :data:`ENGINE_PARTICIPANT_COLUMNS`."""
-    return pd.DataFrame(
-        {
-            "participant_id": [r.id for r in rows],
-            "edition_id": [r.edition_id for r in rows],
-            "profile_text": [r.profile_text for r in rows],
-            "text_language": [r.text_language for r in rows],
-            "skills": [list(r.skills) for r in rows],
-            "skills_text": [list(r.skills_text) for r in rows],
-            "spanish_level": [r.spanish_level for r in rows],
-            "education": [r.education for r in rows],
-            "experience_niches": [[e["niche"] for e in r.experience] for r in rows],
-            "experience_years": [[float(e["years"]) for e in r.experience] for r in rows],
-            "availability": [r.availability for r in rows],
-            "district": [r.district for r in rows],
-            "max_commute_minutes": [r.max_commute_minutes for r in rows],
-            "niche_preferences": [list(r.niche_preferences) for r in rows],
-            "months_unemployed": [r.months_unemployed for r in rows],
-            "digital_access": [r.digital_access for r in rows],
-            "induction": [r.induction for r in rows],
-            "available": [r.available for r in rows],
-            "consent_share": [r.consent_share for r in rows],
-        }
+    return _engine_shaped(
+        pd.DataFrame({c.key: [getattr(r, c.key) for r in rows] for c in ENGINE_PARTICIPANT_COLUMNS})
     )
+
+
+def _engine_shaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Database columns to the engine's: experience split in niches and years, and one
+    string object per distinct skill URI or niche code (a million participants' skill
+    lists would otherwise hold a gigabyte of copies of the same few thousand URIs)."""
+    shared: dict[str, str] = {}
+
+    def codes(lists) -> list[list[str]]:
+        return [[shared.setdefault(v, v) for v in row] for row in lists]
+
+    experience = frame.pop("experience")
+    frame = frame.rename(columns={"id": "participant_id"})
+    frame["skills"] = codes(frame["skills"])
+    frame["skills_text"] = [list(v) for v in frame["skills_text"]]
+    frame["niche_preferences"] = codes(frame["niche_preferences"])
+    frame["experience_niches"] = codes([e["niche"] for e in row] for row in experience)
+    frame["experience_years"] = [[float(e["years"]) for e in row] for row in experience]
+    return frame[list(PROFILE_COLUMNS)]
 
 
 CHALLENGE_COLUMNS = (
@@ -226,26 +227,23 @@ def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
 
 def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Participants, challenges and migrant flags for :meth:`Matcher.load_programme`."""
-    people = session.execute(select(*ENGINE_PARTICIPANT_COLUMNS).order_by(ParticipantRow.id)).all()
+    people = read_frame(session, ENGINE_PARTICIPANT_COLUMNS, order_by=ParticipantRow.id)
     challenges = list(session.scalars(select(ChallengeRow).order_by(ChallengeRow.id)))
     flags = session.execute(select(SensitiveRow.participant_id, SensitiveRow.migrant)).all()
     sensitive = pd.DataFrame(flags, columns=["participant_id", "migrant"])
-    return participant_frame(people), challenge_frame(challenges), sensitive
+    return _engine_shaped(people), challenge_frame(challenges), sensitive
 
 
 def outcome_frame(session: Session, ids: list[int] | None = None) -> pd.DataFrame:
     """Recorded outcome events for the engine's history (all, or those of ``ids``)."""
-    query = select(
+    columns = (
         OutcomeRow.participant_id,
         OutcomeRow.challenge_id,
         OutcomeRow.event,
         OutcomeRow.at,
         OutcomeRow.rating,
     )
-    if ids is not None:
-        query = query.where(OutcomeRow.id.in_(ids))
-    rows = session.execute(query).all()
-    return pd.DataFrame(rows, columns=["participant_id", "challenge_id", "event", "at", "rating"])
+    return read_frame(session, columns, None if ids is None else OutcomeRow.id.in_(ids))
 
 
 def override_events(session: Session) -> pd.DataFrame:

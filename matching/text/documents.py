@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from matching.domain.catalogue import Catalogue
-from matching.text.profiles import ProfileConcepts
+from matching.text.profile_concepts import ProfileConcepts
 
 
 def profile_document(
@@ -20,16 +20,16 @@ def profile_document(
     for text, free, row, work in zip(
         frame["profile_text"].fillna(""),
         frame["skills_text"],
-        concepts.skills,
-        concepts.occupations,
+        concepts.skills(),
+        concepts.occupations(),
         strict=True,
     ):
         parts = [str(text).strip()]
-        if work:
+        if len(work):
             parts.append("Work: " + ", ".join(jobs[work[:5]]) + ".")
         if len(free):
             parts.append("Skills: " + ", ".join(free) + ".")
-        if row:
+        if len(row):
             parts.append("Known skills: " + ", ".join(labels[row[:20]]) + ".")
         docs.append(" ".join(p for p in parts if p))
     return docs

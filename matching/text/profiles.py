@@ -15,17 +15,26 @@ never the first resort.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from matching.domain.catalogue import Catalogue
+from matching.domain.catalogue import Catalogue, load_catalogue
 from matching.text.lexicon import N_NICHES
-from matching.text.reader import TextReader, TextReading
+from matching.text.profile_concepts import ProfileConcepts
+from matching.text.reader import TextReader, TextReading, text_reader
 from models.embedder import Embedder
 
 EMBEDDING_THRESHOLD = 0.62
+READ_CHUNK = 10_000
+# Below this many records, starting worker processes costs more than it saves.
+PARALLEL_FROM = 100_000
 
 
 @dataclass(frozen=True)
@@ -36,19 +45,6 @@ class SkillMatch:
     skill: int
     confidence: float
     method: str  # "label" or "embedding"
-
-
-@dataclass
-class ProfileConcepts:
-    """What the engine keeps of many profiles' text, aligned with the records."""
-
-    skills: list[list[int]]  # stated skills first, then implied ones
-    implied: list[int]  # how many of each row's skills are implied by stated experience
-    occupations: list[list[int]]  # occupation rows named in the text
-    evidence: np.ndarray  # (n, 13) niche evidence from the text, 0..2
-    outside: np.ndarray  # (n,) share of job-title evidence outside the 13 niches
-    years: np.ndarray  # (n, 14) years of experience read, per niche + outside
-    languages: list[str | None]
 
 
 class ProfileReader:
@@ -65,6 +61,8 @@ class ProfileReader:
         Used for phrases no label matches; None disables that step.
     threshold:
         Minimum cosine similarity for an embedding match.
+    parallel_from:
+        Batches of at least this many records are read by worker processes.
     """
 
     def __init__(
@@ -73,11 +71,13 @@ class ProfileReader:
         reader: TextReader,
         embedder: Embedder | None,
         threshold: float = EMBEDDING_THRESHOLD,
+        parallel_from: int = PARALLEL_FROM,
     ) -> None:
         self.catalogue = catalogue
         self.reader = reader
         self.embedder = embedder
         self.threshold = threshold
+        self.parallel_from = parallel_from
         self._label_vectors: np.ndarray | None = None
         self._label_skill: np.ndarray | None = None
         index = catalogue.skill_index
@@ -127,22 +127,44 @@ class ProfileReader:
         free_text: Sequence[Sequence[str]],
         texts: Sequence[str],
     ) -> ProfileConcepts:
-        """Skills, niche evidence and years of many profiles; free-text skills that need
-        the embedding model are embedded in one batch."""
+        """Skills, niche evidence and years of many profiles, read :data:`READ_CHUNK`
+        at a time so that per-record Python objects never pile up; from
+        ``parallel_from`` records on, the chunks are read by one worker process per
+        core. Free-text skills that need the embedding model are embedded here, in one
+        batch per chunk."""
+        chunks = [
+            (coded[i : i + READ_CHUNK], free_text[i : i + READ_CHUNK], texts[i : i + READ_CHUNK])
+            for i in range(0, max(1, len(texts)), READ_CHUNK)
+        ]
+        workers = len(os.sched_getaffinity(0))
+        if len(texts) >= self.parallel_from and workers > 1 and len(chunks) > 1:
+            read = _read_in_workers(self.catalogue.data_dir, chunks, workers)
+        else:
+            phrase_skills: dict[str, list[int]] = {}
+            read = (self.read_chunk(*chunk, phrase_skills) for chunk in chunks)
+        parts = [concepts.with_skills(self._placed(pending)) for concepts, pending in read]
+        return parts[0] if len(parts) == 1 else ProfileConcepts.joined(parts)
+
+    def read_chunk(
+        self,
+        coded: Sequence[Iterable[str]],
+        free_text: Sequence[Sequence[str]],
+        texts: Sequence[str],
+        phrase_skills: dict[str, list[int]],
+    ) -> tuple[ProfileConcepts, dict[str, list[int]]]:
+        """The records' readings without the embedding model, and the free-text skills
+        the labels did not place, with the rows that name them. ``phrase_skills``: what
+        each free-text skill read as, shared by the chunks of one batch."""
         index = self.catalogue.skill_index
         n = len(texts)
-        skills: list[set[int]] = []
-        implied: list[set[int]] = []
-        occupations: list[list[int]] = []
-        evidence = np.zeros((n, N_NICHES))
-        outside = np.zeros(n)
-        years = np.zeros((n, N_NICHES + 1))
-        languages: list[str | None] = []
+        skill_rows, skill_counts, implied = array("i"), np.zeros(n, np.int32), np.zeros(n, np.int32)
+        occupation_rows, occupation_counts = array("i"), np.zeros(n, np.int32)
+        evidence = np.zeros((n, N_NICHES), np.float32)
+        outside = np.zeros(n, np.float32)
+        years = np.zeros((n, N_NICHES + 1), np.float32)
         pending: dict[str, list[int]] = {}
-        phrase_skills: dict[str, list[int]] = {}
         for row, (uris, phrases, text) in enumerate(zip(coded, free_text, texts, strict=True)):
             reading = self.reader.read(text or "")
-            uris = list(uris)
             found = {index[u] for u in uris if u in index}
             found.update(reading.skill_rows)
             for phrase in phrases:
@@ -152,23 +174,56 @@ class ProfileReader:
                     found.update(phrase_skills[phrase])
                 else:
                     pending.setdefault(phrase, []).append(row)
-            skills.append(found)
-            implied.append({s for r in reading.worked_as for s in self._essential[r]} - found)
-            occupations.append(sorted({c.row for c in reading.occupations}))
+            by_work = {s for r in reading.worked_as for s in self._essential[r]} - found
+            skill_rows.extend(sorted(found) + sorted(by_work))
+            skill_counts[row], implied[row] = len(found) + len(by_work), len(by_work)
+            jobs = sorted({c.row for c in reading.occupations})
+            occupation_rows.extend(jobs)
+            occupation_counts[row] = len(jobs)
             evidence[row] = reading.niche_evidence()
             outside[row] = reading.outside_share
             years[row] = reading.years
-            languages.append(reading.language)
-        if pending and self.embedder is not None:
-            for match in self.place_phrases(list(pending)):
-                for row in pending[match.phrase]:
-                    skills[row].add(match.skill)
-        return ProfileConcepts(
-            [sorted(s) + sorted(i - s) for s, i in zip(skills, implied, strict=True)],
-            [len(i - s) for s, i in zip(skills, implied, strict=True)],
-            occupations,
+        concepts = ProfileConcepts(
+            np.frombuffer(skill_rows, np.int32).copy(),
+            skill_counts,
+            implied,
+            np.frombuffer(occupation_rows, np.int32).copy(),
+            occupation_counts,
             evidence,
             outside,
             years,
-            languages,
         )
+        return concepts, pending
+
+    def _placed(self, pending: dict[str, list[int]]) -> dict[int, set[int]]:
+        """The skills the embedding model places ``pending``'s phrases on, per row."""
+        added: dict[int, set[int]] = {}
+        if pending and self.embedder is not None:
+            for match in self.place_phrases(list(pending)):
+                for row in pending[match.phrase]:
+                    added.setdefault(row, set()).add(match.skill)
+        return added
+
+
+# A worker process's own reader (see _read_in_workers).
+_worker_reader: ProfileReader | None = None
+
+
+def _start_worker(data_dir: Path) -> None:
+    global _worker_reader
+    _worker_reader = ProfileReader(load_catalogue(data_dir), text_reader(data_dir), None)
+
+
+def _read_in_worker(chunk: tuple) -> tuple[ProfileConcepts, dict[str, list[int]]]:
+    return _worker_reader.read_chunk(*chunk, {})
+
+
+def _read_in_workers(data_dir: Path, chunks: list[tuple], workers: int) -> Iterator[tuple]:
+    """``chunks`` read by ``workers`` processes, in order. Each builds its own reader
+    of the catalogue (a few seconds); they start from a fresh server process, not as
+    copies of this one, whose model and threads they must not share."""
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(data_dir,)
+    ) as pool:
+        yield from pool.map(_read_in_worker, chunks)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,10 +21,13 @@ import numpy as np
 import pandas as pd
 
 from matching.domain.catalogue import Catalogue
-from matching.text.profiles import ProfileConcepts, ProfileReader
+from matching.text.profile_concepts import ProfileConcepts
+from matching.text.profiles import ProfileReader
 from models.artefacts import atomic_write_bytes
 
-_RAGGED = ("skills", "occupations")
+_FIELDS = tuple(f.name for f in fields(ProfileConcepts))
+# part of every key: a file written in another layout matches no record, and is renewed
+LAYOUT = "flat-1"
 
 
 @lru_cache(maxsize=4)
@@ -50,38 +54,11 @@ def reading_keys(frame: pd.DataFrame, version: str) -> np.ndarray:
 
 
 def _pack(concepts: ProfileConcepts) -> dict[str, np.ndarray]:
-    packed = {
-        "implied": np.asarray(concepts.implied, dtype=np.int32),
-        "evidence": np.asarray(concepts.evidence, dtype=np.float32),
-        "outside": np.asarray(concepts.outside, dtype=np.float32),
-        "years": np.asarray(concepts.years, dtype=np.float32),
-        "languages": np.asarray([lang or "" for lang in concepts.languages], dtype="U2"),
-    }
-    for name in _RAGGED:
-        lists = getattr(concepts, name)
-        packed[f"{name}_len"] = np.fromiter(map(len, lists), np.int32, count=len(lists))
-        packed[f"{name}_flat"] = np.fromiter(
-            (v for row in lists for v in row), np.int32, count=int(packed[f"{name}_len"].sum())
-        )
-    return packed
+    return {name: getattr(concepts, name) for name in _FIELDS}
 
 
 def _unpack(packed: dict[str, np.ndarray], rows: np.ndarray) -> ProfileConcepts:
-    ragged = {}
-    for name in _RAGGED:
-        lengths = packed[f"{name}_len"]
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        flat = packed[f"{name}_flat"].tolist()
-        ragged[name] = [flat[s : s + n] for s, n in zip(starts[rows], lengths[rows], strict=True)]
-    return ProfileConcepts(
-        ragged["skills"],
-        packed["implied"][rows].tolist(),
-        ragged["occupations"],
-        packed["evidence"][rows].astype(np.float64),
-        packed["outside"][rows].astype(np.float64),
-        packed["years"][rows].astype(np.float64),
-        [lang or None for lang in packed["languages"][rows].tolist()],
-    )
+    return ProfileConcepts(**{name: packed[name] for name in _FIELDS}).take(rows)
 
 
 def _load(path: Path) -> dict[str, np.ndarray] | None:
@@ -89,9 +66,9 @@ def _load(path: Path) -> dict[str, np.ndarray] | None:
         return None
     try:
         with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+            return {name: data[name] for name in ("keys", "ids", *_FIELDS)}
     except (OSError, ValueError, KeyError):
-        return None  # a damaged file only costs reading again
+        return None  # a damaged file (or one of another layout) only costs reading again
 
 
 def _save(path: Path, packed: dict[str, np.ndarray]) -> None:
@@ -115,7 +92,7 @@ def read_with_saved(
     """The readings of every record in ``frame``: saved ones reused, the rest read;
     then the file holds exactly these records' readings."""
     model = reader.embedder.name if reader.embedder is not None else ""
-    keys = reading_keys(frame, reader_version(catalogue.data_dir) + model)
+    keys = reading_keys(frame, reader_version(catalogue.data_dir) + model + LAYOUT)
     saved = _load(path)
     found = _saved_rows(saved["keys"], keys) if saved is not None else np.full(len(keys), -1)
     missing = np.flatnonzero(found < 0)
@@ -140,20 +117,7 @@ def read_with_saved(
 def _merge(old: ProfileConcepts, new: ProfileConcepts, is_old: np.ndarray) -> ProfileConcepts:
     """Interleave two row sets back into record order (``is_old`` marks the first's)."""
     order = np.argsort(np.concatenate([np.flatnonzero(is_old), np.flatnonzero(~is_old)]))
-
-    def rows(a, b):
-        joined = list(a) + list(b)
-        return [joined[i] for i in order]
-
-    return ProfileConcepts(
-        rows(old.skills, new.skills),
-        rows(old.implied, new.implied),
-        rows(old.occupations, new.occupations),
-        np.vstack([old.evidence, new.evidence])[order],
-        np.concatenate([old.outside, new.outside])[order],
-        np.vstack([old.years, new.years])[order],
-        rows(old.languages, new.languages),
-    )
+    return ProfileConcepts.joined([old, new]).take(order)
 
 
 def forget_readings(path: Path, participant_id: int) -> None:

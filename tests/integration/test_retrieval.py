@@ -1,5 +1,7 @@
 """The FAISS index: exact search equals brute force, filters hold, changes persist."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -204,3 +206,29 @@ def test_tune_reaches_the_recall_target_and_is_kept(tmp_path):
     assert back.probe == probe and back.ef_search == probe["ef_search"]
     exact = ParticipantIndex(32)
     assert tune(exact, queries)["recall"] == 1.0
+
+
+def _resident_kb(path) -> int:
+    """How much of a mapped file this process holds in memory (Linux's smaps)."""
+    held, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text(encoding="utf-8").splitlines():
+        if "-" in line.split()[0]:  # a mapping's first line
+            inside = line.endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            held += int(line.split()[1])
+    return held
+
+
+def test_imported_vectors_are_held_once_by_the_index(tmp_path):
+    """A bulk import from a memory-mapped file leaves none of the file's pages with the
+    process: the index keeps the only copy."""
+    rng = np.random.default_rng(3)
+    rows = rng.normal(size=(60_000, 384)).astype(np.float32)
+    path = tmp_path / "vectors.npy"
+    np.save(path, rows / np.linalg.norm(rows, axis=1, keepdims=True))
+    mapped = np.load(path, mmap_mode="r")
+    index = ParticipantIndex(384, mode="exact")
+    n = len(mapped)
+    index.upsert(np.arange(n), mapped, np.arange(n) % 4, np.ones(n, bool), np.ones(n, bool))
+    assert _resident_kb(path) == 0
+    np.testing.assert_array_equal(index.vectors([0, n - 1]), mapped[[0, n - 1]])

@@ -1,9 +1,15 @@
 """Readings kept between starts: a restart reads again only the records that changed,
 gets the same pool as a fresh reading, and an erasure takes a person's reading out."""
 
+import os
+from dataclasses import fields
+
 import numpy as np
+import pytest
 
 from matching.engine import Matcher
+from matching.text.profile_concepts import ProfileConcepts
+from matching.text.profiles import READ_CHUNK, ProfileReader
 
 
 def _start(data_dir, embedder, participants, challenges, sensitive):
@@ -55,3 +61,23 @@ def test_a_restart_reads_only_changed_records(tmp_path, programme, embedder):
     again.remove_participant(pid)
     with np.load(tmp_path / "cache" / "readings.npz") as saved:
         assert pid not in saved["ids"] and len(saved["ids"]) == 119
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="workers need two cores")
+def test_worker_processes_read_a_large_batch_as_one_process_does(programme, matcher):
+    """Two chunks' worth of records, read by worker processes and by this one: the
+    same skills (free-text ones placed by the model included), jobs, evidence and years."""
+    people = programme.participants
+    repeats = READ_CHUNK // len(people) + 2
+    args = [
+        people[column].tolist() * repeats for column in ("skills", "skills_text", "profile_text")
+    ]
+    assert any(args[1]), "some records must hold free-text skills"
+    here = ProfileReader(matcher.catalogue, matcher.profiles.reader, matcher.embedder)
+    apart = ProfileReader(
+        matcher.catalogue, matcher.profiles.reader, matcher.embedder, parallel_from=1
+    )
+    alone, together = here.read_profiles(*args), apart.read_profiles(*args)
+    assert len(together) == len(people) * repeats
+    for name in (f.name for f in fields(ProfileConcepts)):
+        np.testing.assert_array_equal(getattr(together, name), getattr(alone, name), err_msg=name)

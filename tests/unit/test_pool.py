@@ -3,19 +3,20 @@
 import numpy as np
 
 from matching.pool import N_NICHES, PROFILE_COLUMNS, ParticipantPool
-from matching.text.profiles import ProfileConcepts
+from matching.text.profile_concepts import ProfileConcepts
 
 
 def _skills(n: int, offset: int) -> ProfileConcepts:
     """Two skills each, the second one implied by stated experience."""
     return ProfileConcepts(
-        skills=[[offset + i, offset + i + 1] for i in range(n)],
-        implied=[1] * n,
-        occupations=[[] for _ in range(n)],
-        evidence=np.zeros((n, N_NICHES)),
-        outside=np.zeros(n),
-        years=np.zeros((n, N_NICHES + 1)),
-        languages=["en"] * n,
+        skill_rows=np.array([[offset + i, offset + i + 1] for i in range(n)], np.int32).ravel(),
+        skill_counts=np.full(n, 2, np.int32),
+        implied=np.ones(n, np.int32),
+        occupation_rows=np.zeros(0, np.int32),
+        occupation_counts=np.zeros(n, np.int32),
+        evidence=np.zeros((n, N_NICHES), np.float32),
+        outside=np.zeros(n, np.float32),
+        years=np.zeros((n, N_NICHES + 1), np.float32),
     )
 
 
