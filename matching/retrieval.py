@@ -24,7 +24,6 @@ memory and from the next saved file even before a rebuild drops the row.
 from __future__ import annotations
 
 import logging
-import mmap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -33,6 +32,7 @@ import faiss
 import numpy as np
 import pandas as pd
 
+from matching.bulk_vectors import release_pages, reserve
 from matching.index_files import ids_digest, read_index_files, write_index_files
 from matching.search_filter import SearchFilter, checked_batch
 from matching.vector_blocks import edition_blocks, scan_top_k
@@ -45,26 +45,6 @@ Mode = Literal["auto", "exact", "approximate"]
 # (about 3 ms for 25,000 rows of 384 numbers on one core); a larger one goes through HNSW.
 BLOCK_SCAN_LIMIT = 60_000
 ADD_CHUNK = 50_000
-
-
-def _release_pages(vectors: np.ndarray) -> None:
-    """Drop a memory-mapped file's pages from this process once read (the kernel keeps
-    them cached): a bulk import's vectors are then held once, by the index, instead of
-    also as a million mapped rows."""
-    base = vectors
-    while isinstance(base, np.ndarray):  # a view of a view of the mapping
-        base = base.base
-    if isinstance(base, mmap.mmap):
-        base.madvise(mmap.MADV_DONTNEED)
-
-
-def _reserve(storage: faiss.IndexFlat, rows: int) -> None:
-    """Make room for ``rows`` more vectors at once. Added chunk by chunk, the storage
-    grows by doubling, and at a million rows the copy made on the last doubling held a
-    gigabyte twice; a vector shrunk back keeps its room, so the chunks then fill it."""
-    size = storage.codes.size()
-    storage.codes.resize(size + rows * storage.code_size)
-    storage.codes.resize(size)
 
 
 class ParticipantIndex:
@@ -179,10 +159,10 @@ class ParticipantIndex:
             ids, fresh = ids[order], {key: values[order] for key, values in fresh.items()}
             if self.mode == "auto":
                 self._index = self._new_index(approximate=len(ids) > self.exact_limit)
-        _reserve(self._storage(), len(order))
+        reserve(self._storage(), len(order))
         for chunk in np.array_split(order, max(1, len(order) // ADD_CHUNK)):
             self._index.add(vectors[chunk])  # in chunks: no second copy of a large batch
-            _release_pages(vectors)
+            release_pages(vectors)
         self._ids = np.concatenate([self._ids, ids])
         for key, values in fresh.items():
             self._meta[key] = np.concatenate([self._meta[key], values])

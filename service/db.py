@@ -79,9 +79,22 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+# 56 random bits: a million trainees share none by chance (with the first 32-bit
+# pseudonyms, about a hundred pairs of a million would, and the database refuses those)
+PSEUDONYM_BYTES = 7
+
+
 def new_pseudonym() -> str:
     """A random, unlinkable trainee reference shown to companies and kept in the audit log."""
-    return "T-" + secrets.token_hex(4).upper()
+    return "T-" + secrets.token_hex(PSEUDONYM_BYTES).upper()
+
+
+def new_pseudonyms(count: int) -> list[str]:
+    """``count`` distinct pseudonyms, for a bulk import."""
+    made: set[str] = set()
+    while len(made) < count:
+        made.add(new_pseudonym())
+    return list(made)
 
 
 def is_empty(session: Session) -> bool:
@@ -115,7 +128,7 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
             [{"niche": n, "years": float(y)} for n, y in zip(ns, ys, strict=True)]
             for ns, ys in zip(people["experience_niches"], people["experience_years"], strict=True)
         ],
-        pseudonym=[new_pseudonym() for _ in range(len(people))],
+        pseudonym=new_pseudonyms(len(people)),
         consent_at=pd.NaT,
         induction=people["induction"].where(people["induction"] != "", None),
     ).drop(columns=["experience_niches", "experience_years"])

@@ -28,6 +28,9 @@ from matching.domain.records import (
 from matching.domain.results import Reason, SkillRef, TextConcepts
 
 T = TypeVar("T")
+# a trainee's pseudonym (see service.db.new_pseudonym); those made before pseudonyms
+# grew to 14 digits have 8
+PSEUDONYM_PATTERN = r"^T-[0-9A-F]{8}([0-9A-F]{6})?$"
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
@@ -171,7 +174,7 @@ class OutcomeIn(BaseModel):
                 },
                 {
                     "challenge_id": 27,
-                    "trainee_id": "T-1A2B3C4D",
+                    "trainee_id": "T-1A2B3C4D5E6F70",
                     "event": "rejected",
                     "reason": "schedule does not fit",
                     "rating": 3,
@@ -182,7 +185,7 @@ class OutcomeIn(BaseModel):
     )
     challenge_id: Id
     participant_id: Id | None = None
-    trainee_id: Annotated[str, StringConstraints(pattern=r"^T-[0-9A-F]{8}$")] | None = None
+    trainee_id: Annotated[str, StringConstraints(pattern=PSEUDONYM_PATTERN)] | None = None
     event: EventName
     at: datetime | None = None
     reason: Annotated[str, StringConstraints(max_length=300)] = ""

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from matching.domain.records import ParticipantProfile, SensitiveAttributes
 from service import audit
 from service.change_feed import PARTICIPANT
-from service.db import new_pseudonym, participant_frame
+from service.db import new_pseudonyms, participant_frame
 from service.operations.participants import record_consent
 from service.runtime import Runtime
 from service.security import Principal
@@ -145,14 +145,15 @@ def import_participants(
         ids = _ids(runtime, session, frame)
         say("writing the records")
         rows = []
-        for pid, profile, attrs in zip(ids.tolist(), profiles, private, strict=True):
+        names = new_pseudonyms(len(profiles))
+        for pid, profile, attrs, name in zip(ids.tolist(), profiles, private, names, strict=True):
             data = profile.model_dump()
             if data["text_language"] is None:
                 data["text_language"] = runtime.matcher.read_text(profile.profile_text).language
             row = ParticipantRow(
                 id=pid,
                 **data,
-                pseudonym=new_pseudonym(),
+                pseudonym=name,
                 consent_at=None,
             )
             row.sensitive = SensitiveRow(
