@@ -140,8 +140,8 @@ class ParticipantPool:
             "months_unemployed": frame["months_unemployed"].to_numpy(dtype=np.int16),
             "digital_access": frame["digital_access"].to_numpy(dtype=bool),
             "education": _lookup(frame["education"].tolist(), EDUCATION, "education"),
-            # counted, not split: a million texts' words as lists cost 2 GB for a moment
-            "text_words": texts.str.count(r"\S+").to_numpy(dtype=np.int32),
+            # one text split at a time: a million texts' words as lists cost 2 GB at once
+            "text_words": np.fromiter((len(t.split()) for t in texts), np.int32, count=n),
             "migrant": np.zeros(n, dtype=bool) if migrant is None else np.asarray(migrant, bool),
             "skill_len": concepts.skill_counts,
             "outside": concepts.outside,

@@ -242,8 +242,7 @@ def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd
     """Participants, challenges and migrant flags for :meth:`Matcher.load_programme`."""
     people = read_frame(session, ENGINE_PARTICIPANT_COLUMNS, order_by=ParticipantRow.id)
     challenges = list(session.scalars(select(ChallengeRow).order_by(ChallengeRow.id)))
-    flags = session.execute(select(SensitiveRow.participant_id, SensitiveRow.migrant)).all()
-    sensitive = pd.DataFrame(flags, columns=["participant_id", "migrant"])
+    sensitive = read_frame(session, (SensitiveRow.participant_id, SensitiveRow.migrant))
     return _engine_shaped(people), challenge_frame(challenges), sensitive
 
 
