@@ -136,8 +136,7 @@ class ProfileReader:
             (coded[i : i + READ_CHUNK], free_text[i : i + READ_CHUNK], texts[i : i + READ_CHUNK])
             for i in range(0, max(1, len(texts)), READ_CHUNK)
         ]
-        workers = len(os.sched_getaffinity(0))
-        if len(texts) >= self.parallel_from and workers > 1 and len(chunks) > 1:
+        if len(texts) >= self.parallel_from and len(chunks) > 1 and (workers := usable_cores()) > 1:
             read = _read_in_workers(self.catalogue.data_dir, chunks, workers)
         else:
             phrase_skills: dict[str, list[int]] = {}
@@ -203,6 +202,13 @@ class ProfileReader:
                 for row in pending[match.phrase]:
                     added.setdefault(row, set()).add(match.skill)
         return added
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (all of them where the system cannot say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 # A worker process's own reader (see _read_in_workers).

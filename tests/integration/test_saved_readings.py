@@ -1,7 +1,6 @@
 """Readings kept between starts: a restart reads again only the records that changed,
 gets the same pool as a fresh reading, and an erasure takes a person's reading out."""
 
-import os
 from dataclasses import fields
 
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 
 from matching.engine import Matcher
 from matching.text.profile_concepts import ProfileConcepts
-from matching.text.profiles import READ_CHUNK, ProfileReader
+from matching.text.profiles import READ_CHUNK, ProfileReader, usable_cores
 
 
 def _start(data_dir, embedder, participants, challenges, sensitive):
@@ -63,7 +62,7 @@ def test_a_restart_reads_only_changed_records(tmp_path, programme, embedder):
         assert pid not in saved["ids"] and len(saved["ids"]) == 119
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="workers need two cores")
+@pytest.mark.skipif(usable_cores() < 2, reason="workers need two cores")
 def test_worker_processes_read_a_large_batch_as_one_process_does(programme, matcher):
     """Two chunks' worth of records, read by worker processes and by this one: the
     same skills (free-text ones placed by the model included), jobs, evidence and years."""
