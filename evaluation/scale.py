@@ -146,17 +146,17 @@ def _engine(folder: Path, model_path: str) -> Matcher:
     return Matcher.from_settings(_settings(folder, model_path), load_models=False)
 
 
-def _engine_tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _engine_tables(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The tables a service hands its engine: of the participants, only the columns the
     engine reads (no names, contacts or notes)."""
-    programme = read_programme(_settings(folder, "").programme_dir)
+    programme = read_programme(settings.programme_dir)
     participants = programme.participants[list(PROFILE_COLUMNS)]
     return participants, programme.challenges, programme.sensitive
 
 
 def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> None:
     """Child process: load with the bulk vectors, measure, save."""
-    tables = _engine_tables(folder)
+    tables = _engine_tables(_settings(folder, model_path))
     vectors = np.load(folder / "vectors.npy", mmap_mode="r")
     engine = _engine(folder, model_path)
     start = time.perf_counter()

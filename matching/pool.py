@@ -184,13 +184,8 @@ class ParticipantPool:
             | (frame["experience_niches"].map(len).to_numpy() > 0)
             | (frame["niche_preferences"].map(len).to_numpy() > 0)
         )
-        # a skill is implied when it is among the last ``implied`` of its row
-        from_end = np.repeat(np.cumsum(concepts.skill_counts), concepts.skill_counts) - np.arange(
-            len(concepts.skill_rows)
-        )
-        by_work = from_end <= np.repeat(concepts.implied, concepts.skill_counts)
         blocks = {"years": years, "prefs": prefs, "evidence": concepts.evidence}
-        self._append(new, blocks, concepts.skill_rows, by_work)
+        self._append(new, blocks, concepts.skill_rows, concepts.implied_mask())
         rows = np.arange(self.size - n, self.size)
         for pid, row in zip(ids.tolist(), rows.tolist(), strict=True):
             old = self.row_of.get(pid)

@@ -34,6 +34,13 @@ class ProfileConcepts:
     def occupations(self) -> list[np.ndarray]:
         return ragged.split(self.occupation_rows, self.occupation_counts)
 
+    def implied_mask(self) -> np.ndarray:
+        """Aligned with ``skill_rows``: whether each skill is one its row's stated jobs
+        imply (the last ``implied`` of the row)."""
+        ends = np.repeat(np.cumsum(self.skill_counts), self.skill_counts)
+        from_end = ends - np.arange(len(self.skill_rows))
+        return from_end <= np.repeat(self.implied, self.skill_counts)
+
     def take(self, rows: np.ndarray) -> ProfileConcepts:
         """These records' readings, in the order of ``rows``."""
         return ProfileConcepts(

@@ -26,8 +26,6 @@ from matching.text.profiles import ProfileReader
 from models.artefacts import atomic_write_bytes
 
 _FIELDS = tuple(f.name for f in fields(ProfileConcepts))
-# part of every key: a file written in another layout matches no record, and is renewed
-LAYOUT = "flat-1"
 
 
 @lru_cache(maxsize=4)
@@ -92,7 +90,7 @@ def read_with_saved(
     """The readings of every record in ``frame``: saved ones reused, the rest read;
     then the file holds exactly these records' readings."""
     model = reader.embedder.name if reader.embedder is not None else ""
-    keys = reading_keys(frame, reader_version(catalogue.data_dir) + model + LAYOUT)
+    keys = reading_keys(frame, reader_version(catalogue.data_dir) + model)
     saved = _load(path)
     found = _saved_rows(saved["keys"], keys) if saved is not None else np.full(len(keys), -1)
     missing = np.flatnonzero(found < 0)
