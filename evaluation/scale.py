@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import resource
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -155,10 +156,14 @@ def _engine_tables(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
 
 
 def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> None:
-    """Child process: load with the bulk vectors, measure, save."""
-    tables = _engine_tables(_settings(folder, model_path))
+    """Child process: load with the bulk vectors, measure, save. An index and readings
+    saved by an earlier run are dropped first, so the load is always a build."""
+    settings = _settings(folder, model_path)
+    tables = _engine_tables(settings)
     vectors = np.load(folder / "vectors.npy", mmap_mode="r")
     engine = _engine(folder, model_path)
+    shutil.rmtree(engine.index_root, ignore_errors=True)
+    engine.readings_file.unlink(missing_ok=True)
     start = time.perf_counter()
     engine.load_programme(*tables, vectors=vectors)
     load = time.perf_counter() - start
