@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from matching.engine import Matcher
 from service.db import challenge_frame, migrant_frame, outcome_frame, participant_frame
 from service.kept_reads import KeptReads
+from service.saved_tables import discard_saved_tables
 from service.tables import ChallengeRow, ChangeRow, ParticipantRow
 from service.without_waiting import WouldWaitError
 
@@ -206,6 +207,7 @@ class FeedFollower:
         for pid in erased:
             self.matcher.remove_participant(pid, persist=False)
         if erased and self.matcher.data_dir is not None:
+            discard_saved_tables(self.matcher.data_dir)
             self.matcher.save()
 
     # ------------------------------------------------------------------ polling

@@ -183,10 +183,11 @@ def participant_frame(rows: Sequence[ParticipantRow | Row]) -> pd.DataFrame:
     )
 
 
-def _engine_shaped(frame: pd.DataFrame) -> pd.DataFrame:
-    """Database columns to the engine's: experience split in niches and years, and one
-    string object per distinct skill URI or niche code (a million participants' skill
-    lists would otherwise hold a gigabyte of copies of the same few thousand URIs)."""
+def _engine_shaped(frame: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Database columns to the engine's (and the ``keep`` columns as they are):
+    experience split in niches and years, and one string object per distinct skill URI
+    or niche code (a million participants' skill lists would otherwise hold a gigabyte
+    of copies of the same few thousand URIs)."""
     shared: dict[str, str] = {}
 
     def codes(lists) -> list[list[str]]:
@@ -199,7 +200,7 @@ def _engine_shaped(frame: pd.DataFrame) -> pd.DataFrame:
     frame["niche_preferences"] = codes(frame["niche_preferences"])
     frame["experience_niches"] = codes([e["niche"] for e in row] for row in experience)
     frame["experience_years"] = [[float(e["years"]) for e in row] for row in experience]
-    return frame[list(PROFILE_COLUMNS)]
+    return frame[[*PROFILE_COLUMNS, *keep]]
 
 
 CHALLENGE_COLUMNS = (
@@ -240,22 +241,43 @@ def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
 
 def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Participants, challenges and migrant flags for :meth:`Matcher.load_programme`."""
-    people = read_frame(session, ENGINE_PARTICIPANT_COLUMNS, order_by=ParticipantRow.id)
-    challenges = list(session.scalars(select(ChallengeRow).order_by(ChallengeRow.id)))
-    sensitive = read_frame(session, (SensitiveRow.participant_id, SensitiveRow.migrant))
-    return _engine_shaped(people), challenge_frame(challenges), sensitive
+    return engine_participants(session), engine_challenges(session), migrant_flags(session)
+
+
+def engine_participants(
+    session: Session, ids: Sequence[int] | None = None, keep: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Engine-shaped participants (all, or those of ``ids``) in id order, with the
+    ``keep`` columns of the table as they are stored."""
+    columns = ENGINE_PARTICIPANT_COLUMNS + tuple(getattr(ParticipantRow, c) for c in keep)
+    where = None if ids is None else ParticipantRow.id.in_(ids)
+    people = read_frame(session, columns, where, order_by=ParticipantRow.id)
+    return _engine_shaped(people, keep)
+
+
+def engine_challenges(session: Session) -> pd.DataFrame:
+    """Every challenge, in id order, as :meth:`Matcher.load_programme` takes them."""
+    return challenge_frame(list(session.scalars(select(ChallengeRow).order_by(ChallengeRow.id))))
+
+
+def migrant_flags(session: Session, ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Participant id and migrant flag from the sensitive table (all, or of ``ids``)."""
+    where = None if ids is None else SensitiveRow.participant_id.in_(ids)
+    return read_frame(session, (SensitiveRow.participant_id, SensitiveRow.migrant), where)
+
+
+OUTCOME_COLUMNS = (
+    OutcomeRow.participant_id,
+    OutcomeRow.challenge_id,
+    OutcomeRow.event,
+    OutcomeRow.at,
+    OutcomeRow.rating,
+)
 
 
 def outcome_frame(session: Session, ids: list[int] | None = None) -> pd.DataFrame:
     """Recorded outcome events for the engine's history (all, or those of ``ids``)."""
-    columns = (
-        OutcomeRow.participant_id,
-        OutcomeRow.challenge_id,
-        OutcomeRow.event,
-        OutcomeRow.at,
-        OutcomeRow.rating,
-    )
-    return read_frame(session, columns, None if ids is None else OutcomeRow.id.in_(ids))
+    return read_frame(session, OUTCOME_COLUMNS, None if ids is None else OutcomeRow.id.in_(ids))
 
 
 def override_events(session: Session) -> pd.DataFrame:

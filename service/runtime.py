@@ -2,8 +2,9 @@
 
 The CLI and the API both start here, so they see the same data: the database is the
 record; a generated programme in ``<data dir>/programme`` is imported into an empty
-database once; the engine's pool and index are then built from the database (and the
-index repaired if it disagrees with it).
+database once; the engine's pool and index are then built from the database (read
+through the tables saved at the last start, :mod:`service.saved_tables`), and the
+index repaired if it disagrees with it.
 """
 
 from __future__ import annotations
@@ -28,16 +29,17 @@ from matching.training import (
 )
 from service.change_feed import MODELS, FeedFollower, latest_version
 from service.db import (
+    engine_challenges,
     import_programme,
     is_empty,
     load_engine_tables,
     make_engine,
     migrate,
-    outcome_frame,
     session_factory,
     training_events,
 )
 from service.kept_reads import KeptByInputs
+from service.start_tables import start_tables
 from service.tables import ChallengeRow
 from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme, write_programme
@@ -133,9 +135,12 @@ def open_runtime(
         # the feed's version first: a change committed while the tables are read is
         # applied again by the follower, which is harmless, instead of being missed
         version = latest_version(session)
-        participants, challenges, sensitive = load_engine_tables(session)
-        outcomes = outcome_frame(session)
+        tables = start_tables(session, settings.data_dir, version, say)
+        challenges = engine_challenges(session)
+    participants, sensitive, outcomes = tables.for_engine()
+    del tables
     report = matcher.load_programme(participants, challenges, sensitive, outcomes=outcomes)
+    del participants, sensitive, outcomes
     for note in report.notes:
         say(note)
     feed = FeedFollower(sessions, matcher, applied=version)

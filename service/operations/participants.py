@@ -29,6 +29,7 @@ from service.operations.common import (
     require_edition,
 )
 from service.runtime import Runtime
+from service.saved_tables import discard_saved_tables
 from service.schemas import (
     ParticipantCreate,
     ParticipantOut,
@@ -249,6 +250,7 @@ def erase_participant(
         participants=[pseudonym],
         commit=False,
     )
+    discard_saved_tables(runtime.settings.data_dir)  # they hold the profile
     with runtime.feed.local_change(session, PARTICIPANT, [participant_id]):
         session.commit()
         runtime.matcher.remove_participant(participant_id)
