@@ -39,7 +39,6 @@ from matching.search_filter import SearchFilter
 from matching.settings import Settings
 from models.embedder import Embedder
 from service.runtime import ensure_database, open_runtime
-from service.saved_tables import discard_saved_tables
 from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme, write_programme
 from training_data.generator import generate
@@ -182,11 +181,11 @@ def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> Non
     )
 
 
-def _restart(folder: Path, model_path: str, answer) -> None:
+def _restart(folder: Path, model_path: str, saved_tables: bool, answer) -> None:
     """Child process: a restarted service, opened as ``milma serve`` opens it (the
-    database, the saved index and readings)."""
+    database, the saved index and readings, and the saved tables when asked)."""
     start = time.perf_counter()
-    runtime = open_runtime(_settings(folder, model_path))
+    runtime = open_runtime(_settings(folder, model_path), saved_tables=saved_tables)
     ready = time.perf_counter() - start
     answer.put(
         {
@@ -231,9 +230,8 @@ def measure_prepared(
     built = _in_child(_build, folder, model_path, repeat, seed)
     # the first start reads the database and saves the engine's tables; a restart,
     # what the target is about, reads those (see service.start_tables)
-    discard_saved_tables(_settings(folder, model_path).data_dir)
-    first = _in_child(_restart, folder, model_path)
-    restarted = _in_child(_restart, folder, model_path)
+    first = _in_child(_restart, folder, model_path, False)
+    restarted = _in_child(_restart, folder, model_path, True)
     size = {"participants": participants}
     rows = [
         benchmark_result(

@@ -39,6 +39,7 @@ from service.db import (
     training_events,
 )
 from service.kept_reads import KeptByInputs
+from service.saved_tables import discard_saved_tables
 from service.start_tables import start_tables
 from service.tables import ChallengeRow
 from training_data.config import GeneratorConfig
@@ -125,12 +126,17 @@ def open_runtime(
     demo_if_empty: bool = False,
     rebuild_index: bool = False,
     say: Callable[[str], None] = log.info,
+    saved_tables: bool = True,
 ) -> Runtime:
-    """Database + engine for ``settings``; the index is brought in line with the database."""
+    """Database + engine for ``settings``; the index is brought in line with the database.
+    Without ``saved_tables`` the database is read instead of the tables the last start
+    saved (which are then saved anew)."""
     engine, sessions, _ = ensure_database(settings, demo_if_empty, say)
     matcher = Matcher.from_settings(settings)
     if rebuild_index:
         _discard_index(settings)
+    if not saved_tables:
+        discard_saved_tables(settings.data_dir)
     with sessions() as session:
         # the feed's version first: a change committed while the tables are read is
         # applied again by the follower, which is harmless, instead of being missed

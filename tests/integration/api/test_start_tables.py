@@ -104,3 +104,14 @@ def test_rows_changed_around_the_feed_send_the_start_to_the_database(
     _assert_same(got, database)
     texts = got.participants.set_index("participant_id")["profile_text"]
     assert texts[9] == "Cook for six years."
+
+
+def test_a_start_told_to_read_the_database_saves_the_tables_anew(service_template, tmp_path):
+    svc = open_service(service_template, tmp_path / "var")
+    svc.runtime.close()
+    before, _ = saved_manifest(svc.settings.data_dir)
+    open_runtime(svc.settings, saved_tables=False).close()
+    after, _ = saved_manifest(svc.settings.data_dir)
+    assert after != before and not before.exists()
+    open_runtime(svc.settings).close()  # a usual start keeps them
+    assert saved_manifest(svc.settings.data_dir)[0] == after
