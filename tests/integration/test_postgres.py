@@ -14,11 +14,14 @@ from sqlalchemy import text
 
 from matching.settings import Settings
 from service.app import create_app
+from service.change_feed import latest_version
 from service.db import make_engine
 from service.runtime import open_runtime, retrain
 from service.security import create_key
+from service.start_tables import read_tables, start_tables
 from service.tables import Base
 from tests.integration.api.test_records import NEW
+from tests.integration.api.test_start_tables import assert_same_tables
 from tests.servers import start_service, stop_service
 from training_data.dataset import write_programme
 
@@ -100,6 +103,15 @@ def test_service_round_trip_on_postgresql(tmp_path, programme, matcher):
     restarted = open_runtime(settings)
     try:
         assert not restarted.sync.changed and pid not in restarted.matcher.index.ids
+        # the tables this start saved, patched with a change made since, are the database's
+        client = TestClient(create_app(settings, restarted))
+        body = {"edition_id": 4, "display_name": "Pg Two", "profile_text": "Cook for years."}
+        later = client.post("/participants", headers=cw, json=body).json()["participant_id"]
+        with restarted.sessions() as session:
+            version = latest_version(session)
+            got = start_tables(session, settings.data_dir, version)
+            assert_same_tables(got, read_tables(session))
+        assert later in got.participants["participant_id"].tolist()
     finally:
         restarted.close()
 

@@ -15,7 +15,7 @@ from tests.integration.api.conftest import open_service
 from tests.integration.api.test_records import NEW, _latest_challenge
 
 
-def _assert_same(got: StartTables, database: StartTables) -> None:
+def assert_same_tables(got: StartTables, database: StartTables) -> None:
     pd.testing.assert_frame_equal(got.participants, database.participants)
     pd.testing.assert_frame_equal(
         got.sensitive.sort_values("participant_id", ignore_index=True),
@@ -55,7 +55,7 @@ def test_saved_tables_patched_from_the_feed_are_the_databases(service_template, 
     svc.runtime.close()
 
     got, database = _at_start(svc.settings)
-    _assert_same(got, database)
+    assert_same_tables(got, database)
     assert made in got.participants["participant_id"].tolist()
     # five changes of 500 people: patched in memory, the saved files left as they were
     assert saved_manifest(svc.settings.data_dir)[0] == saved[0]
@@ -101,7 +101,7 @@ def test_rows_changed_around_the_feed_send_the_start_to_the_database(
     with caplog.at_level(logging.WARNING):
         got, database = _at_start(svc.settings)
     assert "disagree with the database" in caplog.text
-    _assert_same(got, database)
+    assert_same_tables(got, database)
     texts = got.participants.set_index("participant_id")["profile_text"]
     assert texts[9] == "Cook for six years."
 
