@@ -239,11 +239,6 @@ def challenge_frame(rows: list[ChallengeRow]) -> pd.DataFrame:
     return frame
 
 
-def load_engine_tables(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Participants, challenges and migrant flags for :meth:`Matcher.load_programme`."""
-    return engine_participants(session), engine_challenges(session), migrant_flags(session)
-
-
 def engine_participants(
     session: Session, ids: Sequence[int] | None = None, keep: tuple[str, ...] = ()
 ) -> pd.DataFrame:

@@ -32,7 +32,6 @@ from service.db import (
     engine_challenges,
     import_programme,
     is_empty,
-    load_engine_tables,
     make_engine,
     migrate,
     session_factory,
@@ -146,7 +145,6 @@ def open_runtime(
     participants, sensitive, outcomes = tables.for_engine()
     del tables
     report = matcher.load_programme(participants, challenges, sensitive, outcomes=outcomes)
-    del participants, sensitive, outcomes
     for note in report.notes:
         say(note)
     feed = FeedFollower(sessions, matcher, applied=version)
@@ -183,7 +181,10 @@ def reindex(runtime: Runtime) -> SyncReport:
     _discard_index(runtime.settings)
     with runtime.sessions() as session:
         version = latest_version(session)
-        participants, challenges, sensitive = load_engine_tables(session)
+        participants, sensitive, _ = start_tables(
+            session, runtime.settings.data_dir, version
+        ).for_engine()
+        challenges = engine_challenges(session)
     runtime.sync = runtime.matcher.load_programme(participants, challenges, sensitive)
     runtime.feed.applied = max(runtime.feed.applied, version)
     return runtime.sync

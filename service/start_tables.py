@@ -42,6 +42,7 @@ REFRESH_SHARE = 0.01
 PATCH_LIMIT_SHARE = 0.2
 IDS_PER_QUERY = 10_000  # below every database's limit on bound parameters
 LAYOUT = 1  # raise when the tables' columns change: files of another layout are not read
+OUTCOME_ROWS = (*OUTCOME_COLUMNS, OutcomeRow.id)  # the id tells a patched event from a kept one
 
 
 @dataclass
@@ -104,7 +105,7 @@ def read_tables(session: Session) -> StartTables:
     return StartTables(
         engine_participants(session, keep=("version",)),
         migrant_flags(session),
-        read_frame(session, (*OUTCOME_COLUMNS, OutcomeRow.id), order_by=OutcomeRow.id),
+        read_frame(session, OUTCOME_ROWS, order_by=OutcomeRow.id),
     )
 
 
@@ -158,9 +159,8 @@ def _patched(
 
 def _outcomes_of(session: Session, people: list[int], events: list[int]) -> pd.DataFrame:
     """The outcome events of ``people`` and the events ``events``, each once."""
-    columns = (*OUTCOME_COLUMNS, OutcomeRow.id)
     found = [
-        _in_chunks(ids, lambda chunk, key=key: read_frame(session, columns, key.in_(chunk)))
+        _in_chunks(ids, lambda chunk, key=key: read_frame(session, OUTCOME_ROWS, key.in_(chunk)))
         for ids, key in ((people, OutcomeRow.participant_id), (events, OutcomeRow.id))
     ]
     found = [frame for frame in found if len(frame)]

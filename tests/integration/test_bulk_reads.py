@@ -4,8 +4,8 @@ import pandas as pd
 
 from matching.settings import Settings
 from service.db import (
+    engine_participants,
     import_programme,
-    load_engine_tables,
     make_engine,
     migrate,
     outcome_frame,
@@ -23,7 +23,7 @@ def test_bulk_reads_equal_the_orm_rows(tmp_path, programme):
     with sessions() as session:
         import_programme(session, programme)
     with sessions() as session:
-        participants, _, _ = load_engine_tables(session)
+        participants = engine_participants(session)
         people = session.query(ParticipantRow).order_by(ParticipantRow.id).all()
         pd.testing.assert_frame_equal(participants, participant_frame(people))
         assert participants["skills"].map(len).sum() > 0
