@@ -115,3 +115,15 @@ def test_a_start_told_to_read_the_database_saves_the_tables_anew(service_templat
     assert after != before and not before.exists()
     open_runtime(svc.settings).close()  # a usual start keeps them
     assert saved_manifest(svc.settings.data_dir)[0] == after
+
+
+def test_damaged_saved_tables_are_skipped_and_the_database_read(service_template, tmp_path, caplog):
+    svc = open_service(service_template, tmp_path / "var")
+    svc.runtime.close()
+    folder, _ = saved_manifest(svc.settings.data_dir)
+    (folder / "participants.parquet").write_bytes(b"not parquet")
+    with caplog.at_level(logging.WARNING):
+        got, database = _at_start(svc.settings)
+    assert "skipping artefact" in caplog.text
+    assert_same_tables(got, database)
+    assert saved_manifest(svc.settings.data_dir) is not None  # saved again, whole
