@@ -22,7 +22,7 @@ from matching.domain.catalogue import NICHE_CODES
 from matching.domain.vocabulary import relevance_from_events
 from matching.engine import RANKER_KIND, Matcher
 from matching.features import FEATURES
-from matching.niches import NICHE_FEATURES, NICHE_KIND, SUCCESS_GRADE
+from matching.niches import NICHE_FEATURES, NICHE_KIND, NICHE_MODEL_SETTINGS, SUCCESS_GRADE
 from matching.scoring import RANKER_DIRECTIONS, RANKER_INPUTS, ranker_frame
 from models.artefacts import Artefact
 from models.ranker import OutcomeRanker
@@ -205,13 +205,13 @@ def train_niche_model(
     metrics: dict = {"training_pairs": len(pairs)}
     held_out = edition == np.nanmax(edition)
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = _fit(frame[~held_out], y[~held_out])
+        trial = _fit(frame[~held_out], y[~held_out], NICHE_MODEL_SETTINGS)
         proba = trial.predict_proba(frame[held_out])
         metrics["validation"] = {
             "pairs": int(held_out.sum()),
             "log_loss": round(float(log_loss(y[held_out], proba, labels=trial.classes_)), 4),
         }
-    model = _fit(frame, y)
+    model = _fit(frame, y, NICHE_MODEL_SETTINGS)
     digest = hashlib.sha256(
         pairs[["participant_id", "niche", "success"]].to_numpy(dtype=np.int64).tobytes()
     ).hexdigest()

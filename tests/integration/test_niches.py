@@ -1,9 +1,11 @@
 """Niche ranking on hand-made profiles, thin profiles and work outside the catalogue."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from matching.engine import Matcher
+from matching.niches import NICHE_DIRECTIONS, NICHE_FEATURES
 from matching.pool import PROFILE_COLUMNS
 from matching.training import publish_niche_model, train_niche_model
 
@@ -131,3 +133,20 @@ def test_learned_niche_model_is_used_and_named(tmp_path, embedder, programme, ma
     assert ranking.method == "learned" and ranking.model_version == artefact.version
     assert "modelo" in ranking.note
     assert all(0 <= s.score <= 1 for s in ranking.suggestions)
+
+
+def test_more_evidence_for_a_niche_never_lowers_its_learned_chance(programme, matcher):
+    """The niche model is held to its known directions, so a reason such as "shows 3
+    of 5 core skills" never stands against a falling score."""
+    editions = dict(
+        zip(programme.challenges["challenge_id"], programme.challenges["edition_id"], strict=True)
+    )
+    model = train_niche_model(matcher, programme.outcomes, editions).ranker
+    ids = programme.participants["participant_id"].head(200).to_numpy()
+    rows = pd.DataFrame(matcher.niche_features(ids), columns=list(NICHE_FEATURES))
+    for name in NICHE_DIRECTIONS:
+        steps = np.quantile(rows[name], np.linspace(0, 1, 12))
+        chances = np.stack(
+            [model.predict_proba(rows.assign(**{name: v}))[:, 1] for v in steps], axis=1
+        )
+        assert (np.diff(chances, axis=1) >= -1e-12).all(), name
