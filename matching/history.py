@@ -9,14 +9,18 @@ the outcome it is asked to predict.
 Per company: how many of its past candidates joined a team (a confidence), how often
 they joined, completed and were hired (each shrunk towards the programme's rate by
 :data:`PRIOR_WEIGHT` pseudo-candidates), and two directions in background space (each
-shrunk by the number of people behind it): its *taste*, from the completed trainees it
-did not hire to those it hired, and its *mentors' fit*, from those who dropped out of
-its teams to those who completed. A candidate's match on either is their background,
-relative to the company's past trainees, along that direction.
+shrunk by the number of people behind it): its *taste*, which backgrounds it hired more
+often than the fallback rules expected of its completed trainees, and its *mentors'
+fit*, which backgrounds completed its training more often than the rules expected of
+those who joined. Measured against the rules, what they already count (skills,
+experience, Spanish) is not mistaken for a taste, and the people the rules explain
+well add little noise. A candidate's match on either is their background, relative to
+the company's past trainees, along that direction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,7 +33,9 @@ PRIOR_WEIGHT = 10.0  # pseudo-candidates at the programme's rates
 # Before any history: the rates MILMA reports (most offered a place took it; 389 of 508
 # completed; 182 of the 389 were placed).
 HEADLINE_RATES = (0.78, 389 / 508, 182 / 389)
-TASTE_SHRINK = 20.0  # hire decisions at which a taste counts half
+TASTE_SHRINK = 20.0  # decisions at which a direction counts half
+# the rules' chances of completing (given joined) and of being hired (given completed)
+EXPECTED = ("expected_complete", "expected_hire")
 BACKGROUND: tuple[str, ...] = (
     "education",
     "experience",
@@ -75,21 +81,28 @@ class CompanyRecord:
         return (background - self.centre) @ self.mentor_fit
 
 
+# (challenge id, participant ids) -> the fallback rules' (n, 3) stage chances from the
+# profile alone
+RuleStages = Callable[[int, np.ndarray], np.ndarray]
+
+
 class OutcomeHistory:
     """Recorded outcomes, and each company's record as of any edition.
 
     Parameters
     ----------
+    rules:
+        The fallback rules' chances for pairs: what a company's outcomes are measured
+        against (None: the programme's rates for everyone).
     since:
         The first edition whose outcomes count (None: all); the evaluation's learning
         curve narrows it.
     """
 
-    def __init__(self, since: int | None = None) -> None:
+    def __init__(self, rules: RuleStages | None = None, since: int | None = None) -> None:
+        self.rules = rules
         self.since = since
-        self._pairs = pd.DataFrame(
-            {"participant_id": [], "challenge_id": [], "relevance": [], "offered": []}
-        )
+        self._pairs = _pairs(pd.DataFrame())
         self._cache: dict[tuple[int, int | None], dict[int, CompanyRecord]] = {}
 
     def load(self, outcomes: pd.DataFrame) -> None:
@@ -101,7 +114,9 @@ class OutcomeHistory:
         """Add outcome events (a pair seen again keeps its furthest stage)."""
         both = pd.concat([self._pairs, _pairs(outcomes)], ignore_index=True)
         self._pairs = both.groupby(["participant_id", "challenge_id"], as_index=False).agg(
-            relevance=("relevance", "max"), offered=("offered", "max")
+            relevance=("relevance", "max"),
+            offered=("offered", "max"),
+            **{c: (c, "max") for c in EXPECTED},  # a pair's chances, once measured, stay
         )
         self._cache.clear()
 
@@ -128,7 +143,24 @@ class OutcomeHistory:
             self._cache[key] = self._records(edition_id, pool, challenges)
         return self._cache[key].get(company_id, self._cache[key].get(-1, CompanyRecord()))
 
+    def _measure_expected(self, pool: ParticipantPool, challenges: dict) -> None:
+        """The rules' chance of completing (given joined) and of being hired (given
+        completed) for every pair not yet measured whose people the engine knows."""
+        pairs = self._pairs
+        if self.rules is None:
+            return
+        todo = pairs[
+            pairs[EXPECTED[0]].isna()
+            & pairs["participant_id"].isin(pool.row_of)
+            & pairs["challenge_id"].isin(challenges)
+        ]
+        for cid, group in todo.groupby("challenge_id"):
+            reach = self.rules(int(cid), group["participant_id"].to_numpy())
+            step = reach[:, 1:] / np.maximum(reach[:, :-1], 1e-12)
+            pairs.loc[group.index, list(EXPECTED)] = np.clip(step, 0.0, 1.0)
+
     def _records(self, edition_id: int, pool: ParticipantPool, challenges: dict) -> dict:
+        self._measure_expected(pool, challenges)
         pairs = self._pairs
         if pairs.empty:
             return {}
@@ -150,12 +182,21 @@ class OutcomeHistory:
             hired.sum() / max(1, completed.sum()),
         )
         background = backgrounds(pool, pool.rows(past["participant_id"].to_numpy()))
+        expected = past[list(EXPECTED)].to_numpy(dtype=np.float64)
+        # without the rules' chances, a stage's programme rate stands for everyone's
+        expected = np.where(np.isnan(expected), rates[1:], expected)
         # a company without a record looks the same in every edition: the headline rates
         records = {-1: CompanyRecord()}
         for c in np.unique(company):
             mine = company == c
             records[int(c)] = _record(
-                offered[mine], joined[mine], completed[mine], hired[mine], background[mine], rates
+                offered[mine],
+                joined[mine],
+                completed[mine],
+                hired[mine],
+                background[mine],
+                expected[mine],
+                rates,
             )
         return records
 
@@ -164,15 +205,17 @@ def _shrunk(hits: int, trials: int, prior: float) -> float:
     return (hits + PRIOR_WEIGHT * prior) / (trials + PRIOR_WEIGHT)
 
 
-def _direction(backgrounds: np.ndarray, success: np.ndarray) -> np.ndarray:
-    """From the failures' mean background to the successes', shrunk by their number."""
+def _direction(backgrounds: np.ndarray, success: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """How the surprise (success minus the rules' chance of it) goes with the background:
+    their covariance over the decisions, shrunk by the number of them."""
     if not success.any() or success.all():
         return np.zeros(backgrounds.shape[1])
-    gap = backgrounds[success].mean(axis=0) - backgrounds[~success].mean(axis=0)
-    return gap * len(success) / (len(success) + TASTE_SHRINK)
+    surprise = success - expected
+    centred = backgrounds - backgrounds.mean(axis=0)
+    return centred.T @ surprise / (len(success) + TASTE_SHRINK)
 
 
-def _record(offered, joined, completed, hired, background, rates) -> CompanyRecord:
+def _record(offered, joined, completed, hired, background, expected, rates) -> CompanyRecord:
     centre = background[joined].mean(axis=0) if joined.any() else background.mean(axis=0)
     return CompanyRecord(
         joined=float(joined.sum()),
@@ -180,18 +223,19 @@ def _record(offered, joined, completed, hired, background, rates) -> CompanyReco
         complete_rate=_shrunk(completed.sum(), joined.sum(), rates[1]),
         hire_rate=_shrunk(hired.sum(), completed.sum(), rates[2]),
         centre=centre,
-        taste=_direction(background[completed], hired[completed]),
-        mentor_fit=_direction(background[joined], completed[joined]),
+        taste=_direction(background[completed], hired[completed], expected[completed, 1]),
+        mentor_fit=_direction(background[joined], completed[joined], expected[joined, 0]),
     )
 
 
 def _pairs(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Per pair: the furthest stage reached, and whether it was offered at all."""
+    """Per pair: the furthest stage reached, whether it was offered at all, and the
+    rules' chances (measured when a record is first asked for)."""
     if outcomes.empty:
-        return pd.DataFrame(
-            {"participant_id": [], "challenge_id": [], "relevance": [], "offered": []}
-        )
+        columns = ("participant_id", "challenge_id", "relevance", "offered", *EXPECTED)
+        return pd.DataFrame({c: [] for c in columns})
     pairs = relevance_from_events(outcomes)
     staged = outcomes["event"].isin([*STAGE_RELEVANCE, "shortlisted", "declined"])
     offered = outcomes[staged][["participant_id", "challenge_id"]].drop_duplicates()
-    return pairs.merge(offered.assign(offered=True), how="left").fillna({"offered": False})
+    pairs = pairs.merge(offered.assign(offered=True), how="left").fillna({"offered": False})
+    return pairs.assign(**dict.fromkeys(EXPECTED, np.nan))

@@ -103,38 +103,32 @@ def companies_table(draws: Draws, niche_of: np.ndarray) -> pd.DataFrame:
     )
 
 
-def challenge_niches(draws: Draws) -> list[np.ndarray]:
-    """Per edition, the niche of each of its challenges: every niche once (when there
-    are at least 13 challenges), the rest following demand, shuffled over editions."""
-    rng, cfg = draws.rng, draws.config
-    demand = NICHE_DEMAND / NICHE_DEMAND.sum()
-    if cfg.challenges < N_NICHES:
-        niches = rng.choice(N_NICHES, size=cfg.challenges, replace=False, p=demand)
-    else:
-        extra = rng.choice(N_NICHES, size=cfg.challenges - N_NICHES, p=demand)
-        niches = rng.permutation(np.concatenate([np.arange(N_NICHES), extra]))
-    bounds = np.cumsum(split_evenly(cfg.challenges, cfg.editions))[:-1]
-    return np.split(niches, bounds)
+def co_managers(draws: Draws, company_niche: np.ndarray) -> np.ndarray:
+    """The company (row) co-managing each challenge, in edition order.
+
+    Companies take turns in a fresh random order each round, so an edition with as many
+    challenges as there are companies has each of them once (MILMA's seven
+    co-management agreements gave its 28 challenges over four editions), and every
+    niche is there whenever every company is. A challenge is in its company's sector.
+    """
+    rng, total, n = draws.rng, draws.config.challenges, len(company_niche)
+    rounds = [rng.permutation(n) for _ in range(-(-total // n))]
+    return np.concatenate(rounds)[:total]
 
 
 def challenges_table(
     draws: Draws,
     editions: pd.DataFrame,
     seats_per_edition: list[np.ndarray],
-    niches_per_edition: list[np.ndarray],
     companies: pd.DataFrame,
     company_niche: np.ndarray,
 ) -> pd.DataFrame:
-    """Every edition's challenges: niche, company (one of the niche's), skills asked,
-    taught, Spanish needed, schedule, place."""
+    """Every edition's challenges: company (see :func:`co_managers`), niche (its
+    sector), skills asked, taught, Spanish needed, schedule, place."""
     rng, rnd, sk, cat = draws.rng, draws.rnd, draws.skills, draws.catalogue
-    niche = np.concatenate(niches_per_edition)
-    company_of = np.empty(len(niche), dtype=np.int64)
-    for j, code in enumerate(niche):
-        same = np.flatnonzero(company_niche == code)
-        pool = same if len(same) else np.arange(len(company_niche))
-        company_of[j] = pool[rng.integers(len(pool))]
-    per_edition = [len(n) for n in niches_per_edition]
+    company_of = co_managers(draws, company_niche)
+    niche = company_niche[company_of]
+    per_edition = split_evenly(draws.config.challenges, draws.config.editions)
     edition_of = np.repeat(editions["edition_id"].to_numpy(), per_edition)
     remote_of = np.repeat(editions["remote"].to_numpy(), per_edition)
     seats = np.concatenate(seats_per_edition)

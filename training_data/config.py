@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -12,10 +13,6 @@ import pandas as pd
 from matching.domain.catalogue import Catalogue
 from training_data.outcome_model import HiddenModel
 from training_data.skill_pools import SkillPools
-
-# Companies co-manage challenges edition after edition (MILMA kept co-management
-# agreements with its SMEs), so a company has on average this many challenges.
-CHALLENGES_PER_COMPANY = 4
 
 
 @dataclass(frozen=True)
@@ -56,11 +53,17 @@ class GeneratorConfig:
 
     @property
     def company_count(self) -> int:
-        """Companies in the programme: as configured, or one per few challenges (at
-        least one per niche)."""
+        """Companies in the programme: as configured, or as many as an edition has
+        challenges (at least one per niche).
+
+        A company stays for the whole programme and co-manages about one challenge per
+        edition: MILMA negotiated seven co-management agreements and ran 28 challenges
+        over four editions. So a company's past grows with every edition, as it would
+        under standing agreements.
+        """
         if self.companies is not None:
             return self.companies
-        return max(13, round(self.challenges / CHALLENGES_PER_COMPANY))
+        return max(13, math.ceil(self.challenges / self.editions))
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -169,9 +169,7 @@ def generate(
     seats = _seats(draws, editions, p, available)
     company_niche = company_tables.company_niches(draws)
     companies = company_tables.companies_table(draws, company_niche)
-    challenges = company_tables.challenges_table(
-        draws, editions, seats, company_tables.challenge_niches(draws), companies, company_niche
-    )
+    challenges = company_tables.challenges_table(draws, editions, seats, companies, company_niche)
     ways = company_tables.company_ways(draws, len(challenges))
     sensitive = _sensitive(draws, p, editions)
     participants = _participants(draws, p, available)

@@ -28,7 +28,11 @@ def edition_of_500(embedder):
         persist=False,
         outcomes=programme.outcomes,
     )
-    record = text_only_records([CAMARERO]).assign(participant_id=PERSON, spanish_level="C2")
+    # willing to travel across the region (the form's default is 45 minutes): what is
+    # tested is the reading of the text, not the distance to where the challenge is
+    record = text_only_records([CAMARERO]).assign(
+        participant_id=PERSON, spanish_level="C2", max_commute_minutes=90
+    )
     engine.upsert_participants(record, persist=False)
     challenges = programme.challenges
     editions = dict(zip(challenges["challenge_id"], challenges["edition_id"], strict=True))

@@ -115,3 +115,13 @@ def test_outcomes_hold_structure_a_record_cannot_show(programme, tmp_path):
     assert variance["company history"] > 0.02
     assert variance["engagement"] > 0.02
     assert 0.3 < variance["noise"] < 0.9
+
+
+def test_companies_co_manage_one_challenge_in_each_edition():
+    """As under standing co-management agreements: a company's past grows every edition."""
+    p = generate(GeneratorConfig(seed=5, editions=3, participants=600, challenges=45, truth=False))
+    assert len(p.companies) == 15
+    per_edition = p.challenges.groupby(["company_id", "edition_id"]).size()
+    assert len(per_edition) == 45 and (per_edition == 1).all()
+    sector = p.challenges["company_id"].map(p.companies.set_index("company_id")["sector"])
+    assert (p.challenges["niche"] == sector).all()
