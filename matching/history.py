@@ -81,9 +81,9 @@ class CompanyRecord:
         return (background - self.centre) @ self.mentor_fit
 
 
-# (challenge id, participant ids) -> the fallback rules' (n, 3) stage chances from the
-# profile alone
-RuleStages = Callable[[int, np.ndarray], np.ndarray]
+# (challenge id, participant ids) -> the fallback rules' (n, 2) chances of completing
+# (given joined) and of being hired (given completed), from the profile alone
+RuleChances = Callable[[int, np.ndarray], np.ndarray]
 
 
 class OutcomeHistory:
@@ -93,13 +93,13 @@ class OutcomeHistory:
     ----------
     rules:
         The fallback rules' chances for pairs: what a company's outcomes are measured
-        against (None: the programme's rates for everyone).
+        against.
     since:
         The first edition whose outcomes count (None: all); the evaluation's learning
         curve narrows it.
     """
 
-    def __init__(self, rules: RuleStages | None = None, since: int | None = None) -> None:
+    def __init__(self, rules: RuleChances, since: int | None = None) -> None:
         self.rules = rules
         self.since = since
         self._pairs = _pairs(pd.DataFrame())
@@ -144,20 +144,23 @@ class OutcomeHistory:
         return self._cache[key].get(company_id, self._cache[key].get(-1, CompanyRecord()))
 
     def _measure_expected(self, pool: ParticipantPool, challenges: dict) -> None:
-        """The rules' chance of completing (given joined) and of being hired (given
-        completed) for every pair not yet measured whose people the engine knows."""
+        """The rules' chances for every pair not yet measured whose participant and
+        challenge the engine knows, one challenge at a time, written in one go."""
         pairs = self._pairs
-        if self.rules is None:
-            return
         todo = pairs[
             pairs[EXPECTED[0]].isna()
             & pairs["participant_id"].isin(pool.row_of)
             & pairs["challenge_id"].isin(challenges)
         ]
-        for cid, group in todo.groupby("challenge_id"):
-            reach = self.rules(int(cid), group["participant_id"].to_numpy())
-            step = reach[:, 1:] / np.maximum(reach[:, :-1], 1e-12)
-            pairs.loc[group.index, list(EXPECTED)] = np.clip(step, 0.0, 1.0)
+        if todo.empty:
+            return
+        groups = todo.groupby("challenge_id").groups
+        chances = [
+            self.rules(int(cid), todo.loc[index, "participant_id"].to_numpy())
+            for cid, index in groups.items()
+        ]
+        measured = np.concatenate([np.asarray(index) for index in groups.values()])
+        pairs.loc[measured, list(EXPECTED)] = np.vstack(chances)
 
     def _records(self, edition_id: int, pool: ParticipantPool, challenges: dict) -> dict:
         self._measure_expected(pool, challenges)
@@ -183,8 +186,6 @@ class OutcomeHistory:
         )
         background = backgrounds(pool, pool.rows(past["participant_id"].to_numpy()))
         expected = past[list(EXPECTED)].to_numpy(dtype=np.float64)
-        # without the rules' chances, a stage's programme rate stands for everyone's
-        expected = np.where(np.isnan(expected), rates[1:], expected)
         # a company without a record looks the same in every edition: the headline rates
         records = {-1: CompanyRecord()}
         for c in np.unique(company):

@@ -91,14 +91,19 @@ RANKER_INPUTS = (*FEATURES, *PRIOR_COLUMNS)
 RANKER_DIRECTIONS = {**FEATURE_DIRECTIONS, **dict.fromkeys(PRIOR_COLUMNS, 1)}
 
 
+def stage_chances(reach: np.ndarray) -> np.ndarray:
+    """From the chances of reaching each stage to the chance of each stage given the
+    one before (join; complete given joined; hired given completed)."""
+    before = np.hstack([np.ones((len(reach), 1)), reach[:, :-1]])
+    return reach / np.maximum(before, 1e-12)
+
+
 def ranker_inputs(x: np.ndarray) -> np.ndarray:
     """What the ranker reads, in :data:`RANKER_INPUTS` order: the features, and the
     fallback rules' log-odds of each stage (given the one before). The ranker starts
     from the documented priors and learns where the outcomes disagree with them, which
     matters most while history is short."""
-    reach = FallbackScorer().stages(x)
-    before = np.hstack([np.ones((len(reach), 1)), reach[:, :-1]])
-    step = np.clip(reach / np.maximum(before, 1e-12), 1e-6, 1 - 1e-6)
+    step = np.clip(stage_chances(FallbackScorer().stages(x)), 1e-6, 1 - 1e-6)
     return np.hstack([x, logit(step)])
 
 

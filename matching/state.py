@@ -24,7 +24,7 @@ from matching.milvus_index import MilvusParticipantIndex, milvus_uri
 from matching.niches import NicheCatalogueIndex
 from matching.pool import ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
-from matching.scoring import FallbackScorer, Scorer
+from matching.scoring import FallbackScorer, Scorer, stage_chances
 from matching.text.profiles import ProfileReader
 from matching.text.reader import text_reader
 from models.embedder import Embedder
@@ -82,7 +82,7 @@ class EngineState:
             ef_search=hnsw_ef_search,
         )
         self.pool = ParticipantPool()
-        self.history = OutcomeHistory(self.rule_stages)
+        self.history = OutcomeHistory(self.rule_chances)
         self.challenges: dict[int, ChallengeView] = {}
         # the embedder cache's key of each participant whose profile vector it keeps, so
         # an erasure can drop that vector too; keys, not the documents themselves, which
@@ -172,16 +172,17 @@ class EngineState:
             company = self.company_record(challenge_id)
             return self._features(challenge_id, participant_ids, company, with_text=True)
 
-    def rule_stages(self, challenge_id: int, participant_ids) -> np.ndarray:
-        """The fallback rules' stage chances from the record's own fields: what the
-        history measures each company's outcomes against. No company record enters,
-        nor the text similarity: it moves with the background itself (education and
-        experience show in the words people write), so measured against it part of a
-        company's taste would be explained away (without it, NDCG@10 on the temporal
-        folds of the seed-3 and seed-5 city programmes rose by 0.002 and 0.0045)."""
+    def rule_chances(self, challenge_id: int, participant_ids) -> np.ndarray:
+        """The fallback rules' chances of completing (given joined) and of being hired
+        (given completed), from the record's own fields: what the history measures each
+        company's outcomes against. No company record enters, nor the text similarity:
+        it moves with the background itself (education and experience show in the words
+        people write), so measured against it part of a company's taste would be
+        explained away (without it, NDCG@10 on the temporal folds of the seed-3 and
+        seed-5 city programmes rose by 0.002 and 0.0045)."""
         with self.lock:
             x = self._features(challenge_id, participant_ids, CompanyRecord(), with_text=False)
-            return FallbackScorer().stages(x)
+            return stage_chances(FallbackScorer().stages(x))[:, 1:]
 
     def _features(
         self, challenge_id: int, participant_ids, company: CompanyRecord, with_text: bool

@@ -10,6 +10,7 @@ its own. None of this is in any table the engine reads.
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import numpy as np
@@ -22,7 +23,7 @@ from training_data.config import Draws, split_evenly
 from training_data.outcome_model import CompanyWays
 
 N_NICHES = len(NICHE_CODES)
-# Niches named in the programme's sources get more challenges.
+# Niches named in the programme's sources get more companies, so more challenges.
 NICHE_DEMAND = np.array([3, 3, 3, 3, 2, 2, 2, 3, 2, 1, 2, 1, 2], dtype=float)
 # Minimum Spanish level a niche usually asks for (index into CEFR_LEVELS).
 NICHE_MIN_SPANISH = np.array([1, 1, 2, 3, 1, 1, 2, 1, 2, 2, 1, 2, 3])
@@ -112,7 +113,7 @@ def co_managers(draws: Draws, company_niche: np.ndarray) -> np.ndarray:
     niche is there whenever every company is. A challenge is in its company's sector.
     """
     rng, total, n = draws.rng, draws.config.challenges, len(company_niche)
-    rounds = [rng.permutation(n) for _ in range(-(-total // n))]
+    rounds = [rng.permutation(n) for _ in range(math.ceil(total / n))]
     return np.concatenate(rounds)[:total]
 
 

@@ -40,7 +40,7 @@ def _hiring_the_recently_unemployed(programme, challenge: pd.Series) -> tuple:
 def test_a_taste_the_rules_miss_shows_in_the_next_editions_record(matcher, programme):
     company, earlier, later = _company_seen_twice(programme)
     ids, hired, outcomes = _hiring_the_recently_unemployed(programme, earlier)
-    history = OutcomeHistory(matcher.rule_stages)
+    history = OutcomeHistory(matcher.rule_chances)
     history.load(outcomes)
 
     record = history.record(company, int(later.edition_id), matcher.pool, matcher.challenges)
@@ -55,7 +55,7 @@ def test_a_taste_the_rules_miss_shows_in_the_next_editions_record(matcher, progr
 def test_a_record_holds_only_earlier_editions(matcher, programme):
     company, earlier, _ = _company_seen_twice(programme)
     _, _, outcomes = _hiring_the_recently_unemployed(programme, earlier)
-    history = OutcomeHistory(matcher.rule_stages)
+    history = OutcomeHistory(matcher.rule_chances)
     history.load(outcomes)
 
     same_edition = history.record(
