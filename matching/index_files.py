@@ -12,7 +12,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from models.artefacts import Artefact, latest, publish
+from models.artefacts import KEPT_VERSIONS, Artefact, latest, publish
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,9 @@ def write_index_files(
     ids: np.ndarray,
     meta: dict[str, np.ndarray],
     manifest: dict,
+    keep: int = KEPT_VERSIONS,
 ) -> Artefact:
-    """Publish a new index version under ``root``."""
+    """Publish a new index version under ``root``, keeping ``keep`` versions."""
 
     def write_index(path: Path) -> None:
         faiss.write_index(faiss_index, str(path))
@@ -47,7 +48,8 @@ def write_index_files(
         np.savez(buffer, ids=ids, **meta)
         path.write_bytes(buffer.getvalue())
 
-    return publish(root, KIND, {"index.faiss": write_index, "meta.npz": write_meta}, manifest)
+    writers = {"index.faiss": write_index, "meta.npz": write_meta}
+    return publish(root, KIND, writers, manifest, keep)
 
 
 def read_index_files(root: Path, model_name: str | None = None) -> IndexFiles | None:

@@ -275,7 +275,7 @@ def remove_participant(engine: EngineState, participant_id: int, persist: bool) 
     if engine.data_dir is not None:
         forget_readings(engine.readings_file, participant_id)
     if persist and engine.data_dir is not None:
-        engine.save()
+        engine.save(erasure=True)
     return present
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from matching.index_files import ids_digest
 from matching.search_filter import SearchFilter, VectorStoreUnavailableError, checked_batch
-from models.artefacts import Artefact, latest, publish, versions
+from models.artefacts import KEPT_VERSIONS, Artefact, latest, publish, versions
 
 log = logging.getLogger(__name__)
 
@@ -272,9 +272,9 @@ class MilvusParticipantIndex:
         return ids, scores
 
     # ---------------------------------------------------------------- persistence
-    def save(self, root: Path, extra: dict | None = None) -> Artefact:
-        """Flush the collection and publish it as the current version under ``root``;
-        collections no kept version names are dropped."""
+    def save(self, root: Path, extra: dict | None = None, keep: int = KEPT_VERSIONS) -> Artefact:
+        """Flush the collection and publish it as the current version under ``root``
+        (``keep`` versions are kept); collections no kept version names are dropped."""
         self._ensure_collection()
         self.client.flush(self.collection)
         manifest = {
@@ -290,7 +290,7 @@ class MilvusParticipantIndex:
             "probe": self.probe,
             **(extra or {}),
         }
-        artefact = publish(root, KIND, {}, manifest)
+        artefact = publish(root, KIND, {}, manifest, keep)
         self.version = artefact.version
         kept = {a.manifest.get("collection") for a in versions(root, KIND)}
         for name in self.client.list_collections():

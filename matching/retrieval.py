@@ -36,7 +36,7 @@ from matching.bulk_vectors import release_pages, reserve
 from matching.index_files import ids_digest, read_index_files, write_index_files
 from matching.search_filter import SearchFilter, checked_batch
 from matching.vector_blocks import edition_blocks, scan_top_k
-from models.artefacts import Artefact
+from models.artefacts import KEPT_VERSIONS, Artefact
 
 log = logging.getLogger(__name__)
 
@@ -334,8 +334,9 @@ class ParticipantIndex:
             self._index.hnsw.efSearch = ef
 
     # ---------------------------------------------------------------- persistence
-    def save(self, root: Path, extra: dict | None = None) -> Artefact:
-        """Write the index and its id map as a new artefact version under ``root``.
+    def save(self, root: Path, extra: dict | None = None, keep: int = KEPT_VERSIONS) -> Artefact:
+        """Write the index and its id map as a new artefact version under ``root``
+        (``keep`` versions are kept).
 
         Retired rows are written as they are held (zero vectors, marked not alive), so an
         erasure does not wait for a rebuild of the whole graph."""
@@ -356,7 +357,7 @@ class ParticipantIndex:
             "probe": self.probe,
             **(extra or {}),
         }
-        artefact = write_index_files(root, self._index, self._ids, self._meta, manifest)
+        artefact = write_index_files(root, self._index, self._ids, self._meta, manifest, keep)
         self.version = artefact.version
         return artefact
 

@@ -27,6 +27,7 @@ from matching.retrieval import Mode, ParticipantIndex
 from matching.scoring import FallbackScorer, Scorer, stage_chances
 from matching.text.profiles import ProfileReader
 from matching.text.reader import text_reader
+from models.artefacts import KEPT_VERSIONS
 from models.embedder import Embedder
 
 
@@ -144,10 +145,12 @@ class EngineState:
         uri = milvus_uri(self.vector_store)
         return MilvusParticipantIndex.load(self.index_root, uri, self.embedder.name)
 
-    def save(self) -> None:
-        """Persist the index (new artefact version) and the embedding cache."""
+    def save(self, erasure: bool = False) -> None:
+        """Persist the index (new artefact version) and the embedding cache. After an
+        ``erasure`` only the new index version is kept: the older ones still hold the
+        erased person's vector."""
         with self.lock:
-            self.index.save(self.index_root)
+            self.index.save(self.index_root, keep=1 if erasure else KEPT_VERSIONS)
             self.embedder.save_cache(self.cache_file)
 
     # ------------------------------------------------------------------- lookups

@@ -103,12 +103,16 @@ class Artefact:
         return self.path / name
 
 
+# versions of an artefact kept on disk: a damaged newest one falls back to the one before
+KEPT_VERSIONS = 5
+
+
 def publish(
     root: Path,
     kind: str,
     writers: dict[str, Callable[[Path], None]],
     manifest: dict,
-    keep: int = 5,
+    keep: int = KEPT_VERSIONS,
 ) -> Artefact:
     """Write a new version of an artefact under ``root`` and return it.
 

@@ -208,7 +208,7 @@ class FeedFollower:
             self.matcher.remove_participant(pid, persist=False)
         if erased and self.matcher.data_dir is not None:
             discard_saved_tables(self.matcher.data_dir)
-            self.matcher.save()
+            self.matcher.save(erasure=True)
 
     # ------------------------------------------------------------------ polling
     def follow(self, every_seconds: float) -> None:

@@ -14,7 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from matching.index_files import KIND
 from matching.settings import Settings
+from models.artefacts import versions
 from service.app import create_app
 from service.change_feed import latest_version
 from service.runtime import open_runtime, retrain
@@ -128,9 +130,10 @@ def test_an_erasure_is_total_in_the_other_engine(pair):
     for client in (ca, cb):
         assert pid not in _shortlisted(client, cw, cid)
         assert pid not in _corrected(client, cw, cid)  # their pin went with them
-    # B saved its index at once: the newest file holds no vector of the person
+    # B saved its index at once, and only that version: no file holds their vector
     saved = b.matcher.index.load(b.matcher.index_root)
     assert saved.version == b.matcher.index.version and pid not in saved.ids
+    assert [v.version for v in versions(b.matcher.index_root, KIND)] == [saved.version]
 
 
 def test_the_follower_thread_applies_changes_within_two_seconds(pair):

@@ -5,6 +5,8 @@ import logging
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, insert, select
 
+from matching.index_files import KIND
+from models.artefacts import versions
 from service.app import create_app
 from service.runtime import open_runtime
 from service.tables import AuditRow, ParticipantRow
@@ -44,7 +46,12 @@ def test_erasure_holds_after_restart(service_template, tmp_path):
     cid = _latest_challenge(svc.client, cw)
     listed = svc.client.get(f"/challenges/{cid}/shortlist?k=200", headers=cw).json()
     assert pid in [c["participant_id"] for c in listed["candidates"]]
+    root = svc.runtime.matcher.index_root
+    assert len(versions(root, KIND)) > 1  # the one saved with the person among them
     assert svc.client.delete(f"/participants/{pid}", headers=cw).status_code == 204
+    # no older index version is kept to hold their vector
+    [kept] = versions(root, KIND)
+    assert kept.version == svc.runtime.matcher.index.version
     assert svc.client.get(f"/participants/{pid}", headers=cw).status_code == 404
     listed = svc.client.get(f"/challenges/{cid}/shortlist?k=200", headers=cw).json()
     assert pid not in [c["participant_id"] for c in listed["candidates"]]
