@@ -25,6 +25,18 @@ from models.ranker import OutcomeRanker
 RANKER_FILE = "ranker.skops"
 
 
+def _headroom_lines(headroom: dict | None) -> list[str]:
+    """What the "true company ways" row is: a ceiling that reads the hidden truth."""
+    if not headroom:
+        return []
+    return [
+        f"The ranker given the true company ways (the generator's hidden company effects in "
+        f"place of the records; a ceiling, not a deployable system) would gain "
+        f"{signed(headroom['true_ways_vs_rules'])} over the rules; the learned ranker gets "
+        f"{fmt(headroom['recovered'], 2)} of that from the companies' past outcomes."
+    ]
+
+
 def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None, out: Path) -> Path:
     """``model_card.md`` (and the evaluated ranker) in ``out``."""
     digest = "–"
@@ -80,6 +92,7 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         ],
         "",
         f"Learned minus fallback rules: {signed(temporal['learned_vs'][RULES])}.",
+        *_headroom_lines(temporal.get("company_headroom")),
         "",
         "## Fairness",
         "",

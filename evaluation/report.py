@@ -112,6 +112,14 @@ def _programme_lines(result: dict) -> list[str]:
         + "; ".join(f"{s} {signed(d)}" for s, d in temporal["learned_vs"].items() if s != RULES)
         + ".",
     ]
+    headroom = temporal.get("company_headroom")
+    if headroom:
+        lines.append(
+            "- With each company's true ways in place of its record (the generator's hidden "
+            "company effects; a diagnostic), the same ranker would beat the rules by "
+            f"{signed(headroom['true_ways_vs_rules'])}; the learned ranker gets "
+            f"{fmt(headroom['recovered'], 2)} of that from the companies' past outcomes."
+        )
     if curve:
         trend = curve["trend"]
         lines.append(

@@ -13,6 +13,7 @@ LEARNED = "learned ranker"
 FAIR = "learned ranker + fairness re-rank"
 RULES = "fallback rules"
 ORACLE = "oracle"
+COMPANY_WAYS = "learned ranker, true company ways"
 HEADLINE = "ndcg@10"
 
 
@@ -115,7 +116,7 @@ def summarise_temporal(results: list[SplitResult]) -> dict:
         s: {int(e): float(v) for e, v in g.groupby("test_edition")[HEADLINE].mean().items()}
         for s, g in pooled.groupby("system", sort=False)
     }
-    others = [s for s in cf if s not in (LEARNED, FAIR, ORACLE)]
+    others = [s for s in cf if s not in (LEARNED, FAIR, COMPANY_WAYS, ORACLE)]
     return {
         "editions": [r.test_edition for r in results],
         "challenges": int(len(pooled) / pooled["system"].nunique()),
@@ -124,10 +125,22 @@ def summarise_temporal(results: list[SplitResult]) -> dict:
         "fraction_of_oracle": oracle_fractions(cf),
         "learned_vs": {s: paired_difference(pooled, LEARNED, s) for s in others},
         "fairness_cost": paired_difference(pooled, FAIR, LEARNED) if FAIR in cf else None,
+        "company_headroom": company_headroom(pooled) if COMPANY_WAYS in cf else None,
         "exposure_merit": exposure_merit(exposure),
         "exposure_merit_by_niche": exposure_merit(
             exposure[exposure["system"].isin([LEARNED, FAIR])], by="niche"
         ),
+    }
+
+
+def company_headroom(pooled: pd.DataFrame) -> dict:
+    """What a perfect record of the companies would add to the rules, and the share of
+    it the learned ranker gets from the companies' actual records."""
+    ceiling = paired_difference(pooled, COMPANY_WAYS, RULES)
+    learned = paired_difference(pooled, LEARNED, RULES)
+    return {
+        "true_ways_vs_rules": ceiling,
+        "recovered": learned["mean"] / ceiling["mean"] if ceiling["mean"] > 0 else float("nan"),
     }
 
 

@@ -17,10 +17,16 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matching.engine import Matcher
-from matching.features import as_frame
-from matching.scoring import FallbackScorer
+from matching.features import FEATURES, as_frame
+from matching.scoring import FallbackScorer, expected_stages, ranker_inputs
 from matching.search_filter import SearchFilter
-from matching.training import TrainingResult, feature_matrix, labelled_pairs, train_ranker
+from matching.training import (
+    TrainingResult,
+    feature_matrix,
+    fit_pair_ranker,
+    labelled_pairs,
+    train_ranker,
+)
 from models.pairwise import PairwiseRanker
 
 
@@ -251,6 +257,42 @@ class PairwiseSystem:
         return np.where(thin, -np.inf, scored)
 
 
+class CompanyWaysSystem:
+    """The pair ranker given each company's true ways in place of its record: the
+    generator's hidden company part of the log-odds of completing and of being hired
+    stands in for the mentors' and the taste match, in training and in scoring. How far
+    learning from history could go with a perfect record of every company; the learned
+    ranker's gap to it is what estimating the companies from a few editions costs.
+    Reads the truth: a diagnostic of the evaluation only."""
+
+    name = "learned ranker, true company ways"
+
+    def fit(self, data: EvalData, train_outcomes: pd.DataFrame) -> None:
+        self.matcher = data.matcher
+        self.ways = data.truth.set_index(["participant_id", "challenge_id"])[
+            ["company_complete", "company_hire"]
+        ]
+        pairs = labelled_pairs(train_outcomes, data.matcher)
+        x = self._with_ways(
+            feature_matrix(data.matcher, pairs), pairs["participant_id"], pairs["challenge_id"]
+        )
+        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy())
+
+    def _with_ways(self, x: np.ndarray, participants, challenges) -> np.ndarray:
+        keys = pd.MultiIndex.from_arrays([np.asarray(participants), np.asarray(challenges)])
+        ways = self.ways.reindex(keys).to_numpy(dtype=np.float64)
+        x[:, FEATURES.index("company_mentor_match")] = ways[:, 0]
+        x[:, FEATURES.index("company_taste_match")] = ways[:, 1]
+        return x
+
+    def scores(self, challenge_id: int, participant_ids: np.ndarray) -> np.ndarray:
+        x = self.matcher.features(challenge_id, participant_ids)
+        x = self._with_ways(x, participant_ids, np.full(len(participant_ids), challenge_id))
+        scored = expected_stages(self.ranker.stage_probabilities(ranker_inputs(x)))
+        thin = self.matcher.pool.insufficient(self.matcher.rows_of(participant_ids))
+        return np.where(thin, -np.inf, scored)
+
+
 class OracleSystem:
     """Ranks by the generator's hidden expected outcome: the ceiling, evaluation only."""
 
@@ -271,7 +313,8 @@ class OracleSystem:
 
 
 def default_systems() -> list[System]:
-    """Baselines, the engine (fallback, learned, learned + fairness) and the oracle."""
+    """Baselines, the engine (fallback, learned, learned + fairness), the pairwise
+    experiment, and two ceilings: the ranker with the true company ways, the oracle."""
     learned = EngineSystem(learned=True)
     return [
         RandomSystem(),
@@ -283,6 +326,7 @@ def default_systems() -> list[System]:
         learned,
         EngineSystem(learned=True, fairness=True, reuse=learned),
         PairwiseSystem(),
+        CompanyWaysSystem(),
         OracleSystem(),
     ]
 

@@ -190,6 +190,7 @@ class Matcher(EngineState):
             )
             if outcomes is not None:
                 self.history.load(outcomes)
+                self.history.measure(self.pool, self.challenges)
         # What exists now (the model, the text reader, the pool) lives as long as the
         # engine: kept out of the collector's full passes, which otherwise walk it all
         # and stalled one shortlist in fifty by 270 ms at 5,000 participants.

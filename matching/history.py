@@ -143,9 +143,12 @@ class OutcomeHistory:
             self._cache[key] = self._records(edition_id, pool, challenges)
         return self._cache[key].get(company_id, self._cache[key].get(-1, CompanyRecord()))
 
-    def _measure_expected(self, pool: ParticipantPool, challenges: dict) -> None:
+    def measure(self, pool: ParticipantPool, challenges: dict) -> None:
         """The rules' chances for every pair not yet measured whose participant and
-        challenge the engine knows, one challenge at a time, written in one go."""
+        challenge the engine knows, one challenge at a time, written in one go. The
+        engine measures a loaded history at once (at a million participants, about a
+        million pairs take seconds, which the first shortlist would otherwise wait for);
+        a record measures what arrived since."""
         pairs = self._pairs
         todo = pairs[
             pairs[EXPECTED[0]].isna()
@@ -163,7 +166,7 @@ class OutcomeHistory:
         pairs.loc[measured, list(EXPECTED)] = np.vstack(chances)
 
     def _records(self, edition_id: int, pool: ParticipantPool, challenges: dict) -> dict:
-        self._measure_expected(pool, challenges)
+        self.measure(pool, challenges)
         pairs = self._pairs
         if pairs.empty:
             return {}

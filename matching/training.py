@@ -52,9 +52,10 @@ def _fit(x: pd.DataFrame, y: np.ndarray, params: dict | None = None) -> OutcomeR
 RANKER_SETTINGS: dict = {"max_leaf_nodes": 4, "monotonic_cst": RANKER_DIRECTIONS}
 
 
-def _ranker_params(params: dict | None) -> dict:
-    """The pair ranker's settings (:data:`RANKER_SETTINGS`), unless overridden."""
-    return {**RANKER_SETTINGS, **(params or {})}
+def fit_pair_ranker(x: np.ndarray, y: np.ndarray, params: dict | None = None) -> OutcomeRanker:
+    """The pair ranker on feature rows ``x`` and graded outcomes ``y``, with
+    :data:`RANKER_SETTINGS` unless ``params`` override them."""
+    return _fit(ranker_frame(x), y, {**RANKER_SETTINGS, **(params or {})})
 
 
 def labelled_pairs(outcomes: pd.DataFrame, matcher: Matcher) -> pd.DataFrame:
@@ -143,12 +144,12 @@ def train_ranker(
     latest_edition = np.nanmax(edition)
     held_out = edition == latest_edition
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = _fit(ranker_frame(x[~held_out]), y[~held_out], _ranker_params(params))
+        trial = fit_pair_ranker(x[~held_out], y[~held_out], params)
         metrics["validation_edition"] = int(latest_edition)
         metrics["validation"] = validation_metrics(
             trial, x[held_out], pairs[held_out].reset_index(drop=True)
         )
-    ranker = _fit(ranker_frame(x), y, _ranker_params(params))
+    ranker = fit_pair_ranker(x, y, params)
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 

@@ -209,13 +209,16 @@ def expected_relevance(pa: np.ndarray, pc: np.ndarray, ph: np.ndarray) -> np.nda
 
 
 def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -> pd.DataFrame:
-    """Expected and one sampled outcome for every pair within each edition, and its
-    *merit*: the expected outcome had no company discriminated (hiring bias removed)."""
+    """Expected and one sampled outcome for every pair within each edition, its
+    *merit* (the expected outcome had no company discriminated: hiring bias removed),
+    and the company's part of the log-odds of completing and of being hired (what a
+    perfect record of the company would tell)."""
     frames = []
     for e, people, chs in _edition_groups(model.p["edition"], challenges["edition_id"].to_numpy()):
         i = np.repeat(people, len(chs))
         j = np.tile(chs, len(people))
         lat = model.latents(i, j)
+        company = model.components(i, j)["company"]
         pa = expit(c.accept + lat["z_accept"])
         pc = expit(c.complete + lat["z_complete"])
         ph = expit(c.hire + lat["z_hire"])
@@ -234,6 +237,8 @@ def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -
                     "p_hire": ph.astype(np.float32),
                     "expected_relevance": expected_relevance(pa, pc, ph).astype(np.float32),
                     "merit": expected_relevance(pa, pc, fair_hire).astype(np.float32),
+                    "company_complete": company["complete"].astype(np.float32),
+                    "company_hire": company["hire"].astype(np.float32),
                     "sampled_relevance": (accepted.astype(np.int8) + completed + hired).astype(
                         np.int8
                     ),

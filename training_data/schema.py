@@ -92,6 +92,8 @@ TRUTH_TABLE: dict[str, str] = {
     "p_hire": "float",
     "expected_relevance": "float",
     "merit": "float",
+    "company_complete": "float",
+    "company_hire": "float",
     "sampled_relevance": "int",
 }
 

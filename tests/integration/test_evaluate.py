@@ -1,6 +1,7 @@
 """`milma evaluate` end to end on a small cohort: all three outputs, sane numbers."""
 
 import json
+import math
 
 from typer.testing import CliRunner
 
@@ -57,6 +58,16 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     temporal = metrics["temporal"]
     assert temporal["editions"] == [3]
     assert set(temporal["learned_vs"]) >= {"fallback rules", "random", "skill overlap"}
+    # the ranker given the true company ways is a ceiling beside the oracle, not a rival
+    assert "learned ranker, true company ways" in cf
+    assert "learned ranker, true company ways" not in temporal["learned_vs"]
+    headroom = temporal["company_headroom"]
+    assert headroom["true_ways_vs_rules"]["b"] == "fallback rules"
+    rules_gap = temporal["learned_vs"]["fallback rules"]["mean"]
+    gain = headroom["true_ways_vs_rules"]["mean"]  # no share of a gain that is not there
+    assert (
+        headroom["recovered"] == rules_gap / gain if gain > 0 else math.isnan(headroom["recovered"])
+    )
     for system in ("learned ranker", "learned ranker + fairness re-rank", "oracle"):
         fair = temporal["exposure_merit"][system]
         assert 0 < fair["low"] <= fair["ratio"] <= fair["high"], system
@@ -64,11 +75,13 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     report = (out / "report.md").read_text()
     assert "Counterfactual" in report and "Observed outcomes only" in report
     assert "Learning curve" in report and "exposure / merit" in report
+    assert "true ways in place of its record" in report
     for plot in ("ndcg_at_10.png", "calibration.png", "fairness.png", "learning_curve.png"):
         assert (out / plot).read_bytes()[:4] == b"\x89PNG"
     card = (out / "model_card.md").read_text()
     assert sha256_file(out / "ranker.skops") in card
     assert "Intended use" in card and "Limits" in card and "ECE" in card
+    assert "a ceiling, not a deployable system" in card
     sheet = (out / "datasheet.md").read_text()
     assert "seed 8" in sheet and "profile" in sheet
 

@@ -115,6 +115,12 @@ def test_outcomes_hold_structure_a_record_cannot_show(programme, tmp_path):
     assert variance["company history"] > 0.02
     assert variance["engagement"] > 0.02
     assert 0.3 < variance["noise"] < 0.9
+    # the truth's company parts: a taste that sets one challenge's candidates apart, and
+    # mentors whose effect is the company's own in every edition
+    truth = p.truth.merge(p.challenges[["challenge_id", "company_id"]])
+    assert truth.groupby("challenge_id")["company_hire"].std().min() > 0.3
+    mentoring = truth.groupby(["company_id", "challenge_id"])["company_complete"].mean()
+    assert mentoring.std() > 2 * mentoring.groupby("company_id").std().mean()
 
 
 def test_companies_co_manage_one_challenge_in_each_edition():
