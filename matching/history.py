@@ -105,30 +105,34 @@ class OutcomeHistory:
         self._pairs = _pairs(pd.DataFrame())
         self._cache: dict[tuple[int, int | None], dict[int, CompanyRecord]] = {}
         self._sums: pd.DataFrame | None = None
+        self._stale: set[int] = set()  # challenges whose pairs changed since the sums
 
-    def _changed(self) -> None:
+    def _changed(self, challenge_ids) -> None:
         self._cache.clear()
-        self._sums = None
+        self._stale.update(int(c) for c in challenge_ids)
 
     def load(self, outcomes: pd.DataFrame) -> None:
         """Replace the history with these outcome events."""
         self._pairs = _pairs(outcomes)
-        self._changed()
+        self._cache.clear()
+        self._sums = None
 
     def add(self, outcomes: pd.DataFrame) -> None:
         """Add outcome events (a pair seen again keeps its furthest stage)."""
-        both = pd.concat([self._pairs, _pairs(outcomes)], ignore_index=True)
+        fresh = _pairs(outcomes)
+        both = pd.concat([self._pairs, fresh], ignore_index=True)
         self._pairs = both.groupby(["participant_id", "challenge_id"], as_index=False).agg(
             relevance=("relevance", "max"),
             offered=("offered", "max"),
             **{c: (c, "max") for c in EXPECTED},  # a pair's chances, once measured, stay
         )
-        self._changed()
+        self._changed(fresh["challenge_id"].unique())
 
     def forget(self, participant_id: int) -> None:
         """Drop an erased participant's outcomes."""
-        self._pairs = self._pairs[self._pairs["participant_id"] != participant_id]
-        self._changed()
+        theirs = self._pairs["participant_id"] == participant_id
+        self._changed(self._pairs.loc[theirs, "challenge_id"].unique())
+        self._pairs = self._pairs[~theirs]
 
     def count_since(self, edition_id: int | None) -> None:
         """Use only outcomes from ``edition_id`` on (None: all)."""
@@ -178,15 +182,16 @@ class OutcomeHistory:
         if past.empty:
             return {}
         per_company = past.groupby(level="company").sum()
-        total = per_company.sum()
+        values = per_company.to_numpy()
+        total = values.sum(axis=0)
         rates = (
-            total["joined"] / max(1, total["offered"]),
-            total["completed"] / max(1, total["joined"]),
-            total["hired"] / max(1, total["completed"]),
+            total[_AT["joined"]] / max(1, total[_AT["offered"]]),
+            total[_AT["completed"]] / max(1, total[_AT["joined"]]),
+            total[_AT["hired"]] / max(1, total[_AT["completed"]]),
         )
         # a company without a record looks the same in every edition: the headline rates
         records = {-1: CompanyRecord()}
-        for company, row in per_company.iterrows():
+        for company, row in zip(per_company.index, values, strict=True):
             records[int(company)] = _record(row, rates)
         return records
 
@@ -194,15 +199,33 @@ class OutcomeHistory:
         """Per company and edition, the sums its records are made of; computed once per
         change of the history, so that a record of any edition (each a sum over earlier
         editions) costs no pass over every past outcome: at a million participants that
-        pass took about 120 ms, once per edition after every recorded outcome."""
-        if self._sums is None:
+        pass took about 120 ms, once per edition after every recorded outcome. After new
+        outcomes (or an erasure) only the sums of the companies' editions they touch are
+        made again."""
+        if self._sums is None or self._stale:
             self.measure(pool, challenges)
+        if self._sums is None:
             self._sums = _sums_by_company_edition(self._pairs, pool, challenges)
+        elif self._stale:
+            touched = {
+                (v.company_id, v.edition_id) for c, v in challenges.items() if c in self._stale
+            }
+            again = [c for c, v in challenges.items() if (v.company_id, v.edition_id) in touched]
+            fresh = _sums_by_company_edition(
+                self._pairs[self._pairs["challenge_id"].isin(again)], pool, challenges
+            )
+            kept = self._sums[~self._sums.index.isin(list(touched))]
+            self._sums = pd.concat([kept, fresh]).sort_index()
+        self._stale.clear()
         return self._sums
 
 
-def _vector(row: pd.Series, prefix: str) -> np.ndarray:
-    return row[[f"{prefix}{d}" for d in range(len(BACKGROUND))]].to_numpy(dtype=np.float64)
+# what is summed per company and edition: counts, and background sums (5 columns each)
+_COUNTS = ("rows", "offered", "joined", "completed", "hired", "complete_surprise", "hire_surprise")
+_VECTORS = ("all", "joined", "completed", "complete_surprise", "hire_surprise")
+SUM_COLUMNS = (*_COUNTS, *(f"{v}{d}" for v in _VECTORS for d in range(len(BACKGROUND))))
+_AT = {name: i for i, name in enumerate(SUM_COLUMNS)}
+_VECTOR_AT = {v: np.array([_AT[f"{v}{d}"] for d in range(len(BACKGROUND))]) for v in _VECTORS}
 
 
 def _sums_by_company_edition(
@@ -242,7 +265,7 @@ def _sums_by_company_edition(
             f"complete_surprise{d}": b * complete_surprise,
             f"hire_surprise{d}": b * hire_surprise,
         }
-    frame = pd.DataFrame({k: np.asarray(v, dtype=np.float64) for k, v in columns.items()})
+    frame = pd.DataFrame({k: np.asarray(columns[k], dtype=np.float64) for k in SUM_COLUMNS})
     keys = {
         "company": past["challenge_id"].map(company_of).to_numpy(dtype=np.int64),
         "edition": past["challenge_id"].map(edition_of).to_numpy(dtype=np.int64),
@@ -254,26 +277,29 @@ def _shrunk(hits: float, trials: float, prior: float) -> float:
     return (hits + PRIOR_WEIGHT * prior) / (trials + PRIOR_WEIGHT)
 
 
-def _direction(row: pd.Series, among: str, success: str, surprise: str) -> np.ndarray:
+def _direction(row: np.ndarray, among: str, success: str, surprise: str) -> np.ndarray:
     """How the surprise (success minus the rules' chance of it) goes with the background
     among those who reached the stage before: their covariance over those decisions,
     shrunk by the number of them."""
-    n, hits = row[among], row[success]
+    n, hits = row[_AT[among]], row[_AT[success]]
     if hits == 0 or hits == n:
         return np.zeros(len(BACKGROUND))
-    covariance = _vector(row, surprise) - _vector(row, among) * row[surprise] / n
+    covariance = row[_VECTOR_AT[surprise]] - row[_VECTOR_AT[among]] * row[_AT[surprise]] / n
     return covariance / (n + TASTE_SHRINK)
 
 
-def _record(row: pd.Series, rates: tuple[float, float, float]) -> CompanyRecord:
-    """One company's record from its sums over the editions that count."""
-    joined = row["joined"]
-    centre = _vector(row, "joined") / joined if joined else _vector(row, "all") / row["rows"]
+def _record(row: np.ndarray, rates: tuple[float, float, float]) -> CompanyRecord:
+    """One company's record from its sums (in :data:`SUM_COLUMNS` order) over the
+    editions that count."""
+    joined, completed = row[_AT["joined"]], row[_AT["completed"]]
+    centre = (
+        row[_VECTOR_AT["joined"]] / joined if joined else row[_VECTOR_AT["all"]] / row[_AT["rows"]]
+    )
     return CompanyRecord(
         joined=float(joined),
-        join_rate=_shrunk(joined, row["offered"], rates[0]),
-        complete_rate=_shrunk(row["completed"], joined, rates[1]),
-        hire_rate=_shrunk(row["hired"], row["completed"], rates[2]),
+        join_rate=_shrunk(joined, row[_AT["offered"]], rates[0]),
+        complete_rate=_shrunk(completed, joined, rates[1]),
+        hire_rate=_shrunk(row[_AT["hired"]], completed, rates[2]),
         centre=centre,
         taste=_direction(row, "completed", "hired", "hire_surprise"),
         mentor_fit=_direction(row, "joined", "completed", "complete_surprise"),

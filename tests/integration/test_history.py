@@ -1,6 +1,8 @@
 """Companies' records: what their past outcomes say beyond the rules, and only the past."""
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from matching.history import OutcomeHistory, backgrounds
 
@@ -62,3 +64,37 @@ def test_a_record_holds_only_earlier_editions(matcher, programme):
         company, int(earlier.edition_id), matcher.pool, matcher.challenges
     )
     assert same_edition.joined == 0 and not same_edition.taste.any()
+
+
+def _records(history, matcher, editions) -> list:
+    companies = sorted({v.company_id for v in matcher.challenges.values()})
+    return [
+        history.record(c, e, matcher.pool, matcher.challenges) for e in editions for c in companies
+    ]
+
+
+def test_records_kept_up_as_outcomes_arrive_and_people_go_equal_records_made_afresh(
+    matcher, programme
+):
+    """New outcomes and an erasure remake only the sums they touch; what comes out is
+    what a history loaded with the same outcomes says."""
+    outcomes = programme.outcomes.sort_values("at", kind="stable")
+    first, later = outcomes.iloc[: len(outcomes) // 2], outcomes.iloc[len(outcomes) // 2 :]
+    kept_up = OutcomeHistory(matcher.rule_chances)
+    kept_up.load(first)
+    editions = sorted({v.edition_id for v in matcher.challenges.values()})
+    before = _records(kept_up, matcher, editions)
+    for batch in (later.iloc[: len(later) // 3], later.iloc[len(later) // 3 :]):
+        kept_up.add(batch)
+        _records(kept_up, matcher, editions[-1:])  # sums made, then brought up to date
+    gone = int(later["participant_id"].iloc[-1])
+    kept_up.forget(gone)
+    afresh = OutcomeHistory(matcher.rule_chances)
+    afresh.load(outcomes[outcomes["participant_id"] != gone])
+
+    now = _records(kept_up, matcher, editions)
+    assert [r.joined for r in now] != [r.joined for r in before]  # the later outcomes count
+    for a, b in zip(now, _records(afresh, matcher, editions), strict=True):
+        assert a.joined == b.joined and a.hire_rate == pytest.approx(b.hire_rate)
+        assert np.allclose(a.taste, b.taste) and np.allclose(a.mentor_fit, b.mentor_fit)
+        assert np.allclose(a.centre, b.centre)
