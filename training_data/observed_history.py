@@ -217,8 +217,9 @@ def ground_truth(model: OutcomeModel, challenges: pd.DataFrame, c: Intercepts) -
     for e, people, chs in _edition_groups(model.p["edition"], challenges["edition_id"].to_numpy()):
         i = np.repeat(people, len(chs))
         j = np.tile(chs, len(people))
-        lat = model.latents(i, j)
-        company = model.components(i, j)["company"]
+        parts = model.components(i, j)
+        lat = model.latents(i, j, parts=parts)
+        company = parts["company"]
         pa = expit(c.accept + lat["z_accept"])
         pc = expit(c.complete + lat["z_complete"])
         ph = expit(c.hire + lat["z_hire"])

@@ -236,11 +236,16 @@ class OutcomeModel:
         }
 
     def latents(
-        self, i: np.ndarray, j: np.ndarray, without: tuple[str, ...] = ()
+        self,
+        i: np.ndarray,
+        j: np.ndarray,
+        without: tuple[str, ...] = (),
+        parts: dict[str, dict[str, np.ndarray]] | None = None,
     ) -> dict[str, np.ndarray]:
         """Stage logits (without intercepts, leaving out the groups ``without``) and the
-        uniforms that decide each stage, for pairs (i[k], j[k])."""
-        parts = self.components(i, j)
+        uniforms that decide each stage, for pairs (i[k], j[k]); ``parts`` are their
+        :meth:`components` when the caller has them already."""
+        parts = parts or self.components(i, j)
         z = {stage: sum(parts[g][stage] for g in GROUPS if g not in without) for stage in STAGES}
         return {
             "z_accept": z["accept"],
