@@ -97,7 +97,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RecommendationsPausedError)
     async def _paused(request: Request, exc: RecommendationsPausedError):
         if is_page(request):
-            return error_page(request, 503, PAUSED, detail=exc.reason)
+            return error_page(request, 200, PAUSED, detail=exc.reason)
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
     @app.exception_handler(VectorStoreUnavailableError)

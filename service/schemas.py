@@ -139,6 +139,7 @@ class CompanyMatch(BaseModel):
     trainee: CompanyTrainee
     rank: int
     score: float
+    p_join: float
     p_complete: float
     p_hire: float
     matched_skills: list[SkillRef]

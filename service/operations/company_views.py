@@ -90,6 +90,7 @@ def company_view(
                 trainee=trainee,
                 rank=len(matches) + 1,
                 score=c.score,
+                p_join=c.p_join,
                 p_complete=c.p_complete,
                 p_hire=c.p_hire,
                 matched_skills=c.matched_skills,

@@ -132,7 +132,7 @@ def run_planner(
         )
     except RecommendationsPausedError as exc:
         return _planner_page(
-            request, viewer, session, edition_id, share, paused=exc.reason, status=503
+            request, viewer, session, edition_id, share, paused=exc.reason
         )
     return _planner_page(request, viewer, session, edition_id, share, plan=plan)
 
