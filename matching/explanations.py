@@ -26,7 +26,7 @@ from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCH
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ParticipantPool, preference_rank
-from matching.reason_texts import IMPLIED, direction, phrase
+from matching.reason_texts import IMPLIED, direction, phrase, worded
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -312,7 +312,7 @@ def explain(
                 else "skills_none",
                 language,
                 effect["skills"],
-                IMPLIED[language].format(count=shown_implied) if shown_implied else "",
+                worded(IMPLIED[language], language, count=shown_implied) if shown_implied else "",
                 have=len(matched),
                 total=len(essential),
                 names=", ".join(r.label for r in refs(matched[:4])),
