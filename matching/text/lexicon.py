@@ -1,6 +1,6 @@
 """Every ESCO label the reader knows, ready to be found in any text at once.
 
-Labels are the preferred and alternative labels, in Spanish and English, of the
+Labels are the preferred and alternative labels, in Spanish, English and French, of the
 catalogue's skills and of every ESCO occupation (so work outside the 13 niches is
 recognised as such). Labels of two words or more are stored in their stemmed stream
 form (see :mod:`matching.text.words`) in one Aho-Corasick automaton per language
@@ -14,7 +14,9 @@ One-word job titles are only kept when they say something (see
 fewer than three letters are left out too.
 
 A label several concepts share (ESCO gives "cocinera" to several kinds of cook) points
-to all of them, and an occupation label's evidence is spread over their niches.
+to all of them, the concept whose preferred label it is first ("camarera" names
+camarero/camarera before barman, whose alternative label it also is), and an occupation
+label's evidence is spread over their niches.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ MIN_KEY_LETTERS = 3
 MAX_FAMILY_GROUPS = 16
 
 SKILL, OCCUPATION = "skill", "occupation"
+# Languages whose job titles put their head noun first ("mozo de almacén", "agent
+# d'entretien"), so that a title's first word says what the work is. An English title's
+# first word is a modifier ("warehouse worker"), which heads no title.
+HEAD_FIRST = frozenset({"es", "fr"})
 
 
 @dataclass(frozen=True)
@@ -59,23 +65,32 @@ class Match:
     last: int
 
 
-def _labels(row: dict, language: str) -> list[str]:
+def _labels(row: dict, language: str, kind: str) -> dict[str, bool]:
+    """The row's labels in ``language`` -> whether it is the preferred one. An
+    occupation's preferred label names both its forms ("camarero/camarera",
+    "waiter/waitress"): each is preferred."""
     preferred = row[f"label_{language}"]
-    alternatives = row[f"alt_labels_{language}"].split("|")
-    return [label for label in (preferred, *alternatives) if label]
+    forms = preferred.split("/") if kind == OCCUPATION else [preferred]
+    labels = dict.fromkeys((form.strip() for form in forms), True)
+    for label in row[f"alt_labels_{language}"].split("|"):
+        labels.setdefault(label, False)
+    labels.pop("", None)
+    return labels
 
 
-def _read_labels(table: pd.DataFrame, language: str) -> dict[tuple[str, ...], dict[int, bool]]:
+def _read_labels(
+    table: pd.DataFrame, language: str, kind: str
+) -> dict[tuple[str, ...], dict[int, bool]]:
     """Label forms -> {row: is it that row's preferred label}. A form is the tuple of
     stems (two words or more) or the one folded lemma."""
     keys: dict[tuple[str, ...], dict[int, bool]] = defaultdict(dict)
     for row_number, row in enumerate(table.to_dict("records")):
-        for position, label in enumerate(_labels(row, language)):
+        for label, preferred in _labels(row, language, kind).items():
             forms = label_forms(label, language)
             if sum(len(stem) for _, stem in forms) < MIN_KEY_LETTERS:
                 continue
             key = tuple(stem for _, stem in forms) if len(forms) > 1 else (forms[0][0],)
-            keys[key][row_number] = keys[key].get(row_number, False) or position == 0
+            keys[key][row_number] = keys[key].get(row_number, False) or preferred
     return keys
 
 
@@ -106,16 +121,17 @@ def _one_word_titles(
     "limpiador de cristales"; "cleaner").
     """
     family: dict[str, set[int]] = defaultdict(set)
-    own: dict[str, set[int]] = defaultdict(set)
+    own: dict[str, dict[int, bool]] = defaultdict(dict)
     heads: set[str] = set()
     for row_number, row in enumerate(table.to_dict("records")):
-        for label in _labels(row, language):
+        for label, preferred in _labels(row, language, OCCUPATION).items():
             lemmas = [lemma for lemma, _ in label_forms(label, language)]
             for lemma in lemmas:
                 family[lemma].add(row_number)
             if len(lemmas) == 1:
-                own[lemmas[0]].add(row_number)
-            elif lemmas:
+                rows = own[lemmas[0]]
+                rows[row_number] = rows.get(row_number, False) or preferred
+            elif lemmas and language in HEAD_FIRST:
                 heads.add(lemmas[0])
     groups = table["isco"].to_numpy()
     titles = {}
@@ -126,7 +142,7 @@ def _one_word_titles(
         spread = _occupation_shares(tuple(sorted(rows)), niche_of)
         family_niche = int(spread[:OUTSIDE].argmax()) if spread[:OUTSIDE].any() else None
         if word in own:
-            named = tuple(sorted(own[word]))
+            named = _ordered(own[word])
             shares = _occupation_shares(named, niche_of)
             top = int(shares.argmax())
             if top == family_niche or (top == OUTSIDE and spread.argmax() == OUTSIDE):
@@ -154,14 +170,14 @@ class Lexicon:
         for language in LANGUAGES:
             terms: dict[tuple[str, ...], Term] = {}
             titles = _one_word_titles(catalogue.occupations, language, niche_of)
-            for key, rows in _read_labels(catalogue.occupations, language).items():
+            for key, rows in _read_labels(catalogue.occupations, language, OCCUPATION).items():
                 if len(key) > 1:
                     ordered = _ordered(rows)
                     shares = _occupation_shares(ordered, niche_of)
                     terms[key] = Term(OCCUPATION, ordered, False, len(key), _length(key), shares)
             for word, (rows, shares, heading) in titles.items():
                 terms[(word,)] = Term(OCCUPATION, rows, heading, 1, _length((word,)), shares)
-            for key, rows in _read_labels(catalogue.skills, language).items():
+            for key, rows in _read_labels(catalogue.skills, language, SKILL).items():
                 if key in terms:
                     continue  # a job title wins over a skill of the same words
                 ordered = _ordered(rows)
