@@ -15,7 +15,8 @@ labels in ``<esco>/es`` and ``<esco>/fr`` (same concept URIs) and writes, into
   phrasing the catalogue curates);
 - ``occupations.csv``: every ESCO occupation with its labels in the three languages (the
   official preferred label, "camarero/camarera", and every form and alternative), the
-  niche its ISCO group belongs to (empty when outside the 13) and, for niche
+  niche its ISCO group belongs to (empty when outside the 13), the niche an outside
+  group is related to (its managers, supervisors and specialists) and, for niche
   occupations, its essential and optional skills among those in ``skills.csv``. Job
   titles in free text are read against it.
 
@@ -84,10 +85,11 @@ def occupation_table(
     occ_skill: pd.DataFrame,
     skill_uris: set[str],
     niche_of_occupation: dict[str, str],
+    related_of_group: dict[str, str],
 ) -> pd.DataFrame:
-    """Every ESCO occupation in the three languages, with its niche; a niche occupation
-    also lists its essential and optional skills among the catalogue's (to suggest a
-    challenge's)."""
+    """Every ESCO occupation in the three languages, with its niche (or, outside the 13,
+    the niche its ISCO group is related to); a niche occupation also lists its essential
+    and optional skills among the catalogue's (to suggest a challenge's)."""
     relations = occ_skill[
         occ_skill.skillUri.isin(skill_uris) & occ_skill.occupationUri.isin(niche_of_occupation)
     ]
@@ -101,6 +103,9 @@ def occupation_table(
             "uri": occ.conceptUri,
             "isco": occ.iscoGroup,
             "niche": niche_of_occupation.get(occ.conceptUri, ""),
+            "related": ""
+            if occ.conceptUri in niche_of_occupation
+            else related_of_group.get(occ.iscoGroup, ""),
             "label_en": occ.preferredLabel.strip(),
             "alt_labels_en": _joined(_alt_labels(occ.altLabels)),
         }
@@ -279,6 +284,7 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
         occ_skill,
         set(table.uri),
         niche_of_occupation,
+        {group: code for code, spec in NICHES.items() for group in spec.get("related_isco", [])},
     )
     occupation_rows.to_csv(out_dir / "occupations.csv", index=False)
     return len(niche_records), len(table), len(occupation_rows)

@@ -9,6 +9,11 @@ that belong to the niche although their ISCO group is shared with other work (th
 residential care workers of ISCO 3412, whose group also holds social work assistants
 and legal guardians; the companion of ISCO 5162, "cuidador/cuidadora" in Spanish and
 "aide à domicile" in French, whose group also holds butlers and valets).
+``related_isco`` names the unit groups of the people who run, supervise or specialise
+in a niche's kind of work (restaurant managers, construction supervisors, commercial
+sales representatives, system administrators): their work lies outside the niche (a
+site manager is no labourer) but nearer it than any other, so their job titles point
+half to it and half outside the 13.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ NICHES: dict[str, dict] = {
     },
     "installation": {
         "isco": ["7126", "7127", "7411", "7413"],
+        "related_isco": ["3113", "7412"],
         "name": (
             "Installations: electrical, plumbing, HVAC, solar",
             "Instalaciones: electricidad, fontanería, climatización y solar",
@@ -88,6 +94,7 @@ NICHES: dict[str, dict] = {
     },
     "hospital_orderly": {
         "isco": ["5321", "5329", "3256"],
+        "related_isco": ["2221", "3221"],
         "name": (
             "Hospital orderlies and patient support",
             "Celadores y apoyo al paciente",
@@ -119,6 +126,7 @@ NICHES: dict[str, dict] = {
     },
     "hotel_reception": {
         "isco": ["4224"],
+        "related_isco": ["1411"],
         "extra_occupations": ["hotel concierge", "hotel porter"],
         "name": ("Hotel reception", "Recepción de hotel", "Réception d'hôtel"),
         "description": (
@@ -178,6 +186,7 @@ NICHES: dict[str, dict] = {
     },
     "hospitality": {
         "isco": ["5120", "5131", "5132", "9411", "9412", "3434", "5246"],
+        "related_isco": ["1412"],
         "name": (
             "Hospitality: kitchen and restaurant service",
             "Hostelería: cocina y sala",
@@ -209,6 +218,7 @@ NICHES: dict[str, dict] = {
     },
     "retail": {
         "isco": ["5221", "5222", "5223", "5230", "5242", "5249", "9334"],
+        "related_isco": ["1420", "1221", "3322", "5243"],
         "name": ("Retail and shop work", "Comercio y dependiente", "Commerce et vente en magasin"),
         "description": (
             "Shop floor work in supermarkets and stores: restocking, tills, customer advice, "
@@ -236,6 +246,7 @@ NICHES: dict[str, dict] = {
     },
     "logistics": {
         "isco": ["9333", "8344", "4321", "9321"],
+        "related_isco": ["1324"],
         "name": ("Logistics and warehouse", "Logística y almacén", "Logistique et entrepôt"),
         "description": (
             "Warehouse work in the logistics parks around Fuenlabrada: picking, packing, "
@@ -268,6 +279,7 @@ NICHES: dict[str, dict] = {
     },
     "elderly_care": {
         "isco": ["5322"],
+        "related_isco": ["1343"],
         "extra_occupations": [
             "social care worker",
             "residential home older adult care worker",
@@ -310,6 +322,18 @@ NICHES: dict[str, dict] = {
     },
     "ict_support": {
         "isco": ["3511", "3512", "3513", "3514", "7422"],
+        "related_isco": [
+            "1330",
+            "2511",
+            "2512",
+            "2513",
+            "2514",
+            "2519",
+            "2521",
+            "2522",
+            "2523",
+            "2529",
+        ],
         "name": ("ICT support", "Soporte informático", "Support informatique"),
         "description": (
             "Help desk and field support: fixing computers and networks, installing software, "
@@ -351,6 +375,7 @@ NICHES: dict[str, dict] = {
             "9312",
             "9313",
         ],
+        "related_isco": ["1323", "3112", "3123"],
         "name": (
             "Construction and renovation",
             "Construcción y reformas",

@@ -71,7 +71,8 @@ class Catalogue:
 
     @cached_property
     def occupations(self) -> pd.DataFrame:
-        """ESCO occupations: uri, isco, niche ("" outside the 13), preferred and
+        """ESCO occupations: uri, isco, niche ("" outside the 13), related (the niche an
+        outside occupation's group is nearest, or ""), preferred and
         ``|``-separated alternative labels in each of :data:`LABEL_LANGUAGES` (a Spanish or
         French preferred label names both forms: "camarero/camarera"), essential and
         optional skills. Read on first use (only text reading needs it)."""
@@ -80,8 +81,17 @@ class Catalogue:
     @cached_property
     def occupation_niche(self) -> np.ndarray:
         """Niche position of every occupation row, -1 outside the 13 niches."""
+        return self._niche_positions("niche")
+
+    @cached_property
+    def occupation_related(self) -> np.ndarray:
+        """For an occupation outside the 13 niches, the position of the niche its ISCO
+        group runs, supervises or specialises in (-1 for none, and inside the niches)."""
+        return self._niche_positions("related")
+
+    def _niche_positions(self, column: str) -> np.ndarray:
         position = {code: k for k, code in enumerate(NICHE_CODES)}
-        return np.array([position.get(c, -1) for c in self.occupations["niche"]], dtype=np.int8)
+        return np.array([position.get(c, -1) for c in self.occupations[column]], dtype=np.int8)
 
     def occupation_label(self, row: int, language: str = "en") -> str:
         """Official ESCO label of the occupation at a row in ``language``; English where

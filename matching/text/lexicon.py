@@ -35,6 +35,7 @@ N_NICHES = len(NICHE_CODES)
 OUTSIDE = N_NICHES  # evidence column for work outside the 13 niches
 MIN_KEY_LETTERS = 3
 MAX_FAMILY_GROUPS = 16
+RELATED_SHARE = 0.5  # of a related occupation's evidence that goes to its niche
 
 SKILL, OCCUPATION = "skill", "occupation"
 # Languages whose job titles put their head noun first ("mozo de almacén", "agent
@@ -99,8 +100,17 @@ def _ordered(rows: dict[int, bool]) -> tuple[int, ...]:
 
 
 def _occupation_shares(rows: tuple[int, ...], niche_of: np.ndarray) -> np.ndarray:
-    columns = np.where(niche_of[list(rows)] < 0, OUTSIDE, niche_of[list(rows)])
-    shares = np.bincount(columns, minlength=N_NICHES + 1).astype(np.float64)
+    """How the rows' evidence spreads over the niches (+ outside), as ``niche_of``
+    places them: a row at -1 is outside; at ``-2 - k``, outside but related to niche k
+    (half to each)."""
+    shares = np.zeros(N_NICHES + 1)
+    for place in niche_of[list(rows)].tolist():
+        if place >= 0:
+            shares[place] += 1.0
+        else:
+            shares[OUTSIDE] += 1.0 if place == -1 else 1.0 - RELATED_SHARE
+            if place < -1:
+                shares[-2 - place] += RELATED_SHARE
     return shares / shares.sum()
 
 
@@ -162,7 +172,12 @@ class Lexicon:
         self.catalogue = catalogue
         self.automata: dict[str, ahocorasick.Automaton] = {}
         self.single: dict[str, dict[str, Term]] = {}
-        niche_of = catalogue.occupation_niche
+        related = catalogue.occupation_related
+        niche_of = np.where(
+            catalogue.occupation_niche >= 0,
+            catalogue.occupation_niche,
+            np.where(related >= 0, -2 - related.astype(np.int16), -1),
+        )
         skill_niches = [
             [NICHE_CODES.index(c) for c in cell.split("|") if c]
             for cell in catalogue.skills["niches"]
