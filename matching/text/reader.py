@@ -25,12 +25,14 @@ follows another word ("personas mayores dependientes", where it is an adjective)
 passage the text repeats (a CV that repeats the profile text it was added to) counts
 once: a word counts only the first time the :data:`REPEAT_WORDS` words around it
 appear. Office titles count as office work only as far as the words speak of it
-(:func:`office_work_checked`).
+(:func:`office_work_checked`), and a title named as a qualification ("título de
+técnico en ...") as education.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +70,15 @@ SECTION_WEIGHTS: dict[str, float] = {
 }
 JOB_SHARE = 0.75  # of the job-title evidence, when the text dates its jobs
 OFFICE = NICHE_CODES.index("administration")
+# A job title right after these words names a qualification, not a job held ("título de
+# técnico en cuidados auxiliares de enfermería", "CAP cuisine", "certificate in ..."):
+# it weighs as education does.
+_QUALIFICATION = re.compile(
+    r"\b(t[ií]tulo|titulaci[oó]n|titulad[oa]|certificad[oa]|certificaci[oó]n|diploma|"
+    r"dipl[oô]me|grado|degree|licenciatura|ciclo|fp|cap|bep|bac\s+pro|bts|"
+    r"certificate|certification|qualification|qualified|course|curso|cours)\b[^.;:\n]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -254,11 +265,14 @@ class TextReader:
         weight = float(weights[match.first])
         if term.kind == OCCUPATION and term.words == 1 and not words.leads[match.first]:
             weight *= FOLLOWING_WORD_WEIGHT
+        start = words.spans[match.first][0]
+        if term.kind == OCCUPATION and _QUALIFICATION.search(words.text, max(0, start - 50), start):
+            weight *= SECTION_WEIGHTS[layout.EDUCATION]
         return Concept(
             kind=term.kind,
             row=term.concepts[0],
             quote=words.quote(match.first, match.last),
-            start=words.spans[match.first][0],
+            start=start,
             end=words.spans[match.last][1],
             niches=term.niches,
             heading=term.heading,
