@@ -36,6 +36,7 @@ OUTSIDE = N_NICHES  # evidence column for work outside the 13 niches
 MIN_KEY_LETTERS = 3
 MAX_FAMILY_GROUPS = 16
 RELATED_SHARE = 0.5  # of a related occupation's evidence that goes to its niche
+ALTERNATIVE_WEIGHT = 0.25
 
 SKILL, OCCUPATION = "skill", "occupation"
 # Languages whose job titles put their head noun first ("mozo de almacén", "agent
@@ -55,6 +56,8 @@ class Term:
     words: int
     length: int  # characters of the stream key, spaces included (multi-word labels)
     niches: np.ndarray  # share of the label's evidence per niche (+ outside), sums to 1
+    head_last: bool = False  # a one-word title of a language whose titles end in their
+    # head noun: followed by another word, it is a modifier ("commercial properties")
 
 
 @dataclass(frozen=True)
@@ -99,18 +102,24 @@ def _ordered(rows: dict[int, bool]) -> tuple[int, ...]:
     return tuple(sorted(rows, key=lambda r: (not rows[r], r)))
 
 
-def _occupation_shares(rows: tuple[int, ...], niche_of: np.ndarray) -> np.ndarray:
+def _occupation_shares(
+    rows: tuple[int, ...], niche_of: np.ndarray, preferred: dict[int, bool] | None = None
+) -> np.ndarray:
     """How the rows' evidence spreads over the niches (+ outside), as ``niche_of``
     places them: a row at -1 is outside; at ``-2 - k``, outside but related to niche k
-    (half to each)."""
+    (half to each). Where the label is some rows' preferred one (``preferred``), the
+    rows it is only an alternative of weigh :data:`ALTERNATIVE_WEIGHT`: "construction
+    manager" is that occupation's name, and only another name of an interior architect."""
     shares = np.zeros(N_NICHES + 1)
-    for place in niche_of[list(rows)].tolist():
+    main = preferred is not None and any(preferred.values())
+    for row, place in zip(rows, niche_of[list(rows)].tolist(), strict=True):
+        weight = ALTERNATIVE_WEIGHT if main and not preferred.get(row, False) else 1.0
         if place >= 0:
-            shares[place] += 1.0
+            shares[place] += weight
         else:
-            shares[OUTSIDE] += 1.0 if place == -1 else 1.0 - RELATED_SHARE
+            shares[OUTSIDE] += weight * (1.0 if place == -1 else 1.0 - RELATED_SHARE)
             if place < -1:
-                shares[-2 - place] += RELATED_SHARE
+                shares[-2 - place] += weight * RELATED_SHARE
     return shares / shares.sum()
 
 
@@ -129,10 +138,19 @@ def _one_word_titles(
     warehouse work: left out). Otherwise, a word whose family is mostly one niche's
     work points there, spread as its family is ("limpiadora": "limpiador de edificios",
     "limpiador de cristales"; "cleaner").
+
+    In English, whose titles end in their head noun, a word is read as a title only if,
+    in the longer labels that hold it, it is their last word at least as often as a
+    word before it: "chef" ("sous chef", "head chef") is, "commercial" ("commercial
+    pilot") and "data" ("data analyst") are not, though ESCO lists each alone too. (In
+    Spanish and French a word after the head may be a noun as well: "jefe de equipo de
+    fontaneros".)
     """
     family: dict[str, set[int]] = defaultdict(set)
     own: dict[str, dict[int, bool]] = defaultdict(dict)
     heads: set[str] = set()
+    as_head: dict[str, int] = defaultdict(int)
+    as_modifier: dict[str, int] = defaultdict(int)
     for row_number, row in enumerate(table.to_dict("records")):
         for label, preferred in _labels(row, language, OCCUPATION).items():
             lemmas = [lemma for lemma, _ in label_forms(label, language)]
@@ -141,19 +159,26 @@ def _one_word_titles(
             if len(lemmas) == 1:
                 rows = own[lemmas[0]]
                 rows[row_number] = rows.get(row_number, False) or preferred
-            elif lemmas and language in HEAD_FIRST:
+                continue
+            if lemmas and language in HEAD_FIRST:
                 heads.add(lemmas[0])
+            elif lemmas:
+                as_head[lemmas[-1]] += 1
+                for lemma in lemmas[:-1]:
+                    as_modifier[lemma] += 1
     groups = table["isco"].to_numpy()
     titles = {}
     for word in own.keys() | heads:
         rows = family[word]
         if len({groups[r] for r in rows}) > MAX_FAMILY_GROUPS:
             continue
+        if as_modifier[word] > as_head[word]:
+            continue
         spread = _occupation_shares(tuple(sorted(rows)), niche_of)
         family_niche = int(spread[:OUTSIDE].argmax()) if spread[:OUTSIDE].any() else None
         if word in own:
             named = _ordered(own[word])
-            shares = _occupation_shares(named, niche_of)
+            shares = _occupation_shares(named, niche_of, own[word])
             top = int(shares.argmax())
             if top == family_niche or (top == OUTSIDE and spread.argmax() == OUTSIDE):
                 titles[word] = (named, shares, False)
@@ -188,10 +213,13 @@ class Lexicon:
             for key, rows in _read_labels(catalogue.occupations, language, OCCUPATION).items():
                 if len(key) > 1:
                     ordered = _ordered(rows)
-                    shares = _occupation_shares(ordered, niche_of)
+                    shares = _occupation_shares(ordered, niche_of, rows)
                     terms[key] = Term(OCCUPATION, ordered, False, len(key), _length(key), shares)
+            head_last = language not in HEAD_FIRST
             for word, (rows, shares, heading) in titles.items():
-                terms[(word,)] = Term(OCCUPATION, rows, heading, 1, _length((word,)), shares)
+                terms[(word,)] = Term(
+                    OCCUPATION, rows, heading, 1, _length((word,)), shares, head_last
+                )
             for key, rows in _read_labels(catalogue.skills, language, SKILL).items():
                 if key in terms:
                     continue  # a job title wins over a skill of the same words
@@ -217,17 +245,23 @@ class Lexicon:
             self.automata[language] = automaton
             self.single[language] = {key[0]: term for key, term in terms.items() if len(key) == 1}
 
-    def find(self, words: Words) -> list[Match]:
-        """Every label in ``words``, the longer one where two overlap."""
+    def find(self, words: Words, language: str | None = None) -> list[Match]:
+        """Every label in ``words``, the longer one where two overlap. Labels of two
+        words or more are found in every language (people mix them); one-word labels
+        only in the text's ``language`` when it is known, since a word alone is often
+        another language's false friend ("commercial" is a French salesman, "general" a
+        Spanish adjective)."""
         found: list[Match] = []
-        for language, automaton in self.automata.items():
-            for end, term in automaton.iter(words.streams[language]):
-                first = words.word_at(language, end - term.length + 2)
+        for code, automaton in self.automata.items():
+            for end, term in automaton.iter(words.streams[code]):
+                first = words.word_at(code, end - term.length + 2)
                 found.append(Match(term, first, first + term.words - 1))
-            single = self.single[language]
+            if language in self.single and code != language:
+                continue
+            single = self.single[code]
             found.extend(
                 Match(term, position, position)
-                for position, lemma in enumerate(words.lemmas[language])
+                for position, lemma in enumerate(words.lemmas[code])
                 if (term := single.get(lemma)) is not None
             )
         found.sort(key=lambda m: (m.first - m.last, m.term.kind != OCCUPATION, m.first))

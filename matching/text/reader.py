@@ -205,6 +205,17 @@ def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.nda
     return checked
 
 
+def _modifies(words: Words, match: Match) -> bool:
+    """Whether a one-word job title is a word about another: it follows a content word
+    (a Spanish or French adjective: "personas dependientes"), or, in a language whose
+    titles end in their head noun, a content word follows it ("commercial
+    properties")."""
+    if not words.leads[match.first]:
+        return True
+    after = match.last + 1
+    return match.term.head_last and after < len(words) and not words.leads[after]
+
+
 class TextReader:
     """Reads texts against the catalogue's lexicon and niche vocabulary."""
 
@@ -215,9 +226,10 @@ class TextReader:
     def read(self, text: str) -> TextReading:
         text = text or ""
         words = read_words(text)
+        language = detect_language(text)
         weights = word_weights(text, words)
         skills, occupations, titles_at = [], [], []
-        for match in self.lexicon.find(words):
+        for match in self.lexicon.find(words, language):
             concept = self._concept(words, match, weights)
             if match.term.kind == OCCUPATION:
                 titles_at.append(concept)
@@ -248,7 +260,7 @@ class TextReader:
             _share(titles[:N_NICHES]) + _share(word_evidence),
         )
         return TextReading(
-            language=detect_language(text),
+            language=language,
             words=len(words),
             skills=tuple(skills),
             occupations=tuple(occupations),
@@ -263,7 +275,7 @@ class TextReader:
     def _concept(words: Words, match: Match, weights: np.ndarray) -> Concept:
         term = match.term
         weight = float(weights[match.first])
-        if term.kind == OCCUPATION and term.words == 1 and not words.leads[match.first]:
+        if term.kind == OCCUPATION and term.words == 1 and _modifies(words, match):
             weight *= FOLLOWING_WORD_WEIGHT
         start = words.spans[match.first][0]
         if term.kind == OCCUPATION and _QUALIFICATION.search(words.text, max(0, start - 50), start):
