@@ -9,7 +9,8 @@ labels in ``<esco>/es`` and ``<esco>/fr`` (same concept URIs) and writes, into
 ``matching/domain/data/``:
 
 - ``niches.json``: the 13 niches, their occupations, core and other skills, and the
-  ISCO unit groups whose work they are, with the groups' labels in the three languages;
+  ISCO unit groups whose work they are, with the groups' labels in the three languages
+  and English descriptions;
 - ``skills.csv``: every skill the niches use, with English, Spanish and French preferred
   and alternative labels (and, for core and transversal skills, the colloquial Spanish
   phrasing the catalogue curates);
@@ -17,8 +18,8 @@ labels in ``<esco>/es`` and ``<esco>/fr`` (same concept URIs) and writes, into
   official preferred label, "camarero/camarera", and every form and alternative), the
   niche its ISCO group belongs to (empty when outside the 13), the niche an outside
   group is related to (its managers, supervisors and specialists) and, for niche
-  occupations, its essential and optional skills among those in ``skills.csv``. Job
-  titles in free text are read against it.
+  occupations, its essential and optional skills among those in ``skills.csv`` and
+  its (English) description. Job titles in free text are read against it.
 
 So the service never needs the ESCO export at run time. The curated part is small (see
 ``niche_definitions.py``); everything else is read from ESCO and checked against it: a
@@ -114,16 +115,27 @@ def occupation_table(
             row[f"label_{language}"], row[f"alt_labels_{language}"] = label, alternatives
         row["essential"] = by_type.get("essential", {}).get(occ.conceptUri, "")
         row["optional"] = by_type.get("optional", {}).get(occ.conceptUri, "")
+        # ESCO describes occupations in English only; kept for the niches' own work
+        row["description"] = (
+            _one_line(occ.description) if occ.conceptUri in niche_of_occupation else ""
+        )
         rows.append(row)
     return pd.DataFrame(rows).sort_values("uri")
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def isco_group_labels(esco_dir: Path, classification: Path) -> dict[str, dict[str, str]]:
-    """ISCO-08 group code -> its label in each of :data:`LANGUAGES`."""
+    """ISCO-08 group code -> its label in each of :data:`LANGUAGES`, and its English
+    description (ESCO has none in the other two)."""
     english = _read_zip_csv(classification, "ISCOGroups_en.csv")
     labels = {
-        code: {"en": label.strip()}
-        for code, label in zip(english.code, english.preferredLabel, strict=True)
+        code: {"en": label.strip(), "description_en": _one_line(description)}
+        for code, label, description in zip(
+            english.code, english.preferredLabel, english.description, strict=True
+        )
     }
     for language in TRANSLATED:
         frame = _official(esco_dir, language, "ISCOGroups")
@@ -205,7 +217,11 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
                 "name": dict(zip(LANGUAGES, spec["name"], strict=True)),
                 "description": dict(zip(LANGUAGES, spec["description"], strict=True)),
                 "isco_groups": [
-                    {"code": code, **{lang: groups[code].get(lang, "") for lang in LANGUAGES}}
+                    {
+                        "code": code,
+                        **{lang: groups[code].get(lang, "") for lang in LANGUAGES},
+                        "description_en": groups[code]["description_en"],
+                    }
                     for code in spec["isco"]
                 ],
                 "occupations": [

@@ -16,9 +16,11 @@ text, :meth:`TextReader.read` returns a :class:`TextReading`:
 
 How much a word counts is read as a caseworker reads a CV. The jobs a person held, with
 their dates, make up :data:`JOB_SHARE` of the job-title evidence, each weighing more the
-longer it lasted and the more recent it is; the titles named elsewhere make up the
-rest. A section's role weighs its words (:data:`SECTION_WEIGHTS`: a summary or a skills
-list for less than the work done, hobbies and contact details for little or nothing).
+longer it lasted and the more recent it is, with the title the CV's first line gives
+its person (a "Sous chef" heading the page) as much as the weightiest job; the titles
+named elsewhere make up the rest. A section's role weighs its words
+(:data:`SECTION_WEIGHTS`: a summary or a skills list for less than the work done,
+hobbies and contact details for little or nothing).
 Words early in a text weigh more (a title, the first line of a CV), and so does a job
 title that opens a phrase ("Camarero con...", "trabajé como camarera") over one that
 follows another word ("personas mayores dependientes", where it is an adjective). A
@@ -205,6 +207,13 @@ def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.nda
     return checked
 
 
+def _first_line_end(text: str) -> int:
+    """Where the first line that holds anything ends."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def _modifies(words: Words, match: Match) -> bool:
     """Whether a one-word job title is a word about another: it follows a content word
     (a Spanish or French adjective: "personas dependientes"), or, in a language whose
@@ -244,6 +253,9 @@ class TextReader:
         titles = named
         if jobs:
             dated = sum(job.weight * job.title.niches for job in jobs)
+            headline = [c for c in occupations if c.start < _first_line_end(text)]
+            for concept in headline:
+                dated = dated + max(job.weight for job in jobs) / len(headline) * concept.niches
             total = named.sum() + dated.sum()
             titles = total * ((1.0 - JOB_SHARE) * _share(named) + JOB_SHARE * _share(dated))
             listed = {id(c) for c in occupations}

@@ -4,7 +4,9 @@ Job titles are the strongest evidence, but real texts often name the work withou
 title ESCO knows ("personal de limpieza", "carga y descarga", "ayuda a domicilio").
 Their words still point somewhere: for every niche, the Spanish, English and French
 labels of its occupations and skills, of its ISCO unit groups, and its name and
-description form a small corpus (all of ESCO's, none of any development text's). A
+description form a small corpus per language, and in English ESCO's descriptions of
+those occupations, groups and skills too (all of it ESCO's, none of it any development
+text's). A
 word's vote for niche k is P(k | word) under a uniform prior (each niche's word
 frequencies smoothed by one), times how much the word tells niches apart: one minus
 the normalised entropy of that distribution. Words that every niche uses ("trabajo",
@@ -23,6 +25,7 @@ from matching.domain.catalogue import NICHE_CODES, Catalogue
 from matching.text.words import LANGUAGES, Words, read_words
 
 N_NICHES = len(NICHE_CODES)
+DESCRIBED = "en"  # the language ESCO describes its occupations, groups and skills in
 MIN_INFORMATION = 0.15
 MIN_COUNT = 2
 MIN_BEGINNING = 0.7  # share of an unknown stem its known beginning must keep
@@ -54,6 +57,9 @@ def niche_corpora(catalogue: Catalogue) -> list[dict[str, list[str]]]:
             for row in rows:
                 texts.append(row[f"label_{language}"])
                 texts.extend(row[f"alt_labels_{language}"].split("|"))
+            if language == DESCRIBED:
+                texts += [group["description_en"] for group in niche.isco_groups]
+                texts += [row["description"] for row in rows]
             corpus[language] = [t for t in texts if t]
         corpora.append(corpus)
     return corpora
