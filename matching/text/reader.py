@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -119,6 +120,8 @@ class Job:
     last: int
     years: float
     weight: float
+    entry: tuple[int, int] = (0, 0)  # characters of its lines, up to the next job's
+    niches: np.ndarray | None = None  # the title's niches, as the entry's words check them
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,8 @@ class TextReader:
             named += concept.weight * concept.niches
         titles = named
         if jobs:
-            dated = sum(job.weight * job.title.niches for job in jobs)
+            jobs = [self._checked(job, words, weights) for job in jobs]
+            dated = sum(job.weight * job.niches for job in jobs)
             headline = [c for c in occupations if c.start < _first_line_end(text)]
             for concept in headline:
                 dated = dated + max(job.weight for job in jobs) / len(headline) * concept.niches
@@ -303,6 +307,14 @@ class TextReader:
             weight=weight,
         )
 
+    def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
+        """The job with its title's niches checked against the words of its own lines:
+        an office title counts as office work as far as what the job says backs it."""
+        starts = np.array([a for a, _ in words.spans])
+        inside = (starts >= job.entry[0]) & (starts < job.entry[1])
+        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0))
+        return replace(job, niches=office_work_checked(job.title.niches, votes))
+
     @staticmethod
     def _jobs(text: str, titles: list[Concept]) -> list[Job]:
         """The dated jobs: each period with the job title nearest it, once (a CV added
@@ -327,9 +339,14 @@ class TextReader:
                     last=period.last,
                     years=round(period.years, 2),
                     weight=job_weight(period, latest),
+                    entry=(min(title.start, period.start), len(text)),
                 ),
             )
-        return list(jobs.values())
+        found_jobs = sorted(jobs.values(), key=lambda job: job.entry[0])
+        return [
+            replace(job, entry=(job.entry[0], following.entry[0]))
+            for job, following in pairwise(found_jobs)
+        ] + found_jobs[-1:]
 
     @staticmethod
     def _years(
