@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from matching.text.layout import Period
 
 JOB_LINES = 3
-JOB_TITLE_WORDS = 10
+JOB_TITLE_WORDS = 15  # a title line may name the employer and the place too
 JOB_HALF_LIFE = 5.0  # years after its end at which a job weighs half
 MAX_JOB_YEARS = 10.0  # a job longer than this weighs as much as one of this length
 _NEWLINE = re.compile(r"\n")

@@ -186,8 +186,36 @@ def _one_word_titles(
             if top != OUTSIDE:
                 continue  # its own niche is not its family's: an odd alternative label
         if spread.argmax() != OUTSIDE:  # a word heading titles speaks for a niche only
-            titles[word] = (tuple(sorted(rows)), spread, True)
+            titles[word] = (_in_niche_first(rows, niche_of, int(spread.argmax())), spread, True)
     return titles
+
+
+def _heading_pairs(
+    keys: dict[tuple[str, ...], dict[int, bool]], groups: np.ndarray, niche_of: np.ndarray
+) -> dict[tuple[str, str], tuple[tuple[int, ...], np.ndarray]]:
+    """Two-word heads of longer job titles in a head-first language, worth reading on
+    their own: "agent d'entretien" heads "agent d'entretien d'immeubles" and "agent
+    d'entretien en piscine"; "mozo de almacén" would, were it no label itself. A pair
+    is kept, as a word heading titles is (see :func:`_one_word_titles`), when its family
+    spans at most :data:`MAX_FAMILY_GROUPS` ISCO groups and is mostly one niche's
+    work; it points there, spread as its family is."""
+    family: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for key, rows in keys.items():
+        if len(key) > 2:
+            family[key[:2]].update(rows)
+    pairs = {}
+    for pair, rows in family.items():
+        if pair in keys or len({groups[r] for r in rows}) > MAX_FAMILY_GROUPS:
+            continue
+        spread = _occupation_shares(tuple(sorted(rows)), niche_of)
+        if spread.argmax() != OUTSIDE:
+            pairs[pair] = (_in_niche_first(rows, niche_of, int(spread.argmax())), spread)
+    return pairs
+
+
+def _in_niche_first(rows: set[int], niche_of: np.ndarray, niche: int) -> tuple[int, ...]:
+    """The rows, those of ``niche`` first (the one a heading word is shown as)."""
+    return tuple(sorted(rows, key=lambda r: (int(niche_of[r]) != niche, r)))
 
 
 class Lexicon:
@@ -210,11 +238,16 @@ class Lexicon:
         for language in LANGUAGES:
             terms: dict[tuple[str, ...], Term] = {}
             titles = _one_word_titles(catalogue.occupations, language, niche_of)
-            for key, rows in _read_labels(catalogue.occupations, language, OCCUPATION).items():
+            labels = _read_labels(catalogue.occupations, language, OCCUPATION)
+            for key, rows in labels.items():
                 if len(key) > 1:
                     ordered = _ordered(rows)
                     shares = _occupation_shares(ordered, niche_of, rows)
                     terms[key] = Term(OCCUPATION, ordered, False, len(key), _length(key), shares)
+            if language in HEAD_FIRST:
+                groups = catalogue.occupations["isco"].to_numpy()
+                for pair, (rows, shares) in _heading_pairs(labels, groups, niche_of).items():
+                    terms[pair] = Term(OCCUPATION, rows, True, 2, _length(pair), shares)
             head_last = language not in HEAD_FIRST
             for word, (rows, shares, heading) in titles.items():
                 terms[(word,)] = Term(

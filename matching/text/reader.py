@@ -327,8 +327,6 @@ class TextReader:
         jobs: dict[tuple[int, int, int], Job] = {}
         for index, period in sorted(given.items()):
             title = titles[index]
-            if title.heading:
-                continue
             key = (title.row, period.first, period.last)
             jobs.setdefault(
                 key,
@@ -387,7 +385,7 @@ class TextReader:
         for niche, covered in months.items():
             dated[niche] = len(covered) / 12.0
         worked = {occupations[i].row for i in claimed if not occupations[i].heading}
-        worked.update(job.title.row for job in jobs)
+        worked.update(job.title.row for job in jobs if not job.title.heading)
         return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
 
 
