@@ -65,6 +65,40 @@ def test_dated_jobs_outweigh_summary_and_skills_words(reader):
     assert _years(reading, "hospitality") == pytest.approx(99 / 12, abs=0.01)
 
 
+OFFICE_SUMMARY_CV = """MARIA LOPEZ
+Summary
+Former office manager, administrative assistant and receptionist, data entry clerk.
+Work Experience
+Cook
+Jan 2016 to Dec 2020
+Restaurant El Sol
+Line Cook
+2012 - 2015
+Cafe Luna
+"""
+
+
+def test_the_jobs_held_make_up_most_of_the_title_evidence(reader):
+    """Four office titles in a summary and two dated kitchen jobs: the jobs make up
+    three quarters of the job-title evidence."""
+    reading = reader.read(OFFICE_SUMMARY_CV)
+    titles = reading.title_evidence
+    assert titles[NICHE_CODES.index("hospitality")] / titles.sum() >= 0.75
+    assert _first(reading) == "hospitality"
+
+
+def test_hobbies_count_for_little(reader):
+    text = (
+        "Camarero\nExperiencia\nCamarero en un bar de Fuenlabrada, servicio de mesas.\n"
+        "Aficiones\nJardinería: podar árboles y setos, plantar flores, cortar el césped, "
+        "regar el jardín, cuidar plantas del huerto.\n"
+    )
+    evidence = reader.read(text).niche_evidence()
+    assert evidence[NICHE_CODES.index("gardening")] < 0.15
+    as_work = reader.read(text.replace("Aficiones", "Experiencia")).niche_evidence()
+    assert as_work[NICHE_CODES.index("gardening")] > 0.25
+
+
 @pytest.mark.parametrize(
     ("heading", "role"),
     [
