@@ -239,6 +239,8 @@ def latest_month(text: str) -> int | None:
 def periods(text: str) -> list[Period]:
     """The date ranges of the text, in order (see the module docstring)."""
     latest = latest_month(text)
+    if latest is None:
+        return []  # no year, no period (most short profiles)
     found: list[Period] = []
     taken = 0
     for match in sorted([*_PERIOD.finditer(text), *_SINCE.finditer(text)], key=lambda m: m.start()):

@@ -120,7 +120,8 @@ class NicheVocabulary:
             (at, row)
             for language in LANGUAGES
             for at, stem in enumerate(words.stems[language])
-            if (row := self.row(language, stem)) is not None
+            if (row := self.row_of[language].get(stem)) is not None
+            or (row := self.row(language, stem)) is not None
         ]
         if not hits:
             return np.zeros(N_NICHES)
