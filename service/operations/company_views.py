@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from matching.domain.records import (
     Company,
 )
+from matching.domain.results import Shortlist
 from service import audit
 from service.controls import recommending
 from service.errors import FieldError
@@ -45,7 +46,7 @@ def team_members(session: Session, challenge_id: int) -> set[int]:
 
 def company_view(
     runtime: Runtime, session: Session, challenge: ChallengeRow, k: int, language: str = "en"
-) -> tuple[list[CompanyMatch], list[str]]:
+) -> tuple[list[CompanyMatch], list[str], Shortlist]:
     """A company's matched trainees for one of its challenges: consenting trainees only,
     blind unless a caseworker released their contact to this company."""
     recommending(session, runtime)
@@ -89,6 +90,7 @@ def company_view(
                 trainee=trainee,
                 rank=len(matches) + 1,
                 score=c.score,
+                p_join=c.p_join,
                 p_complete=c.p_complete,
                 p_hire=c.p_hire,
                 matched_skills=c.matched_skills,
@@ -98,7 +100,7 @@ def company_view(
                 in_team=row.id in team,
             )
         )
-    return matches, [m.trainee.trainee_id for m in matches]
+    return matches, [m.trainee.trainee_id for m in matches], result
 
 
 def company_matches(
@@ -120,9 +122,16 @@ def company_matches(
         query = query.where(ChallengeRow.id == challenge_id)
     blocks, shown = [], []
     for challenge in session.scalars(query.order_by(ChallengeRow.id)):
-        found, names = company_view(runtime, session, challenge, k, language)
+        found, names, result = company_view(runtime, session, challenge, k, language)
         shown += names
-        blocks.append(ChallengeMatches(challenge=challenge_out(challenge), matches=found))
+        blocks.append(
+            ChallengeMatches(
+                challenge=challenge_out(challenge),
+                matches=found,
+                empty_reason=result.empty_reason,
+                note=result.note,
+            )
+        )
     audit.record(
         session,
         who,

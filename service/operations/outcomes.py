@@ -45,6 +45,28 @@ def _resolve_person(session: Session, body: OutcomeIn, who: Principal) -> Partic
     return row
 
 
+def person_of(session: Session, body: OutcomeIn, who: Principal) -> ParticipantRow:
+    """The participant an outcome names, as ``who`` may name them (404 otherwise)."""
+    get_challenge(session, body.challenge_id, who)
+    return _resolve_person(session, body, who)
+
+
+def same_event(
+    session: Session, participant_id: int, challenge_id: int, event: str
+) -> OutcomeRow | None:
+    """The earliest record of ``event`` for the pair, if there is one."""
+    return session.scalar(
+        select(OutcomeRow)
+        .where(
+            OutcomeRow.participant_id == participant_id,
+            OutcomeRow.challenge_id == challenge_id,
+            OutcomeRow.event == event,
+        )
+        .order_by(OutcomeRow.at)
+        .limit(1)
+    )
+
+
 def record_outcome(
     runtime: Runtime, session: Session, body: OutcomeIn, who: Principal
 ) -> tuple[OutcomeRow, bool]:
