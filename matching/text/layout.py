@@ -108,7 +108,11 @@ HEADING_ROLE: dict[str, str] = {
     phrase: role for role, phrases in _HEADINGS.items() for phrase in phrases
 }
 _LONGEST_HEADING = max(len(phrase.split()) for phrase in HEADING_ROLE)
-_HEADING_LINE = re.compile(r"^[ \t•·*#>-]*(?P<words>[^\W\d_][^\n:]{0,48}?)[ \t]*(?::|$)", re.M)
+_HEADING_LINE = re.compile(
+    r"(?:^[ \t•·*#>-]*(?P<words>[^\W\d_][^\n:.!?]{0,48}?)[ \t]*(?::|$)"
+    r"|(?<=[.!?])[ \t]+(?P<inline>[^\W\d_][^\n:.]{0,48}?)[ \t]*:)",
+    re.M,
+)
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
@@ -130,18 +134,20 @@ class Section:
 
 def sections(text: str) -> list[Section]:
     """The text's sections in order, covering it whole; the first is the header. A
-    heading is a line that holds only heading words, or that starts with them and a
-    colon ("REQUISITOS: carnet B")."""
+    heading is a line that holds only heading words, or a line or sentence that starts
+    with them and a colon ("REQUISITOS: carnet B", "... en Getafe. Datos de contacto:
+    ..."), so a posting reads alike typed in one paragraph or laid out in a file."""
     found: list[Section] = []
     role, start = HEADER, 0
     for line in _HEADING_LINE.finditer(text):
-        words = fold_heading(line.group("words"))
+        words = fold_heading(line.group("words") or line.group("inline"))
         if len(words.split()) > _LONGEST_HEADING or words not in HEADING_ROLE:
             continue
         new_role = HEADING_ROLE[words]
-        if line.start() > start:
-            found.append(Section(role, start, line.start()))
-        role, start = new_role, line.start()
+        at = line.start("words") if line.group("words") else line.start("inline")
+        if at > start:
+            found.append(Section(role, start, at))
+        role, start = new_role, at
     found.append(Section(role, start, len(text)))
     return found
 

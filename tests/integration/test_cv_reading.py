@@ -121,6 +121,16 @@ def test_section_headings_are_known_in_three_languages(heading, role):
     assert [p.role for p in parts] == [layout.HEADER, role]
 
 
+def test_a_heading_may_open_a_sentence_with_a_colon():
+    """A posting typed in one paragraph reads as the same posting laid out in a file."""
+    text = "Camarero para bar en Getafe. Datos de contacto: 600 000 000. Más texto."
+    roles = [(p.role, text[p.start : p.end]) for p in layout.sections(text)]
+    assert roles == [
+        (layout.HEADER, "Camarero para bar en Getafe. "),
+        (layout.CONTACT, "Datos de contacto: 600 000 000. Más texto."),
+    ]
+
+
 def test_a_sentence_is_no_heading():
     text = "Camarero\nI gained experience in a busy bar.\nSkills and more words here"
     assert [p.role for p in layout.sections(text)] == [layout.HEADER]
