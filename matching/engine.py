@@ -29,6 +29,7 @@ from matching.domain.results import (
     ChallengeSuggestion,
     NicheRanking,
     Shortlist,
+    SkillRef,
     TeamPlan,
     TextConcepts,
 )
@@ -313,6 +314,24 @@ class Matcher(EngineState):
     def team_plan(self, problem: TeamProblem, edition_id: int, language: str = "en") -> TeamPlan:
         """Solve ``problem`` and explain every member's place."""
         return team_planning.team_plan(self, problem, edition_id, language)
+
+    def participant_skills(self, participant_id: int, language: str = "en") -> list[SkillRef]:
+        """Every skill the engine holds for a participant, in ``language``: those on
+        record first, then those only their text names (``from_text``), then those
+        their stated experience implies (``implied``)."""
+        with self.lock:
+            row = int(self.rows_of([participant_id])[0])
+            pool, catalogue = self.pool, self.catalogue
+            read, implied = pool.read_skills(row), pool.implied_skills(row)
+            return [
+                SkillRef(
+                    uri=catalogue.uris[s],
+                    label=catalogue.label_at(s, language),
+                    implied=s in implied,
+                    from_text=s in read,
+                )
+                for s in pool.skill_list(row).tolist()
+            ]
 
     # ---------------------------------------------------------------------- text
     def read_text(self, text: str) -> TextReading:

@@ -282,9 +282,18 @@ def explain(
     uris = catalogue.uris
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
 
-    def refs(skills, implied: frozenset[int] | set[int] = frozenset()) -> list[SkillRef]:
+    def refs(
+        skills,
+        implied: frozenset[int] | set[int] = frozenset(),
+        read: frozenset[int] | set[int] = frozenset(),
+    ) -> list[SkillRef]:
         return [
-            SkillRef(uri=uris[s], label=catalogue.label_at(s, language), implied=s in implied)
+            SkillRef(
+                uri=uris[s],
+                label=catalogue.label_at(s, language),
+                implied=s in implied,
+                from_text=s in read,
+            )
             for s in skills
         ]
 
@@ -336,7 +345,7 @@ def explain(
         reasons.sort(key=lambda r: -abs(r.effect))
         out.append(
             Explanation(
-                refs(matched + matched_optional, implied),
+                refs(matched + matched_optional, implied, pool.read_skills(row)),
                 refs(gap_taught),
                 refs(gap_open),
                 reasons,

@@ -3,11 +3,12 @@
 With a trained niche model (``milma train``), the ranking is the model's probability of
 success (completing the training or being hired) in each niche, learned from past
 outcomes. Without one, it is the catalogue's evidence (:func:`catalogue_scores`): what
-the profile text says of each niche (job titles and niche words, read in Spanish or
-English), experience and preferences on record, the share of the niche's core ESCO
-skills the person shows, and embedding similarity to the niche's description. The
-output says which was used. A person whose work is all outside the catalogue and who
-resembles no niche is told so plainly instead of being forced into one.
+the profile text says of each niche (job titles and niche words, read in Spanish,
+English or French; a CV's dated jobs first), experience and preferences on record, the
+share of the niche's core ESCO skills the person shows, and embedding similarity to the
+niche's description. The output says which was used. A person whose work is all
+outside the catalogue and who resembles no niche is told so plainly instead of being
+forced into one.
 """
 
 from __future__ import annotations
@@ -95,9 +96,9 @@ TEXT = {
         "confidence. A caseworker should talk it through.",
         "thin": "The profile holds very little (no skills, little text): the ranking is "
         "uncertain; add skills or experience.",
-        "unread": "The profile text seems to be in {language}; the service reads Spanish and "
-        "English only, so the text was not used: add a summary in Spanish or English, or the "
-        "person's skills and experience.",
+        "unread": "The profile text seems to be in {language}; the service reads Spanish, "
+        "English and French only, so the text was not used: add a summary in one of them, or "
+        "the person's skills and experience.",
     },
     "es": {
         "core": "Muestra {have} de {total} habilidades clave: {names}",
@@ -119,8 +120,8 @@ TEXT = {
         "thin": "El perfil tiene muy poca información (sin habilidades, poco texto): el orden "
         "es incierto; añada habilidades o experiencia.",
         "unread": "El texto del perfil parece estar en {language}; el servicio solo lee "
-        "español e inglés, así que no se ha usado: añada un resumen en español o inglés, o las "
-        "habilidades y la experiencia de la persona.",
+        "español, inglés y francés, así que no se ha usado: añada un resumen en uno de ellos, "
+        "o las habilidades y la experiencia de la persona.",
     },
 }
 LANGUAGE_NAMES = {
@@ -203,6 +204,12 @@ def _quotes(reading: TextReading | None, catalogue: Catalogue, language: str) ->
     found: dict[int, list[tuple[str, str]]] = {}
     if reading is None:
         return found
+    for job in reading.jobs:  # the dated jobs first, with their dates
+        niche = int(job.niches.argmax()) if job.niches is not None else job.title.niche
+        label = catalogue.occupation_label(job.title.row, language)
+        quotes = found.setdefault(min(niche, OTHER), [])
+        if len(quotes) < QUOTES_PER_NICHE:
+            quotes.append((f"{job.title.quote} ({job.when})", label))
     for concept in (*reading.occupations, *reading.skills):
         niche = concept.niche if concept.niches[concept.niche] > 0 else None
         if niche is None:
@@ -215,7 +222,9 @@ def _quotes(reading: TextReading | None, catalogue: Catalogue, language: str) ->
             else catalogue.label_at(concept.row, language)
         )
         quotes = found.setdefault(min(niche, OTHER), [])
-        if len(quotes) < QUOTES_PER_NICHE and all(q != concept.quote for q, _ in quotes):
+        if len(quotes) < QUOTES_PER_NICHE and all(
+            not q.startswith(concept.quote) for q, _ in quotes
+        ):
             quotes.append((concept.quote, label))
     return found
 

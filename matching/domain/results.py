@@ -39,6 +39,10 @@ class SkillRef(BaseModel):
     implied: bool = Field(
         False, description="Not stated, but implied by stated experience in a job that needs it"
     )
+    from_text: bool = Field(
+        False,
+        description="Not recorded, but named in the profile text or CV (read from text)",
+    )
 
 
 class Candidate(BaseModel):
@@ -174,6 +178,14 @@ class FoundConcept(BaseModel):
     )
 
 
+class FoundJob(BaseModel):
+    """A job a text dates (a CV's "Sous Chef, Jul 2010 - Jan 2013"), as read."""
+
+    title: FoundConcept
+    when: str = Field(description="The text's own words for the period")
+    years: float
+
+
 class NicheEvidence(BaseModel):
     niche: str
     name: str
@@ -181,15 +193,20 @@ class NicheEvidence(BaseModel):
 
 
 class TextConcepts(BaseModel):
-    """What the service reads in a free text (Spanish or English)."""
+    """What the service reads in a free text (Spanish, English or French)."""
 
-    language: str | None = Field(description="Detected language (ISO 639-1), if any")
+    language: str | None = Field(
+        description="Detected language (ISO 639-1), if any: show the text marked with it"
+    )
     read: bool = Field(description="False when the text is in a language the service cannot read")
     words: int
     occupations: list[FoundConcept]
     skills: list[FoundConcept]
+    jobs: list[FoundJob] = Field(
+        default_factory=list, description="Jobs the text dates, weightiest first"
+    )
     years: dict[str, float] = Field(
-        description="Years of experience stated, per niche ('other': outside the 13)"
+        description="Years of experience stated or dated, per niche ('other': outside the 13)"
     )
     niches: list[NicheEvidence] = Field(description="Niches the text points to, strongest first")
 

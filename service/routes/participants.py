@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, Uploa
 from sqlalchemy.orm import Session
 
 from matching.domain.records import NicheCode, SensitiveAttributes
-from matching.domain.results import NicheRanking, TextConcepts
+from matching.domain.results import NicheRanking, SkillRef, TextConcepts
 from service import audit
 from service.controls import recommending
 from service.cv_files import CvFileError, cv_text
@@ -147,6 +147,22 @@ def niches(
         model_version=result.model_version,
     )
     return result
+
+
+@router.get("/{participant_id}/skills", response_model=list[SkillRef])
+def skills(
+    participant_id: ParticipantId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> list[SkillRef]:
+    """Every skill the service holds for this participant: those on record, those only
+    their profile text or CV names (``from_text``), and those their stated experience
+    implies (``implied``)."""
+    participant_ops.get_participant(session, participant_id)
+    runtime.feed.catch_up(session)
+    return runtime.matcher.participant_skills(participant_id, language)
 
 
 @router.get("/{participant_id}/concepts", response_model=TextConcepts)
