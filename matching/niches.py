@@ -19,6 +19,7 @@ from matching.domain.catalogue import Catalogue
 from matching.domain.results import NicheRanking, NicheSuggestion, SkillRef
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
+from matching.reason_texts import worded
 from matching.text.language import READ_LANGUAGES
 from matching.text.reader import TextReading
 
@@ -80,12 +81,20 @@ TEXT = {
     "en": {
         "core": "Shows {have} of {total} core skills: {names}",
         "no_core": "None of the niche's core skills recorded",
-        "experience": "{years} years of experience in this niche",
-        "experience_text": "{years} years of experience in this niche, read from the text",
+        "experience": (
+            "years",
+            "1 year of experience in this niche",
+            "{years} years of experience in this niche",
+        ),
+        "experience_text": (
+            "years",
+            "1 year of experience in this niche, read from the text",
+            "{years} years of experience in this niche, read from the text",
+        ),
         "mentions": "The text names {quotes}",
         "preference": "Chose it as preference #{rank}",
         "preference_text": "No preference recorded; the profile text points here",
-        "similarity": "Profile text similarity: {value:.2f}",
+        "similarity": "Their profile reads closer to this niche than to most others",
         "spanish": "Spanish level {level}",
         "learned": "Ranked by a model trained on past outcomes (chance of completing or being "
         "hired).",
@@ -103,12 +112,20 @@ TEXT = {
     "es": {
         "core": "Muestra {have} de {total} habilidades clave: {names}",
         "no_core": "No consta ninguna habilidad clave del nicho",
-        "experience": "{years} años de experiencia en este nicho",
-        "experience_text": "{years} años de experiencia en este nicho, leídos en el texto",
+        "experience": (
+            "years",
+            "1 año de experiencia en este nicho",
+            "{years} años de experiencia en este nicho",
+        ),
+        "experience_text": (
+            "years",
+            "1 año de experiencia en este nicho, leído en el texto",
+            "{years} años de experiencia en este nicho, leídos en el texto",
+        ),
         "mentions": "El texto menciona {quotes}",
         "preference": "Lo eligió como preferencia n.º {rank}",
         "preference_text": "Sin preferencias anotadas; el texto del perfil apunta aquí",
-        "similarity": "Similitud del perfil: {value:.2f}",
+        "similarity": "Su perfil se parece a este nicho más que a la mayoría de los demás",
         "spanish": "Nivel de español {level}",
         "learned": "Ordenado por un modelo entrenado con resultados anteriores (probabilidad "
         "de terminar o ser contratado).",
@@ -249,7 +266,7 @@ def _reasons(
     years = float(pool.years[row, k])
     if years > 0:
         key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
-        reasons.append(text[key].format(years=round(years, 1)))
+        reasons.append(worded(text[key], language, years=round(years, 1)))
     reasons.append(
         text["core"].format(
             have=len(matched),
@@ -265,7 +282,8 @@ def _reasons(
             if pool.cols["prefs_from_text"][row]
             else text["preference"].format(rank=preference_rank(pool.prefs[row, k]))
         )
-    reasons.append(text["similarity"].format(value=float(features[k, 1])))
+    if features[k, 1] > np.median(features[:, 1]):
+        reasons.append(text["similarity"])
     reasons.append(text["spanish"].format(level=CEFR_LEVELS[int(features[k, 7])]))
     return reasons
 

@@ -67,7 +67,12 @@ def _official(esco_dir: Path, language: str, name: str) -> pd.DataFrame:
     """The official labels in ``language`` of ``skills``, ``occupations`` or
     ``ISCOGroups``, by concept URI."""
     path = esco_dir / language / f"{name}_{language}.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("conceptUri")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("conceptUri")
+    # the translated exports lost some commas, leaving two spaces ("salud  seguridad  higiene")
+    for column in ("preferredLabel", "altLabels"):
+        if column in frame:
+            frame[column] = frame[column].str.replace(r"(?<=\w)  (?=\w)", ", ", regex=True)
+    return frame
 
 
 def _translated_labels(official: pd.DataFrame, uri: str) -> tuple[str, str]:

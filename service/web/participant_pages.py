@@ -243,12 +243,7 @@ def participant_page(
     actions a caseworker may take."""
     row = participant_ops.get_participant(session, participant_id)
     w = request_words(request)
-    catalogue = runtime.matcher.catalogue
-    skills = [
-        {"uri": u, "label": catalogue.label(u, w.language)}
-        for u in row.skills
-        if u in catalogue.skill_index
-    ]
+    skills = runtime.matcher.participant_skills(participant_id, w.language)
     try:
         recommending(session, runtime)
         niches, paused = runtime.matcher.niches(participant_id, w.language, row.profile_text), None
