@@ -3,7 +3,7 @@
 A caseworker sitting with a jobseeker asks which of the edition's challenges the person
 should go for and with what chances. The answer is read off the challenges' own
 shortlists, so it cannot disagree with them: every challenge of the edition is ranked
-as a shortlist ranks it (:func:`matching.shortlists.rank_candidates`: retrieval, the
+as a shortlist ranks it (:func:`matching.shortlists.rank_challenges`: retrieval, the
 one scorer, the fair-exposure re-rank as shortlists apply it) over all its candidates;
 the person's chances in a challenge are their row of it, their place is their place in
 it, and their reasons are :func:`~matching.explanations.explain` of that row. The
@@ -40,7 +40,7 @@ from matching.domain.results import Placement, Placements, PlacementState, PlanP
 from matching.explanations import explain, factor_effects
 from matching.features import FEATURES
 from matching.reason_texts import PLAN_NAMES, counted, placement_text
-from matching.shortlists import RankedCandidates, pair_detail, rank_candidates
+from matching.shortlists import RankedCandidates, pair_detail, rank_challenges
 from matching.state import EngineState
 from matching.team_planning import team_problem
 from matching.team_problem import PlanInfeasibleError
@@ -199,13 +199,9 @@ def edition_standing(engine: EngineState, edition_id: int) -> EditionStanding:
 
     def make() -> EditionStanding:
         challenges = sorted(c for c, v in engine.challenges.items() if v.edition_id == edition_id)
+        # as deep as retrieval goes: the whole lists, not their first pages
         return EditionStanding(
-            edition_id,
-            tuple(
-                # as deep as retrieval goes: the whole list, not the first page of it
-                rank_candidates(engine, c, engine.retrieve_k, False, None, False)
-                for c in challenges
-            ),
+            edition_id, tuple(rank_challenges(engine, challenges, engine.retrieve_k))
         )
 
     return engine.kept_editions.get(("standing", edition_id, *engine.state_key()), make)
@@ -290,7 +286,7 @@ def plan_place(
             challenge_id=None if at is None else at.challenge_id,
             title=None if at is None else at.ranked.challenge.title,
             placement_rank=rank,
-            why=why,
+            why=f"{why}.",
         )
 
     if plan is None:

@@ -380,36 +380,36 @@ PLACEMENT_TEXTS: dict[str, dict[str, str]] = {
         "es": "La edición {edition} no es la suya: su plan de equipos no le incluye",
     },
     "note_ranked": {
-        "en": "{count} of edition {edition}, the one that suits them best first",
-        "es": "{count} de la edición {edition}, primero el que mejor le encaja",
+        "en": "{count} of edition {edition}, the one that suits them best first.",
+        "es": "{count} de la edición {edition}, primero el que mejor le encaja.",
     },
     "note_next_edition": {
         "en": "Their edition ({own}) has no challenges; {count} of edition {edition}, the "
-        "next that has some, the one that suits them best first",
+        "next that has some, the one that suits them best first.",
         "es": "Su edición ({own}) no tiene retos; {count} de la edición {edition}, la "
-        "siguiente que los tiene, primero el que mejor le encaja",
+        "siguiente que los tiene, primero el que mejor le encaja.",
     },
     "note_no_consent": {
         "en": "They have not agreed to share their profile with companies: record their "
-        "consent to see the challenges that suit them",
+        "consent to see the challenges that suit them.",
         "es": "No ha dado su consentimiento para compartir su perfil con empresas: "
-        "regístrelo para ver los retos que le encajan",
+        "regístrelo para ver los retos que le encajan.",
     },
     "note_unavailable": {
         "en": "They are marked unavailable, so no shortlist holds them: change their "
-        "availability to see the challenges that suit them",
+        "availability to see the challenges that suit them.",
         "es": "Consta como no disponible, así que no figura en ninguna lista: cambie su "
-        "disponibilidad para ver los retos que le encajan",
+        "disponibilidad para ver los retos que le encajan.",
     },
     "note_not_enough_information": {
-        "en": "Their profile holds too little to score: add what is missing",
-        "es": "Su perfil tiene muy poca información para puntuarlo: añada lo que falta",
+        "en": "Their profile holds too little to score: add what is missing.",
+        "es": "Su perfil tiene muy poca información para puntuarlo: añada lo que falta.",
     },
     "note_no_open_challenge": {
         "en": "No challenge is open to them: neither their edition ({edition}) nor a later "
-        "one has challenges yet",
+        "one has challenges yet.",
         "es": "No hay retos abiertos para esta persona: ni su edición ({edition}) ni una "
-        "posterior tienen retos todavía",
+        "posterior tienen retos todavía.",
     },
 }
 PLAN_NAMES = {

@@ -80,10 +80,8 @@ def score_matrix(engine: EngineState, challenge_ids, participant_ids) -> np.ndar
 
 
 @dataclass(frozen=True)
-class RankedCandidates:
-    """A challenge's scorable candidates in shortlist order, before any is explained:
-    what a shortlist shows the first ``k`` of, and where a person's placement reads
-    their standing."""
+class Retrieved:
+    """A challenge's scorable candidates as retrieved, with their features."""
 
     challenge: ChallengeView
     search: SearchFilter
@@ -91,6 +89,14 @@ class RankedCandidates:
     rows: np.ndarray
     sims: np.ndarray
     x: np.ndarray
+
+
+@dataclass(frozen=True)
+class RankedCandidates(Retrieved):
+    """A challenge's scorable candidates in shortlist order, before any is explained:
+    what a shortlist shows the first ``k`` of, and where a person's placement reads
+    their standing."""
+
     stages: np.ndarray
     key: np.ndarray
     order: np.ndarray  # positions into the arrays above, best first
@@ -102,16 +108,11 @@ class RankedCandidates:
         return int(found[0]) if len(found) else None
 
 
-def rank_candidates(
-    engine: EngineState,
-    challenge_id: int,
-    k: int,
-    consent_only: bool,
-    fairness: bool | None,
-    whole_programme: bool,
-) -> RankedCandidates:
-    """Retrieve, score and order a challenge's candidates; :attr:`RankedCandidates.order`
-    holds the first ``k`` (all of them when ``k`` reaches the retrieval depth)."""
+def retrieve_candidates(
+    engine: EngineState, challenge_id: int, k: int, consent_only: bool, whole_programme: bool
+) -> Retrieved:
+    """Search the index for a challenge's candidates, set thin profiles apart and
+    compute every pair's features at once."""
     ch = engine.challenge(challenge_id)
     flt = SearchFilter(
         edition_id=None if whole_programme else ch.edition_id,
@@ -130,15 +131,49 @@ def rank_candidates(
     x = pair_features(
         pool, rows, ch, sims, len(engine.catalogue.skills), engine.company_record(challenge_id)
     )
-    stages = engine.scorer.stages(x) if len(rows) else np.zeros((0, 3))
+    return Retrieved(ch, flt, ids, rows, sims, x)
+
+
+def order_candidates(
+    engine: EngineState, found: Retrieved, stages: np.ndarray, k: int, fairness: bool | None
+) -> RankedCandidates:
+    """The first ``k`` of scored candidates in shortlist order: by expected stages, with
+    the fair-exposure re-rank unless it is off."""
     key = expected_stages(stages)
     use_fairness = engine.fairness_rerank if fairness is None else fairness
-    if use_fairness and len(rows):
-        order, fair = fair_top_k(key, pool.cols["migrant"][rows], k)
+    if use_fairness and len(found.rows):
+        order, fair = fair_top_k(key, engine.pool.cols["migrant"][found.rows], k)
     else:
         order = np.argsort(-key, kind="stable")[:k]
         fair = {"applied": False}
-    return RankedCandidates(ch, flt, ids, rows, sims, x, stages, key, order, fair)
+    return RankedCandidates(**vars(found), stages=stages, key=key, order=order, fairness=fair)
+
+
+def rank_candidates(
+    engine: EngineState,
+    challenge_id: int,
+    k: int,
+    consent_only: bool,
+    fairness: bool | None,
+    whole_programme: bool,
+) -> RankedCandidates:
+    """Retrieve, score and order a challenge's candidates; :attr:`RankedCandidates.order`
+    holds the first ``k`` (all of them when ``k`` reaches the retrieval depth)."""
+    found = retrieve_candidates(engine, challenge_id, k, consent_only, whole_programme)
+    return order_candidates(engine, found, engine.scorer.stages(found.x), k, fairness)
+
+
+def rank_challenges(engine: EngineState, challenge_ids, k: int) -> list[RankedCandidates]:
+    """:func:`rank_candidates` of several challenges (their own editions, every candidate
+    alike, the re-rank as configured) with one scorer call for all of them: the same
+    lists, without a model call's fixed cost per challenge."""
+    found = [retrieve_candidates(engine, int(c), k, False, False) for c in challenge_ids]
+    stages = engine.scorer.stages(np.vstack([f.x for f in found]))
+    bounds = np.cumsum([len(f.rows) for f in found])[:-1]
+    return [
+        order_candidates(engine, f, part, k, None)
+        for f, part in zip(found, np.split(stages, bounds), strict=True)
+    ]
 
 
 def pair_detail(ranked: RankedCandidates, c: int, e: Explanation) -> dict:

@@ -67,12 +67,16 @@ class Candidate(PairDetail):
     rank: int
 
 
+MissingInformation = Literal["profile_text", "skills", "experience"]
+MISSING_DESCRIPTION = (
+    "What to add: a profile text of at least 8 words, skills (none recorded or recognised), "
+    "work experience"
+)
+
+
 class InsufficientProfile(BaseModel):
     participant_id: int
-    missing: list[Literal["profile_text", "skills", "experience"]] = Field(
-        description="What to add: a profile text of at least 8 words, skills (none recorded "
-        "or recognised), work experience"
-    )
+    missing: list[MissingInformation] = Field(description=MISSING_DESCRIPTION)
 
 
 class Shortlist(BaseModel):
@@ -157,7 +161,7 @@ class Placements(BaseModel):
         "companies, marked unavailable, a profile too thin to score, no open challenge"
     )
     note: str = Field(description="One sentence on the answer, or why it is empty")
-    missing: list[str] = Field(default_factory=list, description="What a too-thin profile lacks")
+    missing: list[MissingInformation] = Field(default_factory=list, description=MISSING_DESCRIPTION)
     edition_id: int = Field(
         description="The edition whose challenges are ranked (an empty answer: the person's)"
     )
