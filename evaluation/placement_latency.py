@@ -16,13 +16,12 @@ percentiles against the 20 ms aim, with the ratio.
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 
-from evaluation.benchmarks import benchmark_result
+from evaluation.benchmarks import benchmark_result, demo_service
 
 TARGET_MS = 20.0
 K = 5
@@ -46,16 +45,9 @@ def placement_latency(data_dir: Path, cache: Path | None, repeat: int = 5) -> li
     call after a change, once per person."""
     from fastapi.testclient import TestClient
 
-    from matching.settings import Settings
     from service.app import create_app
-    from service.demo import prepare_demo
 
-    settings = Settings(data_dir=data_dir)
-    if cache is not None and cache.is_file():
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(cache, settings.cache_dir / "embeddings.npz")
-    runtime, demo_keys = prepare_demo(settings, say=lambda _m: None)
-    keys = {role: key for role, key, _ in demo_keys}
+    settings, runtime, keys = demo_service(data_dir, cache)
     matcher = runtime.matcher
     try:
         pool = matcher.pool

@@ -153,7 +153,7 @@ def person_placements(
     )
     planned = plan.team_of(participant_id) if plan is not None else None
     top = mine[:k]
-    details = _explained(engine, top, row, language)
+    details = _explained(engine, top, language)
     placements = [
         Placement(
             rank=i + 1,
@@ -179,7 +179,7 @@ def person_placements(
         own_edition=edition == own,
         open_challenges=len(mine),
         placements=placements,
-        plan=plan_place(engine, plan, participant_id, mine, edition, language),
+        plan=plan_place(plan, participant_id, mine, edition, language),
         **_versions(engine),
     )
 
@@ -270,7 +270,6 @@ def edition_plan(
 
 
 def plan_place(
-    engine: EngineState,
     plan: Plan | None,
     participant_id: int,
     mine: list[Standing],
@@ -325,7 +324,7 @@ def plan_place(
     return place(plan.source, why, at, rank)
 
 
-def _explained(engine: EngineState, top: list[Standing], row: int, language: str) -> list[dict]:
+def _explained(engine: EngineState, top: list[Standing], language: str) -> list[dict]:
     """The pair fields of the person on each challenge of ``top``: their row of its
     list, explained against the list's candidates as its shortlist explains it, every
     factor of every challenge in one scorer call."""

@@ -14,6 +14,7 @@ from matching.engine import Matcher, UnknownIdError
 from matching.placements import PlacementSizeError
 from matching.scoring import FallbackScorer
 from matching.training import train_ranker
+from tests.conftest import loaded_engine
 
 PERSON = 95_001
 WAITRESS = {
@@ -28,15 +29,7 @@ WAITRESS = {
 def engine(programme, embedder) -> Matcher:
     """An engine of its own over the session programme: these tests add people and
     challenges to it."""
-    engine = Matcher(embedder)
-    engine.load_programme(
-        programme.participants,
-        programme.challenges,
-        programme.sensitive,
-        persist=False,
-        outcomes=programme.outcomes,
-    )
-    return engine
+    return loaded_engine(programme, embedder)
 
 
 @pytest.fixture(scope="module")
