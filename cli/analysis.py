@@ -155,6 +155,7 @@ BENCHMARKS = (
     "scoring",
     "teams",
     "pages",
+    "placements",
     "api",
     "scale",
     "milvus",
@@ -215,6 +216,11 @@ def benchmark(
         if "pages" in chosen:
             with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(bench.page_latency(Path(tmp) / "var", cache))
+        if "placements" in chosen:
+            from evaluation.placement_latency import placement_latency
+
+            with err.status("placements at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
+                results.extend(placement_latency(Path(tmp) / "var", cache))
         embedder = Embedder(
             settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
         )

@@ -13,6 +13,7 @@ from evaluation.model_card import write_datasheet, write_model_card
 from evaluation.niches import language_check as check_languages
 from evaluation.niches import language_section, niche_accuracy, niche_section
 from evaluation.override_labels import override_label_check, override_label_section
+from evaluation.placements import placement_section, placement_split, summarise_placements
 from evaluation.protocol import latest_edition, run_split, test_editions
 from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
@@ -49,7 +50,8 @@ def evaluate(
     say: Callable[[str], None] = log.info,
 ) -> dict:
     """On a programme folder: the temporal protocol (every edition from the third, or
-    only the latest without ``folds``), a learning curve, niche accuracy, fairness
+    only the latest without ``folds``), placements from the person's side, a learning
+    curve, niche accuracy, fairness
     against merit, and optionally an English-vs-Spanish check and the same programme
     regenerated with a hiring ``bias``. On real-text sources (postings CSVs, CV folders):
     niche accuracy on their texts (with a niche model trained on the programme, when one
@@ -87,11 +89,13 @@ def _programme(
     """The programme's part of the result, and the ranker evaluated on its latest edition."""
     latest = latest_edition(data)
     editions = test_editions(data) if folds else [latest]
-    results = []
+    results, placements = [], []
     for edition in editions:
         say(f"temporal split: training on editions before {edition}, testing on it")
         systems = default_systems()
         results.append(run_split(data, systems, edition, audits=edition == latest))
+        say(f"placements from the person's side, edition {edition}")
+        placements.append(placement_split(data, systems, edition))
     learned = next(s for s in systems if isinstance(s, EngineSystem) and s.training is not None)
     manifest = read_programme(folder).manifest
     result = {
@@ -104,8 +108,12 @@ def _programme(
         "companies": int(data.challenges["company_id"].nunique()),
         "main": summarise_split(results[-1]),
         "temporal": summarise_temporal(results),
+        "placements": summarise_placements(placements),
         "sections": {},
     }
+    result["sections"]["Placements from the person's side"] = placement_section(
+        result["placements"]
+    )
     if folds and latest > 2:
         say("learning curve")
         curve = {
