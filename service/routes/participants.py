@@ -188,35 +188,6 @@ def placements(
     except PlacementSizeError as exc:
         detail = [{"loc": ("query", exc.field), "msg": str(exc), "type": "value_error"}]
         raise RequestValidationError(detail) from None
-    participant_id: ParticipantId,
-    who: Caseworker,
-    session: Db,
-    runtime: Rt,
-<<<<<<< HEAD
-    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
-) -> list[SkillRef]:
-    """Every skill the service holds for this participant: those on record, those only
-    their profile text or CV names (``from_text``), and those their stated experience
-    implies (``implied``)."""
-    participant_ops.get_participant(session, participant_id)
-    runtime.feed.catch_up(session)
-    return runtime.matcher.participant_skills(participant_id, language)
-=======
-    k: Annotated[int, Query(description="How many challenges, 1 to the shortlist limit")] = 5,
-    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
-) -> Placements:
-    """The challenges of this person's edition that suit them best, each with their
-    chances, their place on its shortlist, how contested its seats are, the skills
-    matched and missing and the reasons; and where the edition's team plan (confirmed,
-    else proposed) puts them, and why. An empty answer says why: no consent to share
-    with companies, marked unavailable, a profile too thin to score, no open
-    challenge. While recommendations are paused: 503 with the reason."""
-    try:
-        return placement_ops.placements(runtime, session, participant_id, k, who, language)
-    except PlacementSizeError as exc:
-        detail = [{"loc": ("query", exc.field), "msg": str(exc), "type": "value_error"}]
-        raise RequestValidationError(detail) from None
->>>>>>> placements
 
 
 @router.get("/{participant_id}/concepts", response_model=TextConcepts)
