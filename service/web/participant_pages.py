@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.geography import PLACE_NAMES
 from matching.domain.records import PROFILE_TEXT_MAX, SensitiveAttributes
+from matching.domain.results import Placements
 from matching.domain.vocabulary import EVENTS
 from service.controls import RecommendationsPausedError, recommending
 from service.cv_files import CvFileError, cv_text
 from service.errors import FieldError, NotFoundError
 from service.operations import outcomes as outcome_ops
 from service.operations import participants as participant_ops
+from service.operations import placements as placement_ops
 from service.operations.common import count
 from service.operations.participant_search import STATUSES, ParticipantQuery, participant_query
 from service.runtime import Runtime
@@ -249,6 +251,15 @@ def participant_page(
         niches, paused = runtime.matcher.niches(participant_id, w.language, row.profile_text), None
     except RecommendationsPausedError as exc:
         niches, paused = None, exc.reason
+    try:
+        placements, placements_paused = (
+            placement_ops.placements(
+                runtime, session, participant_id, 5, viewer.principal, w.language
+            ),
+            None,
+        )
+    except RecommendationsPausedError as exc:
+        placements, placements_paused = None, exc.reason
     challenges = session.execute(
         select(ChallengeRow.id, ChallengeRow.title)
         .where(ChallengeRow.edition_id == row.edition_id)
@@ -267,6 +278,9 @@ def participant_page(
         niche_names=_niche_names(runtime, w),
         niches=niches,
         paused=paused,
+        placements=placements,
+        placements_paused=placements_paused,
+        placement_titles=_titles(placements),
         history=history(session, participant_id=participant_id),
         challenges=challenges,
         events=EVENTS,
@@ -274,6 +288,14 @@ def participant_page(
         notice=notice,
         cv_mb=w.number(runtime.settings.max_cv_bytes / 1e6),
     )
+
+
+def _titles(placements: Placements | None) -> list[str]:
+    """The challenge titles the placements' sentences may quote."""
+    if placements is None:
+        return []
+    titles = [p.title for p in placements.placements]
+    return [*titles, placements.plan.title] if placements.plan and placements.plan.title else titles
 
 
 NOTICES = {

@@ -115,6 +115,7 @@ def _templates(language: str) -> Jinja2Templates:
     env.globals["w"] = words(language)
     env.globals["lang_of"] = language_of
     env.filters["quotes_in"] = quotes_in
+    env.filters["phrases_in"] = phrases_in
     return Jinja2Templates(env=env)
 
 
@@ -138,6 +139,16 @@ def quotes_in(reason: str, language: str | None) -> Markup:
         last = found.end()
     marked.append(escape(reason[last:]))
     return Markup("").join(marked)
+
+
+def phrases_in(sentence: str, phrases: list[str]) -> Markup:
+    """A sentence of the engine that names things people wrote (a challenge's title),
+    each named phrase marked with the language it is written in."""
+    marked = escape(sentence)
+    for phrase in sorted(set(filter(None, phrases)), key=len, reverse=True):
+        tagged = Markup('<span lang="{}">{}</span>').format(language_of(phrase), phrase)
+        marked = Markup(marked.replace(escape(phrase), tagged))
+    return marked
 
 
 TEMPLATES = {language: _templates(language) for language in LANGUAGES}
