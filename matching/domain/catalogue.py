@@ -100,6 +100,21 @@ class Catalogue:
         own = occ[f"label_{language}"].iat[row] if language in LABEL_LANGUAGES else ""
         return own or occ["label_en"].iat[row]
 
+    def label_language(self, uri: str, language: str) -> str:
+        """The language a skill's or an occupation's label is shown in when asked for in
+        ``language``: that language, or English where ESCO has no label in it (so a page
+        can mark the label as English instead of passing it off as its own)."""
+        if uri in self.skill_index:
+            own = self.skills[f"label_{language}"].iat[self.skill_index[uri]]
+        else:
+            row = self._occupation_rows.get(uri)
+            own = self.occupations[f"label_{language}"].iat[row] if row is not None else "x"
+        return language if own or language not in LABEL_LANGUAGES else "en"
+
+    @cached_property
+    def _occupation_rows(self) -> dict[str, int]:
+        return {uri: i for i, uri in enumerate(self.occupations["uri"])}
+
     @cached_property
     def skill_index(self) -> dict[str, int]:
         """ESCO skill URI -> row position in :attr:`skills`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
+from matching.domain.catalogue import load_catalogue
 from matching.text.language import detect_language
 from service.deps import get_runtime, get_session
 from service.runtime import Runtime
@@ -116,6 +117,7 @@ def _templates(language: str) -> Jinja2Templates:
     env.globals["lang_of"] = language_of
     env.filters["quotes_in"] = quotes_in
     env.filters["phrases_in"] = phrases_in
+    env.globals["label_lang"] = partial(label_language, language)
     return Jinja2Templates(env=env)
 
 
@@ -149,6 +151,13 @@ def phrases_in(sentence: str, phrases: list[str]) -> Markup:
         tagged = Markup('<span lang="{}">{}</span>').format(language_of(phrase), phrase)
         marked = Markup(marked.replace(escape(phrase), tagged))
     return marked
+
+
+def label_language(page_language: str, uri: str) -> Markup:
+    """`` lang="en"`` for an ESCO label that has no translation in the page's language
+    (English is shown instead, and said to be English); nothing otherwise."""
+    shown = load_catalogue().label_language(uri, page_language)
+    return Markup(' lang="{}"').format(shown) if shown != page_language else Markup("")
 
 
 TEMPLATES = {language: _templates(language) for language in LANGUAGES}

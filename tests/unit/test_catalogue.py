@@ -21,3 +21,13 @@ def test_skill_table_has_labels_and_synonyms():
     assert cat.skills["uri"].is_unique
     assert (cat.skills["label_en"] != "").all()
     assert (cat.skills["alt_labels_en"].str.len() > 0).mean() > 0.9
+
+
+def test_a_label_without_a_translation_says_it_is_english():
+    catalogue = load_catalogue()
+    skills = catalogue.skills
+    untranslated = skills.loc[skills["label_es"] == "", "uri"].iloc[0]
+    translated = skills.loc[skills["label_es"] != "", "uri"].iloc[0]
+    assert catalogue.label_language(untranslated, "es") == "en"
+    assert catalogue.label_language(translated, "es") == "es"
+    assert catalogue.label(untranslated, "es") == catalogue.label(untranslated, "en")
