@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from matching.domain.catalogue import NICHE_CODES
-from matching.domain.records import ParticipantProfile
+from matching.domain.records import ParticipantProfile, without_hidden_characters
 from matching.engine import Matcher
 from matching.pool import PROFILE_COLUMNS
 from models.embedder import Embedder
@@ -54,7 +54,9 @@ def read_real_texts(path: Path) -> pd.DataFrame:
     if frame.empty:
         raise RealTextError(f"{path} has no rows")
     text = (frame["titulo"].str.strip() + ".\n" + frame["descripcion"].str.strip()).str.strip()
-    return pd.DataFrame({"niche": frame["niche"], "text": text})
+    # postings carry stray control characters (a euro sign decoded as U+0080): a
+    # record holds none, so they go before the texts become records
+    return pd.DataFrame({"niche": frame["niche"], "text": text.map(without_hidden_characters)})
 
 
 def text_only_records(texts: list[str]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain.records import Edition, EditionIn
+from matching.domain.records import STORED, Edition, EditionIn
 from matching.domain.results import TeamPlan
 from service import audit
 from service.deps import get_runtime, get_session, require_role
@@ -28,12 +28,15 @@ EditionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def edition_out(row: EditionRow) -> Edition:
-    return Edition(
-        edition_id=row.id,
-        name=row.name,
-        start_date=row.start_date,
-        end_date=row.end_date,
-        remote=row.remote,
+    return Edition.model_validate(
+        {
+            "edition_id": row.id,
+            "name": row.name,
+            "start_date": row.start_date,
+            "end_date": row.end_date,
+            "remote": row.remote,
+        },
+        context=STORED,
     )
 
 
