@@ -147,8 +147,11 @@ def scoring_latency(engine: Matcher, repeat: int = 50) -> list[dict]:
 def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
     """Optimal team plans on real predicted fits: a MILMA-sized edition (150 people,
     7 challenges) and the whole city programme as one edition (5,000 x 250)."""
+    from matching.rules import ProgrammeRules
     from matching.team_problem import TeamProblem, greedy, violations
     from matching.teams import solve
+
+    rules = ProgrammeRules.default()
 
     people = programme.participants
     sensitive = programme.sensitive.set_index("participant_id")["migrant"]
@@ -175,7 +178,8 @@ def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
         seats = np.full(
             len(challenges), len(ids) // len(challenges) - (1 if len(ids) < 1000 else 0)
         )
-        problem = TeamProblem(fit, sensitive.loc[ids].to_numpy(bool), seats, ids, challenges)
+        migrant = sensitive.loc[ids].to_numpy(bool)
+        problem = TeamProblem(fit, migrant, seats, ids, challenges, rules.composition)
         solutions = [solve(problem) for _ in range(repeat)]
         best = solutions[0]
         times = [s.seconds for s in solutions]

@@ -34,6 +34,7 @@ from matching.domain.results import (
 )
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_KIND
+from matching.rules import ProgrammeRules, TeamComposition
 from matching.scoring import FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError
@@ -84,7 +85,7 @@ class Matcher(EngineState):
             hnsw_ef_construction=settings.hnsw_ef_construction,
             hnsw_ef_search=settings.hnsw_ef_search,
             retrieve_k=settings.retrieve_k,
-            max_k=settings.max_shortlist_k,
+            rules=ProgrammeRules.from_settings(settings),
             fairness_rerank=settings.fairness_rerank,
             vector_store=settings.vector_store,
         )
@@ -301,14 +302,15 @@ class Matcher(EngineState):
     def team_problem(
         self,
         edition_id: int,
-        min_share: float = 0.30,
-        max_share: float | None = None,
+        composition: TeamComposition | None = None,
         locks: list[tuple[int, int, bool]] = (),
         seats: dict[int, int] | None = None,
     ) -> TeamProblem:
-        """The edition's available participants x its challenges, with predicted fit."""
+        """The edition's available participants x its challenges, with predicted fit,
+        under ``composition`` (by default the programme's rule)."""
+        composition = composition or self.rules.composition
         with self.lock:
-            return team_planning.team_problem(self, edition_id, min_share, max_share, locks, seats)
+            return team_planning.team_problem(self, edition_id, composition, locks, seats)
 
     def team_plan(self, problem: TeamProblem, edition_id: int, language: str = "en") -> TeamPlan:
         """Solve ``problem`` and explain every member's place."""

@@ -68,8 +68,7 @@ def build_shortlist(
     language: str,
 ) -> Shortlist:
     """Ranked, explained candidates for a challenge (see the module docstring)."""
-    if not 1 <= k <= engine.max_k:
-        raise ValueError(f"k must be between 1 and {engine.max_k}")
+    engine.rules.shortlist_k(k)
     ch = engine.challenge(challenge_id)
     flt = SearchFilter(
         edition_id=None if whole_programme else ch.edition_id,

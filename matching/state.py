@@ -24,6 +24,7 @@ from matching.milvus_index import MilvusParticipantIndex, milvus_uri
 from matching.niches import NicheCatalogueIndex
 from matching.pool import ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
+from matching.rules import ProgrammeRules
 from matching.scoring import FallbackScorer, Scorer, stage_chances
 from matching.text.profiles import ProfileReader
 from matching.text.reader import text_reader
@@ -61,7 +62,7 @@ class EngineState:
         hnsw_ef_construction: int = 200,
         hnsw_ef_search: int = 128,
         retrieve_k: int = 500,
-        max_k: int = 200,
+        rules: ProgrammeRules | None = None,
         fairness_rerank: bool = True,
         vector_store: str = "faiss",
     ) -> None:
@@ -73,7 +74,7 @@ class EngineState:
             self.catalogue, text_reader(self.catalogue.data_dir), embedder
         )
         self.retrieve_k = retrieve_k
-        self.max_k = max_k
+        self.rules = rules or ProgrammeRules.default()
         self.fairness_rerank = fairness_rerank
         self.index_args = dict(
             mode=index_mode,
@@ -99,6 +100,11 @@ class EngineState:
         self.lock = threading.RLock()
         self.revision = 0  # moves on with every change of state (see matching.engine)
         self._kept: OrderedDict = OrderedDict()  # shortlists made at the current revision
+
+    @property
+    def max_k(self) -> int:
+        """The longest shortlist the engine makes (the programme's limit)."""
+        return self.rules.max_shortlist_k
 
     # --------------------------------------------------------------------- paths
     def _path(self, name: str) -> Path:

@@ -316,41 +316,53 @@ class TeamPlanRequest(RecordInput):
         json_schema_extra={
             "examples": [
                 {
-                    "min_migrant_share": 0.3,
                     "locks": [{"participant_id": 402, "challenge_id": 25, "join": True}],
                 }
             ]
         },
     )
-    min_migrant_share: float = Field(0.30, ge=0, le=1)
-    max_migrant_share: float | None = Field(None, ge=0, le=1)
+    min_migrant_share: Share | None = Field(
+        None, description="At least this share of each team's seats (default: the programme's)"
+    )
+    max_migrant_share: Share | None = Field(
+        None, description="At most this share of each team's seats (default: the programme's)"
+    )
     locks: list[TeamLock] = Field(default_factory=list, max_length=2000)
     seats: list[SeatOverride] = Field(default_factory=list, max_length=1000)
 
 
-class ConfirmedTeamIn(BaseModel):
+class ConfirmedTeamIn(RecordInput):
     model_config = ConfigDict(extra="forbid")
     challenge_id: Id
     members: list[Id] = Field(max_length=500)
     locked: list[Id] = Field(default_factory=list, max_length=500)
+    seats: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=500,
+        description="The seats the team was planned for (default: the challenge's); its "
+        "migrants are counted against them",
+    )
 
 
-class TeamsConfirm(BaseModel):
+class TeamsConfirm(RecordInput):
     """A plan as confirmed by a caseworker (possibly edited)."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {
-                    "teams": [{"challenge_id": 25, "members": [401, 402, 405], "locked": [401]}],
-                    "min_migrant_share": 0.3,
-                }
+                {"teams": [{"challenge_id": 25, "members": [401, 402, 405], "locked": [401]}]}
             ]
         },
     )
     teams: list[ConfirmedTeamIn] = Field(min_length=1, max_length=1000)
-    min_migrant_share: float = Field(0.30, ge=0, le=1)
+    min_migrant_share: Share | None = Field(
+        None, description="The stricter minimum the plan was made with (default: the programme's)"
+    )
+    max_migrant_share: Share | None = Field(
+        None, description="The stricter maximum the plan was made with (default: the programme's)"
+    )
 
 
 class ConfirmedTeam(BaseModel):

@@ -141,7 +141,7 @@ class TeamPlan(BaseModel):
     solver: str
     seconds: float
     min_migrant_share: float
-    max_migrant_share: float | None
+    max_migrant_share: float
 
 
 class FoundConcept(BaseModel):

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain.records import Company, CompanyIn
+from matching.domain.records import STORED, Company, CompanyIn
 from service import audit
 from service.deps import get_runtime, get_session, require_role
-from service.errors import NotFoundError
+from service.errors import FieldError, NotFoundError, query_error
 from service.operations import company_views as company_ops
 from service.operations.common import as_request_error, paginate
 from service.runtime import Runtime
@@ -29,7 +29,10 @@ CompanyId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def company_out(row: CompanyRow) -> Company:
-    return Company(company_id=row.id, name=row.name, size=row.size, sector=row.sector)
+    return Company.model_validate(
+        {"company_id": row.id, "name": row.name, "size": row.size, "sector": row.sector},
+        context=STORED,
+    )
 
 
 def visible_company(session: Session, company_id: int, who: Principal) -> CompanyRow:
@@ -96,9 +99,19 @@ def matches(
     session: Db,
     runtime: Annotated[Runtime, Depends(get_runtime)],
     edition_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    k: Annotated[
+        int,
+        Query(
+            le=50,
+            description="Trainees per challenge (the programme's shortlist limit applies too)",
+        ),
+    ] = 10,
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> CompanyMatches:
     """Matched trainees per challenge of the company: consenting trainees only, blind."""
+    try:
+        runtime.matcher.rules.shortlist_k(k)
+    except FieldError as exc:
+        raise query_error(exc) from None
     company = visible_company(session, company_id, who)
     return company_ops.company_matches(runtime, session, company, who, edition_id, k, language)

@@ -162,16 +162,14 @@ def challenge_page(
 ) -> Response:
     challenge = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
     lang = pick_language(request)
-    max_k = runtime.matcher.max_k
-    k = 10
+    rules = runtime.matcher.rules
+    max_k = rules.max_shortlist_k
+    k = min(10, max_k)
     if k_text not in (None, ""):
         try:
-            k = int(k_text)
-            if not 1 <= k <= max_k:
-                raise ValueError
-        except ValueError:
-            errors["k"] = f"1–{max_k}"
-            k = 10
+            k = rules.shortlist_k(int(k_text) if k_text.strip().isdigit() else 0)
+        except FieldError as exc:
+            errors["k"], status = exc.message, 422
     try:
         result, paused = (
             challenge_ops.shortlist(

@@ -57,7 +57,7 @@ def planner(
         plan=None,
         error=None,
         errors={},
-        min_share=runtime.settings.min_migrant_share,
+        min_share=runtime.matcher.rules.composition.min_share,
         titles={},
     )
 
@@ -70,19 +70,20 @@ def run_planner(
     session: Db,
     runtime: Rt,
     csrf: Annotated[str, Form()] = "",
-    min_share: Annotated[str, Form(max_length=12)] = "30",
+    min_share: Annotated[str, Form(max_length=12)] = "",
     lock: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(viewer, csrf)
     row = get_edition(session, edition_id)
     errors: dict = {}
-    try:
-        share = float(min_share) / 100.0
-        if not 0 <= share <= 1:
-            raise ValueError
-    except ValueError:
-        errors["min_share"] = "0–100"
-        share = runtime.settings.min_migrant_share
+    share = runtime.matcher.rules.composition.min_share
+    if min_share:
+        try:
+            share = float(min_share) / 100.0  # the form asks for a percentage
+            if not 0 <= share <= 1:
+                raise ValueError
+        except ValueError:
+            errors["min_share"] = "0–100"
     plan, error = None, None
     if not errors:
         try:
@@ -117,19 +118,22 @@ def confirm_plan(
     edition_id: int,
     viewer: CaseworkerPage,
     session: Db,
+    runtime: Rt,
     csrf: Annotated[str, Form()] = "",
-    min_share: Annotated[str, Form(max_length=12)] = "0.3",
+    min_share: Annotated[str, Form(max_length=12)] = "",
     team: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(viewer, csrf)
     get_edition(session, edition_id)
-    teams = []
-    for value in team or []:
-        cid, _, members = value.partition(":")
-        teams.append({"challenge_id": cid, "members": [m for m in members.split(",") if m]})
     try:
-        body = TeamsConfirm(teams=teams, min_migrant_share=float(min_share))
-        team_ops.confirm(session, edition_id, body, viewer.principal)
+        teams = []
+        for value in team or []:
+            cid, _, members = value.partition(":")
+            teams.append(
+                {"challenge_id": int(cid), "members": [int(m) for m in members.split(",") if m]}
+            )
+        body = TeamsConfirm(teams=teams, min_migrant_share=float(min_share) if min_share else None)
+        team_ops.confirm(runtime, session, edition_id, body, viewer.principal)
     except (ValueError, ValidationError, FieldError) as exc:
         message = exc.message if isinstance(exc, FieldError) else str(exc)
         return render(
@@ -141,7 +145,7 @@ def confirm_plan(
             plan=None,
             error=message,
             errors={},
-            min_share=0.3,
+            min_share=runtime.matcher.rules.composition.min_share,
             titles={},
         )
     return RedirectResponse(f"/app/editions/{edition_id}", status_code=303)
