@@ -326,6 +326,134 @@ def write(results: list[dict], out: Path) -> Path:
             f"| {r['name']} | {r['measured']} {r['unit']} | {r['target']} {r['unit']} "
             f"| {r['ratio']} | {'yes' if r['met'] else 'no'} |"
         )
+    files = [r for r in results if "answer" in r]
+    if files:
+        lines += [
+            "",
+            "| hostile file | what | answer | wall s | server RSS growth MB "
+            "| reading process peak MB | met |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in files:
+            peak = "stopped by its limits" if r["reader_peak_mb"] is None else r["reader_peak_mb"]
+            lines.append(
+                f"| {r['name'].removeprefix('hostile file: ')} | {r['what']} "
+                f"| {r['answer']} ({r['status']}: {r['message'][:60]}) | {r['measured']:.2f} "
+                f"| {r['server_rss_growth_mb']} | {peak} | {'yes' if r['met'] else 'no'} |"
+            )
     path = out / "benchmarks.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _memory_kb() -> dict[str, int]:
+    """This process's resident memory now and its peak (Linux /proc), in kB."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return {
+        line.split(":")[0]: int(line.split()[1])
+        for line in status.splitlines()
+        if line.startswith(("VmRSS:", "VmHWM:"))
+    }
+
+
+def hostile_file_answers(client, headers: dict, participant_id: int, files) -> list[dict]:
+    """Each hostile file posted as a CV through the real app, one at a time: its answer
+    (status, and read or refused), the request's wall time, the growth of this
+    process's peak resident memory while it answered (the app is served in-process; its
+    high-water mark is reset before each file, so each peak is that file's), and the
+    reading process's own peak as it reports it (none when its limits stopped it first).
+
+    A file meets the figures when it gets one of the answers it may get, below 500,
+    within 2 s, with neither the server nor the reading process growing by more than
+    100 MB.
+    """
+    import logging
+
+    readings: list[dict] = []
+
+    class _Readings(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if hasattr(record, "cv_reading"):
+                readings.append(record.cv_reading)
+
+    logger = logging.getLogger("service.cv_files")
+    handler, level = _Readings(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    out = []
+    try:
+        for file in files:
+            readings.clear()
+            before = _memory_kb()["VmRSS"]
+            Path("/proc/self/clear_refs").write_text("5", encoding="ascii")  # reset the peak
+            start = time.perf_counter()
+            got = client.post(
+                f"/participants/{participant_id}/cv",
+                files={"file": (file.name, file.data, "application/octet-stream")},
+                headers=headers,
+            )
+            seconds = time.perf_counter() - start
+            growth_mb = (_memory_kb()["VmHWM"] - before) / 1024
+            body = got.json()
+            answer = {200: "read", 422: "refused"}.get(got.status_code, f"HTTP {got.status_code}")
+            message = (
+                ("stopped early" if body["stopped_early"] else "whole")
+                if got.status_code == 200
+                else str(body.get("detail"))
+            )
+            reader_mb = readings[0]["peak_rss_kb"] / 1024 if readings else None
+            result = benchmark_result(
+                f"hostile file: {file.name}",
+                seconds,
+                "s",
+                2.0,
+                what=file.what,
+                bytes=len(file.data),
+                status=got.status_code,
+                answer=answer,
+                expected=list(file.expect),
+                message=message,
+                server_rss_growth_mb=round(growth_mb, 1),
+                reader_peak_mb=None if reader_mb is None else round(reader_mb, 1),
+            )
+            result["met"] = (
+                got.status_code < 500
+                and answer in file.expect
+                and seconds <= 2.0
+                and growth_mb <= 100
+                and (reader_mb or 0) <= 100
+            )
+            out.append(result)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return out
+
+
+def hostile_files(data_dir: Path, cache: Path | None, small: bool = False) -> list[dict]:
+    """:func:`hostile_file_answers` for the whole suite (:mod:`evaluation.hostile_files`)
+    on a demo data dir made for it, through ``prepare_demo`` and ``create_app``."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from evaluation.hostile_files import suite
+    from matching.settings import Settings
+    from service.app import create_app
+    from service.demo import prepare_demo
+
+    settings = Settings(data_dir=data_dir)
+    if cache is not None and cache.is_file():
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cache, settings.cache_dir / "embeddings.npz")
+    runtime, demo_keys = prepare_demo(settings, say=lambda _m: None)
+    headers = {"X-API-Key": next(key for role, key, _ in demo_keys if role == "caseworker")}
+    try:
+        client = TestClient(create_app(settings, runtime))
+        edition = max(c.edition_id for c in runtime.matcher.challenges.values())
+        made = client.post(
+            "/participants", json={"edition_id": edition, "display_name": "CV"}, headers=headers
+        )
+        return hostile_file_answers(client, headers, made.json()["participant_id"], suite(small))
+    finally:
+        runtime.close()

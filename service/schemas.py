@@ -419,5 +419,9 @@ class CvRead(BaseModel):
 
     participant: ParticipantOut
     characters_read: int = Field(description="Characters of text read from the file")
+    stopped_early: bool = Field(
+        description="True when the file held more than is read of a CV (more than 20 "
+        "pages or 20,000 characters): the rest was not read"
+    )
     truncated: bool = Field(description="True when the profile text had to be cut to its limit")
     concepts: TextConcepts = Field(description="What the service read in the CV's text")

@@ -8,13 +8,11 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, Uploa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain.records import SensitiveAttributes
+from matching.domain.records import STORED, SensitiveAttributes
 from matching.domain.results import NicheRanking, TextConcepts
 from service import audit
 from service.controls import recommending
-from service.cv_files import CvFileError, cv_text
 from service.deps import get_runtime, get_session, require_role
-from service.errors import FieldError
 from service.operations import participants as participant_ops
 from service.operations.common import paginate
 from service.runtime import Runtime
@@ -117,7 +115,7 @@ def read_sensitive(
     if row.sensitive is None:
         return SensitiveAttributes()
     return SensitiveAttributes.model_validate(
-        {f: getattr(row.sensitive, f) for f in SensitiveAttributes.model_fields}
+        {f: getattr(row.sensitive, f) for f in SensitiveAttributes.model_fields}, context=STORED
     )
 
 
@@ -183,18 +181,16 @@ def upload_cv(
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> CvRead:
     """Read a CV file into the participant's profile text (the same reading as any
-    text); only the text is kept, never the file."""
-    limit = runtime.settings.max_cv_bytes
-    try:
-        text = cv_text(file.file.read(limit + 1), limit)
-    except CvFileError as exc:
-        raise FieldError("file", str(exc)) from None
-    row, truncated = participant_ops.add_cv_text(
-        runtime, session, participant_id, text, replace, who
+    text); only the text is kept, never the file. The participant is checked first; the
+    file is read within CPU, memory and time budgets (a file that exceeds them is
+    refused, naming ``file``), and at most 20 pages or 20,000 characters of it."""
+    row, cv, truncated = participant_ops.add_cv_file(
+        runtime, session, participant_id, file.file, replace, who
     )
     return CvRead(
         participant=participant_ops.participant_out(row),
-        characters_read=len(text),
+        characters_read=len(cv.text),
+        stopped_early=cv.stopped_early,
         truncated=truncated,
-        concepts=runtime.matcher.text_concepts(text, language),
+        concepts=runtime.matcher.text_concepts(cv.text, language),
     )

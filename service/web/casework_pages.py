@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from matching.domain.vocabulary import EVENTS
 from service.controls import RecommendationsPausedError, recommending
-from service.cv_files import CvFileError, cv_text
 from service.errors import FieldError
 from service.operations import challenges as challenge_ops
 from service.operations import outcomes as outcome_ops
@@ -343,15 +342,18 @@ def upload_cv(
 ) -> Response:
     """A CV file from the participant page: its text joins the profile text."""
     check_csrf(viewer, csrf)
-    limit = runtime.settings.max_cv_bytes
     try:
-        text = cv_text(file.file.read(limit + 1) if file else b"", limit)
-    except CvFileError as exc:
-        errors = {"cv": str(exc)}
+        participant_ops.add_cv_file(
+            runtime,
+            session,
+            participant_id,
+            file.file if file else None,
+            bool(replace),
+            viewer.principal,
+        )
+    except FieldError as exc:
+        errors = {"cv": exc.message}
         return _participant_page(
             request, viewer, session, runtime, participant_id, errors, None, 422
         )
-    participant_ops.add_cv_text(
-        runtime, session, participant_id, text, bool(replace), viewer.principal
-    )
     return RedirectResponse(f"/app/participants/{participant_id}?cv=1", status_code=303)
