@@ -13,6 +13,7 @@ from matching.domain.records import (
     STORED,
     Company,
 )
+from matching.domain.results import COMPANY_REASON_FACTORS
 from service import audit
 from service.controls import recommending
 from service.errors import FieldError
@@ -102,7 +103,7 @@ def company_view(
                 matched_skills=c.matched_skills,
                 missing_taught=c.missing_taught,
                 missing_untaught=c.missing_untaught,
-                reasons=c.reasons,
+                reasons=[r for r in c.reasons if r.factor in COMPANY_REASON_FACTORS],
                 in_team=row.id in team,
             )
         )
