@@ -26,6 +26,7 @@ from service import audit
 from service.change_feed import OVERRIDE, PARTICIPANT, record_changes
 from service.cv_files import CvFileError, CvText, cv_text
 from service.db import migrant_frame, new_pseudonym, participant_frame
+from service.erasure import checkpoint_log, scrub_programme
 from service.errors import FieldError, NotFoundError
 from service.operations.common import (
     as_request_error,
@@ -237,7 +238,8 @@ def set_sensitive(
 def erase_participant(
     runtime: Runtime, session: Session, participant_id: int, who: Principal
 ) -> str:
-    """Delete a participant everywhere; the audit log keeps only the pseudonym."""
+    """Delete a participant everywhere, leaving nothing readable under the data dir
+    (:mod:`service.erasure`); the audit log keeps only the pseudonym."""
     row = get_participant(session, participant_id)
     pseudonym = row.pseudonym
     # the database drops their corrections with them: the challenges those were on are
@@ -259,6 +261,8 @@ def erase_participant(
     with runtime.feed.local_change(session, PARTICIPANT, [participant_id]):
         session.commit()
         runtime.matcher.remove_participant(participant_id)
+    checkpoint_log(runtime.engine)
+    scrub_programme(runtime.settings, participant_id)
     return pseudonym
 
 
