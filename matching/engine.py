@@ -33,16 +33,16 @@ from matching.domain.results import (
     TextConcepts,
 )
 from matching.index_sync import SyncReport
-from matching.niches import NICHE_KIND
+from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.rules import ProgrammeRules, TeamComposition
-from matching.scoring import FallbackScorer, LearnedScorer
+from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError
 from matching.team_problem import TeamProblem
 from matching.text.reader import TextReading
 from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
-from models.registry import load_estimator
+from models.registry import load_estimator, stale_versions
 
 RANKER_KIND = "outcome-ranker"
 KEPT_SHORTLISTS = 256
@@ -101,11 +101,21 @@ class Matcher(EngineState):
         """Use the newest valid ranker (and niche model) in the data dir, if any."""
         if self.data_dir is None:
             return
-        loaded = load_estimator(self.models_root / "ranker", RANKER_KIND)
-        niche = load_estimator(self.models_root / "niches", NICHE_KIND)
+        # a version trained on other features (saved before a feature was added) is
+        # skipped: the rules score and say so until `milma train` makes a new one
+        loaded = load_estimator(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
+        niche = load_estimator(self.models_root / "niches", NICHE_KIND, NICHE_FEATURES)
+        stale = (
+            []
+            if loaded
+            else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
+        )
         with self.lock:
             self.trained_scorer = (
                 None if loaded is None else LearnedScorer(loaded[0], loaded[1].version)
+            )
+            self.no_ranker_reason = (
+                f"the saved ranker {stale[0]}; run `milma train`" if stale else None
             )
             self._choose_scorer()
             if niche is None:
@@ -117,6 +127,7 @@ class Matcher(EngineState):
     def use_ranker(self, ranker, version: str) -> None:
         with self.lock:
             self.trained_scorer = LearnedScorer(ranker, version)
+            self.no_ranker_reason = None
             self._choose_scorer()
 
     def use_learned(self, on: bool, why: str = "") -> None:
@@ -131,7 +142,9 @@ class Matcher(EngineState):
 
     def _choose_scorer(self) -> None:
         if self.trained_scorer is None:
-            self.scorer = FallbackScorer()
+            self.scorer = (
+                FallbackScorer(self.no_ranker_reason) if self.no_ranker_reason else FallbackScorer()
+            )
         elif self.learned_on:
             self.scorer = self.trained_scorer
         else:
