@@ -338,7 +338,7 @@ def write(results: list[dict], out: Path) -> Path:
             peak = "stopped by its limits" if r["reader_peak_mb"] is None else r["reader_peak_mb"]
             lines.append(
                 f"| {r['name'].removeprefix('hostile file: ')} | {r['what']} "
-                f"| {r['answer']} ({r['status']}: {r['message'][:60]}) | {r['measured']:.2f} "
+                f"| {r['answer']} ({r['status']}: {r['message']}) | {r['measured']:.2f} "
                 f"| {r['server_rss_growth_mb']} | {peak} | {'yes' if r['met'] else 'no'} |"
             )
     path = out / "benchmarks.md"
@@ -395,12 +395,17 @@ def hostile_file_answers(client, headers: dict, participant_id: int, files) -> l
             seconds = time.perf_counter() - start
             growth_mb = (_memory_kb()["VmHWM"] - before) / 1024
             body = got.json()
-            answer = {200: "read", 422: "refused"}.get(got.status_code, f"HTTP {got.status_code}")
-            message = (
-                ("stopped early" if body["stopped_early"] else "whole")
-                if got.status_code == 200
-                else str(body.get("detail"))
-            )
+            field = None
+            if got.status_code == 200:
+                answer = "read"
+                message = "stopped early" if body["stopped_early"] else "whole"
+            else:  # 422 from the reader, 413 from the size check: a refusal either way
+                answer = "refused" if got.status_code in (413, 422) else f"HTTP {got.status_code}"
+                detail = body.get("detail")
+                if isinstance(detail, list):
+                    field, message = detail[0]["loc"][-1], detail[0]["msg"]
+                else:
+                    message = str(detail)
             reader_mb = readings[0]["peak_rss_kb"] / 1024 if readings else None
             result = benchmark_result(
                 f"hostile file: {file.name}",
@@ -413,6 +418,7 @@ def hostile_file_answers(client, headers: dict, participant_id: int, files) -> l
                 answer=answer,
                 expected=list(file.expect),
                 message=message,
+                field=field,
                 server_rss_growth_mb=round(growth_mb, 1),
                 reader_peak_mb=None if reader_mb is None else round(reader_mb, 1),
             )

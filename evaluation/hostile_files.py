@@ -415,7 +415,7 @@ def suite(small: bool) -> list[HostileFile]:
         ("docx-external-entity", docx_external_entity, REFUSED, "an entity naming a file"),
         (
             "docx-many-parts",
-            lambda: docx_many_parts(5_000 if small else 50_000),
+            lambda: docx_many_parts(5_000 if small else 35_000),
             EITHER,
             "thousands of archive members",
         ),
@@ -450,7 +450,7 @@ def suite(small: bool) -> list[HostileFile]:
         ("pdf-form-loop", pdf_form_loop, EITHER, "a form that draws itself"),
         (
             "pdf-without-xref",
-            lambda: pdf_without_xref(20_000 if small else 150_000),
+            lambda: pdf_without_xref(20_000 if small else 120_000),
             EITHER,
             "many objects and no cross-reference table",
         ),

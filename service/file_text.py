@@ -191,6 +191,9 @@ def pdf_text(data: bytes, max_chars: int, max_pages: int) -> tuple[str, bool]:
 
 
 def _over_budget(_signum, _frame) -> None:
+    # once: the kernel signals again every second until the hard limit, and the
+    # answer must not be cut short while it is written
+    signal.signal(signal.SIGXCPU, signal.SIG_IGN)
     raise BudgetError("the file takes longer to read than a CV may (it may be damaged)")
 
 
