@@ -68,6 +68,11 @@ CATALOGUE_WEIGHTS: dict[str, float] = {
     "similarity": 0.35,
 }
 SUCCESS_GRADE = 2
+# catalogue evidence (catalogue_scores) from which a niche is said to have strong, clear
+# or some evidence: a first-choice preference alone is "some", a job title of the niche
+# or years in it "clear", both together "strong"; the similarity every niche gets stays
+# below "some"
+EVIDENCE_LEVELS: tuple[tuple[float, str], ...] = ((0.9, "strong"), (0.45, "clear"), (0.25, "some"))
 QUOTES_PER_NICHE = 3
 
 TEXT = {
@@ -271,6 +276,10 @@ def is_outside(row: int, pool: ParticipantPool, features: np.ndarray) -> bool:
     )
 
 
+def evidence_level(value: float) -> str:
+    return next((level for floor, level in EVIDENCE_LEVELS if value >= floor), "little")
+
+
 def rank_niches(
     participant_id: int,
     row: int,
@@ -287,6 +296,7 @@ def rank_niches(
     ``reading`` (their profile text, read) lets the reasons quote the text."""
     text = TEXT[language]
     order = np.argsort(-scores, kind="stable")
+    evidence = catalogue_scores(features)
     thin = bool(pool.insufficient(np.array([row]))[0])
     outside = is_outside(row, pool, features)
     quotes = _quotes(reading, catalogue, language)
@@ -302,6 +312,8 @@ def rank_niches(
                 name=niche.name[language],
                 rank=rank,
                 score=round(float(scores[k]), 4),
+                evidence=evidence_level(float(evidence[k])),
+                chance=round(float(scores[k]), 4) if method == "learned" else None,
                 matched_skills=[
                     SkillRef(uri=catalogue.uris[s], label=catalogue.label_at(s, language))
                     for s in matched

@@ -295,14 +295,16 @@ class ParticipantPool:
         )
 
     def missing_information(self, row: int) -> list[str]:
-        """What a caseworker should add to a profile that is too thin to score."""
+        """What a caseworker should add to a profile that is too thin to score: a
+        profile text of at least :data:`MIN_TEXT_WORDS` words, skills (none recorded or
+        recognised), work experience."""
         missing = []
         if self.cols["text_words"][row] < MIN_TEXT_WORDS:
-            missing.append(f"profile text (fewer than {MIN_TEXT_WORDS} words)")
+            missing.append("profile_text")
         if self.cols["skill_len"][row] == 0:
-            missing.append("skills (none recorded or recognised)")
+            missing.append("skills")
         if not self.years[row].any():
-            missing.append("work experience")
+            missing.append("experience")
         return missing
 
 

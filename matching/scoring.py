@@ -141,6 +141,8 @@ class LearnedScorer:
         self.description = f"learned ranker {version} (gradient-boosted, trained on past outcomes)"
 
     def stages(self, x: np.ndarray) -> np.ndarray:
+        if not len(x):  # no candidate (an edition nobody has joined yet): nothing to ask
+            return np.zeros((0, 3))
         if len(x) <= 20_000:
             _one_openmp_thread()
         stages = self.ranker.stage_probabilities(ranker_inputs(x))

@@ -22,6 +22,24 @@ from matching.search_filter import SearchFilter
 from matching.state import EngineState
 
 MAX_INSUFFICIENT_LISTED = 100
+EMPTY_NOTES = {
+    "no_participants": {
+        "en": "Nobody has been registered in this edition yet.",
+        "es": "Aún no hay nadie inscrito en esta edición.",
+    },
+    "none_available": {
+        "en": "Nobody in this edition is available at the moment.",
+        "es": "Ahora mismo no hay nadie disponible en esta edición.",
+    },
+    "none_consenting": {
+        "en": "Nobody available in this edition has agreed to share their profile with companies.",
+        "es": "Nadie disponible en esta edición ha aceptado compartir su perfil con empresas.",
+    },
+    "only_thin": {
+        "en": "The profiles in this edition hold too little to score yet.",
+        "es": "Los perfiles de esta edición tienen aún muy poca información para puntuarlos.",
+    },
+}
 F = {name: i for i, name in enumerate(FEATURES)}
 
 
@@ -116,10 +134,13 @@ def build_shortlist(
         )
         for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
     ]
+    empty = None if candidates else empty_reason(pool, flt)
     return Shortlist(
         challenge_id=ch.challenge_id,
         edition_id=ch.edition_id,
         candidates=candidates,
+        empty_reason=empty,
+        note=EMPTY_NOTES[empty][language] if empty else "",
         not_enough_information=thin_profiles(pool, flt),
         scoring=engine.scorer.description,
         model_version=engine.scorer.version,
@@ -127,6 +148,20 @@ def build_shortlist(
         pool_size=len(rows),
         fairness=fair,
     )
+
+
+def empty_reason(pool: ParticipantPool, flt: SearchFilter) -> str:
+    """Why a search under ``flt`` found nobody to rank, from the widest cause down."""
+    alive, edition = pool["alive"], pool["edition"]
+    available, consent = pool["available"], pool["consent"]
+    scope = SearchFilter(flt.edition_id, available_only=False)
+    if not scope.admits(alive, edition, available, consent).any():
+        return "no_participants"
+    if not SearchFilter(flt.edition_id).admits(alive, edition, available, consent).any():
+        return "none_available"
+    if not flt.admits(alive, edition, available, consent).any():
+        return "none_consenting"
+    return "only_thin"
 
 
 def thin_profiles(pool: ParticipantPool, flt: SearchFilter) -> list[InsufficientProfile]:

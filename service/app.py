@@ -30,10 +30,15 @@ from service.routes import (
 from service.runtime import Runtime, open_runtime
 from service.web import (
     account_pages,
-    casework_pages,
+    challenge_pages,
     challenge_text_pages,
     company_pages,
+    company_registry_pages,
+    edition_pages,
+    key_pages,
+    outcome_pages,
     override_pages,
+    participant_pages,
     planner_pages,
     report_pages,
 )
@@ -57,10 +62,15 @@ ROUTERS = (
 )
 PAGES = (
     account_pages,
-    casework_pages,
+    edition_pages,
+    participant_pages,
+    challenge_pages,
     challenge_text_pages,
+    outcome_pages,
     planner_pages,
     company_pages,
+    company_registry_pages,
+    key_pages,
     report_pages,
     override_pages,
 )

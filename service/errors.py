@@ -15,7 +15,15 @@ from matching.engine import UnknownIdError
 from matching.rules import RuleError
 from matching.search_filter import VectorStoreUnavailableError
 from service.controls import RecommendationsPausedError
-from service.web.rendering import LoginRequiredError, PageForbiddenError, error_page
+from service.web.rendering import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    PAUSED,
+    LoginRequiredError,
+    PageForbiddenError,
+    error_page,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +66,7 @@ def install(app: FastAPI) -> None:
 
     def not_found(request: Request, message: str):
         if is_page(request):
-            return error_page(request, 404, "not_found", "not_found_text")
+            return error_page(request, 404, NOT_FOUND)
         return JSONResponse({"detail": message}, status_code=status.HTTP_404_NOT_FOUND)
 
     @app.exception_handler(NotFoundError)
@@ -73,10 +81,10 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException):
         if is_page(request):
             if exc.status_code == 404:
-                return error_page(request, 404, "not_found", "not_found_text")
+                return error_page(request, 404, NOT_FOUND)
             if exc.status_code in (401, 403):
-                return error_page(request, 403, "forbidden", "forbidden_text")
-            return error_page(request, exc.status_code, "bad_request", "bad_request")
+                return error_page(request, 403, FORBIDDEN)
+            return error_page(request, exc.status_code, BAD_REQUEST)
         return JSONResponse(
             {"detail": exc.detail},
             status_code=exc.status_code,
@@ -89,12 +97,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PageForbiddenError)
     async def _forbidden(request: Request, _exc: PageForbiddenError):
-        return error_page(request, 403, "forbidden", "forbidden_text")
+        return error_page(request, 403, FORBIDDEN)
 
     @app.exception_handler(RecommendationsPausedError)
     async def _paused(request: Request, exc: RecommendationsPausedError):
         if is_page(request):
-            return error_page(request, 503, "paused", "paused_text", detail=exc.reason)
+            return error_page(request, 200, PAUSED, detail=exc.reason)
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
     @app.exception_handler(VectorStoreUnavailableError)
@@ -117,7 +125,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request(request: Request, exc: RequestValidationError):
         if is_page(request):
-            return error_page(request, 400, "bad_request", "bad_request")
+            return error_page(request, 400, BAD_REQUEST)
         details = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from matching.domain.records import RecordInput
 from matching.domain.results import Candidate, Shortlist
@@ -61,9 +62,11 @@ class OverrideIn(RecordInput):
     @model_validator(mode="after")
     def _position_for_moves(self) -> OverrideIn:
         if (self.action == "move") != (self.position is not None):
-            raise ValueError("position: give it for 'move' and only for 'move'")
+            raise PydanticCustomError(
+                "position_for_move", "position: give it for 'move' and only for 'move'"
+            )
         if self.reason == "other" and not self.note:
-            raise ValueError("note: say why when the reason is 'other'")
+            raise PydanticCustomError("note_for_other", "note: say why when the reason is 'other'")
         return self
 
 

@@ -164,6 +164,7 @@ class CompanyMatch(BaseModel):
     trainee: CompanyTrainee
     rank: int
     score: float
+    p_join: float
     p_complete: float
     p_hire: float
     matched_skills: list[SkillRef]
@@ -176,6 +177,12 @@ class CompanyMatch(BaseModel):
 class ChallengeMatches(BaseModel):
     challenge: BusinessChallenge
     matches: list[CompanyMatch]
+    empty_reason: str | None = Field(
+        None,
+        description="Why no trainee is shown (null when some are): as a shortlist's "
+        "empty_reason (no_participants, none_available, none_consenting, only_thin)",
+    )
+    note: str = Field("", description="The empty reason in words")
 
 
 class CompanyMatches(BaseModel):

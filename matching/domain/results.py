@@ -71,7 +71,10 @@ class Candidate(BaseModel):
 
 class InsufficientProfile(BaseModel):
     participant_id: int
-    missing: list[str]
+    missing: list[Literal["profile_text", "skills", "experience"]] = Field(
+        description="What to add: a profile text of at least 8 words, skills (none recorded "
+        "or recognised), work experience"
+    )
 
 
 class Shortlist(BaseModel):
@@ -84,13 +87,28 @@ class Shortlist(BaseModel):
     index_version: str | None
     pool_size: int
     fairness: dict[str, float | bool | str] = Field(default_factory=dict)
+    empty_reason: (
+        Literal["no_participants", "none_available", "none_consenting", "only_thin"] | None
+    ) = Field(
+        None,
+        description="Why no candidate was found (null when there are candidates): nobody "
+        "registered in the edition yet, nobody available, nobody who agreed to share with "
+        "companies (consent-only lists), or every profile too thin to score",
+    )
+    note: str = Field("", description="The empty reason in words, in the language asked for")
 
 
 class NicheSuggestion(BaseModel):
     niche: str
     name: str
     rank: int
-    score: float
+    score: float = Field(description="What the ranking sorts by (the method's own scale)")
+    evidence: Literal["strong", "clear", "some", "little"] = Field(
+        description="How much the record and the text point to this niche, in words"
+    )
+    chance: float | None = Field(
+        None, description="The niche model's chance of success here, 0..1 (learned method only)"
+    )
     matched_skills: list[SkillRef]
     reasons: list[str]
 

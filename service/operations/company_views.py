@@ -13,7 +13,7 @@ from matching.domain.records import (
     STORED,
     Company,
 )
-from matching.domain.results import COMPANY_REASON_FACTORS
+from matching.domain.results import COMPANY_REASON_FACTORS, Shortlist
 from service import audit
 from service.controls import recommending
 from service.errors import FieldError
@@ -52,10 +52,10 @@ def team_members(session: Session, challenge_id: int) -> set[int]:
 
 def company_view(
     runtime: Runtime, session: Session, challenge: ChallengeRow, k: int, language: str = "en"
-) -> tuple[list[CompanyMatch], list[str], list[int]]:
+) -> tuple[list[CompanyMatch], list[str], list[int], Shortlist]:
     """A company's matched trainees for one of its challenges: consenting trainees only,
     blind unless a caseworker released their contact to this company. Returns the
-    matches, their trainee ids and their participant ids."""
+    matches, their trainee ids, their participant ids and the engine's shortlist."""
     recommending(session, runtime)
     corrections = override_ops.kept_corrections(runtime.feed, session, challenge.id)
     size = min(runtime.matcher.max_k, k + len(corrections))
@@ -98,6 +98,7 @@ def company_view(
                 trainee=trainee,
                 rank=len(matches) + 1,
                 score=c.score,
+                p_join=c.p_join,
                 p_complete=c.p_complete,
                 p_hire=c.p_hire,
                 matched_skills=c.matched_skills,
@@ -107,7 +108,7 @@ def company_view(
                 in_team=row.id in team,
             )
         )
-    return matches, [m.trainee.trainee_id for m in matches], shown_ids
+    return matches, [m.trainee.trainee_id for m in matches], shown_ids, result
 
 
 def company_matches(
@@ -129,10 +130,17 @@ def company_matches(
         query = query.where(ChallengeRow.id == challenge_id)
     blocks, shown, seen = [], [], []
     for challenge in session.scalars(query.order_by(ChallengeRow.id)):
-        found, names, ids = company_view(runtime, session, challenge, k, language)
+        found, names, ids, result = company_view(runtime, session, challenge, k, language)
         shown += names
         seen += [(challenge.id, pid) for pid in ids]
-        blocks.append(ChallengeMatches(challenge=challenge_out(challenge), matches=found))
+        blocks.append(
+            ChallengeMatches(
+                challenge=challenge_out(challenge),
+                matches=found,
+                empty_reason=result.empty_reason,
+                note=result.note,
+            )
+        )
     if who.role == "company":
         remember_shown(session, seen)
     audit.record(

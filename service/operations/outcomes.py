@@ -47,6 +47,14 @@ def client_scope(who: Principal) -> str:
     return f"company:{who.company_id}" if who.role == "company" else "programme"
 
 
+def _resolve_person(
+    session: Session, body: OutcomeIn, challenge: ChallengeRow, who: Principal
+) -> ParticipantRow:
+    if who.role == "company":
+        return _shown_trainee(session, body, challenge, who)
+    return _edition_participant(session, body, challenge)
+
+
 def _shown_trainee(
     session: Session, body: OutcomeIn, challenge: ChallengeRow, who: Principal
 ) -> ParticipantRow:
@@ -115,18 +123,38 @@ def _checked_date(session: Session, at: datetime | None, challenge: ChallengeRow
     return at
 
 
+def person_of(session: Session, body: OutcomeIn, who: Principal) -> ParticipantRow:
+    """The participant an outcome names, as ``who`` may name them: a company, a trainee
+    it was shown for that challenge; anyone, a person of the challenge's edition (404 or
+    422 otherwise, as :func:`record_outcome` answers)."""
+    return _resolve_person(session, body, get_challenge(session, body.challenge_id, who), who)
+
+
+def same_event(
+    session: Session, participant_id: int, challenge_id: int, event: str
+) -> OutcomeRow | None:
+    """The earliest record of ``event`` for the pair, if there is one."""
+    return session.scalar(
+        select(OutcomeRow)
+        .where(
+            OutcomeRow.participant_id == participant_id,
+            OutcomeRow.challenge_id == challenge_id,
+            OutcomeRow.event == event,
+        )
+        .order_by(OutcomeRow.at)
+        .limit(1)
+    )
+
+
 def record_outcome(
     runtime: Runtime, session: Session, body: OutcomeIn, who: Principal
 ) -> tuple[OutcomeRow, bool]:
     """Store an outcome and add it to the engine's history; returns (row, created). A
     repeated client_key (of the same owner) returns the first."""
     challenge = get_challenge(session, body.challenge_id, who)
-    if who.role == "company":
-        if body.event not in COMPANY_EVENTS:
-            raise FieldError("event", f"companies record only: {', '.join(sorted(COMPANY_EVENTS))}")
-        person = _shown_trainee(session, body, challenge, who)
-    else:
-        person = _edition_participant(session, body, challenge)
+    if who.role == "company" and body.event not in COMPANY_EVENTS:
+        raise FieldError("event", f"companies record only: {', '.join(sorted(COMPANY_EVENTS))}")
+    person = _resolve_person(session, body, challenge, who)
     at = _checked_date(session, body.at, challenge)
     scope = client_scope(who)
     if body.client_key is not None:

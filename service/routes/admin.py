@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from service import audit
 from service.controls import read_controls, set_controls
 from service.deps import get_runtime, get_session, require_role
-from service.errors import FieldError, NotFoundError
+from service.errors import FieldError
+from service.operations import keys as key_ops
 from service.operations.common import paginate
 from service.oversight_schemas import ControlsIn, ControlsOut
 from service.runtime import Runtime, reindex, retrain
 from service.schemas import KeyCreated, KeyIn, KeyOut, Page, Status
-from service.security import Principal, create_key, revoke_key
+from service.security import Principal
 from service.tables import ApiKeyRow
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -79,11 +80,7 @@ def rebuild_index(who: Admin, session: Db, runtime: Rt) -> dict:
 @router.post("/keys", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
 def new_key(body: KeyIn, who: Admin, session: Db) -> KeyCreated:
     """Create an API key; the key is in this response only."""
-    try:
-        key, row = create_key(session, body.role, body.company_id, body.label)
-    except ValueError as exc:
-        raise FieldError("company_id", str(exc)) from None
-    audit.record(session, who, "admin.key.create", f"key:{row.id}", {"role": body.role})
+    key, row = key_ops.new_key(session, body, who)
     return KeyCreated(**key_out(row).model_dump(), key=key)
 
 
@@ -103,8 +100,5 @@ def delete_key(
 ) -> Response:
     """Revoke a key: it stops working at once in this worker, and within the change
     feed's poll interval in any other."""
-    if not revoke_key(session, key_id):
-        raise NotFoundError(f"active key {key_id} not found")
-    audit.record(session, who, "admin.key.revoke", f"key:{key_id}")
-    runtime.feed.catch_up()
+    key_ops.withdraw_key(runtime, session, key_id, who)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain.records import STORED, Company, CompanyIn
-from service import audit
+from matching.domain.records import Company, CompanyIn
 from service.deps import get_runtime, get_session, require_role
-from service.errors import FieldError, NotFoundError, query_error
+from service.errors import FieldError, query_error
 from service.operations import company_views as company_ops
-from service.operations.common import as_request_error, paginate
+from service.operations import registry
+from service.operations.common import paginate
+from service.operations.registry import company_out, visible_company
 from service.runtime import Runtime
 from service.schemas import CompanyMatches, CompanyPatch, Page
 from service.security import Principal
@@ -28,28 +28,9 @@ Db = Annotated[Session, Depends(get_session)]
 CompanyId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def company_out(row: CompanyRow) -> Company:
-    return Company.model_validate(
-        {"company_id": row.id, "name": row.name, "size": row.size, "sector": row.sector},
-        context=STORED,
-    )
-
-
-def visible_company(session: Session, company_id: int, who: Principal) -> CompanyRow:
-    row = session.get(CompanyRow, company_id)
-    if row is None or (who.role == "company" and who.company_id != company_id):
-        raise NotFoundError(f"company {company_id} not found")
-    return row
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Company)
 def create(body: CompanyIn, who: Manager, session: Db) -> Company:
-    row = CompanyRow(**body.model_dump())
-    session.add(row)
-    session.flush()
-    audit.record(session, who, "company.create", f"company:{row.id}", commit=False)
-    session.commit()
-    return company_out(row)
+    return company_out(registry.create_company(session, body, who))
 
 
 @router.get("", response_model=Page[Company])
@@ -79,17 +60,8 @@ def update(
     who: Manager,  # type: ignore[valid-type]
     session: Db,
 ) -> Company:
-    row = visible_company(session, company_id, who)
-    current = {"name": row.name, "size": row.size, "sector": row.sector}
-    try:
-        merged = CompanyIn.model_validate({**current, **body.model_dump(exclude_unset=True)})
-    except ValidationError as exc:
-        raise as_request_error(exc) from None
-    for field, value in merged.model_dump().items():
-        setattr(row, field, value)
-    audit.record(session, who, "company.update", f"company:{row.id}", commit=False)
-    session.commit()
-    return company_out(row)
+    patch = body.model_dump(exclude_unset=True)
+    return company_out(registry.update_company(session, company_id, patch, who))
 
 
 @router.get("/{company_id}/matches", response_model=CompanyMatches)

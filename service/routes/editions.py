@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain.records import STORED, Edition, EditionIn
+from matching.domain.records import Edition, EditionIn
 from matching.domain.results import TeamPlan
-from service import audit
 from service.deps import get_runtime, get_session, require_role
+from service.operations import registry
 from service.operations import teams as team_ops
-from service.operations.common import as_request_error, get_edition, paginate
+from service.operations.common import get_edition, paginate
+from service.operations.registry import edition_out
 from service.runtime import Runtime
 from service.schemas import ConfirmedTeam, EditionPatch, Page, TeamPlanRequest, TeamsConfirm
 from service.security import Principal
@@ -27,27 +27,9 @@ Db = Annotated[Session, Depends(get_session)]
 EditionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def edition_out(row: EditionRow) -> Edition:
-    return Edition.model_validate(
-        {
-            "edition_id": row.id,
-            "name": row.name,
-            "start_date": row.start_date,
-            "end_date": row.end_date,
-            "remote": row.remote,
-        },
-        context=STORED,
-    )
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Edition)
 def create(body: EditionIn, who: Caseworker, session: Db) -> Edition:
-    row = EditionRow(**body.model_dump())
-    session.add(row)
-    session.flush()
-    audit.record(session, who, "edition.create", f"edition:{row.id}", commit=False)
-    session.commit()
-    return edition_out(row)
+    return edition_out(registry.create_edition(session, body, who))
 
 
 @router.get("", response_model=Page[Edition])
@@ -73,22 +55,8 @@ def update(
     who: Caseworker,  # type: ignore[valid-type]
     session: Db,
 ) -> Edition:
-    row = get_edition(session, edition_id)
-    current = {
-        "name": row.name,
-        "start_date": row.start_date,
-        "end_date": row.end_date,
-        "remote": row.remote,
-    }
-    try:
-        merged = EditionIn.model_validate({**current, **body.model_dump(exclude_unset=True)})
-    except ValidationError as exc:
-        raise as_request_error(exc) from None
-    for field, value in merged.model_dump().items():
-        setattr(row, field, value)
-    audit.record(session, who, "edition.update", f"edition:{row.id}", commit=False)
-    session.commit()
-    return edition_out(row)
+    patch = body.model_dump(exclude_unset=True)
+    return edition_out(registry.update_edition(session, edition_id, patch, who))
 
 
 @router.post("/{edition_id}/team-plan", response_model=TeamPlan)

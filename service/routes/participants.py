@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile, status
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.domain.records import STORED, SensitiveAttributes
+from matching.domain.records import STORED, NicheCode, SensitiveAttributes
 from matching.domain.results import NicheRanking, TextConcepts
 from service import audit
 from service.controls import recommending
 from service.deps import get_runtime, get_session, require_role
 from service.operations import participants as participant_ops
 from service.operations.common import paginate
+from service.operations.participant_search import ParticipantQuery, Status, participant_query
 from service.runtime import Runtime
 from service.schemas import (
     ConsentIn,
@@ -46,23 +46,16 @@ def create(body: ParticipantCreate, who: Caseworker, session: Db, runtime: Rt) -
 def list_participants(
     who: Caseworker,
     session: Db,
+    q: Annotated[str, Query(max_length=100, description="Words of the name or profile text")] = "",
     edition_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    niche: Annotated[NicheCode | None, Query(description="Preferred or worked in")] = None,
     consent: bool | None = None,
-    available: bool | None = None,
-    name: Annotated[str | None, Query(max_length=100)] = None,
+    status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[ParticipantOut]:
-    """Participants, filtered and paginated (ordered by id)."""
-    query = select(ParticipantRow)
-    if edition_id is not None:
-        query = query.where(ParticipantRow.edition_id == edition_id)
-    if consent is not None:
-        query = query.where(ParticipantRow.consent_share == consent)
-    if available is not None:
-        query = query.where(ParticipantRow.available == available)
-    if name:
-        query = query.where(ParticipantRow.display_name.ilike(f"%{name}%"))
+    """Participants, found and paginated (ordered by id)."""
+    query = participant_query(ParticipantQuery(q, edition_id, niche, consent, status))
     return paginate(
         session, query, [ParticipantRow.id], limit, offset, participant_ops.participant_out
     )

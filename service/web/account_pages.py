@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from service.security import authenticate
 from service.web import session as web_session
-from service.web.i18n import LANGUAGES, pick_language, translator
+from service.web.i18n import LANGUAGES, N_, request_words
 from service.web.rendering import (
     HOME,
     AnyPage,
@@ -21,6 +21,7 @@ from service.web.rendering import (
 )
 
 router = APIRouter(include_in_schema=False)
+BAD_KEY = N_("This key is not valid or has been withdrawn.")
 
 
 @router.get("/", dependencies=[Public])
@@ -42,8 +43,8 @@ def login(
 ) -> Response:
     principal = authenticate(session, api_key.strip()) if api_key else None
     if principal is None:
-        t = translator(pick_language(request))
-        return render(request, "login.html", status=401, next=safe_next(next), error=t("bad_key"))
+        error = request_words(request).gettext(BAD_KEY)
+        return render(request, "login.html", status=401, next=safe_next(next), error=error)
     target = safe_next(next)
     response = RedirectResponse(
         target if target != "/app" else HOME[principal.role], status_code=303

@@ -10,11 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from service.operations import challenges as challenge_ops
-from service.web.i18n import pick_language
+from service.web import forms
+from service.web.challenge_pages import challenge_form_error, chosen_skills
+from service.web.i18n import request_words
 from service.web.rendering import CaseworkerPage, Db, Rt, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
-CHOICES = ("essential", "optional", "leave")
 
 
 @router.post("/app/challenges/{challenge_id}/suggestion")
@@ -30,7 +31,7 @@ def suggest(
 ) -> Response:
     check_csrf(viewer, csrf)
     row = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
-    lang = pick_language(request)
+    lang = request_words(request).language
     catalogue = runtime.matcher.catalogue
     suggestion = runtime.matcher.suggest_challenge(title or row.title, description, lang)
     suggested = {s.uri for s in suggestion.essential_skills + suggestion.optional_skills}
@@ -45,9 +46,13 @@ def suggest(
         "challenge_suggestion.html",
         viewer,
         challenge=challenge_ops.challenge_out(row),
+        basics=None,
         suggestion=suggestion,
         current=current,
         niches=[(n.code, n.name[lang]) for n in catalogue.niches],
+        chosen_niche=suggestion.niche or row.niche,
+        action=f"/app/challenges/{challenge_id}/skills",
+        cancel=f"/app/challenges/{challenge_id}",
         errors={},
     )
 
@@ -59,21 +64,17 @@ async def save_skills(
     """Save the confirmed niche and skills: each skill came with a choice of essential,
     optional or leave out."""
     form = await request.form()
-    check_csrf(viewer, str(form.get("csrf", "")))
+    check_csrf(viewer, forms.text(form, "csrf"))
     row = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
-    chosen: dict[str, list[str]] = {"essential": [], "optional": []}
-    for key, value in form.multi_items():
-        if key.startswith("skill:") and value in chosen:
-            chosen[value].append(key.removeprefix("skill:"))
+    chosen = chosen_skills(form)
     patch = {
-        "niche": str(form.get("niche", row.niche)),
+        "niche": forms.text(form, "niche") or row.niche,
         "essential_skills": chosen["essential"],
         "optional_skills": chosen["optional"],
     }
     try:
         merged = challenge_ops.merge_challenge(row, patch)
     except RequestValidationError as exc:
-        message = "; ".join(str(e["msg"]) for e in exc.errors())
-        return render(request, "error.html", viewer, 422, title=message, text=message)
+        return challenge_form_error(request, viewer, session, runtime, challenge_id, "form", exc)
     challenge_ops.save_challenge(runtime, session, merged, row, viewer.principal)
     return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)

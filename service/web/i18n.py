@@ -1,296 +1,229 @@
-"""The one translation table of the web pages (Spanish and English).
+"""The pages' words: English source text, translated by gettext catalogues (Babel).
+
+Every string a page shows goes through ``gettext`` (``_`` in templates) or ``ngettext``
+for plurals; the Spanish catalogue is ``locales/es/LC_MESSAGES/messages.po``, read once
+per process (no compiled file is kept). Strings defined away from where they are shown
+(vocabularies, error messages) are marked with :func:`N_` so that extraction finds them.
+Numbers, percentages and dates are formatted by the locale (Babel), never by hand.
 
 The language comes from the ``lang`` cookie (set by the switch) or the browser's
-``Accept-Language``; Spanish is the default for Spanish-speaking browsers.
+``Accept-Language``; Spanish is the default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gettext
+from datetime import date, datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
 from fastapi import Request
 
 LANGUAGES = ("es", "en")
+LOCALES = Path(__file__).resolve().parent / "locales"
+# languages a participant may list beside Spanish (ISO 639-1), named by Babel per locale
+SPOKEN_LANGUAGES = (
+    "ar",
+    "fr",
+    "en",
+    "pt",
+    "ro",
+    "uk",
+    "ru",
+    "zh",
+    "wo",
+    "bm",
+    "ff",
+    "sw",
+    "it",
+    "de",
+    "ur",
+    "bn",
+    "tl",
+    "qu",
+)
 
-LABELS: dict[str, dict[str, str]] = {
-    "app": {"en": "MILMA Match", "es": "MILMA Match"},
-    "skip": {"en": "Skip to content", "es": "Saltar al contenido"},
-    "sign_in": {"en": "Sign in", "es": "Entrar"},
-    "sign_out": {"en": "Sign out", "es": "Salir"},
-    "api_key": {"en": "Your access key", "es": "Su clave de acceso"},
-    "api_key_help": {
-        "en": "The key you received from the programme team.",
-        "es": "La clave que le dio el equipo del programa.",
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
+    """Mark ``message`` for the catalogue where it is defined; it is translated where shown."""
+    return message
+
+
+VOCABULARY: dict[str, dict[str, str]] = {
+    "availability": {
+        "morning": N_("mornings"),
+        "afternoon": N_("afternoons"),
+        "full_day": N_("full days"),
+        "flexible": N_("any time"),
     },
-    "bad_key": {
-        "en": "This key is not valid or has been withdrawn.",
-        "es": "Esta clave no es válida o ha sido retirada.",
+    "schedule": {
+        "morning": N_("mornings"),
+        "afternoon": N_("afternoons"),
+        "full_day": N_("full days"),
     },
-    "language": {"en": "Language", "es": "Idioma"},
-    "editions": {"en": "Editions", "es": "Ediciones"},
-    "edition": {"en": "Edition", "es": "Edición"},
-    "challenges": {"en": "Business Challenges", "es": "Retos empresariales"},
-    "challenge": {"en": "Challenge", "es": "Reto"},
-    "company": {"en": "Company", "es": "Empresa"},
-    "niche": {"en": "Niche", "es": "Nicho"},
-    "seats": {"en": "Seats", "es": "Plazas"},
-    "participants": {"en": "Participants", "es": "Participantes"},
-    "teams": {"en": "Teams", "es": "Equipos"},
-    "team": {"en": "Team", "es": "Equipo"},
-    "confirmed": {"en": "confirmed", "es": "confirmado"},
-    "not_confirmed": {"en": "not confirmed yet", "es": "sin confirmar"},
-    "dates": {"en": "Dates", "es": "Fechas"},
-    "remote": {"en": "Online training", "es": "Formación en línea"},
-    "yes": {"en": "yes", "es": "sí"},
-    "no": {"en": "no", "es": "no"},
-    "open": {"en": "Open", "es": "Abrir"},
-    "shortlist": {"en": "Shortlist", "es": "Preselección"},
-    "rank": {"en": "Rank", "es": "Puesto"},
-    "participant": {"en": "Participant", "es": "Participante"},
-    "score": {"en": "Fit", "es": "Ajuste"},
-    "p_complete": {"en": "Chance to complete", "es": "Prob. de terminar"},
-    "p_hire": {"en": "Chance of a job", "es": "Prob. de empleo"},
-    "matched": {"en": "Has", "es": "Tiene"},
-    "missing_taught": {
-        "en": "Missing, taught in training",
-        "es": "Le falta, lo enseña la formación",
+    "education": {
+        "none": N_("no schooling completed"),
+        "primary": N_("primary school"),
+        "secondary": N_("secondary school"),
+        "vocational": N_("vocational training"),
+        "university": N_("university"),
     },
-    "missing_untaught": {"en": "Missing, not taught", "es": "Le falta, no se enseña"},
-    "reasons": {"en": "Why", "es": "Por qué"},
-    "filters": {"en": "Filters", "es": "Filtros"},
-    "how_many": {"en": "How many candidates", "es": "Cuántos candidatos"},
-    "consent_only": {
-        "en": "Only people who agreed to share with companies",
-        "es": "Solo quienes aceptan compartir con empresas",
+    "event": {
+        "shortlisted": N_("Shortlisted"),
+        "declined": N_("Declined the offer"),
+        "joined": N_("Joined the team"),
+        "dropped_out": N_("Dropped out"),
+        "completed": N_("Completed training"),
+        "interviewed": N_("Interviewed"),
+        "hired": N_("Hired"),
+        "rejected": N_("Not hired"),
     },
-    "fairness": {
-        "en": "Balance locals and migrants in the list",
-        "es": "Equilibrar locales y migrantes en la lista",
+    "induction": {
+        "": N_("not known yet"),
+        "attended": N_("came to the induction session"),
+        "missed": N_("missed the induction session"),
     },
-    "apply": {"en": "Apply", "es": "Aplicar"},
-    "scoring": {"en": "How the list was made", "es": "Cómo se hizo la lista"},
-    "not_enough": {"en": "Not enough information to score", "es": "Sin datos suficientes"},
-    "missing_info": {"en": "Missing", "es": "Falta"},
-    "record_outcome": {"en": "Record an outcome", "es": "Registrar un resultado"},
-    "event": {"en": "What happened", "es": "Qué pasó"},
-    "reason": {"en": "Reason (optional)", "es": "Motivo (opcional)"},
-    "save": {"en": "Save", "es": "Guardar"},
-    "saved": {"en": "Saved.", "es": "Guardado."},
-    "history": {"en": "History", "es": "Historial"},
-    "when": {"en": "When", "es": "Cuándo"},
-    "no_history": {"en": "Nothing recorded yet.", "es": "Aún no hay nada registrado."},
-    "profile": {"en": "Profile", "es": "Perfil"},
-    "skills": {"en": "Skills", "es": "Habilidades"},
-    "experience": {"en": "Experience", "es": "Experiencia"},
-    "years": {"en": "years", "es": "años"},
-    "spanish": {"en": "Spanish", "es": "Español"},
-    "languages": {"en": "Languages", "es": "Idiomas"},
-    "availability": {"en": "Availability", "es": "Disponibilidad"},
-    "commute": {"en": "Commute", "es": "Trayecto"},
-    "minutes": {"en": "min", "es": "min"},
-    "consent": {"en": "Shares with companies", "es": "Comparte con empresas"},
-    "niche_suggestions": {"en": "Suggested niches", "es": "Nichos sugeridos"},
-    "planner": {"en": "Team planner", "es": "Planificador de equipos"},
-    "plan": {"en": "Make a plan", "es": "Hacer un plan"},
-    "min_share": {
-        "en": "Minimum share of migrants per team",
-        "es": "Mínimo de migrantes por equipo",
+    "size": {
+        "micro": N_("micro (under 10 staff)"),
+        "small": N_("small (10–49 staff)"),
+        "medium": N_("medium (50–249 staff)"),
+        "large": N_("large (250 staff or more)"),
     },
-    "replan": {"en": "Plan again with these locks", "es": "Volver a planificar con estos bloqueos"},
-    "confirm_plan": {"en": "Confirm these teams", "es": "Confirmar estos equipos"},
-    "lock": {"en": "Keep in this team", "es": "Fijar en este equipo"},
-    "composition": {"en": "Composition", "es": "Composición"},
-    "migrants": {"en": "migrants", "es": "migrantes"},
-    "rule": {"en": "rule: at least", "es": "regla: al menos"},
-    "objective": {"en": "Total fit", "es": "Ajuste total"},
-    "greedy": {"en": "simple first-come plan", "es": "plan simple por orden"},
-    "given_up": {
-        "en": "given up so nobody is in two teams",
-        "es": "cedido para que nadie esté en dos equipos",
+    "role": {
+        "caseworker": N_("caseworker"),
+        "company": N_("company"),
+        "analyst": N_("analyst"),
+        "admin": N_("administrator"),
     },
-    "unassigned": {"en": "Without a team", "es": "Sin equipo"},
-    "plan_error": {"en": "No plan is possible", "es": "No hay plan posible"},
-    "your_challenges": {"en": "Your challenges", "es": "Sus retos"},
-    "other_challenges": {"en": "Your other challenges", "es": "Sus otros retos"},
-    "trainee": {"en": "Trainee", "es": "Participante"},
-    "in_team": {"en": "in the team", "es": "en el equipo"},
-    "blind": {
-        "en": "Names are hidden until the training centre arranges an interview.",
-        "es": "Los nombres se ocultan hasta que el centro organice una entrevista.",
+    "mode": {
+        "learned": N_("Learned ranker on"),
+        "rules": N_("Learned ranker off: fallback rules"),
+        "paused": N_("Recommendations paused"),
     },
-    "feedback": {"en": "Feedback", "es": "Valoración"},
-    "interview": {"en": "Interview", "es": "Entrevista"},
-    "hired": {"en": "Hired", "es": "Contratado"},
-    "not_suitable": {"en": "Not suitable", "es": "No encaja"},
-    "no_matches": {"en": "No matched trainees yet.", "es": "Aún no hay participantes."},
-    "report": {"en": "Evaluation report", "es": "Informe de evaluación"},
-    "no_report": {
-        "en": "No evaluation has been run yet (`milma evaluate`).",
-        "es": "Aún no hay evaluación (`milma evaluate`).",
+    "override_action": {
+        "pin": N_("Pinned to the top"),
+        "move": N_("Moved to rank"),
+        "exclude": N_("Excluded"),
     },
-    "admin": {"en": "Administration", "es": "Administración"},
-    "status": {"en": "Engine status", "es": "Estado del motor"},
-    "keys": {"en": "Access keys", "es": "Claves de acceso"},
-    "role": {"en": "Role", "es": "Rol"},
-    "not_found": {"en": "Page not found", "es": "Página no encontrada"},
-    "not_found_text": {
-        "en": "This page does not exist, or it is not yours to see.",
-        "es": "Esta página no existe o no tiene acceso a ella.",
+    "override_reason": {
+        "knows_the_person": N_("Caseworker knows the person"),
+        "circumstances_changed": N_("Circumstances changed"),
+        "not_interested": N_("Not interested"),
+        "not_a_fit": N_("Not a fit for this challenge"),
+        "already_placed": N_("Already placed"),
+        "other": N_("Other (see note)"),
     },
-    "paused": {"en": "Recommendations paused", "es": "Recomendaciones en pausa"},
-    "paused_text": {
-        "en": "An administrator has paused recommendations. Reason:",
-        "es": "Un administrador ha puesto en pausa las recomendaciones. Motivo:",
+    "skill_source": {
+        "text": N_("named in the text"),
+        "occupation": N_("needed by the job the text names"),
+        "niche": N_("a core skill of the niche"),
+        "current": N_("already in the challenge"),
     },
-    "cv_title": {"en": "CV file", "es": "Currículum en archivo"},
-    "cv_help": {
-        "en": "PDF or DOCX. Its text joins the profile text and is read like it; the file "
-        "itself is not kept.",
-        "es": "PDF o DOCX. Su texto se añade al del perfil y se lee igual; el archivo no se "
-        "guarda.",
+    "gender": {"": N_("not recorded"), "F": N_("woman"), "M": N_("man"), "X": N_("other")},
+    "evidence": {
+        "strong": N_("strong evidence"),
+        "clear": N_("clear evidence"),
+        "some": N_("some evidence"),
+        "little": N_("little evidence"),
     },
-    "cv_file": {"en": "CV (PDF or DOCX)", "es": "Currículum (PDF o DOCX)"},
-    "cv_replace": {
-        "en": "Replace the profile text instead of adding to it",
-        "es": "Sustituir el texto del perfil en lugar de añadir",
+    "missing": {
+        "profile_text": N_("a profile text of at least 8 words"),
+        "skills": N_("skills"),
+        "experience": N_("work experience"),
     },
-    "cv_read_button": {"en": "Read the CV", "es": "Leer el currículum"},
-    "cv_read": {
-        "en": "The CV was read into the profile text.",
-        "es": "El currículum se ha leído en el texto del perfil.",
+    "empty_shortlist": {
+        "no_participants": N_("Nobody has been registered in this edition yet."),
+        "none_available": N_("Nobody in this edition is available at the moment."),
+        "none_consenting": N_(
+            "Nobody available in this edition has agreed to share their profile with companies."
+        ),
+        "only_thin": N_(
+            "The profiles in this edition hold too little to score yet: add a text, skills "
+            "or experience to them."
+        ),
     },
-    "correct": {"en": "Correct this place", "es": "Corregir este puesto"},
-    "correction": {"en": "Correction", "es": "Corrección"},
-    "corrections": {"en": "Corrections in force", "es": "Correcciones vigentes"},
-    "new_rank": {"en": "New rank (for a move)", "es": "Nuevo puesto (al mover)"},
-    "why": {"en": "Why", "es": "Motivo"},
-    "note": {"en": "Note", "es": "Nota"},
-    "save_correction": {"en": "Save the correction", "es": "Guardar la corrección"},
-    "withdraw": {"en": "Withdraw", "es": "Retirar"},
-    "model_rank": {"en": "engine's rank", "es": "puesto según el motor"},
-    "not_candidate": {
-        "en": "not among this challenge's candidates",
-        "es": "no está entre los candidatos de este reto",
+    "empty_company_view": {
+        "no_participants": N_("The edition's trainees have not been registered yet."),
+        "none_available": N_("No trainee of this edition is available at the moment."),
+        "none_consenting": N_("No trainee of this edition has agreed to share their profile yet."),
+        "only_thin": N_("The trainees' profiles are not complete enough to match yet."),
     },
-    "ov_pin": {"en": "Pinned to the top", "es": "Fijado arriba"},
-    "ov_move": {"en": "Moved to rank", "es": "Movido al puesto"},
-    "ov_exclude": {"en": "Excluded", "es": "Excluido"},
-    "or_knows_the_person": {
-        "en": "Caseworker knows the person",
-        "es": "La técnica conoce a la persona",
+    "status": {
+        "available": N_("available"),
+        "unavailable": N_("not available"),
+        "in_team": N_("in a confirmed team"),
     },
-    "or_circumstances_changed": {
-        "en": "Circumstances changed",
-        "es": "Han cambiado sus circunstancias",
-    },
-    "or_not_interested": {"en": "Not interested", "es": "No le interesa"},
-    "or_not_a_fit": {"en": "Not a fit for this challenge", "es": "No encaja en este reto"},
-    "or_already_placed": {"en": "Already placed", "es": "Ya tiene empleo o plaza"},
-    "or_other": {"en": "Other (see note)", "es": "Otro (ver nota)"},
-    "planning": {
-        "en": "Planning the teams… this can take a moment.",
-        "es": "Planificando los equipos… puede tardar un momento.",
-    },
-    "retrain": {"en": "Retrain the models", "es": "Reentrenar los modelos"},
-    "retrain_help": {
-        "en": "Trains the ranker and the niche model on every recorded outcome and the "
-        "caseworkers' exclusions, then switches to them (audited).",
-        "es": "Entrena el ordenador y el modelo de nichos con todos los resultados y las "
-        "exclusiones de las técnicas, y pasa a usarlos (queda registrado).",
-    },
-    "retraining": {
-        "en": "Retraining… this takes a minute or two.",
-        "es": "Reentrenando… tarda uno o dos minutos.",
-    },
-    "retrained": {"en": "Now using ranker", "es": "Ahora se usa el modelo"},
-    "controls": {"en": "Stop switch", "es": "Interruptor de parada"},
-    "controls_help": {
-        "en": "Applies to every worker at once and is audited.",
-        "es": "Se aplica a la vez en todos los procesos y queda registrado.",
-    },
-    "mode_learned": {"en": "Learned ranker on", "es": "Modelo aprendido activado"},
-    "mode_rules": {
-        "en": "Learned ranker off: fallback rules",
-        "es": "Modelo aprendido desactivado: reglas de respaldo",
-    },
-    "mode_paused": {"en": "Recommendations paused", "es": "Recomendaciones en pausa"},
-    "switch": {"en": "Switch", "es": "Cambiar"},
-    "controls_reason": {"en": "Reason (shown to every user)", "es": "Motivo (lo verán todos)"},
-    "forbidden": {"en": "Not allowed", "es": "Sin permiso"},
-    "forbidden_text": {
-        "en": "Your role cannot open this page.",
-        "es": "Su rol no puede abrir esta página.",
-    },
-    "bad_request": {
-        "en": "Something in the request is not right",
-        "es": "Algo en la petición no es correcto",
-    },
-    "server_error": {"en": "Something went wrong on our side", "es": "Algo falló en el servidor"},
-    "back_home": {"en": "Back to the start", "es": "Volver al inicio"},
-    "ev_shortlisted": {"en": "Shortlisted", "es": "Preseleccionado"},
-    "ev_declined": {"en": "Declined", "es": "Rechazó la oferta"},
-    "ev_joined": {"en": "Joined the team", "es": "Se unió al equipo"},
-    "ev_dropped_out": {"en": "Dropped out", "es": "Abandonó"},
-    "ev_completed": {"en": "Completed training", "es": "Terminó la formación"},
-    "ev_interviewed": {"en": "Interviewed", "es": "Entrevistado"},
-    "ev_hired": {"en": "Hired", "es": "Contratado"},
-    "ev_rejected": {"en": "Not hired", "es": "No contratado"},
-    "suggest_title": {
-        "en": "Niche and skills from the description",
-        "es": "Nicho y habilidades a partir de la descripción",
-    },
-    "suggest_help": {
-        "en": "Paste or edit the company's description (Spanish or English); the service "
-        "suggests a niche and ESCO skills for you to confirm.",
-        "es": "Pegue o corrija la descripción de la empresa (en español o inglés); el servicio "
-        "sugiere un nicho y habilidades ESCO para que las confirme.",
-    },
-    "title": {"en": "Title", "es": "Título"},
-    "description": {"en": "Description", "es": "Descripción"},
-    "suggest": {"en": "Suggest", "es": "Sugerir"},
-    "suggestion_for": {"en": "Suggestion for", "es": "Sugerencia para"},
-    "skills_choice": {
-        "en": "Choose for each skill whether the challenge needs it.",
-        "es": "Elija para cada habilidad si el reto la necesita.",
-    },
-    "source": {"en": "From", "es": "Origen"},
-    "essential": {"en": "Essential", "es": "Esencial"},
-    "optional": {"en": "Optional", "es": "Opcional"},
-    "leave_out": {"en": "Leave out", "es": "Quitar"},
-    "source_text": {"en": "named in the text", "es": "mencionada en el texto"},
-    "source_occupation": {
-        "en": "needed by the job the text names",
-        "es": "la necesita el puesto que menciona el texto",
-    },
-    "source_niche": {"en": "a core skill of the niche", "es": "habilidad clave del nicho"},
-    "source_current": {"en": "already in the challenge", "es": "ya está en el reto"},
-    "save_challenge": {"en": "Save the challenge", "es": "Guardar el reto"},
-    "cancel": {"en": "Cancel", "es": "Cancelar"},
-    "read_from_text": {"en": "Read from the text", "es": "Leído en el texto"},
-    "text_language": {"en": "Language", "es": "Idioma"},
-    "lang_es": {"en": "Spanish", "es": "español"},
-    "lang_en": {"en": "English", "es": "inglés"},
-    "lang_fr": {"en": "French", "es": "francés"},
-    "lang_ar": {"en": "Arabic", "es": "árabe"},
-    "lang_ro": {"en": "Romanian", "es": "rumano"},
-    "lang_zh": {"en": "Chinese", "es": "chino"},
-    "lang_none": {"en": "not known", "es": "desconocido"},
-    "text_not_read": {
-        "en": "the service reads Spanish and English only",
-        "es": "el servicio solo lee español e inglés",
-    },
-    "jobs_named": {"en": "Jobs named", "es": "Trabajos mencionados"},
-    "skills_named": {"en": "Skills named", "es": "Habilidades mencionadas"},
-    "nothing_read": {
-        "en": "No skill or job the catalogue knows was found in the text.",
-        "es": "No se encontró en el texto ninguna habilidad ni trabajo del catálogo.",
-    },
-    "implied": {"en": "implied by their experience", "es": "deducida de su experiencia"},
-    "av_morning": {"en": "mornings", "es": "mañanas"},
-    "av_afternoon": {"en": "afternoons", "es": "tardes"},
-    "av_full_day": {"en": "full days", "es": "jornada completa"},
-    "av_flexible": {"en": "any time", "es": "cualquier horario"},
 }
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of ``language``; English, the source language, needs none."""
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if language == "en" or not path.is_file():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    compiled = BytesIO()
+    write_mo(compiled, catalogue, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+class Words:
+    """What a page needs to speak ``language``: its messages, vocabularies, numbers,
+    dates and the names of languages."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._catalogue = translations(language)
+        self._locale = Locale.parse(language)
+
+    def gettext(self, message: str, **values) -> str:
+        """The message in this language, its ``%(name)s`` blanks filled (``%%`` is a
+        percent sign), as templates do it."""
+        return self._catalogue.gettext(message) % values
+
+    def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
+        text = self._catalogue.ngettext(singular, plural, n)
+        return text % {"num": n, **values}
+
+    def label(self, kind: str, code: str | None) -> str:
+        """A vocabulary's word for ``code`` (the code itself if the vocabulary lacks it)."""
+        message = VOCABULARY[kind].get(code or "")
+        return self.gettext(message) if message is not None else str(code or "")
+
+    def language_name(self, code: str | None) -> str:
+        name = self._locale.languages.get(code or "")
+        return name or self.gettext("not known")
+
+    def percent(self, value: float) -> str:
+        """A share 0..1 as a percentage, capped to 0–100 (a share never shows 194 %)."""
+        return format_percent(min(max(float(value), 0.0), 1.0), locale=self._locale)
+
+    def number(self, value: float, digits: int = 1) -> str:
+        return format_decimal(
+            round(float(value), digits), format=f"#,##0.{'#' * digits}", locale=self._locale
+        )
+
+    def date(self, value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, "medium", locale=self._locale)
+        return format_date(value, "medium", locale=self._locale)
+
+
+@cache
+def words(language: str) -> Words:
+    return Words(language if language in LANGUAGES else "es")
 
 
 def pick_language(request: Request) -> str:
@@ -305,9 +238,5 @@ def pick_language(request: Request) -> str:
     return "es"
 
 
-def translator(language: str) -> Callable[[str], str]:
-    def translate(key: str) -> str:
-        entry = LABELS.get(key)
-        return entry[language] if entry else key
-
-    return translate
+def request_words(request: Request) -> Words:
+    return words(pick_language(request))

@@ -13,7 +13,7 @@ from service.errors import NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations import overrides as override_ops
 from service.oversight_schemas import OverrideIn
-from service.web.casework_pages import challenge_form_error
+from service.web.challenge_pages import challenge_form_error
 from service.web.rendering import CaseworkerPage, Db, Rt, check_csrf
 
 router = APIRouter(include_in_schema=False)

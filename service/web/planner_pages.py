@@ -9,24 +9,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from service.controls import RecommendationsPausedError
 from service.errors import FieldError
 from service.operations import teams as team_ops
 from service.operations.common import get_edition
 from service.schemas import TeamPlanRequest, TeamsConfirm
-from service.tables import (
-    ChallengeRow,
-)
-from service.web.i18n import pick_language
-from service.web.rendering import (
-    CaseworkerPage,
-    Db,
-    Rt,
-    check_csrf,
-    render,
-)
+from service.tables import ChallengeRow, ParticipantRow
+from service.web import forms
+from service.web.challenge_pages import short_name
+from service.web.i18n import N_, request_words
+from service.web.rendering import CaseworkerPage, Db, Rt, Viewer, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
+NO_PLAN = N_("No plan meets the rules with these people, seats and locks.")
+BAD_SHARE = N_("Give a share between 0 and 100 %%.")
 
 
 def _locks(values: list[str]) -> list[dict]:
@@ -44,22 +42,57 @@ def _locks(values: list[str]) -> list[dict]:
     return locks
 
 
-@router.get("/app/editions/{edition_id}/planner")
-def planner(
-    request: Request, edition_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+def _planner_page(
+    request: Request,
+    viewer: Viewer,
+    session: Session,
+    edition_id: int,
+    min_share: float,
+    plan=None,
+    error: str | None = None,
+    errors: dict | None = None,
+    paused: str | None = None,
+    status: int = 200,
 ) -> Response:
     row = get_edition(session, edition_id)
+    titles = dict(
+        session.execute(
+            select(ChallengeRow.id, ChallengeRow.title).where(ChallengeRow.edition_id == edition_id)
+        ).all()
+    )
+    names = {}
+    if plan is not None:
+        ids = [m.participant_id for t in plan.teams for m in t.members] + list(plan.unassigned)
+        names = {
+            i: short_name(n)
+            for i, n in session.execute(
+                select(ParticipantRow.id, ParticipantRow.display_name).where(
+                    ParticipantRow.id.in_(ids)
+                )
+            ).all()
+        }
     return render(
         request,
         "planner.html",
         viewer,
+        status,
         edition=row,
-        plan=None,
-        error=None,
-        errors={},
-        min_share=runtime.matcher.rules.composition.min_share,
-        titles={},
+        plan=plan,
+        error=error,
+        errors=errors or {},
+        paused=paused,
+        min_share=min_share,
+        titles=titles,
+        names=names,
     )
+
+
+@router.get("/app/editions/{edition_id}/planner")
+def planner(
+    request: Request, edition_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+) -> Response:
+    share = runtime.matcher.rules.composition.min_share
+    return _planner_page(request, viewer, session, edition_id, share)
 
 
 @router.post("/app/editions/{edition_id}/planner")
@@ -74,42 +107,33 @@ def run_planner(
     lock: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(viewer, csrf)
-    row = get_edition(session, edition_id)
-    errors: dict = {}
+    get_edition(session, edition_id)
+    w = request_words(request)
     share = runtime.matcher.rules.composition.min_share
-    if min_share:
-        try:
-            share = float(min_share) / 100.0  # the form asks for a percentage
-            if not 0 <= share <= 1:
-                raise ValueError
-        except ValueError:
-            errors["min_share"] = "0–100"
-    plan, error = None, None
-    if not errors:
-        try:
-            body = TeamPlanRequest(min_migrant_share=share, locks=_locks(lock or []))
-            plan = team_ops.propose(
-                runtime, session, edition_id, body, viewer.principal, pick_language(request)
-            )
-        except FieldError as exc:
-            error = exc.message
-    titles = dict(
-        session.execute(
-            select(ChallengeRow.id, ChallengeRow.title).where(ChallengeRow.edition_id == edition_id)
-        ).all()
-    )
-    return render(
-        request,
-        "planner.html",
-        viewer,
-        422 if (errors or error) else 200,
-        edition=row,
-        plan=plan,
-        error=error,
-        errors=errors,
-        min_share=share,
-        titles=titles,
-    )
+    try:
+        if min_share:  # a percentage; left out, the programme's rule
+            share = float(min_share.replace(",", ".")) / 100.0
+        body = TeamPlanRequest(min_migrant_share=share, locks=_locks(lock or []))
+    except (ValueError, ValidationError):
+        errors = {"min_share": w.gettext(BAD_SHARE)}
+        return _planner_page(
+            request,
+            viewer,
+            session,
+            edition_id,
+            runtime.matcher.rules.composition.min_share,
+            errors=errors,
+            status=422,
+        )
+    try:
+        plan = team_ops.propose(runtime, session, edition_id, body, viewer.principal, w.language)
+    except FieldError:
+        return _planner_page(
+            request, viewer, session, edition_id, share, error=w.gettext(NO_PLAN), status=422
+        )
+    except RecommendationsPausedError as exc:
+        return _planner_page(request, viewer, session, edition_id, share, paused=exc.reason)
+    return _planner_page(request, viewer, session, edition_id, share, plan=plan)
 
 
 @router.post("/app/editions/{edition_id}/planner/confirm")
@@ -135,17 +159,7 @@ def confirm_plan(
         body = TeamsConfirm(teams=teams, min_migrant_share=float(min_share) if min_share else None)
         team_ops.confirm(runtime, session, edition_id, body, viewer.principal)
     except (ValueError, ValidationError, FieldError) as exc:
-        message = exc.message if isinstance(exc, FieldError) else str(exc)
-        return render(
-            request,
-            "planner.html",
-            viewer,
-            422,
-            edition=get_edition(session, edition_id),
-            plan=None,
-            error=message,
-            errors={},
-            min_share=runtime.matcher.rules.composition.min_share,
-            titles={},
-        )
-    return RedirectResponse(f"/app/editions/{edition_id}", status_code=303)
+        message = next(iter(forms.field_errors(exc, request_words(request)).values()))
+        share = runtime.matcher.rules.composition.min_share
+        return _planner_page(request, viewer, session, edition_id, share, error=message, status=422)
+    return RedirectResponse(f"/app/editions/{edition_id}?saved=1", status_code=303)

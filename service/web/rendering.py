@@ -9,21 +9,38 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from matching.text.language import detect_language
 from service.deps import get_runtime, get_session
 from service.runtime import Runtime
 from service.security import Principal
 from service.web import session as web_session
-from service.web.i18n import pick_language, translator
+from service.web.i18n import LANGUAGES, N_, pick_language, translations, words
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+# (title, text) of the error pages, as catalogue messages
+NOT_FOUND = (
+    N_("Page not found"),
+    N_("This page does not exist, or it is not yours to see."),
+)
+FORBIDDEN = (N_("Not allowed"), N_("Your role cannot open this page."))
+BAD_REQUEST = (
+    N_("Something in the request is not right"),
+    N_("Go back, check what you entered and try again."),
+)
+PAUSED = (
+    N_("Recommendations paused"),
+    N_("An administrator has paused recommendations. Reason:"),
+)
 HOME = {
     "caseworker": "/app/editions",
     "company": "/app/company",
@@ -82,6 +99,32 @@ AdminPage = Annotated[Viewer, Depends(page_role("admin"))]
 Public = Depends(public_page)
 
 
+def _templates(language: str) -> Jinja2Templates:
+    """One template environment per language, with that language's catalogue installed
+    (``_`` and ``ngettext`` in templates, new-style: ``_("%(n)s seats", n=3)``)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(("html",)),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["w"] = words(language)
+    env.globals["lang_of"] = language_of
+    return Jinja2Templates(env=env)
+
+
+@lru_cache(maxsize=4096)
+def language_of(text: str | None) -> str:
+    """The language a person's text is written in, for its element's ``lang`` (empty:
+    not known), so that it is read aloud and checked as what it is."""
+    return detect_language(text or "") or ""
+
+
+TEMPLATES = {language: _templates(language) for language in LANGUAGES}
+
+
 def render(
     request: Request, template: str, viewer: Viewer | None = None, status: int = 200, **context
 ) -> Response:
@@ -89,25 +132,43 @@ def render(
     context.update(
         request=request,
         lang=lang,
-        _=translator(lang),
         user=viewer.principal if viewer else None,
         csrf=viewer.csrf if viewer else "",
     )
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+    return TEMPLATES[lang].TemplateResponse(request, template, context, status_code=status)
 
 
 def error_page(
     request: Request,
     status: int,
-    title_key: str,
-    text_key: str,
+    message: tuple[str, str],
     viewer: Viewer | None = None,
     detail: str = "",
 ) -> Response:
-    t = translator(pick_language(request))
+    """An error page in the page's language (``message``: a title and a text from the
+    catalogue), with the signed-in user's menu when there is one."""
+    title, text = message
+    w = words(pick_language(request))
     return render(
-        request, "error.html", viewer, status, title=t(title_key), text=t(text_key), detail=detail
+        request,
+        "error.html",
+        viewer or signed_in_viewer(request),
+        status,
+        title=w.gettext(title),
+        text=w.gettext(text),
+        detail=detail,
     )
+
+
+def signed_in_viewer(request: Request) -> Viewer | None:
+    """The viewer of a valid session cookie, for pages that have no viewer of their own
+    (error pages keep the menu)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None or web_session.COOKIE not in request.cookies:
+        return None
+    with runtime.sessions() as session:
+        found = web_session.read(request, session)
+    return Viewer(*found) if found else None
 
 
 def check_csrf(viewer: Viewer, token: str) -> None:

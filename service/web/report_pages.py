@@ -10,16 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markdown_it import MarkdownIt
-from sqlalchemy import select
 
 from service import audit
 from service.controls import read_controls, set_controls
 from service.errors import NotFoundError
 from service.runtime import Runtime, retrain
-from service.tables import (
-    ApiKeyRow,
-)
-from service.web.i18n import pick_language, translator
+from service.web.i18n import N_, request_words
 from service.web.rendering import (
     AdminPage,
     Db,
@@ -32,6 +28,9 @@ from service.web.rendering import (
 router = APIRouter(include_in_schema=False)
 
 
+NOT_ENOUGH_OUTCOMES = N_(
+    "There are not yet enough recorded outcomes to train on; the current models keep serving."
+)
 REPORT_FILE = re.compile(r"^[\w.-]{1,80}\.png$")
 
 
@@ -116,14 +115,12 @@ def _admin_page(
     status: int = 200,
     trained: str | None = None,
 ) -> Response:
-    keys = list(session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)))
     return render(
         request,
         "admin.html",
         viewer,
         status,
         engine=runtime.matcher.status(),
-        keys=keys,
         controls=read_controls(session),
         modes=("learned", "rules", "paused"),
         errors=errors,
@@ -148,11 +145,12 @@ def turn_switch(
 ) -> Response:
     """The stop switch from the admin page (the same rule as ``PUT /admin/controls``)."""
     check_csrf(viewer, csrf)
+    w = request_words(request)
     errors = {}
     if mode not in ("learned", "rules", "paused"):
-        errors["mode"] = "learned | rules | paused"
+        errors["mode"] = w.gettext("Choose one of the options.")
     if len(reason.strip()) < 3:
-        errors["reason"] = "3–500"
+        errors["reason"] = w.gettext("Say why in a few words (at least 3 characters).")
     if errors:
         return _admin_page(request, viewer, session, runtime, errors, 422)
     set_controls(session, runtime, viewer.principal, mode, reason.strip())  # type: ignore[arg-type]
@@ -171,9 +169,9 @@ def retrain_models(
     check_csrf(viewer, csrf)
     try:
         result = retrain(runtime)
-    except ValueError as exc:
-        return _admin_page(request, viewer, session, runtime, {"retrain": str(exc)}, 422)
+    except ValueError:
+        errors = {"retrain": request_words(request).gettext(NOT_ENOUGH_OUTCOMES)}
+        return _admin_page(request, viewer, session, runtime, errors, 422)
     version = result.artefact.version
     audit.record(session, viewer.principal, "admin.retrain", model_version=version)
-    said = translator(pick_language(request))("retrained")
-    return _admin_page(request, viewer, session, runtime, {}, trained=f"{said} {version}")
+    return _admin_page(request, viewer, session, runtime, {}, trained=version)

@@ -1,16 +1,19 @@
 """Hostile CV files through the real app (the benchmark's small files): every one gets
 an answer it may get, below 500, before the reading deadline, without the server's
 memory or the reading process's growing past 100 MB; a refused file changes nothing,
-and an unknown participant's upload is refused before any file is read."""
+an unknown participant's upload is refused before any file is read; and the participant
+page takes the same path."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
 from evaluation.benchmarks import hostile_file_answers
 from evaluation.hostile_files import pdf_flate_bomb, suite
+from tests.cv_samples import docx_cv, posting
 from tests.integration.api.conftest import open_service
 
 
@@ -73,3 +76,25 @@ def test_an_unknown_participant_is_refused_before_the_file_is_read(svc, caplog):
         )
     assert got.status_code == 404
     assert not [r for r in caplog.records if r.name == "service.cv_files"]  # nothing was read
+
+
+def test_the_participant_page_takes_the_same_path(svc):
+    pid = _person(svc)
+    client = svc.client
+    client.post("/app/login", data={"api_key": svc.keys["caseworker"], "next": "/app"})
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/app/participants/{pid}").text)
+
+    def upload(name: str, data: bytes):
+        return client.post(
+            f"/app/participants/{pid}/cv",
+            data={"csrf": token.group(1)},
+            files={"file": (name, data, "application/octet-stream")},
+            follow_redirects=False,
+        )
+
+    refused = upload("cv.pdf", pdf_flate_bomb(5_000_000))
+    assert refused.status_code == 422 and 'id="cv_error"' in refused.text
+    read = upload("cv.docx", docx_cv(*posting("logistics")))
+    assert read.status_code == 303
+    profile = svc.client.get(f"/participants/{pid}", headers=svc.as_("caseworker")).json()
+    assert posting("logistics")[0].split()[0] in profile["profile_text"]
