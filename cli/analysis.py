@@ -48,11 +48,12 @@ def evaluate(
     data: Path | None = typer.Option(
         None, "--data", help="Programme folder (from `milma generate`)"
     ),
-    real_text: Path | None = typer.Option(
+    real_text: list[Path] | None = typer.Option(
         None,
         "--real-text",
-        help="CSV of real texts with a niche label (columns niche, titulo, descripcion): "
-        "niche accuracy on text nobody here wrote",
+        help="Real texts with a niche label, nobody here wrote: a CSV of postings (columns "
+        "niche, titulo, descripcion) or a folder of CVs (a CSV with columns id, niche and "
+        "<id>.pdf or .docx files, read as an upload is); repeat for several",
     ),
     out_dir: Path | None = typer.Option(
         None,
@@ -84,8 +85,10 @@ def evaluate(
 
     settings = settings_of(ctx)
     with errors():
-        if data is None and real_text is None:
-            raise UsageError("give --data (a programme folder), --real-text (a CSV), or both")
+        if data is None and not real_text:
+            raise UsageError(
+                "give --data (a programme folder), --real-text (a CSV or a CV folder), or both"
+            )
         if out_dir is None:
             out_dir = settings.reports_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if out_dir.exists() and not out_dir.is_dir():
@@ -102,7 +105,7 @@ def evaluate(
                 embedder,
                 folds=folds,
                 language_check=language_check,
-                real_text=real_text,
+                real_text=real_text or (),
                 bias=bias_check,
                 say=say,
             )
@@ -119,12 +122,29 @@ def evaluate(
                 f"[{rules['low']:+.3f}, {rules['high']:+.3f}]",
                 highlight=False,
             )
-        for name, r in result.get("real_text", {}).get("systems", {}).items():
+        if "real_text" in result:
+            _print_real_text(result["real_text"])
+        out.print(f"report in {out_dir / 'report.md'}", highlight=False)
+
+
+def _print_real_text(result: dict) -> None:
+    """Top-1/top-3 per source and language, and the niches below the bar."""
+    from evaluation.real_text import weak_niches
+
+    rows = [(Path(s["file"]).name, s["systems"]) for s in result["sources"]]
+    rows += [(f"language {k}", systems) for k, systems in result["languages"].items()]
+    for where, systems in rows:
+        for name, r in systems.items():
             out.print(
-                f"real text, {name}: niche top-1 {r['top1']:.3f}, top-3 {r['top3']:.3f}",
+                f"real text, {where}, {name}: niche top-1 {r['top1']:.3f}, "
+                f"top-3 {r['top3']:.3f} ({r['texts']} texts)",
                 highlight=False,
             )
-        out.print(f"report in {out_dir / 'report.md'}", highlight=False)
+    weak = weak_niches(result)
+    out.print(
+        "niches of 10 texts or more below 0.6 top-1: " + (", ".join(weak) or "none"),
+        highlight=False,
+    )
 
 
 BENCHMARKS = (
@@ -135,6 +155,7 @@ BENCHMARKS = (
     "scoring",
     "teams",
     "pages",
+    "placements",
     "api",
     "scale",
     "milvus",
@@ -158,7 +179,8 @@ def benchmark(
     real_text: Path | None = typer.Option(
         None,
         "--real-text",
-        help="CSV of real texts (columns titulo, descripcion) to time text reading on too",
+        help="Real texts to time reading on too: a postings CSV (columns titulo, "
+        "descripcion) or a CV folder (see `milma evaluate --real-text`)",
     ),
 ) -> None:
     """Speed benchmarks (medians; ratio < 1 means the target is met)."""
@@ -184,8 +206,8 @@ def benchmark(
                 texts = generate(bench.CITY).participants["profile_text"].tolist()
                 results.append(bench.text_reading_rate(texts, "generated profiles"))
                 if real_text is not None:
-                    postings = read_real_texts(real_text)["text"].tolist()
-                    results.append(bench.text_reading_rate(postings, real_text.name))
+                    real = read_real_texts(real_text)["text"].tolist()
+                    results.append(bench.text_reading_rate(real, real_text.name))
         cache = settings.cache_dir / "embeddings.npz"
         if "api" in chosen:
             from evaluation.api_load import shortlist_load
@@ -198,6 +220,11 @@ def benchmark(
         if "pages" in chosen:
             with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(bench.page_latency(Path(tmp) / "var", cache))
+        if "placements" in chosen:
+            from evaluation.placement_latency import placement_latency
+
+            with err.status("placements at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
+                results.extend(placement_latency(Path(tmp) / "var", cache))
         embedder = Embedder(
             settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
         )

@@ -1,4 +1,5 @@
-"""Commands that ask the engine for recommendations: ``shortlist``, ``niches``, ``teams``."""
+"""Commands that ask the engine for recommendations: ``shortlist``, ``placements``,
+``niches``, ``teams``."""
 
 from __future__ import annotations
 
@@ -41,6 +42,38 @@ def shortlist(
             out.print_json(result.model_dump_json())
             return
         print_shortlist(result)
+
+
+@app.command(rich_help_panel=PANEL)
+def placements(
+    ctx: typer.Context,
+    participant: int = typer.Option(..., "--participant", "-p", min=1, help="Participant id"),
+    k: int = typer.Option(5, "-k", help="How many challenges"),
+    as_json: bool = typer.Option(False, "--json", help="Print the full answer as JSON"),
+    language: str = typer.Option("en", help="Language of the reasons: en or es"),
+) -> None:
+    """The challenges that suit one participant, best first: chances, their place on each
+    shortlist, how contested its seats are, reasons, and where the team plan puts them."""
+    from matching.rules import ProgrammeRules
+    from service.operations.placements import named_placements
+    from service.runtime import open_runtime
+
+    with errors():
+        settings = settings_of(ctx)
+        ProgrammeRules.from_settings(settings).shortlist_k(k)
+        if language not in ("en", "es"):
+            raise UsageError("language must be en or es")
+        with err.status("loading"):
+            runtime = open_runtime(settings, say=err.print)
+        try:
+            with runtime.sessions() as session:
+                result = named_placements(runtime, session, participant, k, language)
+        finally:
+            runtime.close()
+        if as_json:
+            out.print_json(result.model_dump_json())
+            return
+        print_placements(result)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -168,3 +201,46 @@ def print_shortlist(result) -> None:
         out.print("not enough information to score:")
         for item in result.not_enough_information:
             out.print(f"  participant {item.participant_id}: missing {', '.join(item.missing)}")
+
+
+def print_placements(result) -> None:
+    out.print(f"participant {result.participant_id}: {result.note}", highlight=False)
+    if result.state != "ranked":
+        for item in result.missing:
+            out.print(f"  missing: {item}", highlight=False)
+        return
+    table = Table(title=f"Placements in edition {result.edition_id}")
+    for column in (
+        "#",
+        "challenge",
+        "company",
+        "score",
+        "P(join)",
+        "P(complete)",
+        "P(hired)",
+        "shortlist place",
+        "seats",
+        "contested",
+    ):
+        table.add_column(column)
+    for p in result.placements:
+        table.add_row(
+            str(p.rank),
+            f"BC-{p.challenge_id} {p.title}",
+            p.company_name or f"company {p.company_id}",
+            f"{p.score:.2f}",
+            f"{p.p_join:.2f}",
+            f"{p.p_complete:.2f}",
+            f"{p.p_hire:.2f}",
+            "–" if p.shortlist_rank is None else f"{p.shortlist_rank} of {p.candidates}",
+            str(p.seats),
+            "yes" if p.contested else "no",
+        )
+    out.print(table)
+    for p in result.placements:
+        out.print(f"#{p.rank} BC-{p.challenge_id}: {p.contest}", highlight=False)
+        for r in p.reasons[:3]:
+            out.print(f"   {'+' if r.effect >= 0 else '-'} {r.text}", highlight=False)
+    if result.plan is not None:
+        out.print(f"team plan ({result.plan.source}): {result.plan.why}", highlight=False)
+    out.print(f"scoring: {result.scoring}", highlight=False)

@@ -49,7 +49,7 @@ def read(
             return
         out.print(
             f"language: {concepts.language or 'unknown'}"
-            + ("" if concepts.read else " (not read: Spanish and English only)"),
+            + ("" if concepts.read else " (not read: Spanish, English and French only)"),
             highlight=False,
         )
         for kind, found in (("job", concepts.occupations), ("skill", concepts.skills)):

@@ -7,6 +7,7 @@ and are meant to be re-run (``milma benchmark``), not asserted in unit tests.
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -200,6 +201,21 @@ def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
     return out
 
 
+def demo_service(data_dir: Path, cache: Path | None):
+    """The demo data dir at MILMA scale (made by ``prepare_demo``: a generated programme,
+    a trained ranker, keys), its embeddings taken from ``cache`` when given: its
+    settings, its open runtime and a demo key per role."""
+    from matching.settings import Settings
+    from service.demo import prepare_demo
+
+    settings = Settings(data_dir=data_dir)
+    if cache is not None and cache.is_file():
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cache, settings.cache_dir / "embeddings.npz")
+    runtime, demo_keys = prepare_demo(settings, say=lambda _m: None)
+    return settings, runtime, {role: key for role, key, _ in demo_keys}
+
+
 def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[dict]:
     """Server-side render time of each main web page at MILMA scale (median of
     ``repeat`` requests through the real app, after one warm-up).
@@ -208,20 +224,12 @@ def page_latency(data_dir: Path, cache: Path | None, repeat: int = 20) -> list[d
     the demo data dir and its keys, ``create_app`` serves it.
     """
     import re
-    import shutil
 
     from fastapi.testclient import TestClient
 
-    from matching.settings import Settings
     from service.app import create_app
-    from service.demo import prepare_demo
 
-    settings = Settings(data_dir=data_dir)
-    if cache is not None and cache.is_file():
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(cache, settings.cache_dir / "embeddings.npz")
-    runtime, demo_keys = prepare_demo(settings, say=lambda _m: None)
-    keys = {role: key for role, key, _ in demo_keys}
+    settings, runtime, keys = demo_service(data_dir, cache)
     latest = max(c.edition_id for c in runtime.matcher.challenges.values())
     challenge = min(c for c, v in runtime.matcher.challenges.items() if v.edition_id == latest)
     person = int(runtime.matcher.pool["ids"][0])

@@ -129,8 +129,8 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         "- Outcomes are observed only for offered pairs; the ranker learns what caseworkers "
         "chose to try. Past discrimination in hiring is learnt from the outcomes unless the "
         "re-rank corrects it; audit exposure against merit after every retraining.",
-        "- Free text is read in Spanish and English only; other languages are detected and "
-        "said so, but not read.",
+        "- Free text is read in Spanish, English and French only; other languages are "
+        "detected and said so, but not read.",
         "- Human oversight: caseworkers can switch the model off (fallback rules) and must "
         "review every shortlist; reasons show each factor's measured effect.",
         "",

@@ -112,6 +112,16 @@ def _programme_lines(result: dict) -> list[str]:
         + "; ".join(f"{s} {signed(d)}" for s, d in temporal["learned_vs"].items() if s != RULES)
         + ".",
     ]
+    placements = result.get("placements")
+    if placements:
+        k, cells = placements["k"], placements["systems"]
+        lines.append(
+            f"- Placements from the person's side, NDCG@{k}: learned "
+            f"{ci(cells[LEARNED][f'ndcg@{k}'])}, rules {ci(cells[RULES][f'ndcg@{k}'])}, oracle "
+            f"{ci(cells['oracle'][f'ndcg@{k}'])}; the proposed team plan seats "
+            f"{ci(cells[LEARNED]['plan_seat_in_top3'])} of people in their top "
+            f"{placements['top']} (see *Placements from the person's side*)."
+        )
     headroom = temporal.get("company_headroom")
     if headroom:
         lines.append(

@@ -1,10 +1,10 @@
-"""`milma evaluate`: run the protocol on a programme folder and/or a real-text file and
+"""`milma evaluate`: run the protocol on a programme folder and/or real-text sources and
 write the report, the model card and the datasheet."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from evaluation.model_card import write_datasheet, write_model_card
 from evaluation.niches import language_check as check_languages
 from evaluation.niches import language_section, niche_accuracy, niche_section
 from evaluation.override_labels import override_label_check, override_label_section
+from evaluation.placements import placement_section, placement_split, summarise_placements
 from evaluation.protocol import latest_edition, run_split, test_editions
 from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
@@ -44,18 +45,20 @@ def evaluate(
     embedder: Embedder,
     folds: bool = True,
     language_check: bool = False,
-    real_text: Path | None = None,
+    real_text: Sequence[Path] = (),
     bias: float | None = None,
     say: Callable[[str], None] = log.info,
 ) -> dict:
     """On a programme folder: the temporal protocol (every edition from the third, or
-    only the latest without ``folds``), a learning curve, niche accuracy, fairness
+    only the latest without ``folds``), placements from the person's side, a learning
+    curve, niche accuracy, fairness
     against merit, and optionally an English-vs-Spanish check and the same programme
-    regenerated with a hiring ``bias``. On a real-text file: niche accuracy on its texts
-    (with a niche model trained on the programme, when one is given). Writes the report
-    (with a model card and a datasheet for a programme) and returns the metrics."""
-    if folder is None and real_text is None:
-        raise ValueError("give a programme folder, a real-text file, or both")
+    regenerated with a hiring ``bias``. On real-text sources (postings CSVs, CV folders):
+    niche accuracy on their texts (with a niche model trained on the programme, when one
+    is given). Writes the report (with a model card and a datasheet for a programme) and
+    returns the metrics."""
+    if folder is None and not real_text:
+        raise ValueError("give a programme folder, real-text sources, or both")
     result: dict = {"sections": {}}
     niche_model = data = ranker = None
     if folder is not None:
@@ -63,8 +66,8 @@ def evaluate(
         found, ranker = _programme(folder, data, embedder, folds, language_check, bias, say)
         result.update(found)
         niche_model = train_niche_model(data.matcher, data.outcomes, data.edition_of()).ranker
-    if real_text is not None:
-        say(f"reading {real_text}")
+    if real_text:
+        say("reading " + ", ".join(str(p) for p in real_text))
         result["real_text"] = real_text_niches(real_text, embedder, niche_model)
         result["sections"]["Niche assignment on real text"] = real_text_section(result["real_text"])
     write_report(result, out)
@@ -86,11 +89,13 @@ def _programme(
     """The programme's part of the result, and the ranker evaluated on its latest edition."""
     latest = latest_edition(data)
     editions = test_editions(data) if folds else [latest]
-    results = []
+    results, placements = [], []
     for edition in editions:
         say(f"temporal split: training on editions before {edition}, testing on it")
         systems = default_systems()
         results.append(run_split(data, systems, edition, audits=edition == latest))
+        say(f"placements from the person's side, edition {edition}")
+        placements.append(placement_split(data, systems, edition))
     learned = next(s for s in systems if isinstance(s, EngineSystem) and s.training is not None)
     manifest = read_programme(folder).manifest
     result = {
@@ -103,8 +108,12 @@ def _programme(
         "companies": int(data.challenges["company_id"].nunique()),
         "main": summarise_split(results[-1]),
         "temporal": summarise_temporal(results),
+        "placements": summarise_placements(placements),
         "sections": {},
     }
+    result["sections"]["Placements from the person's side"] = placement_section(
+        result["placements"]
+    )
     if folds and latest > 2:
         say("learning curve")
         curve = {

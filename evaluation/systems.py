@@ -221,6 +221,11 @@ class EngineSystem:
         else:
             self.matcher.scorer = FallbackScorer()
 
+    def engine(self) -> Matcher:
+        """The engine, scoring as this system scores (placements are asked of it)."""
+        self._activate()
+        return self.matcher
+
     def stages(self, challenge_id: int, participant_ids: np.ndarray) -> pd.DataFrame:
         self._activate()
         return self.matcher.score(challenge_id, participant_ids)

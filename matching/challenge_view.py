@@ -19,6 +19,7 @@ class ChallengeView:
     challenge_id: int
     edition_id: int
     company_id: int
+    title: str
     niche: int
     essential: np.ndarray
     optional: np.ndarray
@@ -47,6 +48,7 @@ class ChallengeView:
             challenge_id=int(record["challenge_id"]),
             edition_id=int(record["edition_id"]),
             company_id=int(record["company_id"]),
+            title=str(record["title"]),
             niche=NICHE_CODES.index(record["niche"]),
             essential=essential,
             optional=np.setdiff1d(skills("optional_skills"), essential),

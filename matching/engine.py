@@ -6,6 +6,7 @@ module and works on the shared :class:`~matching.state.EngineState` —
 
 - :mod:`matching.index_sync`: participant records into the pool and the index;
 - :mod:`matching.shortlists`: retrieval, scoring, fairness re-rank, explanations;
+- :mod:`matching.placements`: the challenges that suit one person, read off those lists;
 - :mod:`matching.niche_ranking`: the 13 niches ranked for a participant;
 - :mod:`matching.team_planning`: an edition's teams as one optimisation.
 
@@ -28,12 +29,15 @@ from matching.challenge_view import ChallengeView
 from matching.domain.results import (
     ChallengeSuggestion,
     NicheRanking,
+    Placements,
     Shortlist,
+    SkillRef,
     TeamPlan,
     TextConcepts,
 )
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_FEATURES, NICHE_KIND
+from matching.placements import ConfirmedTeams, person_placements
 from matching.rules import ProgrammeRules, TeamComposition
 from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
 from matching.settings import Settings
@@ -45,7 +49,6 @@ from models.embedder import Embedder
 from models.registry import load_estimator, stale_versions
 
 RANKER_KIND = "outcome-ranker"
-KEPT_SHORTLISTS = 256
 
 
 def _changes_state(method):
@@ -56,9 +59,7 @@ def _changes_state(method):
         try:
             return method(self, *args, **kwargs)
         finally:
-            with self.lock:
-                self.revision += 1
-                self._kept.clear()
+            self.moved_on()
 
     return changing
 
@@ -137,8 +138,7 @@ class Matcher(EngineState):
             if (on, why) != (self.learned_on, self.learned_off_reason):  # asked every request
                 self.learned_on, self.learned_off_reason = on, why
                 self._choose_scorer()
-                self.revision += 1
-                self._kept.clear()
+                self.moved_on()
 
     def _choose_scorer(self) -> None:
         if self.trained_scorer is None:
@@ -277,20 +277,30 @@ class Matcher(EngineState):
         ``consent_only`` keeps participants who agreed to share with companies;
         ``whole_programme`` searches every edition instead of the challenge's own.
         """
-        key = (challenge_id, k, consent_only, fairness, whole_programme, language)
+        request = (challenge_id, k, consent_only, fairness, whole_programme, language)
         with self.lock:
-            # the scorer object itself, the re-rank switch and the history window are
-            # part of the key too: evaluation sets them directly
-            key += (self.revision, self.scorer, self.fairness_rerank, self.history.since)
-            kept = self._kept.get(key)
-            if kept is None:
-                kept = shortlists.build_shortlist(
+            return self.kept_shortlists.get(
+                (*request, *self.state_key()),
+                lambda: shortlists.build_shortlist(
                     self, challenge_id, k, consent_only, fairness, whole_programme, language
-                )
-                self._kept[key] = kept
-                if len(self._kept) > KEPT_SHORTLISTS:
-                    self._kept.popitem(last=False)
-            return kept
+                ),
+            )
+
+    # ---------------------------------------------------------------- placements
+    def placements(
+        self,
+        participant_id: int,
+        k: int = 5,
+        language: str = "en",
+        confirmed_teams: ConfirmedTeams | None = None,
+    ) -> Placements:
+        """The challenges that suit one person, best first: their chances and reasons in
+        each (their row of its shortlist), how contested its seats are, and where the
+        edition's team plan puts them. ``confirmed_teams`` reads an edition's confirmed
+        teams (challenge id -> member ids); without any, the planner's proposal under
+        the programme's composition rule stands in."""
+        with self.lock:
+            return person_placements(self, participant_id, k, language, confirmed_teams)
 
     # -------------------------------------------------------------------- niches
     def niche_features(self, participant_ids) -> np.ndarray:
@@ -328,6 +338,24 @@ class Matcher(EngineState):
     def team_plan(self, problem: TeamProblem, edition_id: int, language: str = "en") -> TeamPlan:
         """Solve ``problem`` and explain every member's place."""
         return team_planning.team_plan(self, problem, edition_id, language)
+
+    def participant_skills(self, participant_id: int, language: str = "en") -> list[SkillRef]:
+        """Every skill the engine holds for a participant, in ``language``: those on
+        record first, then those only their text names (``from_text``), then those
+        their stated experience implies (``implied``)."""
+        with self.lock:
+            row = int(self.rows_of([participant_id])[0])
+            pool, catalogue = self.pool, self.catalogue
+            read, implied = pool.read_skills(row), pool.implied_skills(row)
+            return [
+                SkillRef(
+                    uri=catalogue.uris[s],
+                    label=catalogue.label_at(s, language),
+                    implied=s in implied,
+                    from_text=s in read,
+                )
+                for s in pool.skill_list(row).tolist()
+            ]
 
     # ---------------------------------------------------------------------- text
     def read_text(self, text: str) -> TextReading:

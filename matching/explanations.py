@@ -26,7 +26,7 @@ from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCH
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ParticipantPool, preference_rank
-from matching.reason_texts import IMPLIED, direction, phrase
+from matching.reason_texts import IMPLIED, direction, phrase, worded
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -282,9 +282,18 @@ def explain(
     uris = catalogue.uris
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
 
-    def refs(skills, implied: frozenset[int] | set[int] = frozenset()) -> list[SkillRef]:
+    def refs(
+        skills,
+        implied: frozenset[int] | set[int] = frozenset(),
+        read: frozenset[int] | set[int] = frozenset(),
+    ) -> list[SkillRef]:
         return [
-            SkillRef(uri=uris[s], label=catalogue.label_at(s, language), implied=s in implied)
+            SkillRef(
+                uri=uris[s],
+                label=catalogue.label_at(s, language),
+                implied=s in implied,
+                from_text=s in read,
+            )
             for s in skills
         ]
 
@@ -312,7 +321,7 @@ def explain(
                 else "skills_none",
                 language,
                 effect["skills"],
-                IMPLIED[language].format(count=shown_implied) if shown_implied else "",
+                worded(IMPLIED[language], language, count=shown_implied) if shown_implied else "",
                 have=len(matched),
                 total=len(essential),
                 names=", ".join(r.label for r in refs(matched[:4])),
@@ -336,7 +345,7 @@ def explain(
         reasons.sort(key=lambda r: -abs(r.effect))
         out.append(
             Explanation(
-                refs(matched + matched_optional, implied),
+                refs(matched + matched_optional, implied, pool.read_skills(row)),
                 refs(gap_taught),
                 refs(gap_open),
                 reasons,

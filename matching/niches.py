@@ -3,11 +3,12 @@
 With a trained niche model (``milma train``), the ranking is the model's probability of
 success (completing the training or being hired) in each niche, learned from past
 outcomes. Without one, it is the catalogue's evidence (:func:`catalogue_scores`): what
-the profile text says of each niche (job titles and niche words, read in Spanish or
-English), experience and preferences on record, the share of the niche's core ESCO
-skills the person shows, and embedding similarity to the niche's description. The
-output says which was used. A person whose work is all outside the catalogue and who
-resembles no niche is told so plainly instead of being forced into one.
+the profile text says of each niche (job titles and niche words, read in Spanish,
+English or French; a CV's dated jobs first), experience and preferences on record, the
+share of the niche's core ESCO skills the person shows, and embedding similarity to the
+niche's description. The output says which was used. A person whose work is all
+outside the catalogue and who resembles no niche is told so plainly instead of being
+forced into one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from matching.domain.catalogue import Catalogue
 from matching.domain.results import NicheRanking, NicheSuggestion, SkillRef
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
+from matching.reason_texts import worded
 from matching.text.language import READ_LANGUAGES
 from matching.text.reader import TextReading
 
@@ -79,12 +81,20 @@ TEXT = {
     "en": {
         "core": "Shows {have} of {total} core skills: {names}",
         "no_core": "None of the niche's core skills recorded",
-        "experience": "{years} years of experience in this niche",
-        "experience_text": "{years} years of experience in this niche, read from the text",
+        "experience": (
+            "years",
+            "1 year of experience in this niche",
+            "{years} years of experience in this niche",
+        ),
+        "experience_text": (
+            "years",
+            "1 year of experience in this niche, read from the text",
+            "{years} years of experience in this niche, read from the text",
+        ),
         "mentions": "The text names {quotes}",
         "preference": "Chose it as preference #{rank}",
         "preference_text": "No preference recorded; the profile text points here",
-        "similarity": "Profile text similarity: {value:.2f}",
+        "similarity": "Their profile reads closer to this niche than to most others",
         "spanish": "Spanish level {level}",
         "learned": "Ranked by a model trained on past outcomes (chance of completing or being "
         "hired).",
@@ -95,19 +105,27 @@ TEXT = {
         "confidence. A caseworker should talk it through.",
         "thin": "The profile holds very little (no skills, little text): the ranking is "
         "uncertain; add skills or experience.",
-        "unread": "The profile text seems to be in {language}; the service reads Spanish and "
-        "English only, so the text was not used: add a summary in Spanish or English, or the "
-        "person's skills and experience.",
+        "unread": "The profile text seems to be in {language}; the service reads Spanish, "
+        "English and French only, so the text was not used: add a summary in one of them, or "
+        "the person's skills and experience.",
     },
     "es": {
         "core": "Muestra {have} de {total} habilidades clave: {names}",
         "no_core": "No consta ninguna habilidad clave del nicho",
-        "experience": "{years} años de experiencia en este nicho",
-        "experience_text": "{years} años de experiencia en este nicho, leídos en el texto",
+        "experience": (
+            "years",
+            "1 año de experiencia en este nicho",
+            "{years} años de experiencia en este nicho",
+        ),
+        "experience_text": (
+            "years",
+            "1 año de experiencia en este nicho, leído en el texto",
+            "{years} años de experiencia en este nicho, leídos en el texto",
+        ),
         "mentions": "El texto menciona {quotes}",
         "preference": "Lo eligió como preferencia n.º {rank}",
         "preference_text": "Sin preferencias anotadas; el texto del perfil apunta aquí",
-        "similarity": "Similitud del perfil: {value:.2f}",
+        "similarity": "Su perfil se parece a este nicho más que a la mayoría de los demás",
         "spanish": "Nivel de español {level}",
         "learned": "Ordenado por un modelo entrenado con resultados anteriores (probabilidad "
         "de terminar o ser contratado).",
@@ -119,8 +137,8 @@ TEXT = {
         "thin": "El perfil tiene muy poca información (sin habilidades, poco texto): el orden "
         "es incierto; añada habilidades o experiencia.",
         "unread": "El texto del perfil parece estar en {language}; el servicio solo lee "
-        "español e inglés, así que no se ha usado: añada un resumen en español o inglés, o las "
-        "habilidades y la experiencia de la persona.",
+        "español, inglés y francés, así que no se ha usado: añada un resumen en uno de ellos, "
+        "o las habilidades y la experiencia de la persona.",
     },
 }
 LANGUAGE_NAMES = {
@@ -203,6 +221,12 @@ def _quotes(reading: TextReading | None, catalogue: Catalogue, language: str) ->
     found: dict[int, list[tuple[str, str]]] = {}
     if reading is None:
         return found
+    for job in reading.jobs:  # the dated jobs first, with their dates
+        niche = int(job.niches.argmax()) if job.niches is not None else job.title.niche
+        label = catalogue.occupation_label(job.title.row, language)
+        quotes = found.setdefault(min(niche, OTHER), [])
+        if len(quotes) < QUOTES_PER_NICHE:
+            quotes.append((f"{job.title.quote} ({job.when})", label))
     for concept in (*reading.occupations, *reading.skills):
         niche = concept.niche if concept.niches[concept.niche] > 0 else None
         if niche is None:
@@ -215,7 +239,9 @@ def _quotes(reading: TextReading | None, catalogue: Catalogue, language: str) ->
             else catalogue.label_at(concept.row, language)
         )
         quotes = found.setdefault(min(niche, OTHER), [])
-        if len(quotes) < QUOTES_PER_NICHE and all(q != concept.quote for q, _ in quotes):
+        if len(quotes) < QUOTES_PER_NICHE and all(
+            not q.startswith(concept.quote) for q, _ in quotes
+        ):
             quotes.append((concept.quote, label))
     return found
 
@@ -240,7 +266,7 @@ def _reasons(
     years = float(pool.years[row, k])
     if years > 0:
         key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
-        reasons.append(text[key].format(years=round(years, 1)))
+        reasons.append(worded(text[key], language, years=round(years, 1)))
     reasons.append(
         text["core"].format(
             have=len(matched),
@@ -256,7 +282,8 @@ def _reasons(
             if pool.cols["prefs_from_text"][row]
             else text["preference"].format(rank=preference_rank(pool.prefs[row, k]))
         )
-    reasons.append(text["similarity"].format(value=float(features[k, 1])))
+    if features[k, 1] > np.median(features[:, 1]):
+        reasons.append(text["similarity"])
     reasons.append(text["spanish"].format(level=CEFR_LEVELS[int(features[k, 7])]))
     return reasons
 

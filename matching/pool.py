@@ -108,6 +108,7 @@ class ParticipantPool:
         self.evidence = np.zeros((0, N_NICHES), dtype=np.float32)
         self.skill_flat = np.zeros(0, dtype=np.int32)
         self.skill_implied = np.zeros(0, dtype=bool)  # aligned with skill_flat
+        self.skill_read = np.zeros(0, dtype=bool)  # aligned: read from the text only
         self._skill_used = 0
         self.row_of: dict[int, int] = {}
 
@@ -185,7 +186,9 @@ class ParticipantPool:
             | (frame["niche_preferences"].map(len).to_numpy() > 0)
         )
         blocks = {"years": years, "prefs": prefs, "evidence": concepts.evidence}
-        self._append(new, blocks, concepts.skill_rows, concepts.implied_mask())
+        self._append(
+            new, blocks, concepts.skill_rows, concepts.implied_mask(), concepts.read_mask()
+        )
         rows = np.arange(self.size - n, self.size)
         for pid, row in zip(ids.tolist(), rows.tolist(), strict=True):
             old = self.row_of.get(pid)
@@ -195,7 +198,12 @@ class ParticipantPool:
         return rows
 
     def _append(
-        self, new: dict, blocks: dict[str, np.ndarray], flat: np.ndarray, implied: np.ndarray
+        self,
+        new: dict,
+        blocks: dict[str, np.ndarray],
+        flat: np.ndarray,
+        implied: np.ndarray,
+        read: np.ndarray,
     ) -> None:
         n = len(new["ids"])
         need = self.size + n
@@ -214,8 +222,10 @@ class ParticipantPool:
             capacity = max(used, 2 * len(self.skill_flat), 256)
             self.skill_flat = _grow(self.skill_flat, capacity, self._skill_used)
             self.skill_implied = _grow(self.skill_implied, capacity, self._skill_used)
+            self.skill_read = _grow(self.skill_read, capacity, self._skill_used)
         self.skill_flat[self._skill_used : used] = flat
         self.skill_implied[self._skill_used : used] = implied
+        self.skill_read[self._skill_used : used] = read
         self._skill_used = used
         self.size = need
 
@@ -249,6 +259,7 @@ class ParticipantPool:
         positions = ragged.segment_positions(self.cols["skill_start"][keep], lengths)
         flat = self.skill_flat[positions]
         self.skill_implied = self.skill_implied[positions]
+        self.skill_read = self.skill_read[positions]
         cols = {k: v[keep] for k, v in self.cols.items()}
         cols["skill_start"] = ragged.starts(lengths)
         self.cols = cols
@@ -284,9 +295,16 @@ class ParticipantPool:
 
     def implied_skills(self, row: int) -> set[int]:
         """The row's skills that only its stated experience implies."""
+        return self._marked(row, self.skill_implied)
+
+    def read_skills(self, row: int) -> set[int]:
+        """The row's skills that only its text names (none recorded)."""
+        return self._marked(row, self.skill_read)
+
+    def _marked(self, row: int, mask: np.ndarray) -> set[int]:
         start, length = self.cols["skill_start"][row], self.cols["skill_len"][row]
         window = slice(start, start + length)
-        return set(self.skill_flat[window][self.skill_implied[window]].tolist())
+        return set(self.skill_flat[window][mask[window]].tolist())
 
     def insufficient(self, rows: np.ndarray | slice) -> np.ndarray:
         """Profiles too thin to score: no skill found and hardly any text."""

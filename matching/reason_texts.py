@@ -11,27 +11,51 @@ never told "no experience" next to a score that the experience raised.
 
 from __future__ import annotations
 
-TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
+TEMPLATES: dict[str, tuple[int, dict[str, str | tuple[str, str, str]]]] = {
     "skills": (
         +1,
         {
-            "en": "Has {have} of {total} essential skills: {names}",
-            "es": "Tiene {have} de {total} habilidades esenciales: {names}",
+            "en": (
+                "total",
+                "Has the essential skill: {names}",
+                "Has {have} of {total} essential skills: {names}",
+            ),
+            "es": (
+                "total",
+                "Tiene la habilidad esencial: {names}",
+                "Tiene {have} de {total} habilidades esenciales: {names}",
+            ),
         },
     ),
     "skills_none": (
         0,
         {
-            "en": "Has none of the {total} essential skills",
-            "es": "No tiene ninguna de las {total} habilidades esenciales",
+            "en": (
+                "total",
+                "Does not have the essential skill",
+                "Has none of the {total} essential skills",
+            ),
+            "es": (
+                "total",
+                "No tiene la habilidad esencial",
+                "No tiene ninguna de las {total} habilidades esenciales",
+            ),
         },
     ),
     "skills_none_others": (
         +1,
         {
-            "en": "Has none of the {total} essential skills; other skills they hold count",
+            "en": (
+                "total",
+                "Lacks the essential skill, but other skills they have count in their favour",
+                "Has none of the {total} essential skills, but other skills they have count in "
+                "their favour",
+            ),
             "es": (
-                "No tiene ninguna de las {total} habilidades esenciales; cuentan otras que sí tiene"
+                "total",
+                "No tiene la habilidad esencial, pero otras habilidades suyas cuentan a su favor",
+                "No tiene ninguna de las {total} habilidades esenciales, pero otras habilidades "
+                "suyas cuentan a su favor",
             ),
         },
     ),
@@ -45,8 +69,16 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
     "training": (
         -1,
         {
-            "en": "Missing {count} skill(s) the training teaches: {names}",
-            "es": "Le faltan {count} habilidad(es) que enseña la formación: {names}",
+            "en": (
+                "count",
+                "Missing a skill the training teaches: {names}",
+                "Missing {count} skills the training teaches: {names}",
+            ),
+            "es": (
+                "count",
+                "Le falta una habilidad que enseña la formación: {names}",
+                "Le faltan {count} habilidades que enseña la formación: {names}",
+            ),
         },
     ),
     "no_training_gap": (
@@ -59,15 +91,31 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
     "experience": (
         +1,
         {
-            "en": "{years} years of experience in {niche}",
-            "es": "{years} años de experiencia en {niche}",
+            "en": (
+                "years",
+                "1 year of experience in {niche}",
+                "{years} years of experience in {niche}",
+            ),
+            "es": (
+                "years",
+                "1 año de experiencia en {niche}",
+                "{years} años de experiencia en {niche}",
+            ),
         },
     ),
     "experience_text": (
         +1,
         {
-            "en": "{years} years of experience in {niche}, read from the profile text",
-            "es": "{years} años de experiencia en {niche}, leídos en el texto del perfil",
+            "en": (
+                "years",
+                "1 year of experience in {niche}, read from the profile text",
+                "{years} years of experience in {niche}, read from the profile text",
+            ),
+            "es": (
+                "years",
+                "1 año de experiencia en {niche}, leído en el texto del perfil",
+                "{years} años de experiencia en {niche}, leídos en el texto del perfil",
+            ),
         },
     ),
     "named_work": (
@@ -80,8 +128,16 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
     "experience_elsewhere": (
         +1,
         {
-            "en": "No experience in {niche}; {years} years of other work",
-            "es": "Sin experiencia en {niche}; {years} años en otros trabajos",
+            "en": (
+                "years",
+                "No experience in {niche}; 1 year of other work",
+                "No experience in {niche}; {years} years of other work",
+            ),
+            "es": (
+                "years",
+                "Sin experiencia en {niche}; 1 año en otros trabajos",
+                "Sin experiencia en {niche}; {years} años en otros trabajos",
+            ),
         },
     ),
     "text_hint": (
@@ -181,15 +237,15 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
     "similarity_high": (
         +1,
         {
-            "en": "Profile closer to the challenge than most ({value:.2f})",
-            "es": "Perfil más cercano al reto que la mayoría ({value:.2f})",
+            "en": "Their profile reads closer to the challenge than most candidates'",
+            "es": "Su perfil se parece al reto más que el de la mayoría",
         },
     ),
     "similarity_low": (
         -1,
         {
-            "en": "Profile less close to the challenge than most ({value:.2f})",
-            "es": "Perfil menos cercano al reto que la mayoría ({value:.2f})",
+            "en": "Their profile reads less close to the challenge than most candidates'",
+            "es": "Su perfil se parece al reto menos que el de la mayoría",
         },
     ),
     "no_device": (
@@ -278,17 +334,21 @@ TEMPLATES: dict[str, tuple[int, dict[str, str]]] = {
 }
 CLAUSES: dict[int, dict[str, str]] = {
     +1: {
-        "en": " (on balance, this raises the score)",
-        "es": " (en conjunto, esto sube la puntuación)",
+        "en": " (next to the other candidates, this raises their chances)",
+        "es": " (frente a las demás candidaturas, esto sube sus probabilidades)",
     },
     -1: {
-        "en": " (on balance, this lowers the score)",
-        "es": " (en conjunto, esto baja la puntuación)",
+        "en": " (next to the other candidates, this lowers their chances)",
+        "es": " (frente a las demás candidaturas, esto baja sus probabilidades)",
     },
 }
 IMPLIED = {
-    "en": " ({count} implied by their stated experience)",
-    "es": " ({count} deducidas de su experiencia)",
+    "en": (
+        "count",
+        " (implied by their stated experience)",
+        " ({count} implied by their stated experience)",
+    ),
+    "es": ("count", " (deducida de su experiencia)", " ({count} deducidas de su experiencia)"),
 }
 # effects smaller than this are "no effect" (the scores are shown to 4 decimals)
 NEGLIGIBLE = 0.005
@@ -303,11 +363,29 @@ def direction(effect: float) -> int:
     return 0
 
 
+def worded(text: str | tuple[str, str, str], language: str, **values) -> str:
+    """A phrasing filled in: a (count name, one, other) phrasing takes its singular form
+    when that count is 1; years are written with the language's decimal mark."""
+    if isinstance(text, tuple):
+        name, one, other = text
+        text = one if values[name] == 1 else other
+    if "years" in values:
+        values = {**values, "years": decimal(values["years"], language)}
+    return text.format(**values)
+
+
+def decimal(value: float, language: str) -> str:
+    """``value`` to one decimal, without a trailing ",0" ("5", "0,4" in Spanish)."""
+    shown = f"{round(float(value), 1):g}"
+    return shown.replace(".", ",") if language == "es" else shown
+
+
 def phrase(key: str, language: str, effect: float, extra: str = "", **values) -> str:
     """The reason's words: the phrasing of ``key`` (plus ``extra``), and a clause when
-    the measured ``effect`` goes against it."""
+    the measured ``effect`` goes another way than the words say (a neutral phrasing
+    included), so that no reason reads as a plus where it lowered the chances."""
     polarity, texts = TEMPLATES[key]
-    text = texts[language].format(**values) + extra
+    text = worded(texts[language], language, **values) + extra
     went = direction(effect)
     if went and went != polarity:
         text += CLAUSES[went][language]

@@ -8,12 +8,15 @@ once -> score -> fairness re-rank -> explain the top k. Scoring given participan
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from matching.challenge_view import ChallengeView
 from matching.domain.results import Candidate, InsufficientProfile, Shortlist
 from matching.domain.vocabulary import CEFR_LEVELS
-from matching.explanations import explain
+from matching.explanations import Explanation, explain
 from matching.fairness import fair_top_k
 from matching.features import FEATURES, pair_features
 from matching.pool import ParticipantPool
@@ -76,17 +79,40 @@ def score_matrix(engine: EngineState, challenge_ids, participant_ids) -> np.ndar
     return key
 
 
-def build_shortlist(
-    engine: EngineState,
-    challenge_id: int,
-    k: int,
-    consent_only: bool,
-    fairness: bool | None,
-    whole_programme: bool,
-    language: str,
-) -> Shortlist:
-    """Ranked, explained candidates for a challenge (see the module docstring)."""
-    engine.rules.shortlist_k(k)
+@dataclass(frozen=True)
+class Retrieved:
+    """A challenge's scorable candidates as retrieved, with their features."""
+
+    challenge: ChallengeView
+    search: SearchFilter
+    ids: np.ndarray
+    rows: np.ndarray
+    sims: np.ndarray
+    x: np.ndarray
+
+
+@dataclass(frozen=True)
+class RankedCandidates(Retrieved):
+    """A challenge's scorable candidates in shortlist order, before any is explained:
+    what a shortlist shows the first ``k`` of, and where a person's placement reads
+    their standing."""
+
+    stages: np.ndarray
+    key: np.ndarray
+    order: np.ndarray  # positions into the arrays above, best first
+    fairness: dict
+
+    def place_of(self, participant_id: int) -> int | None:
+        """The participant's 0-based place in :attr:`order` (None: not in it)."""
+        found = np.flatnonzero(self.ids[self.order] == participant_id)
+        return int(found[0]) if len(found) else None
+
+
+def retrieve_candidates(
+    engine: EngineState, challenge_id: int, k: int, consent_only: bool, whole_programme: bool
+) -> Retrieved:
+    """Search the index for a challenge's candidates, set thin profiles apart and
+    compute every pair's features at once."""
     ch = engine.challenge(challenge_id)
     flt = SearchFilter(
         edition_id=None if whole_programme else ch.edition_id,
@@ -105,48 +131,104 @@ def build_shortlist(
     x = pair_features(
         pool, rows, ch, sims, len(engine.catalogue.skills), engine.company_record(challenge_id)
     )
-    stages = engine.scorer.stages(x) if len(rows) else np.zeros((0, 3))
+    return Retrieved(ch, flt, ids, rows, sims, x)
+
+
+def order_candidates(
+    engine: EngineState, found: Retrieved, stages: np.ndarray, k: int, fairness: bool | None
+) -> RankedCandidates:
+    """The first ``k`` of scored candidates in shortlist order: by expected stages, with
+    the fair-exposure re-rank unless it is off."""
     key = expected_stages(stages)
-    migrant = pool.cols["migrant"][rows]
     use_fairness = engine.fairness_rerank if fairness is None else fairness
-    if use_fairness and len(rows):
-        chosen, fair = fair_top_k(key, migrant, k)
+    if use_fairness and len(found.rows):
+        order, fair = fair_top_k(key, engine.pool.cols["migrant"][found.rows], k)
     else:
-        chosen = np.argsort(-key, kind="stable")[:k]
+        order = np.argsort(-key, kind="stable")[:k]
         fair = {"applied": False}
-    explanations = explain(engine.scorer, x, chosen, rows, pool, ch, engine.catalogue, language)
+    return RankedCandidates(**vars(found), stages=stages, key=key, order=order, fairness=fair)
+
+
+def rank_candidates(
+    engine: EngineState,
+    challenge_id: int,
+    k: int,
+    consent_only: bool,
+    fairness: bool | None,
+    whole_programme: bool,
+) -> RankedCandidates:
+    """Retrieve, score and order a challenge's candidates; :attr:`RankedCandidates.order`
+    holds the first ``k`` (all of them when ``k`` reaches the retrieval depth)."""
+    found = retrieve_candidates(engine, challenge_id, k, consent_only, whole_programme)
+    return order_candidates(engine, found, engine.scorer.stages(found.x), k, fairness)
+
+
+def rank_challenges(engine: EngineState, challenge_ids, k: int) -> list[RankedCandidates]:
+    """:func:`rank_candidates` of several challenges (their own editions, every candidate
+    alike, the re-rank as configured) with one scorer call for all of them: the same
+    lists, without a model call's fixed cost per challenge."""
+    found = [retrieve_candidates(engine, int(c), k, False, False) for c in challenge_ids]
+    stages = engine.scorer.stages(np.vstack([f.x for f in found]))
+    bounds = np.cumsum([len(f.rows) for f in found])[:-1]
+    return [
+        order_candidates(engine, f, part, k, None)
+        for f, part in zip(found, np.split(stages, bounds), strict=True)
+    ]
+
+
+def pair_detail(ranked: RankedCandidates, c: int, e: Explanation) -> dict:
+    """The :class:`~matching.domain.results.PairDetail` fields of candidate ``c`` (a
+    position into ``ranked``) with its explanation ``e``."""
+    x, stages = ranked.x, ranked.stages
+    return {
+        "score": round(float(ranked.key[c]) / 3.0, 4),
+        "p_join": round(float(stages[c, 0]), 4),
+        "p_complete": round(float(stages[c, 1]), 4),
+        "p_hire": round(float(stages[c, 2]), 4),
+        "similarity": round(float(ranked.sims[c]), 4),
+        "matched_skills": e.matched,
+        "missing_taught": e.missing_taught,
+        "missing_untaught": e.missing_untaught,
+        "reasons": e.reasons,
+        "commute_minutes": int(x[c, F["commute_minutes"]]),
+        "schedule_fit": bool(x[c, F["schedule_fit"]]),
+        "spanish_level": CEFR_LEVELS[int(x[c, F["spanish_level"]])],
+    }
+
+
+def build_shortlist(
+    engine: EngineState,
+    challenge_id: int,
+    k: int,
+    consent_only: bool,
+    fairness: bool | None,
+    whole_programme: bool,
+    language: str,
+) -> Shortlist:
+    """Ranked, explained candidates for a challenge (see the module docstring)."""
+    engine.rules.shortlist_k(k)
+    ranked = rank_candidates(engine, challenge_id, k, consent_only, fairness, whole_programme)
+    ch, chosen = ranked.challenge, ranked.order
+    explanations = explain(
+        engine.scorer, ranked.x, chosen, ranked.rows, engine.pool, ch, engine.catalogue, language
+    )
     candidates = [
-        Candidate(
-            participant_id=int(ids[c]),
-            rank=pos + 1,
-            score=round(float(key[c]) / 3.0, 4),
-            p_join=round(float(stages[c, 0]), 4),
-            p_complete=round(float(stages[c, 1]), 4),
-            p_hire=round(float(stages[c, 2]), 4),
-            similarity=round(float(sims[c]), 4),
-            matched_skills=e.matched,
-            missing_taught=e.missing_taught,
-            missing_untaught=e.missing_untaught,
-            reasons=e.reasons,
-            commute_minutes=int(x[c, F["commute_minutes"]]),
-            schedule_fit=bool(x[c, F["schedule_fit"]]),
-            spanish_level=CEFR_LEVELS[int(x[c, F["spanish_level"]])],
-        )
+        Candidate(participant_id=int(ranked.ids[c]), rank=pos + 1, **pair_detail(ranked, c, e))
         for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
     ]
-    empty = None if candidates else empty_reason(pool, flt)
+    empty = None if candidates else empty_reason(engine.pool, ranked.search)
     return Shortlist(
         challenge_id=ch.challenge_id,
         edition_id=ch.edition_id,
         candidates=candidates,
         empty_reason=empty,
         note=EMPTY_NOTES[empty][language] if empty else "",
-        not_enough_information=thin_profiles(pool, flt),
+        not_enough_information=thin_profiles(engine.pool, ranked.search),
         scoring=engine.scorer.description,
         model_version=engine.scorer.version,
         index_version=engine.index.version,
-        pool_size=len(rows),
-        fairness=fair,
+        pool_size=len(ranked.rows),
+        fairness=ranked.fairness,
     )
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -30,6 +32,33 @@ from matching.text.profiles import ProfileReader
 from matching.text.reader import text_reader
 from models.artefacts import KEPT_VERSIONS
 from models.embedder import Embedder
+
+KEPT_SHORTLISTS = 256
+# an edition's standings hold every one of its challenges' scored candidates
+KEPT_EDITIONS = 8
+T = TypeVar("T")
+
+
+class KeptResults:
+    """Results kept for reuse while the engine's state stays as it was, oldest dropped
+    first past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The result kept under ``key``, made by ``make`` the first time."""
+        value = self._items.get(key)
+        if value is None:
+            value = make()
+            self._items[key] = value
+            if len(self._items) > self.limit:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self._items.clear()
 
 
 class UnknownIdError(KeyError):
@@ -100,7 +129,22 @@ class EngineState:
         self._niche_index: NicheCatalogueIndex | None = None
         self.lock = threading.RLock()
         self.revision = 0  # moves on with every change of state (see matching.engine)
-        self._kept: OrderedDict = OrderedDict()  # shortlists made at the current revision
+        # results made at the current revision: shortlists; editions' standings and plans
+        self.kept_shortlists = KeptResults(KEPT_SHORTLISTS)
+        self.kept_editions = KeptResults(KEPT_EDITIONS)
+
+    def moved_on(self) -> None:
+        """The state changed: nothing made before is served again."""
+        with self.lock:
+            self.revision += 1
+            self.kept_shortlists.clear()
+            self.kept_editions.clear()
+
+    def state_key(self) -> tuple:
+        """What a kept result depends on besides its own request: the revision, and the
+        scorer, the re-rank switch and the history window, which the evaluation sets
+        directly."""
+        return (self.revision, self.scorer, self.fairness_rerank, self.history.since)
 
     @property
     def max_k(self) -> int:

@@ -4,17 +4,22 @@ Run once when the curated niche definitions (``niche_definitions.py``) change::
 
     python scripts/build_niche_catalogue.py --esco ../shared/esco
 
-It reads the official ESCO v1.1.1 export (English) and the official Spanish labels in
-``<esco>/es`` and writes, into ``matching/domain/data/``:
+It reads the official ESCO v1.1.1 export (English) and the official Spanish and French
+labels in ``<esco>/es`` and ``<esco>/fr`` (same concept URIs) and writes, into
+``matching/domain/data/``:
 
-- ``niches.json``: the 13 niches, their occupations, core and other skills;
-- ``skills.csv``: every skill the niches use, with English and Spanish preferred and
-  alternative labels (and, for core and transversal skills, the colloquial Spanish
+- ``niches.json``: the 13 niches, their occupations, core and other skills, and the
+  ISCO unit groups whose work they are, with the groups' labels in the three languages
+  and English descriptions;
+- ``skills.csv``: every skill the niches use, with English, Spanish and French preferred
+  and alternative labels (and, for core and transversal skills, the colloquial Spanish
   phrasing the catalogue curates);
-- ``occupations.csv``: every ESCO occupation with its English and Spanish labels, the
-  niche its ISCO group belongs to (empty when outside the 13) and, for niche
-  occupations, its essential and optional skills among those in ``skills.csv``. Job
-  titles in free text are read against it.
+- ``occupations.csv``: every ESCO occupation with its labels in the three languages (the
+  official preferred label, "camarero/camarera", and every form and alternative), the
+  niche its ISCO group belongs to (empty when outside the 13), the niche an outside
+  group is related to (its managers, supervisors and specialists) and, for niche
+  occupations, its essential and optional skills among those in ``skills.csv`` and
+  its (English) description. Job titles in free text are read against it.
 
 So the service never needs the ESCO export at run time. The curated part is small (see
 ``niche_definitions.py``); everything else is read from ESCO and checked against it: a
@@ -34,6 +39,8 @@ import pandas as pd
 from niche_definitions import NICHES, TRANSVERSAL
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "matching" / "domain" / "data"
+LANGUAGES = ("en", "es", "fr")
+TRANSLATED = ("es", "fr")  # languages whose labels come from their own ESCO export
 
 
 def _read_zip_csv(archive: Path, member: str) -> pd.DataFrame:
@@ -51,25 +58,44 @@ def _joined(labels: list[str]) -> str:
 
 
 def _gender_forms(label: str) -> list[str]:
-    """ESCO writes Spanish occupations as "camarero/camarera": both forms are labels."""
+    """ESCO writes Spanish and French occupations as "camarero/camarera",
+    "serveur/serveuse": both forms are labels."""
     return [form.strip() for form in label.split("/") if form.strip()]
 
 
-def _spanish(esco_dir: Path, name: str) -> pd.DataFrame:
-    """The official Spanish labels of ``skills`` or ``occupations``, by concept URI."""
-    frame = pd.read_csv(esco_dir / "es" / f"{name}_es.csv", dtype=str, keep_default_na=False)
-    return frame.set_index("conceptUri")
+def _official(esco_dir: Path, language: str, name: str) -> pd.DataFrame:
+    """The official labels in ``language`` of ``skills``, ``occupations`` or
+    ``ISCOGroups``, by concept URI."""
+    path = esco_dir / language / f"{name}_{language}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("conceptUri")
+    # the translated exports lost some commas, leaving two spaces ("salud  seguridad  higiene")
+    for column in ("preferredLabel", "altLabels"):
+        if column in frame:
+            frame[column] = frame[column].str.replace(r"(?<=\w)  (?=\w)", ", ", regex=True)
+    return frame
+
+
+def _translated_labels(official: pd.DataFrame, uri: str) -> tuple[str, str]:
+    """(preferred label, ``|``-joined forms and alternatives) of a concept in one
+    translated export; empty where it has no row."""
+    if uri not in official.index:
+        return "", ""
+    row = official.loc[uri]
+    preferred = row.preferredLabel.strip()
+    return preferred, _joined([*_gender_forms(preferred), *_alt_labels(row.altLabels)])
 
 
 def occupation_table(
     occupations: pd.DataFrame,
-    spanish: pd.DataFrame,
+    translated: dict[str, pd.DataFrame],
     occ_skill: pd.DataFrame,
     skill_uris: set[str],
     niche_of_occupation: dict[str, str],
+    related_of_group: dict[str, str],
 ) -> pd.DataFrame:
-    """Every ESCO occupation, bilingual, with its niche; a niche occupation also lists its
-    essential and optional skills among the catalogue's (to suggest a challenge's)."""
+    """Every ESCO occupation in the three languages, with its niche (or, outside the 13,
+    the niche its ISCO group is related to); a niche occupation also lists its essential
+    and optional skills among the catalogue's (to suggest a challenge's)."""
     relations = occ_skill[
         occ_skill.skillUri.isin(skill_uris) & occ_skill.occupationUri.isin(niche_of_occupation)
     ]
@@ -79,24 +105,48 @@ def occupation_table(
     }
     rows = []
     for occ in occupations.itertuples():
-        es = spanish.loc[occ.conceptUri] if occ.conceptUri in spanish.index else None
-        es_forms = _gender_forms(es.preferredLabel) if es is not None else []
-        rows.append(
-            {
-                "uri": occ.conceptUri,
-                "isco": occ.iscoGroup,
-                "niche": niche_of_occupation.get(occ.conceptUri, ""),
-                "label_en": occ.preferredLabel.strip(),
-                "alt_labels_en": _joined(_alt_labels(occ.altLabels)),
-                "label_es": es_forms[0] if es_forms else "",
-                "alt_labels_es": _joined(
-                    [*es_forms[1:], *(_alt_labels(es.altLabels) if es is not None else [])]
-                ),
-                "essential": by_type.get("essential", {}).get(occ.conceptUri, ""),
-                "optional": by_type.get("optional", {}).get(occ.conceptUri, ""),
-            }
+        row = {
+            "uri": occ.conceptUri,
+            "isco": occ.iscoGroup,
+            "niche": niche_of_occupation.get(occ.conceptUri, ""),
+            "related": ""
+            if occ.conceptUri in niche_of_occupation
+            else related_of_group.get(occ.iscoGroup, ""),
+            "label_en": occ.preferredLabel.strip(),
+            "alt_labels_en": _joined(_alt_labels(occ.altLabels)),
+        }
+        for language in TRANSLATED:
+            label, alternatives = _translated_labels(translated[language], occ.conceptUri)
+            row[f"label_{language}"], row[f"alt_labels_{language}"] = label, alternatives
+        row["essential"] = by_type.get("essential", {}).get(occ.conceptUri, "")
+        row["optional"] = by_type.get("optional", {}).get(occ.conceptUri, "")
+        # ESCO describes occupations in English only; kept for the niches' own work
+        row["description"] = (
+            _one_line(occ.description) if occ.conceptUri in niche_of_occupation else ""
         )
+        rows.append(row)
     return pd.DataFrame(rows).sort_values("uri")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def isco_group_labels(esco_dir: Path, classification: Path) -> dict[str, dict[str, str]]:
+    """ISCO-08 group code -> its label in each of :data:`LANGUAGES`, and its English
+    description (ESCO has none in the other two)."""
+    english = _read_zip_csv(classification, "ISCOGroups_en.csv")
+    labels = {
+        code: {"en": label.strip(), "description_en": _one_line(description)}
+        for code, label, description in zip(
+            english.code, english.preferredLabel, english.description, strict=True
+        )
+    }
+    for language in TRANSLATED:
+        frame = _official(esco_dir, language, "ISCOGroups")
+        for code, label in zip(frame.code, frame.preferredLabel, strict=True):
+            labels.setdefault(code, {})[language] = label.strip()
+    return labels
 
 
 def occupation_niches(occupations: pd.DataFrame, problems: list[str]) -> dict[str, str]:
@@ -125,6 +175,7 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
     occupations = _read_zip_csv(classification, "occupations_en.csv")
     occ_skill = _read_zip_csv(relations, "occupationSkillRelations.csv")
 
+    groups = isco_group_labels(esco_dir, classification)
     skill_by_label = {row.preferredLabel: row for row in skills.itertuples()}
     occ_by_label = {row.preferredLabel: row for row in occupations.itertuples()}
     problems: list[str] = []
@@ -168,8 +219,16 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
         niche_records.append(
             {
                 "code": code,
-                "name": {"en": spec["name"][0], "es": spec["name"][1]},
-                "description": {"en": spec["description"][0], "es": spec["description"][1]},
+                "name": dict(zip(LANGUAGES, spec["name"], strict=True)),
+                "description": dict(zip(LANGUAGES, spec["description"], strict=True)),
+                "isco_groups": [
+                    {
+                        "code": code,
+                        **{lang: groups[code].get(lang, "") for lang in LANGUAGES},
+                        "description_en": groups[code]["description_en"],
+                    }
+                    for code in spec["isco"]
+                ],
                 "occupations": [
                     {"uri": row.conceptUri, "label": row.preferredLabel, "isco": row.iscoGroup}
                     for row in occ_rows
@@ -196,9 +255,11 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
     core_all = {uri for rec in niche_records for uri in rec["core_skills"]}
     wanted = set(skill_niches) | set(transversal_uris)
     table = skills[skills.conceptUri.isin(wanted)].copy()
-    official = _spanish(esco_dir, "skills")
+    official = _official(esco_dir, "es", "skills")
     official_es = table.conceptUri.map(official.preferredLabel).fillna("")
     official_alt = table.conceptUri.map(official.altLabels).fillna("")
+    french = _official(esco_dir, "fr", "skills")
+    french_labels = [_translated_labels(french, uri) for uri in table.conceptUri]
     table = pd.DataFrame(
         {
             "uri": table.conceptUri,
@@ -213,6 +274,8 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
                 _joined([*_alt_labels(alt), spanish.get(uri, "")])
                 for alt, uri in zip(official_alt, table.conceptUri, strict=True)
             ],
+            "label_fr": [label for label, _ in french_labels],
+            "alt_labels_fr": [alternatives for _, alternatives in french_labels],
             # how people say it, where the catalogue curated a phrasing
             "phrase_es": table.conceptUri.map(spanish).fillna(""),
             "skill_type": table.skillType,
@@ -238,10 +301,11 @@ def build(esco_dir: Path, out_dir: Path) -> tuple[int, int, int]:
     table.to_csv(out_dir / "skills.csv", index=False)
     occupation_rows = occupation_table(
         occupations,
-        _spanish(esco_dir, "occupations"),
+        {language: _official(esco_dir, language, "occupations") for language in TRANSLATED},
         occ_skill,
         set(table.uri),
         niche_of_occupation,
+        {group: code for code, spec in NICHES.items() for group in spec.get("related_isco", [])},
     )
     occupation_rows.to_csv(out_dir / "occupations.csv", index=False)
     return len(niche_records), len(table), len(occupation_rows)

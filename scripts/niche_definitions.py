@@ -1,13 +1,19 @@
 """The curated part of the niche catalogue, read by ``build_niche_catalogue.py``.
 
-For each of the 13 MILMA niches: English and Spanish names and descriptions, the ESCO
+For each of the 13 MILMA niches: English, Spanish and French names and descriptions, the ESCO
 occupations (English preferred labels) that define its skills, the niche's core skills
 with a colloquial Spanish phrasing (kept as an extra synonym; pages show the official
 ESCO label), and the ISCO-08 unit groups whose ESCO occupations count as work in the
 niche when a job title is read from free text. ``extra_occupations`` names occupations
 that belong to the niche although their ISCO group is shared with other work (the
 residential care workers of ISCO 3412, whose group also holds social work assistants
-and legal guardians).
+and legal guardians; the companion of ISCO 5162, "cuidador/cuidadora" in Spanish and
+"aide à domicile" in French, whose group also holds butlers and valets).
+``related_isco`` names the unit groups of the people who run, supervise or specialise
+in a niche's kind of work (restaurant managers, construction supervisors, commercial
+sales representatives, system administrators): their work lies outside the niche (a
+site manager is no labourer) but nearer it than any other, so their job titles point
+half to it and half outside the 13.
 """
 
 from __future__ import annotations
@@ -17,11 +23,17 @@ from __future__ import annotations
 NICHES: dict[str, dict] = {
     "gardening": {
         "isco": ["6113", "9214"],
-        "name": ("Gardening and green areas", "Jardinería y zonas verdes"),
+        "name": (
+            "Gardening and green areas",
+            "Jardinería y zonas verdes",
+            "Jardinage et espaces verts",
+        ),
         "description": (
             "Planting, pruning, irrigation and upkeep of parks, gardens and municipal green areas.",
             "Plantación, poda, riego y mantenimiento de parques, jardines y zonas verdes "
             "municipales.",
+            "Plantation, taille, arrosage et entretien des parcs, jardins et espaces verts "
+            "municipaux.",
         ),
         "occupations": ["landscape gardener", "groundsman/groundswoman", "horticulture worker"],
         "core": {
@@ -41,15 +53,19 @@ NICHES: dict[str, dict] = {
     },
     "installation": {
         "isco": ["7126", "7127", "7411", "7413"],
+        "related_isco": ["3113", "7412"],
         "name": (
             "Installations: electrical, plumbing, HVAC, solar",
             "Instalaciones: electricidad, fontanería, climatización y solar",
+            "Installations : électricité, plomberie, climatisation, solaire",
         ),
         "description": (
             "Fitting and maintaining electrical wiring, water pipes, heating and air "
             "conditioning, heat pumps and photovoltaic panels in homes and businesses.",
             "Montaje y mantenimiento de instalaciones eléctricas, tuberías de agua, "
             "calefacción y aire acondicionado, bombas de calor y placas fotovoltaicas.",
+            "Pose et entretien d'installations électriques, de canalisations d'eau, du chauffage "
+            "et de la climatisation, de pompes à chaleur et de panneaux photovoltaïques.",
         ),
         "occupations": [
             "domestic electrician",
@@ -78,12 +94,19 @@ NICHES: dict[str, dict] = {
     },
     "hospital_orderly": {
         "isco": ["5321", "5329", "3256"],
-        "name": ("Hospital orderlies and patient support", "Celadores y apoyo al paciente"),
+        "related_isco": ["2221", "3221"],
+        "name": (
+            "Hospital orderlies and patient support",
+            "Celadores y apoyo al paciente",
+            "Brancardiers et aide aux patients",
+        ),
         "description": (
             "Moving patients and material inside hospitals, supporting nursing staff and "
             "keeping care areas safe and clean.",
             "Traslado de pacientes y material en hospitales, apoyo al personal de enfermería "
             "y seguridad e higiene en las zonas de atención.",
+            "Transport des patients et du matériel à l'hôpital, aide au personnel infirmier, "
+            "sécurité et hygiène des zones de soins.",
         ),
         "occupations": ["hospital porter", "nurse assistant", "healthcare assistant"],
         "core": {
@@ -103,13 +126,16 @@ NICHES: dict[str, dict] = {
     },
     "hotel_reception": {
         "isco": ["4224"],
+        "related_isco": ["1411"],
         "extra_occupations": ["hotel concierge", "hotel porter"],
-        "name": ("Hotel reception", "Recepción de hotel"),
+        "name": ("Hotel reception", "Recepción de hotel", "Réception d'hôtel"),
         "description": (
             "Front desk work in hotels and hostels: check-in and check-out, bookings, "
             "payments, guest information and complaints.",
             "Recepción en hoteles y hostales: entradas y salidas, reservas, cobros, "
             "información al huésped y reclamaciones.",
+            "Accueil dans les hôtels et auberges : arrivées et départs, réservations, "
+            "encaissements, information des clients et réclamations.",
         ),
         "occupations": [
             "hospitality establishment receptionist",
@@ -133,12 +159,14 @@ NICHES: dict[str, dict] = {
     },
     "cleaning": {
         "isco": ["9111", "9112", "9121", "9122", "9123", "9129", "5151", "8157"],
-        "name": ("Cleaning services", "Limpieza"),
+        "name": ("Cleaning services", "Limpieza", "Nettoyage"),
         "description": (
             "Cleaning of offices, homes, shops and public buildings, including machines, "
             "chemical products and waste separation.",
             "Limpieza de oficinas, viviendas, comercios y edificios públicos, con maquinaria, "
             "productos químicos y separación de residuos.",
+            "Nettoyage de bureaux, logements, commerces et bâtiments publics, avec machines, "
+            "produits chimiques et tri des déchets.",
         ),
         "occupations": ["building cleaner", "domestic cleaner", "window cleaner"],
         "core": {
@@ -158,12 +186,19 @@ NICHES: dict[str, dict] = {
     },
     "hospitality": {
         "isco": ["5120", "5131", "5132", "9411", "9412", "3434", "5246"],
-        "name": ("Hospitality: kitchen and restaurant service", "Hostelería: cocina y sala"),
+        "related_isco": ["1412"],
+        "name": (
+            "Hospitality: kitchen and restaurant service",
+            "Hostelería: cocina y sala",
+            "Hôtellerie-restauration : cuisine et salle",
+        ),
         "description": (
             "Kitchen assistance, cooking, bar and table service in restaurants, cafés and "
             "catering.",
             "Ayudante de cocina, cocina, barra y servicio de mesas en restaurantes, "
             "cafeterías y catering.",
+            "Aide en cuisine, cuisine, bar et service en salle dans les restaurants, cafés et "
+            "traiteurs.",
         ),
         "occupations": ["kitchen assistant", "waiter/waitress", "cook", "bartender"],
         "core": {
@@ -183,12 +218,15 @@ NICHES: dict[str, dict] = {
     },
     "retail": {
         "isco": ["5221", "5222", "5223", "5230", "5242", "5249", "9334"],
-        "name": ("Retail and shop work", "Comercio y dependiente"),
+        "related_isco": ["1420", "1221", "3322", "5243"],
+        "name": ("Retail and shop work", "Comercio y dependiente", "Commerce et vente en magasin"),
         "description": (
             "Shop floor work in supermarkets and stores: restocking, tills, customer advice, "
             "returns and product displays.",
             "Trabajo en supermercados y tiendas: reposición, caja, asesoramiento, "
             "devoluciones y escaparates.",
+            "Travail en supermarché et en magasin : mise en rayon, caisse, conseil aux clients, "
+            "retours et vitrines.",
         ),
         "occupations": ["sales assistant", "cashier", "shop assistant", "shelf filler"],
         "core": {
@@ -208,12 +246,15 @@ NICHES: dict[str, dict] = {
     },
     "logistics": {
         "isco": ["9333", "8344", "4321", "9321"],
-        "name": ("Logistics and warehouse", "Logística y almacén"),
+        "related_isco": ["1324"],
+        "name": ("Logistics and warehouse", "Logística y almacén", "Logistique et entrepôt"),
         "description": (
             "Warehouse work in the logistics parks around Fuenlabrada: picking, packing, "
             "stock control and forklift driving.",
             "Trabajo de almacén en los polígonos logísticos de Fuenlabrada: preparación de "
             "pedidos, embalaje, control de stock y carretilla elevadora.",
+            "Travail d'entrepôt dans les zones logistiques de Fuenlabrada : préparation de "
+            "commandes, emballage, gestion des stocks et chariot élévateur.",
         ),
         "occupations": [
             "warehouse worker",
@@ -238,19 +279,27 @@ NICHES: dict[str, dict] = {
     },
     "elderly_care": {
         "isco": ["5322"],
+        "related_isco": ["1343"],
         "extra_occupations": [
             "social care worker",
             "residential home older adult care worker",
             "residential home adult care worker",
             "residential care home worker",
             "disability support worker",
+            "companion",
         ],
-        "name": ("Elderly and dependent-person care", "Atención a personas mayores y dependientes"),
+        "name": (
+            "Elderly and dependent-person care",
+            "Atención a personas mayores y dependientes",
+            "Aide aux personnes âgées et dépendantes",
+        ),
         "description": (
             "Care at home and in residences for older and dependent people: personal care, "
             "daily tasks, company and keeping an eye on their health.",
             "Atención en domicilios y residencias a personas mayores y dependientes: aseo, "
             "tareas diarias, compañía y vigilancia de su salud.",
+            "Aide à domicile et en établissement aux personnes âgées et dépendantes : toilette, "
+            "tâches quotidiennes, compagnie et suivi de leur santé.",
         ),
         "occupations": ["home care aide", "care at home worker", "social care worker"],
         "core": {
@@ -273,12 +322,26 @@ NICHES: dict[str, dict] = {
     },
     "ict_support": {
         "isco": ["3511", "3512", "3513", "3514", "7422"],
-        "name": ("ICT support", "Soporte informático"),
+        "related_isco": [
+            "1330",
+            "2511",
+            "2512",
+            "2513",
+            "2514",
+            "2519",
+            "2521",
+            "2522",
+            "2523",
+            "2529",
+        ],
+        "name": ("ICT support", "Soporte informático", "Support informatique"),
         "description": (
             "Help desk and field support: fixing computers and networks, installing software, "
             "backups and helping users.",
             "Soporte y microinformática: reparar ordenadores y redes, instalar programas, "
             "copias de seguridad y ayuda a usuarios.",
+            "Assistance et maintenance informatique : réparer ordinateurs et réseaux, installer "
+            "des logiciels, sauvegardes et aide aux utilisateurs.",
         ),
         "occupations": ["ICT help desk agent", "ICT network technician", "ICT technician"],
         "core": {
@@ -312,11 +375,18 @@ NICHES: dict[str, dict] = {
             "9312",
             "9313",
         ],
-        "name": ("Construction and renovation", "Construcción y reformas"),
+        "related_isco": ["1323", "3112", "3123"],
+        "name": (
+            "Construction and renovation",
+            "Construcción y reformas",
+            "Bâtiment et rénovation",
+        ),
         "description": (
             "Building and renovation work: bricklaying, plasterboard, tiling, painting and "
             "site safety.",
             "Obra y reformas: albañilería, pladur, alicatado, pintura y seguridad en obra.",
+            "Travaux de construction et de rénovation : maçonnerie, plaques de plâtre, carrelage, "
+            "peinture et sécurité sur chantier.",
         ),
         "occupations": [
             "building construction worker",
@@ -344,12 +414,14 @@ NICHES: dict[str, dict] = {
     },
     "beauty": {
         "isco": ["5141", "5142"],
-        "name": ("Hairdressing and beauty", "Peluquería y estética"),
+        "name": ("Hairdressing and beauty", "Peluquería y estética", "Coiffure et esthétique"),
         "description": (
             "Hairdressing and beauty salons: washing, cutting, dyeing and styling hair, "
             "manicure and skin care.",
             "Peluquerías y centros de estética: lavar, cortar, teñir y peinar, manicura y "
             "cuidado de la piel.",
+            "Salons de coiffure et instituts de beauté : laver, couper, colorer et coiffer les "
+            "cheveux, manucure et soins de la peau.",
         ),
         "occupations": [
             "hairdresser",
@@ -394,12 +466,18 @@ NICHES: dict[str, dict] = {
             "3344",
             "5244",
         ],
-        "name": ("Administration and customer service", "Administración y atención al cliente"),
+        "name": (
+            "Administration and customer service",
+            "Administración y atención al cliente",
+            "Administration et service client",
+        ),
         "description": (
             "Office support and customer service: filing, data entry, spreadsheets, email, "
             "phone and front office.",
             "Apoyo administrativo y atención al cliente: archivo, grabación de datos, hojas de "
             "cálculo, correo, teléfono y ventanilla.",
+            "Travail de bureau et service client : classement, saisie de données, tableurs, "
+            "courrier, téléphone et accueil.",
         ),
         "occupations": [
             "administrative assistant",

@@ -35,9 +35,8 @@ def embedder(tmp_path_factory) -> Embedder:
     return Embedder(packaged_model_path())
 
 
-@pytest.fixture(scope="session")
-def matcher(programme: Programme, embedder: Embedder) -> Matcher:
-    """A real engine over the session programme, with nothing saved to disk."""
+def loaded_engine(programme: Programme, embedder: Embedder) -> Matcher:
+    """A real engine over ``programme`` and its outcomes, with nothing saved to disk."""
     engine = Matcher(embedder)
     engine.load_programme(
         programme.participants,
@@ -47,6 +46,12 @@ def matcher(programme: Programme, embedder: Embedder) -> Matcher:
         outcomes=programme.outcomes,
     )
     return engine
+
+
+@pytest.fixture(scope="session")
+def matcher(programme: Programme, embedder: Embedder) -> Matcher:
+    """A real engine over the session programme, with nothing saved to disk."""
+    return loaded_engine(programme, embedder)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Both files are derived from ESCO v1.1.1 by ``scripts/build_niche_catalogue.py``; this
 module only reads them. This is the engine's domain knowledge: what the 13 niches are,
-which ESCO occupations and skills make them up, and their Spanish and English labels.
+which ESCO occupations and skills make them up, and their English, Spanish and French
+labels.
 The catalogue is immutable and shared, so it is loaded once.
 """
 
@@ -17,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Languages of the catalogue's labels: ESCO's own in each (English where one lacks a label).
+LABEL_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
 
 NICHE_CODES: tuple[str, ...] = (
     "gardening",
@@ -37,7 +40,8 @@ NICHE_CODES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Niche:
-    """One market niche: bilingual names, ESCO occupations and skills."""
+    """One market niche: names in the label languages, ESCO occupations and skills, and
+    the ISCO unit groups whose work it is (each with its labels)."""
 
     code: str
     name: dict[str, str]
@@ -46,6 +50,7 @@ class Niche:
     core_skills: tuple[str, ...]
     skills: tuple[str, ...]
     essential_weight: tuple[int, ...]
+    isco_groups: tuple[dict[str, str], ...] = ()
 
     def text(self, language: str = "en") -> str:
         """A short document describing the niche, used to embed it."""
@@ -66,21 +71,34 @@ class Catalogue:
 
     @cached_property
     def occupations(self) -> pd.DataFrame:
-        """ESCO occupations: uri, isco, niche ("" outside the 13), English and Spanish
-        preferred and ``|``-separated alternative labels, essential and optional skills.
-        Read on first use (only text reading needs it)."""
+        """ESCO occupations: uri, isco, niche ("" outside the 13), related (the niche an
+        outside occupation's group is nearest, or ""), preferred and
+        ``|``-separated alternative labels in each of :data:`LABEL_LANGUAGES` (a Spanish or
+        French preferred label names both forms: "camarero/camarera"), essential and
+        optional skills. Read on first use (only text reading needs it)."""
         return pd.read_csv(self.data_dir / "occupations.csv", dtype=str, keep_default_na=False)
 
     @cached_property
     def occupation_niche(self) -> np.ndarray:
         """Niche position of every occupation row, -1 outside the 13 niches."""
+        return self._niche_positions("niche")
+
+    @cached_property
+    def occupation_related(self) -> np.ndarray:
+        """For an occupation outside the 13 niches, the position of the niche its ISCO
+        group runs, supervises or specialises in (-1 for none, and inside the niches)."""
+        return self._niche_positions("related")
+
+    def _niche_positions(self, column: str) -> np.ndarray:
         position = {code: k for k, code in enumerate(NICHE_CODES)}
-        return np.array([position.get(c, -1) for c in self.occupations["niche"]], dtype=np.int8)
+        return np.array([position.get(c, -1) for c in self.occupations[column]], dtype=np.int8)
 
     def occupation_label(self, row: int, language: str = "en") -> str:
-        """Human label of the occupation at a row; English where ESCO has no Spanish one."""
+        """Official ESCO label of the occupation at a row in ``language``; English where
+        ESCO has none in that language."""
         occ = self.occupations
-        return (language == "es" and occ["label_es"].iat[row]) or occ["label_en"].iat[row]
+        own = occ[f"label_{language}"].iat[row] if language in LABEL_LANGUAGES else ""
+        return own or occ["label_en"].iat[row]
 
     @cached_property
     def skill_index(self) -> dict[str, int]:
@@ -102,12 +120,15 @@ class Catalogue:
     @cached_property
     def _labels(self) -> dict[str, list[str]]:
         english = self.skills["label_en"].tolist()
-        spanish = [es or en for es, en in zip(self.skills["label_es"], english, strict=True)]
-        return {"en": english, "es": spanish}
+        own = {language: self.skills[f"label_{language}"] for language in LABEL_LANGUAGES}
+        return {
+            language: [o or en for o, en in zip(labels, english, strict=True)]
+            for language, labels in own.items()
+        }
 
     def label_at(self, position: int, language: str = "en") -> str:
         """Human label of the skill at a row position: the official ESCO label in that
-        language (English where ESCO has no Spanish one)."""
+        language (English where ESCO has none in it)."""
         return self._labels[language][position]
 
     def label(self, uri: str, language: str = "en") -> str:
@@ -135,6 +156,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
             core_skills=tuple(rec["core_skills"]),
             skills=tuple(s["uri"] for s in rec["skills"]),
             essential_weight=tuple(s["essential_in"] for s in rec["skills"]),
+            isco_groups=tuple(rec["isco_groups"]),
         )
         for rec in raw["niches"]
     )

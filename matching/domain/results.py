@@ -48,13 +48,17 @@ class SkillRef(BaseModel):
     implied: bool = Field(
         False, description="Not stated, but implied by stated experience in a job that needs it"
     )
+    from_text: bool = Field(
+        False,
+        description="Not recorded, but named in the profile text or CV (read from text)",
+    )
 
 
-class Candidate(BaseModel):
-    """A ranked participant for one challenge, with everything needed to check it."""
+class PairDetail(BaseModel):
+    """What the scorer and the explanations say of one person for one challenge: the same
+    numbers and reasons whether the pair is read as a shortlist's candidate or as a
+    person's placement."""
 
-    participant_id: int
-    rank: int
     score: float = Field(description="Expected progress through the programme, 0..1")
     p_join: float
     p_complete: float
@@ -69,12 +73,23 @@ class Candidate(BaseModel):
     spanish_level: str
 
 
+class Candidate(PairDetail):
+    """A ranked participant for one challenge, with everything needed to check it."""
+
+    participant_id: int
+    rank: int
+
+
+MissingInformation = Literal["profile_text", "skills", "experience"]
+MISSING_DESCRIPTION = (
+    "What to add: a profile text of at least 8 words, skills (none recorded or recognised), "
+    "work experience"
+)
+
+
 class InsufficientProfile(BaseModel):
     participant_id: int
-    missing: list[Literal["profile_text", "skills", "experience"]] = Field(
-        description="What to add: a profile text of at least 8 words, skills (none recorded "
-        "or recognised), work experience"
-    )
+    missing: list[MissingInformation] = Field(description=MISSING_DESCRIPTION)
 
 
 class Shortlist(BaseModel):
@@ -96,6 +111,85 @@ class Shortlist(BaseModel):
         "companies (consent-only lists), or every profile too thin to score",
     )
     note: str = Field("", description="The empty reason in words, in the language asked for")
+
+
+PlacementState = Literal[
+    "ranked", "no_consent", "unavailable", "not_enough_information", "no_open_challenge"
+]
+
+
+class Placement(PairDetail):
+    """One challenge for one person: their chances and reasons (their row of the
+    challenge's shortlist) and how contested its seats are."""
+
+    rank: int = Field(description="1 = the challenge that suits the person best")
+    challenge_id: int
+    edition_id: int
+    title: str
+    company_id: int
+    company_name: str | None = Field(
+        None, description="The company's name (the service adds it from its records)"
+    )
+    niche: str = Field(description="Niche code")
+    niche_name: str = Field(description="The niche's name in the answer's language")
+    seats: int
+    shortlist_rank: int | None = Field(
+        description="The person's place on the challenge's shortlist, counted over every "
+        "candidate it ranks (null: the shortlist does not hold them)"
+    )
+    candidates: int = Field(description="How many candidates the shortlist ranks")
+    stronger_candidates: int = Field(
+        description="Candidates above the person on the shortlist (not on it: who score higher)"
+    )
+    contested: bool = Field(
+        description="At least as many stronger candidates as seats: going by the shortlist, "
+        "no seat is left for the person"
+    )
+    contest: str = Field(description="The standing in plain words")
+    planned: bool = Field(description="The edition's team plan puts the person here")
+
+
+class PlanPlace(BaseModel):
+    """Where the edition's team plan puts the person, and why."""
+
+    source: Literal["confirmed", "proposed"] = Field(
+        description="'confirmed': the teams a caseworker confirmed; 'proposed': what the "
+        "planner proposes now (the programme's composition rule, no locks)"
+    )
+    challenge_id: int | None = Field(description="null: the plan gives the person no seat")
+    title: str | None
+    placement_rank: int | None = Field(
+        description="That challenge's rank among the person's placements"
+    )
+    why: str
+
+
+class Placements(BaseModel):
+    """The challenges that suit one person, best first: the caseworker's answer to
+    "which of these challenges should this person go for, and with what chances?"."""
+
+    participant_id: int
+    state: PlacementState = Field(
+        description="'ranked', or why the list is empty: no consent to share with "
+        "companies, marked unavailable, a profile too thin to score, no open challenge"
+    )
+    note: str = Field(description="One sentence on the answer, or why it is empty")
+    missing: list[MissingInformation] = Field(default_factory=list, description=MISSING_DESCRIPTION)
+    edition_id: int = Field(
+        description="The edition whose challenges are ranked (an empty answer: the person's)"
+    )
+    own_edition: bool = Field(
+        description="False when the person's own edition has no challenges and the next "
+        "edition that has some is ranked instead"
+    )
+    open_challenges: int = Field(description="How many challenges were ranked")
+    placements: list[Placement]
+    plan: PlanPlace | None = Field(
+        description="Where the team plan puts the person (null: no plan is possible)"
+    )
+    scoring: str
+    model_version: str | None
+    index_version: str | None
 
 
 class NicheSuggestion(BaseModel):
@@ -183,6 +277,14 @@ class FoundConcept(BaseModel):
     )
 
 
+class FoundJob(BaseModel):
+    """A job a text dates (a CV's "Sous Chef, Jul 2010 - Jan 2013"), as read."""
+
+    title: FoundConcept
+    when: str = Field(description="The text's own words for the period")
+    years: float
+
+
 class NicheEvidence(BaseModel):
     niche: str
     name: str
@@ -190,15 +292,20 @@ class NicheEvidence(BaseModel):
 
 
 class TextConcepts(BaseModel):
-    """What the service reads in a free text (Spanish or English)."""
+    """What the service reads in a free text (Spanish, English or French)."""
 
-    language: str | None = Field(description="Detected language (ISO 639-1), if any")
+    language: str | None = Field(
+        description="Detected language (ISO 639-1), if any: show the text marked with it"
+    )
     read: bool = Field(description="False when the text is in a language the service cannot read")
     words: int
     occupations: list[FoundConcept]
     skills: list[FoundConcept]
+    jobs: list[FoundJob] = Field(
+        default_factory=list, description="Jobs the text dates, weightiest first"
+    )
     years: dict[str, float] = Field(
-        description="Years of experience stated, per niche ('other': outside the 13)"
+        description="Years of experience stated or dated, per niche ('other': outside the 13)"
     )
     niches: list[NicheEvidence] = Field(description="Niches the text points to, strongest first")
 

@@ -23,7 +23,7 @@ SCHEDULE_FIT = np.array(
 )
 EDUCATION: tuple[str, ...] = ("none", "primary", "secondary", "vocational", "university")
 # Languages a profile text is told apart in (ISO 639-1): the programme's and its
-# participants' main ones. Only Spanish and English texts are read for concepts.
+# participants' main ones. Spanish, English and French texts are read for concepts.
 TEXT_LANGUAGES: tuple[str, ...] = ("es", "en", "fr", "ar", "ro", "zh")
 
 # The programme's outcome events, in the order a participant meets them.

@@ -1,8 +1,9 @@
 """Participant records into the concepts the engine ranks on.
 
 A record may hold coded ESCO skills, skills in the person's own words, and a profile
-text. All three become one skill set; the text also gives evidence for each niche and
-years of experience. When a record lists no skills at all, stated experience in a job
+text. All three become one skill set, each skill marked by where it came from (recorded,
+or read from the text only); the text also gives evidence for each niche and years of
+experience. When a record lists no skills at all, stated experience in a job
 stands in for them: it implies that job's essential ESCO skills ("camarero, cinco años"
 implies serving food and drinks). Those are added as *implied* skills, kept apart so
 explanations can say so; a record with skills of its own keeps just those.
@@ -156,7 +157,8 @@ class ProfileReader:
         each free-text skill read as, shared by the chunks of one batch."""
         index = self.catalogue.skill_index
         n = len(texts)
-        skill_rows, skill_counts, implied = array("i"), np.zeros(n, np.int32), np.zeros(n, np.int32)
+        skill_rows, skill_counts = array("i"), np.zeros(n, np.int32)
+        implied, read = np.zeros(n, np.int32), np.zeros(n, np.int32)
         occupation_rows, occupation_counts = array("i"), np.zeros(n, np.int32)
         evidence = np.zeros((n, N_NICHES), np.float32)
         outside = np.zeros(n, np.float32)
@@ -165,7 +167,6 @@ class ProfileReader:
         for row, (uris, phrases, text) in enumerate(zip(coded, free_text, texts, strict=True)):
             reading = self.reader.read(text or "")
             found = {index[u] for u in uris if u in index}
-            found.update(reading.skill_rows)
             for phrase in phrases:
                 if phrase not in phrase_skills:
                     phrase_skills[phrase] = self.reader.read(phrase).skill_rows
@@ -173,9 +174,12 @@ class ProfileReader:
                     found.update(phrase_skills[phrase])
                 else:
                     pending.setdefault(phrase, []).append(row)
-            by_work = {s for r in reading.worked_as for s in self._essential[r]} - found
-            skill_rows.extend(sorted(found) + sorted(by_work))
-            skill_counts[row], implied[row] = len(found) + len(by_work), len(by_work)
+            from_text = set(reading.skill_rows) - found
+            by_work = {s for r in reading.worked_as for s in self._essential[r]}
+            by_work -= found | from_text
+            skill_rows.extend(sorted(found) + sorted(from_text) + sorted(by_work))
+            skill_counts[row] = len(found) + len(from_text) + len(by_work)
+            implied[row], read[row] = len(by_work), len(from_text)
             jobs = sorted({c.row for c in reading.occupations})
             occupation_rows.extend(jobs)
             occupation_counts[row] = len(jobs)
@@ -191,6 +195,7 @@ class ProfileReader:
             evidence,
             outside,
             years,
+            read,
         )
         return concepts, pending
 

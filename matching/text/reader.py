@@ -6,25 +6,46 @@ text, :meth:`TextReader.read` returns a :class:`TextReading`:
 - its language (:mod:`matching.text.language`);
 - the ESCO skills and job titles named in it, each with the exact words it came
   from (:mod:`matching.text.lexicon`);
-- years of experience stated in it, given to the nearest job title of the same
-  sentence (:mod:`matching.text.experience`);
+- the jobs of a CV: each date range ("Jan 2013 to Jan 2014", "2015 - actualidad") given
+  to the job title nearest it (:mod:`matching.text.layout`);
+- years of experience: the periods of those jobs, and durations stated in the text
+  (:mod:`matching.text.experience`), each given to the nearest job title of its
+  sentence;
 - evidence for each niche: job titles first, then the niche words of the text
-  (:mod:`matching.text.vocabulary`). Words early in a text weigh more (a title, the
-  first line of a CV), and so does a job title that opens a phrase ("Camarero con...",
-  "trabajé como camarera") over one that follows another word ("personas mayores
-  dependientes", where it is an adjective).
+  (:mod:`matching.text.vocabulary`).
+
+How much a word counts is read as a caseworker reads a CV. The jobs a person held, with
+their dates, make up :data:`JOB_SHARE` of the job-title evidence, each weighing more the
+longer it lasted and the more recent it is, with the title the CV's first line gives
+its person (a "Sous chef" heading the page) as much as the weightiest job; the titles
+named elsewhere make up the rest. A section's role weighs its words
+(:data:`SECTION_WEIGHTS`: a summary or a skills list for less than the work done,
+hobbies and contact details for little or nothing).
+Words early in a text weigh more (a title, the first line of a CV), and so does a job
+title that opens a phrase ("Camarero con...", "trabajé como camarera") over one that
+follows another word ("personas mayores dependientes", where it is an adjective). A
+passage the text repeats (a CV that repeats the profile text it was added to) counts
+once: a word counts only the first time the :data:`REPEAT_WORDS` words around it
+appear. Office titles count as office work only as far as the words speak of it
+(:func:`office_work_checked`), and a title named as a qualification ("título de
+técnico en ...") as education.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-from matching.domain.catalogue import DATA_DIR, load_catalogue
+from matching.domain.catalogue import DATA_DIR, NICHE_CODES, load_catalogue
+from matching.text import layout
 from matching.text.experience import read_durations
+from matching.text.jobs import job_weight, periods_to_titles
 from matching.text.language import detect_language
 from matching.text.lexicon import N_NICHES, OCCUPATION, OUTSIDE, SKILL, Lexicon, Match
 from matching.text.vocabulary import NicheVocabulary
@@ -36,6 +57,31 @@ FOLLOWING_WORD_WEIGHT = 0.3  # a one-word job title after a content word
 WORD_EVIDENCE_WEIGHT = 1.0
 CLEAR_SHARE = 0.4
 TITLE_PRIOR = 1.0
+REPEAT_WORDS = 4
+# What a section's words count for, by the role its heading gives it.
+SECTION_WEIGHTS: dict[str, float] = {
+    layout.HEADER: 1.0,
+    layout.EXPERIENCE: 1.0,
+    layout.SUMMARY: 0.5,
+    layout.REQUIREMENTS: 0.5,
+    layout.SKILLS: 0.3,
+    layout.EDUCATION: 0.3,
+    layout.OFFER: 0.2,
+    layout.INTERESTS: 0.1,
+    layout.LANGUAGES: 0.0,
+    layout.CONTACT: 0.0,
+}
+JOB_SHARE = 0.75  # of the job-title evidence, when the text dates its jobs
+OFFICE = NICHE_CODES.index("administration")
+# A job title right after these words names a qualification, not a job held ("título de
+# técnico en cuidados auxiliares de enfermería", "CAP cuisine", "certificate in ..."):
+# it weighs as education does.
+_QUALIFICATION = re.compile(
+    r"\b(t[ií]tulo|titulaci[oó]n|titulad[oa]|certificad[oa]|certificaci[oó]n|diploma|"
+    r"dipl[oô]me|grado|degree|licenciatura|ciclo|fp|cap|bep|bac\s+pro|bts|"
+    r"certificate|certification|qualification|qualified|course|curso|cours)\b[^.;:\n]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +110,21 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Job:
+    """A job title the text dates: ``title`` held from month ``first`` to month
+    ``last`` (months counted from year 0), ``when`` the text's own words for it."""
+
+    title: Concept
+    when: str
+    first: int
+    last: int
+    years: float
+    weight: float
+    entry: tuple[int, int] = (0, 0)  # characters of its lines, up to the next job's
+    niches: np.ndarray | None = None  # the title's niches, as the entry's words check them
+
+
+@dataclass(frozen=True)
 class TextReading:
     """What one text says, in the catalogue's terms (see the module docstring)."""
 
@@ -74,7 +135,8 @@ class TextReading:
     years: np.ndarray  # per niche + outside
     title_evidence: np.ndarray  # per niche + outside
     word_evidence: np.ndarray  # per niche
-    worked_as: tuple[int, ...] = ()  # occupation rows a stated duration was given to
+    worked_as: tuple[int, ...] = ()  # occupation rows a stated or dated period was given to
+    jobs: tuple[Job, ...] = ()  # the dated jobs, weightiest first
 
     @property
     def skill_rows(self) -> list[int]:
@@ -100,6 +162,72 @@ def _share(values: np.ndarray) -> np.ndarray:
     return values / total if total > 0 else np.zeros_like(values)
 
 
+def repeated_words(words: Words, size: int = REPEAT_WORDS) -> np.ndarray:
+    """Whether each kept word lies in a run of ``size`` words that the text already
+    had earlier (compared by stem)."""
+    stems = next(iter(words.stems.values()), ())
+    flags = np.zeros(len(stems), dtype=bool)
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(stems) - size + 1):
+        key = stems[i : i + size]
+        if key in seen:
+            flags[i : i + size] = True
+        else:
+            seen.add(key)
+    return flags
+
+
+def word_weights(text: str, words: Words) -> np.ndarray:
+    """What each kept word counts for: its place in the text, its section's role, and
+    nothing where the text repeats itself."""
+    position = EARLY_BOOST / (1.0 + np.arange(len(words)) / EARLY_WORDS) + 1.0
+    parts = layout.sections(text)
+    if len(parts) > 1 and len(words):
+        starts = np.array([part.start for part in parts])
+        section = np.searchsorted(starts, [a for a, _ in words.spans], side="right") - 1
+        roles = np.array([SECTION_WEIGHTS[part.role] for part in parts])
+        position = position * roles[section]
+    if len(words) > REPEAT_WORDS:
+        position = np.where(repeated_words(words), 0.0, position)
+    return position
+
+
+def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.ndarray:
+    """Job-title evidence where office titles count as office work only as far as the
+    text's words speak of it. Office titles are the most general ones ("sales
+    associate", "front desk agent", "coordinator" are ESCO clerks), held in every kind
+    of work; the share of their evidence that the words do not back (the office words'
+    share over the leading niche's) goes to the niches the words point to."""
+    words = _share(word_evidence)
+    if titles[OFFICE] <= 0 or not words.any():
+        return titles
+    moved = titles[OFFICE] * (1.0 - words[OFFICE] / words.max())
+    elsewhere = words.copy()
+    elsewhere[OFFICE] = 0.0
+    checked = titles.copy()
+    checked[OFFICE] -= moved
+    checked[:N_NICHES] += moved * _share(elsewhere)
+    return checked
+
+
+def _first_line_end(text: str) -> int:
+    """Where the first line that holds anything ends."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _modifies(words: Words, match: Match) -> bool:
+    """Whether a one-word job title is a word about another: it follows a content word
+    (a Spanish or French adjective: "personas dependientes"), or, in a language whose
+    titles end in their head noun, a content word follows it ("commercial
+    properties")."""
+    if not words.leads[match.first]:
+        return True
+    after = match.last + 1
+    return match.term.head_last and after < len(words) and not words.leads[after]
+
+
 class TextReader:
     """Reads texts against the catalogue's lexicon and niche vocabulary."""
 
@@ -110,20 +238,45 @@ class TextReader:
     def read(self, text: str) -> TextReading:
         text = text or ""
         words = read_words(text)
-        position = EARLY_BOOST / (1.0 + np.arange(len(words)) / EARLY_WORDS) + 1.0
-        skills, occupations = [], []
-        for match in self.lexicon.find(words):
-            concept = self._concept(words, match, position)
-            (occupations if match.term.kind == OCCUPATION else skills).append(concept)
-        titles = np.zeros(N_NICHES + 1)
+        language = detect_language(text)
+        weights = word_weights(text, words)
+        skills, occupations, titles_at = [], [], []
+        for match in self.lexicon.find(words, language):
+            concept = self._concept(words, match, weights)
+            if match.term.kind == OCCUPATION:
+                titles_at.append(concept)
+                if concept.weight > 0:
+                    occupations.append(concept)
+            elif concept.weight > 0:
+                skills.append(concept)
+        jobs = self._jobs(text, titles_at)
+        named = np.zeros(N_NICHES + 1)
         for concept in occupations:
-            titles += concept.weight * concept.niches
-        word_evidence = self.vocabulary.votes(words, position)
+            named += concept.weight * concept.niches
+        titles = named
+        if jobs:
+            jobs = [self._checked(job, words, weights) for job in jobs]
+            dated = sum(job.weight * job.niches for job in jobs)
+            headline = [c for c in occupations if c.start < _first_line_end(text)]
+            for concept in headline:
+                dated = dated + max(job.weight for job in jobs) / len(headline) * concept.niches
+            total = named.sum() + dated.sum()
+            titles = total * ((1.0 - JOB_SHARE) * _share(named) + JOB_SHARE * _share(dated))
+            listed = {id(c) for c in occupations}
+            occupations += [job.title for job in jobs if id(job.title) not in listed]
+            occupations.sort(key=lambda c: c.start)
+        word_evidence = self.vocabulary.votes(words, weights)
+        titles = office_work_checked(titles, word_evidence)
         years, worked_as = self._years(
-            text, occupations, _share(titles[:N_NICHES]) + _share(word_evidence)
+            text,
+            words,
+            weights,
+            occupations,
+            jobs,
+            _share(titles[:N_NICHES]) + _share(word_evidence),
         )
         return TextReading(
-            language=detect_language(text),
+            language=language,
             words=len(words),
             skills=tuple(skills),
             occupations=tuple(occupations),
@@ -131,35 +284,89 @@ class TextReader:
             title_evidence=titles,
             word_evidence=word_evidence,
             worked_as=worked_as,
+            jobs=tuple(sorted(jobs, key=lambda job: -job.weight)),
         )
 
     @staticmethod
-    def _concept(words: Words, match: Match, position: np.ndarray) -> Concept:
+    def _concept(words: Words, match: Match, weights: np.ndarray) -> Concept:
         term = match.term
-        weight = float(position[match.first])
-        if term.kind == OCCUPATION and term.words == 1 and not words.leads[match.first]:
+        weight = float(weights[match.first])
+        if term.kind == OCCUPATION and term.words == 1 and _modifies(words, match):
             weight *= FOLLOWING_WORD_WEIGHT
+        start = words.spans[match.first][0]
+        if term.kind == OCCUPATION and _QUALIFICATION.search(words.text, max(0, start - 50), start):
+            weight *= SECTION_WEIGHTS[layout.EDUCATION]
         return Concept(
             kind=term.kind,
             row=term.concepts[0],
             quote=words.quote(match.first, match.last),
-            start=words.spans[match.first][0],
+            start=start,
             end=words.spans[match.last][1],
             niches=term.niches,
             heading=term.heading,
             weight=weight,
         )
 
+    def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
+        """The job with its title's niches checked against the words of its own lines:
+        an office title counts as office work as far as what the job says backs it."""
+        starts = np.array([a for a, _ in words.spans])
+        inside = (starts >= job.entry[0]) & (starts < job.entry[1])
+        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0))
+        return replace(job, niches=office_work_checked(job.title.niches, votes))
+
+    @staticmethod
+    def _jobs(text: str, titles: list[Concept]) -> list[Job]:
+        """The dated jobs: each period with the job title nearest it, once (a CV added
+        twice dates the same job twice)."""
+        found = layout.periods(text)
+        if not found:
+            return []
+        latest = max(period.last for period in found)
+        given = periods_to_titles(text, [c.start for c in titles], found)
+        jobs: dict[tuple[int, int, int], Job] = {}
+        for index, period in sorted(given.items()):
+            title = titles[index]
+            key = (title.row, period.first, period.last)
+            jobs.setdefault(
+                key,
+                Job(
+                    title=title,
+                    when=" ".join(text[period.start : period.end].split()),
+                    first=period.first,
+                    last=period.last,
+                    years=round(period.years, 2),
+                    weight=job_weight(period, latest),
+                    entry=(min(title.start, period.start), len(text)),
+                ),
+            )
+        found_jobs = sorted(jobs.values(), key=lambda job: job.entry[0])
+        return [
+            replace(job, entry=(job.entry[0], following.entry[0]))
+            for job, following in pairwise(found_jobs)
+        ] + found_jobs[-1:]
+
     @staticmethod
     def _years(
-        text: str, occupations: list[Concept], evidence: np.ndarray
+        text: str,
+        words: Words,
+        weights: np.ndarray,
+        occupations: list[Concept],
+        jobs: list[Job],
+        evidence: np.ndarray,
     ) -> tuple[np.ndarray, tuple[int, ...]]:
-        """Stated durations per niche, and the job titles that got one: each goes to the
-        nearest job title in its sentence; with none, to a niche the rest of the text
-        clearly points to."""
-        years = np.zeros(N_NICHES + 1)
+        """Years per niche, and the job titles that got some. A dated job gives its
+        niche the months it covers (months two jobs share count once); a stated
+        duration goes to the nearest job title in its sentence or, with none, to a
+        niche the rest of the text clearly points to. Where both speak of a niche, the
+        larger counts. A duration the text repeats counts once."""
+        stated = np.zeros(N_NICHES + 1)
         claimed: dict[int, float] = {}
+        starts = [a for a, _ in words.spans]
         for duration in read_durations(text):
+            at = bisect.bisect_left(starts, duration.start)  # its number, or its unit
+            if at < len(weights) and weights[at] == 0.0:
+                continue
             low, high = duration.sentence
             near = [c for c in occupations if low <= c.start < high]
             if near:
@@ -167,11 +374,19 @@ class TextReader:
                 index = occupations.index(title)
                 claimed[index] = max(claimed.get(index, 0.0), duration.years)
             elif duration.work and evidence.max() >= CLEAR_SHARE * evidence.sum() > 0:
-                years[int(evidence.argmax())] = max(years[int(evidence.argmax())], duration.years)
+                best = int(evidence.argmax())
+                stated[best] = max(stated[best], duration.years)
         for index, value in claimed.items():
-            years[occupations[index].niche] += value
+            stated[occupations[index].niche] += value
+        months: dict[int, set[int]] = {}
+        for job in jobs:
+            months.setdefault(job.title.niche, set()).update(range(job.first, job.last))
+        dated = np.zeros(N_NICHES + 1)
+        for niche, covered in months.items():
+            dated[niche] = len(covered) / 12.0
         worked = {occupations[i].row for i in claimed if not occupations[i].heading}
-        return years, tuple(sorted(worked))
+        worked.update(job.title.row for job in jobs if not job.title.heading)
+        return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
 
 
 @lru_cache(maxsize=2)
@@ -182,4 +397,4 @@ def text_reader(data_dir: Path = DATA_DIR) -> TextReader:
     return TextReader(Lexicon(catalogue), NicheVocabulary(catalogue))
 
 
-__all__ = ["OCCUPATION", "SKILL", "Concept", "TextReader", "TextReading", "text_reader"]
+__all__ = ["OCCUPATION", "SKILL", "Concept", "Job", "TextReader", "TextReading", "text_reader"]

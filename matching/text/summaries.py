@@ -9,6 +9,7 @@ from matching.domain.catalogue import NICHE_CODES, Catalogue
 from matching.domain.results import (
     ChallengeSuggestion,
     FoundConcept,
+    FoundJob,
     NicheEvidence,
     SuggestedSkill,
     TextConcepts,
@@ -26,15 +27,15 @@ NOTES = {
     "en": {
         "found": "Read from the text; confirm or edit before saving.",
         "none": "The text names no work the catalogue knows: choose the niche and skills by hand.",
-        "unread": "The text does not seem to be Spanish or English, which is all the service "
-        "reads.",
+        "unread": "The text does not seem to be Spanish, English or French, which is all the "
+        "service reads.",
     },
     "es": {
         "found": "Leído en el texto; confirme o corrija antes de guardar.",
         "none": "El texto no menciona ningún trabajo que el catálogo conozca: elija el nicho y "
         "las habilidades a mano.",
-        "unread": "El texto no parece estar en español ni en inglés, que es lo único que lee "
-        "el servicio.",
+        "unread": "El texto no parece estar en español, inglés ni francés, que es lo único "
+        "que lee el servicio.",
     },
 }
 
@@ -80,6 +81,10 @@ def describe(reading: TextReading, catalogue: Catalogue, language: str = "en") -
         read=reading.language is None or reading.language in READ_LANGUAGES,
         words=reading.words,
         occupations=[_found(c, catalogue, language) for c in reading.occupations],
+        jobs=[
+            FoundJob(title=_found(job.title, catalogue, language), when=job.when, years=job.years)
+            for job in reading.jobs
+        ],
         skills=[_found(c, catalogue, language) for c in reading.skills],
         years=years,
         niches=_niches(reading.niche_evidence(), catalogue, language),

@@ -2,12 +2,17 @@
 
 Job titles are the strongest evidence, but real texts often name the work without a
 title ESCO knows ("personal de limpieza", "carga y descarga", "ayuda a domicilio").
-Their words still point somewhere: for every niche, the Spanish and English labels of
-its occupations and skills, with its name and description, form a small corpus. A
+Their words still point somewhere: for every niche, the Spanish, English and French
+labels of its occupations and skills, of its ISCO unit groups, and its name and
+description form a small corpus per language, and in English ESCO's descriptions of
+those occupations, groups and skills too (all of it ESCO's, none of it any development
+text's). A
 word's vote for niche k is P(k | word) under a uniform prior (each niche's word
 frequencies smoothed by one), times how much the word tells niches apart: one minus
 the normalised entropy of that distribution. Words that every niche uses ("trabajo",
-"equipo") get no say; "limpieza", "almacén", "obra" get a strong one.
+"equipo") get no say; "limpieza", "almacén", "obra" get a strong one. A stem the
+corpora lack is read as its longest known beginning, if that keeps most of it
+(:meth:`NicheVocabulary.row`).
 """
 
 from __future__ import annotations
@@ -20,33 +25,43 @@ from matching.domain.catalogue import NICHE_CODES, Catalogue
 from matching.text.words import LANGUAGES, Words, read_words
 
 N_NICHES = len(NICHE_CODES)
+DESCRIBED = "en"  # the language ESCO describes its occupations, groups and skills in
 MIN_INFORMATION = 0.15
 MIN_COUNT = 2
+MIN_BEGINNING = 0.7  # share of an unknown stem its known beginning must keep
+MIN_BEGINNING_LETTERS = 7
+MAX_REMEMBERED = 200_000  # unknown stems whose beginning was looked up, per language
 
 
 def _feature(language: str, stem: str) -> str:
     return f"{language}:{stem}"
 
 
-def niche_corpora(catalogue: Catalogue) -> list[list[str]]:
-    """Per niche, every label and text that describes it (both languages)."""
+def niche_corpora(catalogue: Catalogue) -> list[dict[str, list[str]]]:
+    """Per niche and label language, every label and text that describes it."""
     occupations = catalogue.occupations
     skills = catalogue.skills
     skill_niches = [set(cell.split("|")) for cell in skills["niches"]]
-    corpora: list[list[str]] = []
+    corpora: list[dict[str, list[str]]] = []
     for k, niche in enumerate(catalogue.niches):
-        texts = [*niche.name.values(), *niche.description.values()]
         rows = [
             *occupations.iloc[np.flatnonzero(catalogue.occupation_niche == k)].to_dict("records"),
             *skills.iloc[[i for i, n in enumerate(skill_niches) if niche.code in n]].to_dict(
                 "records"
             ),
         ]
-        for row in rows:
-            for language in LANGUAGES:
+        corpus = {}
+        for language in LANGUAGES:
+            texts = [niche.name[language], niche.description[language]]
+            texts += [group[language] for group in niche.isco_groups]
+            for row in rows:
                 texts.append(row[f"label_{language}"])
                 texts.extend(row[f"alt_labels_{language}"].split("|"))
-        corpora.append([t for t in texts if t])
+            if language == DESCRIBED:
+                texts += [group["description_en"] for group in niche.isco_groups]
+                texts += [row["description"] for row in rows]
+            corpus[language] = [t for t in texts if t]
+        corpora.append(corpus)
     return corpora
 
 
@@ -55,11 +70,12 @@ class NicheVocabulary:
 
     def __init__(self, catalogue: Catalogue) -> None:
         counts: list[Counter] = []
-        for texts in niche_corpora(catalogue):
+        for corpus in niche_corpora(catalogue):
             found: Counter = Counter()
-            for text in texts:
-                words = read_words(text)
-                found.update({_feature(lang, s) for lang in LANGUAGES for s in words.stems[lang]})
+            for language, texts in corpus.items():
+                for text in texts:
+                    stems = read_words(text).stems[language]
+                    found.update({_feature(language, stem) for stem in stems})
             counts.append(found)
         vocabulary = sorted(set().union(*counts))
         column = {w: j for j, w in enumerate(vocabulary)}
@@ -78,6 +94,25 @@ class NicheVocabulary:
         for row, word in enumerate(kept):
             lang, stem = word.split(":", 1)
             self.row_of[lang][stem] = row
+        self._beginnings: dict[str, dict[str, int | None]] = {lang: {} for lang in LANGUAGES}
+
+    def row(self, language: str, stem: str) -> int | None:
+        """The vocabulary row of a stem, or of its longest known beginning that keeps
+        :data:`MIN_BEGINNING` of it (Snowball leaves derived forms apart: "domiciliari"
+        is read as "domicili")."""
+        rows = self.row_of[language]
+        found = rows.get(stem)
+        if found is not None:
+            return found
+        known = self._beginnings[language]
+        if stem not in known:
+            shortest = max(MIN_BEGINNING_LETTERS, int(np.ceil(MIN_BEGINNING * len(stem))))
+            beginnings = (stem[:n] for n in range(len(stem) - 1, shortest - 1, -1))
+            found = next((rows[b] for b in beginnings if b in rows), None)
+            if len(known) < MAX_REMEMBERED:
+                known[stem] = found
+            return found
+        return known[stem]
 
     def votes(self, words: Words, weights: np.ndarray) -> np.ndarray:
         """Summed votes of the text's words, each scaled by its ``weights[i]``."""
@@ -86,6 +121,7 @@ class NicheVocabulary:
             for language in LANGUAGES
             for at, stem in enumerate(words.stems[language])
             if (row := self.row_of[language].get(stem)) is not None
+            or (row := self.row(language, stem)) is not None
         ]
         if not hits:
             return np.zeros(N_NICHES)

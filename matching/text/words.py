@@ -1,8 +1,9 @@
 """The words of a text as the concept matcher sees them: folded, stemmed, in place.
 
-Every word is read twice, once as Spanish and once as English, because people mix the
-two ("Microsoft Office", "celador"): it is lemmatised with ``simplemma`` (plural and
-gender forms become one: "camareras" -> "camarero", "auxiliares" -> "auxiliar"), its
+Every word is read in each of the three languages whose ESCO labels the reader knows,
+Spanish, English and French, because people mix them ("Microsoft Office", "celador",
+"chef de partie"): it is lemmatised with ``simplemma`` (plural and gender forms become
+one: "camareras" -> "camarero", "auxiliares" -> "auxiliar", "serveurs" -> "serveur"), its
 case and accents are folded (so "ALMACÉN", "almacen" and "Almacén" are one word), and
 it is stemmed with the Snowball stemmer of that language (PyStemmer), which also joins
 derived forms. Function words (articles, prepositions, conjunctions) are dropped, so
@@ -21,7 +22,7 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
-LANGUAGES: dict[str, str] = {"es": "spanish", "en": "english"}
+LANGUAGES: dict[str, str] = {"es": "spanish", "en": "english", "fr": "french"}
 BOUNDARY = "|"
 _TOKEN = re.compile(r"\w+")
 _PIECE = re.compile(r"(?P<word>\w+)|(?P<end>[.,;:!?()\[\]{}\n\r\t•·|\"«»])")
@@ -36,6 +37,11 @@ STOPWORDS: frozenset[str] = frozenset(
         # English
         "an", "and", "as", "at", "by", "for", "from", "i", "in", "into", "is", "my",
         "of", "on", "or", "the", "to", "with", "without",
+        # French (not "pour", "par" or "son", which are English words too)
+        "aux", "au", "avec", "c", "ce", "ces", "cette", "d", "dans", "des", "du", "elle",
+        "est", "et", "il", "j", "je", "l", "le", "les", "leur", "leurs", "ma", "mes",
+        "mon", "n", "ne", "nous", "ou", "qu", "qui", "s", "sa", "sans", "ses", "sur",
+        "vous",
     }
 )  # fmt: skip
 

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, Uploa
 from sqlalchemy.orm import Session
 
 from matching.domain.records import STORED, NicheCode, SensitiveAttributes
-from matching.domain.results import NicheRanking, TextConcepts
+from matching.domain.results import NicheRanking, Placements, SkillRef, TextConcepts
 from service import audit
 from service.controls import recommending
 from service.deps import get_runtime, get_session, require_role
+from service.errors import FieldError, query_error
 from service.operations import participants as participant_ops
+from service.operations import placements as placement_ops
 from service.operations.common import paginate
 from service.operations.participant_search import ParticipantQuery, Status, participant_query
 from service.runtime import Runtime
@@ -145,6 +147,43 @@ def niches(
         model_version=result.model_version,
     )
     return result
+
+
+@router.get("/{participant_id}/skills", response_model=list[SkillRef])
+def skills(
+    participant_id: ParticipantId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> list[SkillRef]:
+    """Every skill the service holds for this participant: those on record, those only
+    their profile text or CV names (``from_text``), and those their stated experience
+    implies (``implied``)."""
+    participant_ops.get_participant(session, participant_id)
+    runtime.feed.catch_up(session)
+    return runtime.matcher.participant_skills(participant_id, language)
+
+
+@router.get("/{participant_id}/placements", response_model=Placements)
+def placements(
+    participant_id: ParticipantId,
+    who: Caseworker,
+    session: Db,
+    runtime: Rt,
+    k: Annotated[int, Query(description="How many challenges, 1 to the shortlist limit")] = 5,
+    language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+) -> Placements:
+    """The challenges of this person's edition that suit them best, each with their
+    chances, their place on its shortlist, how contested its seats are, the skills
+    matched and missing and the reasons; and where the edition's team plan (confirmed,
+    else proposed) puts them, and why. An empty answer says why: no consent to share
+    with companies, marked unavailable, a profile too thin to score, no open
+    challenge. While recommendations are paused: 503 with the reason."""
+    try:
+        return placement_ops.placements(runtime, session, participant_id, k, who, language)
+    except FieldError as exc:  # the programme's shortlist limit
+        raise query_error(exc) from None
 
 
 @router.get("/{participant_id}/concepts", response_model=TextConcepts)

@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -217,8 +217,8 @@ class Words:
         if value is None:
             return ""
         if isinstance(value, datetime):
-            return format_datetime(value, "medium", locale=self._locale)
-        return format_date(value, "medium", locale=self._locale)
+            value = value.date()
+        return format_date(value, "long", locale=self._locale)  # months in words, not abbreviated
 
 
 @cache

@@ -22,12 +22,14 @@ from starlette.datastructures import UploadFile  # what request.form() gives (no
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.geography import PLACE_NAMES
 from matching.domain.records import PROFILE_TEXT_MAX, SensitiveAttributes
+from matching.domain.results import Placements
 from matching.domain.vocabulary import EVENTS
 from service.controls import RecommendationsPausedError, recommending
 from service.cv_files import CvFileError, cv_text
 from service.errors import FieldError, NotFoundError
 from service.operations import outcomes as outcome_ops
 from service.operations import participants as participant_ops
+from service.operations import placements as placement_ops
 from service.operations.common import count
 from service.operations.participant_search import STATUSES, ParticipantQuery, participant_query
 from service.runtime import Runtime
@@ -245,17 +247,21 @@ def participant_page(
     actions a caseworker may take."""
     row = participant_ops.get_participant(session, participant_id)
     w = request_words(request)
-    catalogue = runtime.matcher.catalogue
-    skills = [
-        {"uri": u, "label": catalogue.label(u, w.language)}
-        for u in row.skills
-        if u in catalogue.skill_index
-    ]
+    skills = runtime.matcher.participant_skills(participant_id, w.language)
     try:
         recommending(session, runtime)
         niches, paused = runtime.matcher.niches(participant_id, w.language, row.profile_text), None
     except RecommendationsPausedError as exc:
         niches, paused = None, exc.reason
+    try:
+        placements, placements_paused = (
+            placement_ops.placements(
+                runtime, session, participant_id, 5, viewer.principal, w.language
+            ),
+            None,
+        )
+    except RecommendationsPausedError as exc:
+        placements, placements_paused = None, exc.reason
     challenges = session.execute(
         select(ChallengeRow.id, ChallengeRow.title)
         .where(ChallengeRow.edition_id == row.edition_id)
@@ -274,6 +280,9 @@ def participant_page(
         niche_names=_niche_names(runtime, w),
         niches=niches,
         paused=paused,
+        placements=placements,
+        placements_paused=placements_paused,
+        placement_titles=_titles(placements),
         history=history(session, participant_id=participant_id),
         challenges=challenges,
         events=EVENTS,
@@ -281,6 +290,14 @@ def participant_page(
         notice=notice,
         cv_mb=w.number(runtime.settings.max_cv_bytes / 1e6),
     )
+
+
+def _titles(placements: Placements | None) -> list[str]:
+    """The challenge titles the placements' sentences may quote."""
+    if placements is None:
+        return []
+    titles = [p.title for p in placements.placements]
+    return [*titles, placements.plan.title] if placements.plan and placements.plan.title else titles
 
 
 NOTICES = {

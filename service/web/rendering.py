@@ -8,6 +8,7 @@ importing any page.
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from matching.text.language import detect_language
@@ -112,6 +114,8 @@ def _templates(language: str) -> Jinja2Templates:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["w"] = words(language)
     env.globals["lang_of"] = language_of
+    env.filters["quotes_in"] = quotes_in
+    env.filters["phrases_in"] = phrases_in
     return Jinja2Templates(env=env)
 
 
@@ -120,6 +124,31 @@ def language_of(text: str | None) -> str:
     """The language a person's text is written in, for its element's ``lang`` (empty:
     not known), so that it is read aloud and checked as what it is."""
     return detect_language(text or "") or ""
+
+
+QUOTED = re.compile(r"'([^'\n]{1,200})'")
+
+
+def quotes_in(reason: str, language: str | None) -> Markup:
+    """A reason that quotes a person's text ('camarera' → ...), with each quote marked
+    as written in ``language``, the text's own."""
+    marked, last = [], 0
+    for found in QUOTED.finditer(reason):
+        marked.append(escape(reason[last : found.start()]))
+        marked.append(Markup('<q lang="{}">{}</q>').format(language or "", found.group(1)))
+        last = found.end()
+    marked.append(escape(reason[last:]))
+    return Markup("").join(marked)
+
+
+def phrases_in(sentence: str, phrases: list[str]) -> Markup:
+    """A sentence of the engine that names things people wrote (a challenge's title),
+    each named phrase marked with the language it is written in."""
+    marked = escape(sentence)
+    for phrase in sorted(set(filter(None, phrases)), key=len, reverse=True):
+        tagged = Markup('<span lang="{}">{}</span>').format(language_of(phrase), phrase)
+        marked = Markup(marked.replace(escape(phrase), tagged))
+    return marked
 
 
 TEMPLATES = {language: _templates(language) for language in LANGUAGES}

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from service import audit
 from service.controls import read_controls, set_controls
@@ -76,7 +77,8 @@ def _document(request: Request, viewer, runtime: Runtime, name: str) -> Response
         if not path.is_file():
             raise NotFoundError(f"the latest evaluation has no {REPORT_DOCUMENTS[name]}")
         html = _as_html(folder, path.read_text(encoding="utf-8"))
-    return render(request, "report.html", viewer, html=html)
+    command = Markup('<code translate="no">milma evaluate</code>')
+    return render(request, "report.html", viewer, html=html, command=command)
 
 
 @router.get("/app/reports")

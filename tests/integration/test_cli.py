@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -36,12 +37,31 @@ def test_generate_index_shortlist(data_dir):
     assert payload["candidates"][0]["reasons"]
 
 
+def test_placements_for_a_person(data_dir):
+    people = pd.read_parquet(data_dir / "programme" / "participants.parquet")
+    pid = int(
+        people.query("consent_share and available and edition_id == 2")["participant_id"].iloc[0]
+    )
+    shown = run(data_dir, "placements", "--participant", str(pid), "-k", "2", "--json")
+    assert shown.exit_code == 0, shown.output
+    payload = json.loads(shown.stdout)
+    assert payload["state"] == "ranked" and payload["open_challenges"] == 3
+    assert [p["rank"] for p in payload["placements"]] == [1, 2]
+    assert all(p["company_name"] and p["reasons"] for p in payload["placements"])
+    table = run(data_dir, "placements", "--participant", str(pid), "--language", "es")
+    assert table.exit_code == 0, table.output
+    assert "Puesto" in table.output and "plan propuesto" in table.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["shortlist", "--challenge", "77"], "challenge 77 is not known"),
         (["shortlist", "--challenge", "3", "-k", "0"], "k must be"),
         (["shortlist", "--challenge", "x1"], "not a positive number"),
+        (["placements", "--participant", "99999"], "participant 99999 is not known"),
+        (["placements", "--participant", "3", "-k", "0"], "k must be between 1 and 200"),
+        (["placements", "--participant", "3", "--language", "fr"], "language must be en or es"),
         (["generate", *SMALL], "already holds a programme"),
         (["serve", "--workers", "2"], "--workers 2 needs PostgreSQL"),
     ],

@@ -16,12 +16,21 @@ def stated_direction(text: str, language: str) -> int:
     for went, clause in CLAUSES.items():
         if text.endswith(clause[language]):
             return went
-    implied = re.escape(IMPLIED[language]).replace(r"\{count\}", r"\d+")
+    implied = "|".join(map(as_pattern, forms(IMPLIED[language])))
     for polarity, texts in TEMPLATES.values():
-        pattern = re.sub(r"\\\{[^}]*\\\}", ".*", re.escape(texts[language]))
-        if re.fullmatch(f"{pattern}(?:{implied})?", text):
-            return polarity
+        for form in forms(texts[language]):
+            if re.fullmatch(f"{as_pattern(form)}(?:{implied})?", text):
+                return polarity
     raise AssertionError(f"no phrasing produces {text!r}")
+
+
+def forms(phrasing: str | tuple[str, str, str]) -> list[str]:
+    """The written forms of a phrasing (singular and plural where it has both)."""
+    return list(phrasing[1:]) if isinstance(phrasing, tuple) else [phrasing]
+
+
+def as_pattern(form: str) -> str:
+    return re.sub(r"\\\{[^}]*\\\}", ".*", re.escape(form))
 
 
 def agrees(direction: int, effect: float) -> bool:

@@ -168,14 +168,14 @@ def test_a_challenge_described_in_spanish_gets_a_niche_and_skills(reader):
     [
         ("Busco trabajo de camarera, tengo experiencia en hostelería y limpieza.", "es"),
         ("I have worked in warehouses for three years as a forklift driver.", "en"),
-        ("J'ai travaillé comme serveur pendant cinq ans dans un restaurant.", None),
+        ("J'ai travaillé comme serveur pendant cinq ans dans un restaurant.", "fr"),
         ("Am lucrat ca ospătar trei ani într-un restaurant din centru.", None),
         ("Trabalhei como empregado de mesa durante cinco anos num restaurante.", None),
         ("Ho lavorato come cameriere per cinque anni in un ristorante.", None),
         ("Camarero con experiencia", None),  # too few words to tell: lingua decides
     ],
 )
-def test_plain_spanish_and_english_are_told_by_their_dictionaries(sample, language):
-    """The dictionary step answers only for the two read languages, and leaves every
+def test_plain_read_languages_are_told_by_their_dictionaries(sample, language):
+    """The dictionary step answers only for the three read languages, and leaves every
     other language (and texts too short to tell) to lingua."""
     assert language_by_dictionary(sample) == language

@@ -20,6 +20,7 @@ def _concepts(rows: list[list[int]], implied: list[int]) -> ProfileConcepts:
         np.arange(n * 13, dtype=np.float32).reshape(n, 13),
         np.arange(n, dtype=np.float32),
         np.zeros((n, 14), np.float32),
+        np.zeros(n, np.int32),
     )
 
 

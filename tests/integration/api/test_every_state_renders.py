@@ -197,6 +197,8 @@ class ProgrammeInUse(RuleBasedStateMachine):
         for pid in people:
             self.call("GET", f"/participants/{pid}")
             self.call("GET", f"/participants/{pid}/niches")
+            for language in ("en", "es"):
+                self.call("GET", f"/participants/{pid}/placements?k=5&language={language}")
         for eid in editions:
             self.call("GET", f"/editions/{eid}")
         for company, key in list(self.company_keys.items())[-2:]:

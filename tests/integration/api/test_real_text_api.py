@@ -41,14 +41,24 @@ def test_a_text_only_participant_is_read_in_spanish(service):
         headers=cw,
     ).json()
     assert changed["text_language"] == "en"
-    kept = service.client.patch(
+    french = service.client.patch(
         f"/participants/{pid}",
-        json={"profile_text": "J'ai travaillé comme serveur.", "text_language": "fr"},
+        json={"profile_text": "J'ai travaillé comme serveur pendant trois ans."},
         headers=cw,
     ).json()
-    assert kept["text_language"] == "fr"
+    assert french["text_language"] == "fr"
     ranking = service.client.get(f"/participants/{pid}/niches", headers=cw).json()
-    assert "French" in ranking["note"]
+    assert ranking["text_language"] == "fr" and "French" not in ranking["note"]
+    assert ranking["suggestions"][0]["niche"] == "hospitality"
+    assert any("'serveur'" in r for r in ranking["suggestions"][0]["reasons"])
+    kept = service.client.patch(
+        f"/participants/{pid}",
+        json={"profile_text": "Am lucrat ca ospătar trei ani.", "text_language": "ro"},
+        headers=cw,
+    ).json()
+    assert kept["text_language"] == "ro"
+    ranking = service.client.get(f"/participants/{pid}/niches", headers=cw).json()
+    assert "Romanian" in ranking["note"]
 
 
 def test_text_concepts_route_reads_and_stores_nothing(service):
