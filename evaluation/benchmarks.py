@@ -446,22 +446,14 @@ def hostile_file_answers(client, headers: dict, participant_id: int, files) -> l
 
 def hostile_files(data_dir: Path, cache: Path | None, small: bool = False) -> list[dict]:
     """:func:`hostile_file_answers` for the whole suite (:mod:`evaluation.hostile_files`)
-    on a demo data dir made for it, through ``prepare_demo`` and ``create_app``."""
-    import shutil
-
+    on the demo data dir (:func:`demo_service`), served by ``create_app``."""
     from fastapi.testclient import TestClient
 
     from evaluation.hostile_files import suite
-    from matching.settings import Settings
     from service.app import create_app
-    from service.demo import prepare_demo
 
-    settings = Settings(data_dir=data_dir)
-    if cache is not None and cache.is_file():
-        settings.cache_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(cache, settings.cache_dir / "embeddings.npz")
-    runtime, demo_keys = prepare_demo(settings, say=lambda _m: None)
-    headers = {"X-API-Key": next(key for role, key, _ in demo_keys if role == "caseworker")}
+    settings, runtime, keys = demo_service(data_dir, cache)
+    headers = {"X-API-Key": keys["caseworker"]}
     try:
         client = TestClient(create_app(settings, runtime))
         edition = max(c.edition_id for c in runtime.matcher.challenges.values())
