@@ -80,10 +80,15 @@ def keys_create(
     label: str = typer.Option("", help="A note to recognise the key by"),
 ) -> None:
     """Create an API key and print it once (only its hash is stored)."""
+    from matching.domain.records import refuse_hidden_characters
     from service.runtime import ensure_database
     from service.security import create_key
 
     with errors():
+        try:
+            refuse_hidden_characters(label)
+        except ValueError as exc:
+            raise UsageError(f"--label {exc}") from None
         engine, sessions, _ = ensure_database(settings_of(ctx))
         try:
             with sessions() as session:

@@ -159,6 +159,7 @@ BENCHMARKS = (
     "api",
     "scale",
     "milvus",
+    "hostile-files",
 )
 
 
@@ -213,6 +214,9 @@ def benchmark(
 
             with err.status("the shortlist route under load"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(shortlist_load(Path(tmp) / "var", cache))
+        if "hostile-files" in chosen:
+            with err.status("hostile CV files"), tempfile.TemporaryDirectory() as tmp:
+                results.extend(bench.hostile_files(Path(tmp) / "var", cache))
         if "pages" in chosen:
             with err.status("web pages at MILMA scale"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(bench.page_latency(Path(tmp) / "var", cache))

@@ -22,12 +22,12 @@ def shortlist(
     language: str = typer.Option("en", help="Language of the reasons: en or es"),
 ) -> None:
     """Ranked, explained candidates for one Business Challenge."""
+    from matching.rules import ProgrammeRules
     from service.runtime import open_runtime
 
     with errors():
         cid = parse_challenge_id(challenge)
-        if k < 1:
-            raise UsageError("k must be at least 1")
+        ProgrammeRules.from_settings(settings_of(ctx)).shortlist_k(k)
         if language not in ("en", "es"):
             raise UsageError("language must be en or es")
         with err.status("loading"):
@@ -54,13 +54,13 @@ def placements(
 ) -> None:
     """The challenges that suit one participant, best first: chances, their place on each
     shortlist, how contested its seats are, reasons, and where the team plan puts them."""
-    from matching.placements import check_k
+    from matching.rules import ProgrammeRules
     from service.operations.placements import named_placements
     from service.runtime import open_runtime
 
     with errors():
         settings = settings_of(ctx)
-        check_k(k, settings.max_shortlist_k)
+        ProgrammeRules.from_settings(settings).shortlist_k(k)
         if language not in ("en", "es"):
             raise UsageError("language must be en or es")
         with err.status("loading"):
@@ -110,19 +110,26 @@ def niches(
 def teams(
     ctx: typer.Context,
     edition: int = typer.Option(..., "--edition", "-e", min=1, help="Edition id"),
-    min_migrant_share: float = typer.Option(0.30, min=0.0, max=1.0),
-    max_migrant_share: float | None = typer.Option(None, min=0.0, max=1.0),
+    min_migrant_share: float | None = typer.Option(
+        None, help="A stricter minimum share of each team's seats (default: the programme's)"
+    ),
+    max_migrant_share: float | None = typer.Option(
+        None, help="A stricter maximum share of each team's seats (default: the programme's)"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Propose the edition's Experimental Teams (optimal assignment; stores nothing)."""
+    from matching.rules import ProgrammeRules
     from matching.team_problem import PlanInfeasibleError
     from service.runtime import open_runtime
 
     with errors():
+        rules = ProgrammeRules.from_settings(settings_of(ctx))
+        composition = rules.team_composition(min_migrant_share, max_migrant_share)
         with err.status("loading"):
             runtime = open_runtime(settings_of(ctx), say=err.print)
         try:
-            problem = runtime.matcher.team_problem(edition, min_migrant_share, max_migrant_share)
+            problem = runtime.matcher.team_problem(edition, composition)
             plan = runtime.matcher.team_plan(problem, edition)
         except PlanInfeasibleError as exc:
             raise UsageError(f"no team plan possible: {exc}") from None
@@ -131,9 +138,7 @@ def teams(
         if as_json:
             out.print_json(plan.model_dump_json())
             return
-        table = Table(
-            title=f"Team plan for edition {edition} (min {min_migrant_share:.0%} migrants)"
-        )
+        table = Table(title=f"Team plan for edition {edition} ({composition.describe()} per team)")
         for column in ("challenge", "seats", "members", "migrants", "needed", "share", "fit"):
             table.add_column(column)
         for t in plan.teams:

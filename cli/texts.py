@@ -76,6 +76,6 @@ def _file_text(path: Path) -> str:
         except UnicodeDecodeError:
             raise UsageError(f"{path} is neither a PDF, a DOCX nor UTF-8 text") from None
     try:
-        return cv_text(data, get_settings().max_cv_bytes)
+        return cv_text(data, get_settings().max_cv_bytes).text
     except CvFileError as exc:
         raise UsageError(f"{path}: {exc}") from None

@@ -148,8 +148,11 @@ def scoring_latency(engine: Matcher, repeat: int = 50) -> list[dict]:
 def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
     """Optimal team plans on real predicted fits: a MILMA-sized edition (150 people,
     7 challenges) and the whole city programme as one edition (5,000 x 250)."""
+    from matching.rules import ProgrammeRules
     from matching.team_problem import TeamProblem, greedy, violations
     from matching.teams import solve
+
+    rules = ProgrammeRules.default()
 
     people = programme.participants
     sensitive = programme.sensitive.set_index("participant_id")["migrant"]
@@ -176,7 +179,8 @@ def team_formation(engine: Matcher, programme, repeat: int = 3) -> list[dict]:
         seats = np.full(
             len(challenges), len(ids) // len(challenges) - (1 if len(ids) < 1000 else 0)
         )
-        problem = TeamProblem(fit, sensitive.loc[ids].to_numpy(bool), seats, ids, challenges)
+        migrant = sensitive.loc[ids].to_numpy(bool)
+        problem = TeamProblem(fit, migrant, seats, ids, challenges, rules.composition)
         solutions = [solve(problem) for _ in range(repeat)]
         best = solutions[0]
         times = [s.seconds for s in solutions]
@@ -330,6 +334,132 @@ def write(results: list[dict], out: Path) -> Path:
             f"| {r['name']} | {r['measured']} {r['unit']} | {r['target']} {r['unit']} "
             f"| {r['ratio']} | {'yes' if r['met'] else 'no'} |"
         )
+    files = [r for r in results if "answer" in r]
+    if files:
+        lines += [
+            "",
+            "| hostile file | what | answer | wall s | server RSS growth MB "
+            "| reading process peak MB | met |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in files:
+            peak = "stopped by its limits" if r["reader_peak_mb"] is None else r["reader_peak_mb"]
+            lines.append(
+                f"| {r['name'].removeprefix('hostile file: ')} | {r['what']} "
+                f"| {r['answer']} ({r['status']}: {r['message']}) | {r['measured']:.2f} "
+                f"| {r['server_rss_growth_mb']} | {peak} | {'yes' if r['met'] else 'no'} |"
+            )
     path = out / "benchmarks.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _memory_kb() -> dict[str, int]:
+    """This process's resident memory now and its peak (Linux /proc), in kB."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return {
+        line.split(":")[0]: int(line.split()[1])
+        for line in status.splitlines()
+        if line.startswith(("VmRSS:", "VmHWM:"))
+    }
+
+
+def hostile_file_answers(client, headers: dict, participant_id: int, files) -> list[dict]:
+    """Each hostile file posted as a CV through the real app, one at a time: its answer
+    (status, and read or refused), the request's wall time, the growth of this
+    process's peak resident memory while it answered (the app is served in-process; its
+    high-water mark is reset before each file, so each peak is that file's), and the
+    reading process's own peak as it reports it (none when its limits stopped it first).
+
+    A file meets the figures when it gets one of the answers it may get, below 500,
+    within 2 s, with neither the server nor the reading process growing by more than
+    100 MB.
+    """
+    import logging
+
+    readings: list[dict] = []
+
+    class _Readings(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if hasattr(record, "cv_reading"):
+                readings.append(record.cv_reading)
+
+    logger = logging.getLogger("service.cv_files")
+    handler, level = _Readings(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    out = []
+    try:
+        for file in files:
+            readings.clear()
+            before = _memory_kb()["VmRSS"]
+            Path("/proc/self/clear_refs").write_text("5", encoding="ascii")  # reset the peak
+            start = time.perf_counter()
+            got = client.post(
+                f"/participants/{participant_id}/cv",
+                files={"file": (file.name, file.data, "application/octet-stream")},
+                headers=headers,
+            )
+            seconds = time.perf_counter() - start
+            growth_mb = (_memory_kb()["VmHWM"] - before) / 1024
+            body = got.json()
+            field = None
+            if got.status_code == 200:
+                answer = "read"
+                message = "stopped early" if body["stopped_early"] else "whole"
+            else:  # 422 from the reader, 413 from the size check: a refusal either way
+                answer = "refused" if got.status_code in (413, 422) else f"HTTP {got.status_code}"
+                detail = body.get("detail")
+                if isinstance(detail, list):
+                    field, message = detail[0]["loc"][-1], detail[0]["msg"]
+                else:
+                    message = str(detail)
+            reader_mb = readings[0]["peak_rss_kb"] / 1024 if readings else None
+            result = benchmark_result(
+                f"hostile file: {file.name}",
+                seconds,
+                "s",
+                2.0,
+                what=file.what,
+                bytes=len(file.data),
+                status=got.status_code,
+                answer=answer,
+                expected=list(file.expect),
+                message=message,
+                field=field,
+                server_rss_growth_mb=round(growth_mb, 1),
+                reader_peak_mb=None if reader_mb is None else round(reader_mb, 1),
+            )
+            result["met"] = (
+                got.status_code < 500
+                and answer in file.expect
+                and seconds <= 2.0
+                and growth_mb <= 100
+                and (reader_mb or 0) <= 100
+            )
+            out.append(result)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return out
+
+
+def hostile_files(data_dir: Path, cache: Path | None, small: bool = False) -> list[dict]:
+    """:func:`hostile_file_answers` for the whole suite (:mod:`evaluation.hostile_files`)
+    on the demo data dir (:func:`demo_service`), served by ``create_app``."""
+    from fastapi.testclient import TestClient
+
+    from evaluation.hostile_files import suite
+    from service.app import create_app
+
+    settings, runtime, keys = demo_service(data_dir, cache)
+    headers = {"X-API-Key": keys["caseworker"]}
+    try:
+        client = TestClient(create_app(settings, runtime))
+        edition = max(c.edition_id for c in runtime.matcher.challenges.values())
+        made = client.post(
+            "/participants", json={"edition_id": edition, "display_name": "CV"}, headers=headers
+        )
+        return hostile_file_answers(client, headers, made.json()["participant_id"], suite(small))
+    finally:
+        runtime.close()

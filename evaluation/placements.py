@@ -27,7 +27,6 @@ from matching.teams import solve
 
 K = 5
 TOP = 3
-MIN_SHARE = 0.30  # the programme's composition rule, as the planner proposes by default
 LEARNED, RULES, ORACLE = "learned ranker", "fallback rules", "oracle"
 
 
@@ -50,7 +49,7 @@ def placement_split(data: EvalData, systems: list[System], test_edition: int) ->
         matcher = engines[name].engine()
         ranked = {}
         for pid in people:
-            result = matcher.placements(int(pid), k=K, min_migrant_share=MIN_SHARE)
+            result = matcher.placements(int(pid), k=K)
             if result.state != "ranked":
                 continue
             top = [p.challenge_id for p in result.placements]
@@ -91,7 +90,7 @@ def _oracle_rows(
     """The oracle's ranking (hidden expected outcome) and its plan: the planner's
     optimisation, under the same seats and composition rule, on those outcomes."""
     matcher = data.matcher
-    problem = matcher.team_problem(edition, MIN_SHARE)
+    problem = matcher.team_problem(edition)  # the programme's composition rule
     fit = np.column_stack(
         [oracle.scores(int(c), problem.participant_ids) for c in problem.challenge_ids]
     )

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from matching.domain.catalogue import NICHE_CODES
-from matching.domain.records import PROFILE_TEXT_MAX, ParticipantProfile
+from matching.domain.records import PROFILE_TEXT_MAX, ParticipantProfile, without_hidden_characters
 from matching.engine import Matcher
 from matching.pool import PROFILE_COLUMNS
 from matching.settings import get_settings
@@ -61,7 +61,10 @@ def read_real_texts(path: Path) -> pd.DataFrame:
         raise RealTextError(f"{path} is neither a CSV file nor a folder of CVs")
     frame = _labels(path, ("niche", *TEXT_COLUMNS))
     text = (frame["titulo"].str.strip() + ".\n" + frame["descripcion"].str.strip()).str.strip()
-    return pd.DataFrame({"niche": frame["niche"], "text": text})
+    # postings carry stray control characters (a euro sign decoded as U+0080): a
+    # record holds none, so they go before the texts become records (the CV reader
+    # drops them itself)
+    return pd.DataFrame({"niche": frame["niche"], "text": text.map(without_hidden_characters)})
 
 
 def _labels(path: Path, columns: Sequence[str]) -> pd.DataFrame:
@@ -97,7 +100,7 @@ def _read_cvs(folder: Path) -> pd.DataFrame:
         try:
             if file is None:
                 raise CvFileError("no PDF or DOCX file")
-            text = cv_text(file.read_bytes(), limit)
+            text = cv_text(file.read_bytes(), limit).text
         except CvFileError as exc:
             unread.append(f"{cv_id}: {exc}")
             continue

@@ -36,16 +36,17 @@ from matching.domain.results import (
     TextConcepts,
 )
 from matching.index_sync import SyncReport
-from matching.niches import NICHE_KIND
+from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.placements import ConfirmedTeams, person_placements
-from matching.scoring import FallbackScorer, LearnedScorer
+from matching.rules import ProgrammeRules, TeamComposition
+from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError
 from matching.team_problem import TeamProblem
 from matching.text.reader import TextReading
 from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
-from models.registry import load_estimator
+from models.registry import load_estimator, stale_versions
 
 RANKER_KIND = "outcome-ranker"
 
@@ -85,7 +86,7 @@ class Matcher(EngineState):
             hnsw_ef_construction=settings.hnsw_ef_construction,
             hnsw_ef_search=settings.hnsw_ef_search,
             retrieve_k=settings.retrieve_k,
-            max_k=settings.max_shortlist_k,
+            rules=ProgrammeRules.from_settings(settings),
             fairness_rerank=settings.fairness_rerank,
             vector_store=settings.vector_store,
         )
@@ -101,11 +102,21 @@ class Matcher(EngineState):
         """Use the newest valid ranker (and niche model) in the data dir, if any."""
         if self.data_dir is None:
             return
-        loaded = load_estimator(self.models_root / "ranker", RANKER_KIND)
-        niche = load_estimator(self.models_root / "niches", NICHE_KIND)
+        # a version trained on other features (saved before a feature was added) is
+        # skipped: the rules score and say so until `milma train` makes a new one
+        loaded = load_estimator(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
+        niche = load_estimator(self.models_root / "niches", NICHE_KIND, NICHE_FEATURES)
+        stale = (
+            []
+            if loaded
+            else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
+        )
         with self.lock:
             self.trained_scorer = (
                 None if loaded is None else LearnedScorer(loaded[0], loaded[1].version)
+            )
+            self.no_ranker_reason = (
+                f"the saved ranker {stale[0]}; run `milma train`" if stale else None
             )
             self._choose_scorer()
             if niche is None:
@@ -117,6 +128,7 @@ class Matcher(EngineState):
     def use_ranker(self, ranker, version: str) -> None:
         with self.lock:
             self.trained_scorer = LearnedScorer(ranker, version)
+            self.no_ranker_reason = None
             self._choose_scorer()
 
     def use_learned(self, on: bool, why: str = "") -> None:
@@ -130,7 +142,9 @@ class Matcher(EngineState):
 
     def _choose_scorer(self) -> None:
         if self.trained_scorer is None:
-            self.scorer = FallbackScorer()
+            self.scorer = (
+                FallbackScorer(self.no_ranker_reason) if self.no_ranker_reason else FallbackScorer()
+            )
         elif self.learned_on:
             self.scorer = self.trained_scorer
         else:
@@ -279,17 +293,14 @@ class Matcher(EngineState):
         k: int = 5,
         language: str = "en",
         confirmed_teams: ConfirmedTeams | None = None,
-        min_migrant_share: float = 0.30,
     ) -> Placements:
         """The challenges that suit one person, best first: their chances and reasons in
         each (their row of its shortlist), how contested its seats are, and where the
         edition's team plan puts them. ``confirmed_teams`` reads an edition's confirmed
         teams (challenge id -> member ids); without any, the planner's proposal under
-        ``min_migrant_share`` stands in."""
+        the programme's composition rule stands in."""
         with self.lock:
-            return person_placements(
-                self, participant_id, k, language, confirmed_teams, min_migrant_share
-            )
+            return person_placements(self, participant_id, k, language, confirmed_teams)
 
     # -------------------------------------------------------------------- niches
     def niche_features(self, participant_ids) -> np.ndarray:
@@ -314,14 +325,15 @@ class Matcher(EngineState):
     def team_problem(
         self,
         edition_id: int,
-        min_share: float = 0.30,
-        max_share: float | None = None,
+        composition: TeamComposition | None = None,
         locks: list[tuple[int, int, bool]] = (),
         seats: dict[int, int] | None = None,
     ) -> TeamProblem:
-        """The edition's available participants x its challenges, with predicted fit."""
+        """The edition's available participants x its challenges, with predicted fit,
+        under ``composition`` (by default the programme's rule)."""
+        composition = composition or self.rules.composition
         with self.lock:
-            return team_planning.team_problem(self, edition_id, min_share, max_share, locks, seats)
+            return team_planning.team_problem(self, edition_id, composition, locks, seats)
 
     def team_plan(self, problem: TeamProblem, edition_id: int, language: str = "en") -> TeamPlan:
         """Solve ``problem`` and explain every member's place."""

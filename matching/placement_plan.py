@@ -46,17 +46,16 @@ def edition_plan(
     engine: EngineState,
     edition_id: int,
     confirmed_teams: ConfirmedTeams | None,
-    min_migrant_share: float,
 ) -> Plan:
-    """The edition's confirmed teams, or (none confirmed) the planner's proposal now,
-    kept per engine state."""
+    """The edition's confirmed teams, or (none confirmed) the planner's proposal now
+    under the programme's composition rule, kept per engine state."""
     confirmed = confirmed_teams(edition_id) if confirmed_teams is not None else {}
     if confirmed:
         return Plan("confirmed", {int(c): np.asarray(list(m)) for c, m in confirmed.items()})
 
     def propose() -> Plan:
         try:
-            problem = team_problem(engine, edition_id, min_migrant_share, None, [], None)
+            problem = team_problem(engine, edition_id, engine.rules.composition, [], None)
             solution = solve(problem)
         except PlanInfeasibleError:
             return Plan("proposed", None)
@@ -66,7 +65,7 @@ def edition_plan(
         }
         return Plan("proposed", members, len(problem.participant_ids), int(problem.seats.sum()))
 
-    key = ("plan", edition_id, min_migrant_share, *engine.state_key())
+    key = ("plan", edition_id, engine.rules.composition, *engine.state_key())
     return engine.kept_editions.get(key, propose)
 
 

@@ -42,30 +42,16 @@ from matching.standings import Standing, edition_standing, person_standings
 from matching.state import EngineState
 
 
-class PlacementSizeError(ValueError):
-    """``k`` is outside what a placements request may ask for (the shortlists' limit)."""
-
-    field = "k"
-
-
-def check_k(k: int, max_k: int) -> None:
-    """The one check of a placements request's size, against the shortlists' limit
-    (the engine's ``max_k``; a door may check before it has an engine)."""
-    if not 1 <= k <= max_k:
-        raise PlacementSizeError(f"k must be between 1 and {max_k}")
-
-
 def person_placements(
     engine: EngineState,
     participant_id: int,
     k: int,
     language: str,
     confirmed_teams: ConfirmedTeams | None,
-    min_migrant_share: float,
 ) -> Placements:
     """The person's placements (see the module docstring); ``confirmed_teams`` reads an
     edition's confirmed teams (challenge id -> member ids) where they are kept."""
-    check_k(k, engine.max_k)
+    engine.rules.shortlist_k(k)  # the shortlists' limit, a RuleError naming k
     row = int(engine.rows_of([participant_id])[0])
     pool = engine.pool
     own = int(pool["edition"][row])
@@ -90,11 +76,7 @@ def person_placements(
     keys = np.array([s.key for s in mine])
     cids = np.array([s.challenge_id for s in mine])
     mine = [mine[i] for i in np.lexsort((cids, -keys))]
-    plan = (
-        edition_plan(engine, edition, confirmed_teams, min_migrant_share)
-        if edition == own
-        else None
-    )
+    plan = edition_plan(engine, edition, confirmed_teams) if edition == own else None
     planned = plan.team_of(participant_id) if plan is not None else None
     top = mine[:k]
     details = _explained(engine, top, language)

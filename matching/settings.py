@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,7 +55,12 @@ class Settings(BaseSettings):
         500, ge=10, le=100_000, description="Candidates retrieved before ranking"
     )
     max_shortlist_k: int = Field(200, ge=1, le=1000, description="Largest k a client may ask for")
-    min_migrant_share: float = Field(0.30, ge=0.0, le=1.0)
+    min_migrant_share: float = Field(
+        0.30, ge=0.0, le=1.0, description="Team composition: fewest migrants, a share of seats"
+    )
+    max_migrant_share: float = Field(
+        1.0, ge=0.0, le=1.0, description="Team composition: most migrants (1: no maximum)"
+    )
     fairness_rerank: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -78,6 +83,12 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @model_validator(mode="after")
+    def _shares_in_order(self) -> Settings:
+        if self.max_migrant_share < self.min_migrant_share:
+            raise ValueError("MILMA_MAX_MIGRANT_SHARE must not be below MILMA_MIN_MIGRANT_SHARE")
+        return self
 
     def as_environment(self) -> dict[str, str]:
         """These settings as ``MILMA_*`` variables: what a worker process started from

@@ -206,8 +206,7 @@ def build_shortlist(
     language: str,
 ) -> Shortlist:
     """Ranked, explained candidates for a challenge (see the module docstring)."""
-    if not 1 <= k <= engine.max_k:
-        raise ValueError(f"k must be between 1 and {engine.max_k}")
+    engine.rules.shortlist_k(k)
     ranked = rank_candidates(engine, challenge_id, k, consent_only, fairness, whole_programme)
     ch, chosen = ranked.challenge, ranked.order
     explanations = explain(

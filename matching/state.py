@@ -26,6 +26,7 @@ from matching.milvus_index import MilvusParticipantIndex, milvus_uri
 from matching.niches import NicheCatalogueIndex
 from matching.pool import ParticipantPool
 from matching.retrieval import Mode, ParticipantIndex
+from matching.rules import ProgrammeRules
 from matching.scoring import FallbackScorer, Scorer, stage_chances
 from matching.text.profiles import ProfileReader
 from matching.text.reader import text_reader
@@ -90,7 +91,7 @@ class EngineState:
         hnsw_ef_construction: int = 200,
         hnsw_ef_search: int = 128,
         retrieve_k: int = 500,
-        max_k: int = 200,
+        rules: ProgrammeRules | None = None,
         fairness_rerank: bool = True,
         vector_store: str = "faiss",
     ) -> None:
@@ -102,7 +103,7 @@ class EngineState:
             self.catalogue, text_reader(self.catalogue.data_dir), embedder
         )
         self.retrieve_k = retrieve_k
-        self.max_k = max_k
+        self.rules = rules or ProgrammeRules.default()
         self.fairness_rerank = fairness_rerank
         self.index_args = dict(
             mode=index_mode,
@@ -121,6 +122,7 @@ class EngineState:
         self.index = self.empty_index()
         self.scorer: Scorer = FallbackScorer()
         self.trained_scorer: Scorer | None = None  # the trained ranker, used when on
+        self.no_ranker_reason: str | None = None  # why a saved ranker could not be used
         self.learned_on, self.learned_off_reason = True, ""
         self.niche_model = None
         self.niche_model_version: str | None = None
@@ -143,6 +145,11 @@ class EngineState:
         scorer, the re-rank switch and the history window, which the evaluation sets
         directly."""
         return (self.revision, self.scorer, self.fairness_rerank, self.history.since)
+
+    @property
+    def max_k(self) -> int:
+        """The longest shortlist the engine makes (the programme's limit)."""
+        return self.rules.max_shortlist_k
 
     # --------------------------------------------------------------------- paths
     def _path(self, name: str) -> Path:

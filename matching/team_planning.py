@@ -7,6 +7,7 @@ import numpy as np
 
 from matching.domain.results import Team, TeamMember, TeamPlan
 from matching.explanations import explain, factor_effects
+from matching.rules import TeamComposition
 from matching.shortlists import score_matrix
 from matching.state import EngineState, UnknownIdError
 from matching.team_problem import TeamProblem, greedy, independent_shortlists
@@ -18,8 +19,7 @@ REASONS_PER_MEMBER = 3
 def team_problem(
     engine: EngineState,
     edition_id: int,
-    min_share: float,
-    max_share: float | None,
+    composition: TeamComposition,
     locks: list[tuple[int, int, bool]],
     seats: dict[int, int] | None,
 ) -> TeamProblem:
@@ -55,8 +55,7 @@ def team_problem(
         sizes,
         ids,
         np.array(challenges),
-        min_share,
-        max_share,
+        composition,
         tuple(must),
         tuple(must_not),
     )
@@ -119,8 +118,8 @@ def team_plan(
         optimality_gap=solution.gap,
         solver=solution.solver,
         seconds=round(solution.seconds, 3),
-        min_migrant_share=problem.min_share,
-        max_migrant_share=problem.max_share,
+        min_migrant_share=problem.composition.min_share,
+        max_migrant_share=problem.composition.max_share,
     )
 
 

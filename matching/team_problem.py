@@ -1,9 +1,9 @@
 """The team formation problem: who may join which team, and what a valid plan is.
 
 Each participant joins at most one team, each team fills exactly its seats, and each
-team holds at least ``ceil(min_share x seats)`` migrants (and at most
-``floor(max_share x seats)`` if a maximum is set); caseworkers may lock a person into or
-out of a team. :func:`check_feasible` names the first rule that cannot be met;
+team holds the migrants the programme's composition rule asks of its seats
+(:class:`~matching.rules.TeamComposition`); caseworkers may lock a person into or out
+of a team. :func:`check_feasible` names the first rule that cannot be met;
 :func:`greedy` and :func:`independent_shortlists` are the comparisons a plan is
 reported against; :func:`violations` checks any plan. The exact solver is
 :mod:`matching.teams`.
@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-EPS = 1e-9  # slack when rounding a share of seats to whole people
+from matching.rules import TeamComposition
+
 NO_PLAN = "no plan satisfies seats, composition and locks together; relax a lock or the share"
 
 
@@ -36,20 +37,17 @@ class TeamProblem:
     seats: np.ndarray
     participant_ids: np.ndarray
     challenge_ids: np.ndarray
-    min_share: float = 0.30
-    max_share: float | None = None
+    composition: TeamComposition
     must: tuple[tuple[int, int], ...] = ()
     must_not: tuple[tuple[int, int], ...] = ()
 
     @property
     def min_migrants(self) -> np.ndarray:
-        return np.ceil(self.min_share * self.seats - EPS).astype(int)
+        return self.composition.min_migrants(self.seats)
 
     @property
     def max_migrants(self) -> np.ndarray:
-        if self.max_share is None:
-            return self.seats.copy()
-        return np.floor(self.max_share * self.seats + EPS).astype(int)
+        return self.composition.max_migrants(self.seats)
 
 
 @dataclass
@@ -69,7 +67,7 @@ def check_feasible(p: TeamProblem) -> None:
     """Raise PlanInfeasibleError naming the first constraint that cannot be met."""
     n, m = p.fit.shape
     label = [f"BC-{c}" for c in p.challenge_ids]
-    if p.max_share is not None and p.max_share < p.min_share:
+    if p.composition.max_share < p.composition.min_share:
         raise PlanInfeasibleError("the maximum migrant share is below the minimum")
     must_by_person: dict[int, int] = {}
     for i, j in p.must:
@@ -99,14 +97,15 @@ def check_feasible(p: TeamProblem) -> None:
     if need.sum() > migrants:
         worst = int(np.argmax(need))
         raise PlanInfeasibleError(
-            f"the teams need {int(need.sum())} migrants ({p.min_share:.0%} of each team's seats, "
+            f"the teams need {int(need.sum())} migrants ({p.composition.min_share:.0%} of each "
+            f"team's seats, "
             f"e.g. {label[worst]} needs {int(need[worst])} of {int(p.seats[worst])}), the edition "
             f"has {migrants} available"
         )
     locals_needed = int((p.seats - cap).sum())
     if locals_needed > n - migrants:
         raise PlanInfeasibleError(
-            f"with at most {p.max_share:.0%} migrants per team the teams "
+            f"with at most {p.composition.max_share:.0%} migrants per team the teams "
             f"need {locals_needed} locals, the edition has {n - migrants}"
         )
     for j in range(m):

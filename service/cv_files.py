@@ -1,27 +1,43 @@
 """CV files: the text of an uploaded PDF or DOCX, for the one text path.
 
-People bring CVs as files. Only the text is used: it is read with maintained libraries
-(pypdf, python-docx), checked against limits that keep a hostile file from costing
-much (size, pages, the unpacked size of a DOCX), and never kept — the file's bytes
-live only for the request. The type is decided by the file's own first bytes, not by
-its name or the type the browser claims.
+People bring CVs as files. Only the text is used, and it is never kept with the file.
+A file is untrusted input that can be built to cost: a DOCX whose zip headers
+understate what it inflates to, a PDF whose small page stream inflates to megabytes of
+drawing operators, one content stream shared by every page. So the type is decided by
+the file's own first bytes (not its name or the type the browser claims), its size is
+checked, and then it is read in a process of its own (:mod:`service.file_text`) that
+limits itself before it reads a byte: CPU time, memory, no file written, a wall-clock
+deadline from here. Whatever the file does, the server answers within the deadline and
+its own memory holds only the upload. Reading stops after :data:`MAX_CV_CHARS`
+characters or :data:`MAX_PDF_PAGES` pages, and the answer says it stopped early.
 """
 
 from __future__ import annotations
 
-import io
+import json
+import logging
 import re
-import zipfile
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from docx import Document
-from pypdf import PdfReader
+from matching.domain.records import without_hidden_characters
+
+log = logging.getLogger(__name__)
 
 CV_UPLOAD_PATHS = r"/(app/)?participants/\d+/cv"
 MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and fields around the file
+MAX_CV_CHARS = 20_000  # four times a profile text: more is not a CV, or not all of one
 MAX_PDF_PAGES = 20
-MAX_DOCX_UNPACKED = 30_000_000  # bytes, all parts of the DOCX archive together
 MIN_TEXT_CHARS = 20
+# the reading process's budgets: its CPU seconds (Python's start and imports included),
+# its address space, and how long the server waits for it in all
+CPU_SECONDS = 1
+MEMORY_BYTES = 192_000_000
+WALL_SECONDS = 1.8
+WORKER = Path(__file__).with_name("file_text.py")
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -30,25 +46,34 @@ class CvFileError(ValueError):
     """The upload is not a CV this service can read; the message says why."""
 
 
-def cv_text(data: bytes, max_bytes: int) -> str:
-    """The text of a PDF or DOCX CV, whitespace tidied."""
+@dataclass(frozen=True)
+class CvText:
+    """The text read from a CV file, and whether the file held more than was read."""
+
+    text: str
+    stopped_early: bool
+
+
+def cv_text(data: bytes, max_bytes: int) -> CvText:
+    """The text of a PDF or DOCX CV, whitespace tidied, read within the budgets."""
     if not data:
         raise CvFileError("the file is empty")
     if len(data) > max_bytes:
         raise CvFileError(f"the file is larger than {max_bytes} bytes")
     kind = file_kind(data)
-    try:
-        text = tidy(_pdf_text(data) if kind == "pdf" else _docx_text(data))
-    except CvFileError:
-        raise
-    except Exception:  # any failure of a parser on an untrusted file
-        raise CvFileError(f"the {kind.upper()} file could not be read") from None
+    answer = _read_in_worker(kind, data)
+    if "error" in answer:
+        raise CvFileError(answer["error"])
+    text = tidy(answer["text"])
+    stopped = bool(answer["stopped_early"]) or len(text) > MAX_CV_CHARS
+    if len(text) > MAX_CV_CHARS:
+        text = text[: MAX_CV_CHARS + 1].rsplit(maxsplit=1)[0]
     if len(text) < MIN_TEXT_CHARS:
         raise CvFileError(
             "no text could be read from the file (a scanned CV needs to be typed in or "
             "converted by OCR first)"
         )
-    return text
+    return CvText(text, stopped)
 
 
 def file_kind(data: bytes) -> Literal["pdf", "docx"]:
@@ -59,30 +84,50 @@ def file_kind(data: bytes) -> Literal["pdf", "docx"]:
     raise CvFileError("only PDF and DOCX files are accepted")
 
 
+def _read_in_worker(kind: str, data: bytes) -> dict:
+    """The reading process's answer: text and whether it stopped early, or an error."""
+    command = [
+        sys.executable,
+        "-I",  # isolated: neither the environment nor the working folder is read
+        str(WORKER),
+        kind,
+        str(MAX_CV_CHARS),
+        str(MAX_PDF_PAGES),
+        str(CPU_SECONDS),
+        str(MEMORY_BYTES),
+    ]
+    over = f"the {kind.upper()} file could not be read within the limits for a CV"
+    try:
+        done = subprocess.run(
+            command,
+            input=data,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=WALL_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        log.info("CV %s: reading stopped at the %.1f s deadline", kind, WALL_SECONDS)
+        return {"error": f"{over} (it takes too long to read)"}
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:  # the process was stopped by its limits before it could answer
+        log.info("CV %s: the reading process ended with %s", kind, done.returncode)
+        return {"error": over}
+    log.info(
+        "CV %s read: %s, %.2f s CPU, peak %.0f MB",
+        kind,
+        answer.get("error", "text"),
+        answer["cpu_seconds"],
+        answer["peak_rss_kb"] / 1024,
+        extra={"cv_reading": {k: answer[k] for k in ("cpu_seconds", "peak_rss_kb")}},
+    )
+    return answer
+
+
 def tidy(text: str) -> str:
-    """One space between words, one blank line between paragraphs."""
+    """One space between words, one blank line between paragraphs, and none of the
+    characters no text field takes (control characters, bidirectional controls)."""
+    text = without_hidden_characters(text)
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
-        raise CvFileError("the PDF is password-protected")
-    if len(reader.pages) > MAX_PDF_PAGES:
-        raise CvFileError(f"the PDF has more than {MAX_PDF_PAGES} pages")
-    return "\n\n".join(page.extract_text() or "" for page in reader.pages)
-
-
-def _docx_text(data: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "word/document.xml" not in archive.namelist():
-            raise CvFileError("the file is an archive but not a DOCX document")
-        if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNPACKED:
-            raise CvFileError("the DOCX unpacks to more than the allowed size")
-    document = Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" · ".join(cell.text.strip() for cell in row.cells if cell.text.strip()))
-    return "\n".join(parts)

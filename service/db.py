@@ -1,7 +1,7 @@
 """Database engine, schema migration and the bridge between rows and engine tables.
 
-SQLite (the embedded default) runs in WAL mode with foreign keys on and
-``synchronous=NORMAL``: in WAL mode that never corrupts the file and survives an
+SQLite (the embedded default) runs in WAL mode with foreign keys on, ``secure_delete``
+and ``synchronous=NORMAL``: in WAL mode that never corrupts the file and survives an
 application crash; only a power cut can lose the last transactions, which a single
 machine deployment accepts in exchange for fast commits. PostgreSQL needs none of this.
 The schema is created or migrated with Alembic at start.
@@ -60,6 +60,9 @@ def make_engine(url: str, wait_for_writers: bool = True) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # deleted content is overwritten with zeros, not left in free pages: an
+            # erasure must leave nothing readable (see service.erasure)
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine

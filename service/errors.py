@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matching.engine import UnknownIdError
+from matching.rules import RuleError
 from matching.search_filter import VectorStoreUnavailableError
 from service.controls import RecommendationsPausedError
 from service.web.rendering import (
@@ -31,13 +32,17 @@ class NotFoundError(Exception):
     """The object does not exist, or the caller may not know that it does (404 either way)."""
 
 
-class FieldError(Exception):
-    """A request value that is well-formed but not acceptable (422 naming the field)."""
+# a request value that is well-formed but not acceptable (422 naming the field): the
+# programme rules' own error, so that a rule refusing a value and an operation refusing
+# one reach the client the same way
+FieldError = RuleError
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+
+def query_error(exc: RuleError) -> RequestValidationError:
+    """A rule's refusal of a query parameter, as FastAPI reports a bad query value."""
+    return RequestValidationError(
+        [{"loc": ("query", exc.field), "msg": exc.message, "type": "value_error"}]
+    )
 
 
 class ConflictError(Exception):

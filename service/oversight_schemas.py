@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from matching.domain.records import RecordInput
 from matching.domain.results import Candidate, Shortlist
 from service.schemas import Id
 
 
-class ControlsIn(BaseModel):
+class ControlsIn(RecordInput):
     model_config = ConfigDict(extra="forbid")
     mode: Literal["learned", "rules", "paused"] = Field(
         description="'learned': the trained ranker scores; 'rules': the fallback rules score "
@@ -43,13 +44,13 @@ OverrideReason = Literal[
 ]
 
 
-class OverrideIn(BaseModel):
+class OverrideIn(RecordInput):
     """A caseworker's correction of a shortlist (human oversight: pin, move, exclude)."""
 
     model_config = ConfigDict(extra="forbid")
     participant_id: Id
     action: OverrideAction
-    position: int | None = Field(
+    position: StrictInt | None = Field(
         None, ge=1, le=200, description="For 'move': the rank the participant should take"
     )
     reason: OverrideReason = Field(

@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from matching.domain.records import (
     BusinessChallenge,
@@ -23,6 +34,7 @@ from matching.domain.records import (
     Experience,
     Participant,
     ParticipantProfile,
+    RecordInput,
     SensitiveAttributes,
 )
 from matching.domain.results import Reason, SkillRef, TextConcepts
@@ -31,17 +43,23 @@ T = TypeVar("T")
 # a trainee's pseudonym (see service.db.new_pseudonym); those made before pseudonyms
 # grew to 14 digits have 8
 PSEUDONYM_PATTERN = r"^T-[0-9A-F]{8}([0-9A-F]{6})?$"
-Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Id = Annotated[StrictInt, Field(ge=1, le=2_147_483_647)]
+Share = Annotated[StrictFloat, Field(ge=0, le=1, description="A fraction, 0 to 1")]
 
 
 def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
-    """A PATCH body: every field of ``model`` optional; the merged record is validated
-    against ``model`` itself, so its rules still apply."""
+    """A PATCH body: every field of ``model`` optional, with its type's own rules
+    (strictness, ranges, lengths); the merged record is then validated against
+    ``model`` itself, so the rules across fields apply too."""
     fields: dict[str, Any] = {
-        field: (info.annotation | None, Field(None, description=info.description))
+        field: (
+            (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+            | None,
+            Field(None, description=info.description),
+        )
         for field, info in model.model_fields.items()
     }
-    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+    return create_model(name, __base__=RecordInput, **fields)
 
 
 class Page(BaseModel, Generic[T]):
@@ -97,18 +115,18 @@ class ParticipantOut(Participant):
     updated_at: datetime
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(RecordInput):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"granted": False, "text_version": "2024-consent-v2"}]},
     )
-    granted: bool
+    granted: StrictBool
     text_version: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
     ]
 
 
-class ContactReleaseIn(BaseModel):
+class ContactReleaseIn(RecordInput):
     """A caseworker releases a trainee's name and contact to the challenge's company."""
 
     model_config = ConfigDict(
@@ -116,9 +134,16 @@ class ContactReleaseIn(BaseModel):
         json_schema_extra={"examples": [{"participant_id": 480, "interview_agreed": True}]},
     )
     participant_id: Id
-    interview_agreed: Literal[True] = Field(
+    interview_agreed: StrictBool = Field(
         description="Must be true: contact is released only once an interview is agreed"
     )
+
+    @field_validator("interview_agreed")
+    @classmethod
+    def _agreed(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("must be true: contact is released only once an interview is agreed")
+        return value
 
 
 class CompanyTrainee(BaseModel):
@@ -165,7 +190,7 @@ class CompanyMatches(BaseModel):
     challenges: list[ChallengeMatches]
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(RecordInput):
     """An outcome for a (participant, challenge) pair. Caseworkers name the participant by
     id; companies by the trainee id they were shown."""
 
@@ -196,7 +221,7 @@ class OutcomeIn(BaseModel):
     event: EventName
     at: datetime | None = None
     reason: Annotated[str, StringConstraints(max_length=300)] = ""
-    rating: float | None = Field(None, ge=1, le=5)
+    rating: StrictFloat | None = Field(None, ge=1, le=5)
     client_key: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = Field(
         None, description="Idempotency key: repeating a request with it records nothing new"
     )
@@ -220,7 +245,7 @@ class OutcomeOut(BaseModel):
     client_key: str | None
 
 
-class KeyIn(BaseModel):
+class KeyIn(RecordInput):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"role": "company", "company_id": 3, "label": "HR desk"}]},
@@ -277,20 +302,20 @@ class Status(BaseModel):
     )
 
 
-class TeamLock(BaseModel):
+class TeamLock(RecordInput):
     model_config = ConfigDict(extra="forbid")
     participant_id: Id
     challenge_id: Id
-    join: bool = Field(True, description="true: must join this team; false: must not")
+    join: StrictBool = Field(True, description="true: must join this team; false: must not")
 
 
-class SeatOverride(BaseModel):
+class SeatOverride(RecordInput):
     model_config = ConfigDict(extra="forbid")
     challenge_id: Id
-    seats: int = Field(ge=1, le=500)
+    seats: StrictInt = Field(ge=1, le=500)
 
 
-class TeamPlanRequest(BaseModel):
+class TeamPlanRequest(RecordInput):
     """Ask for a team plan (nothing is stored)."""
 
     model_config = ConfigDict(
@@ -298,41 +323,53 @@ class TeamPlanRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "min_migrant_share": 0.3,
                     "locks": [{"participant_id": 402, "challenge_id": 25, "join": True}],
                 }
             ]
         },
     )
-    min_migrant_share: float = Field(0.30, ge=0, le=1)
-    max_migrant_share: float | None = Field(None, ge=0, le=1)
+    min_migrant_share: Share | None = Field(
+        None, description="At least this share of each team's seats (default: the programme's)"
+    )
+    max_migrant_share: Share | None = Field(
+        None, description="At most this share of each team's seats (default: the programme's)"
+    )
     locks: list[TeamLock] = Field(default_factory=list, max_length=2000)
     seats: list[SeatOverride] = Field(default_factory=list, max_length=1000)
 
 
-class ConfirmedTeamIn(BaseModel):
+class ConfirmedTeamIn(RecordInput):
     model_config = ConfigDict(extra="forbid")
     challenge_id: Id
     members: list[Id] = Field(max_length=500)
     locked: list[Id] = Field(default_factory=list, max_length=500)
+    seats: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=500,
+        description="The seats the team was planned for (default: the challenge's); its "
+        "migrants are counted against them",
+    )
 
 
-class TeamsConfirm(BaseModel):
+class TeamsConfirm(RecordInput):
     """A plan as confirmed by a caseworker (possibly edited)."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {
-                    "teams": [{"challenge_id": 25, "members": [401, 402, 405], "locked": [401]}],
-                    "min_migrant_share": 0.3,
-                }
+                {"teams": [{"challenge_id": 25, "members": [401, 402, 405], "locked": [401]}]}
             ]
         },
     )
     teams: list[ConfirmedTeamIn] = Field(min_length=1, max_length=1000)
-    min_migrant_share: float = Field(0.30, ge=0, le=1)
+    min_migrant_share: Share | None = Field(
+        None, description="The stricter minimum the plan was made with (default: the programme's)"
+    )
+    max_migrant_share: Share | None = Field(
+        None, description="The stricter maximum the plan was made with (default: the programme's)"
+    )
 
 
 class ConfirmedTeam(BaseModel):
@@ -344,7 +381,7 @@ class ConfirmedTeam(BaseModel):
     confirmed_at: datetime
 
 
-class TextIn(BaseModel):
+class TextIn(RecordInput):
     """Free text to read (a CV, a profile, a job description), Spanish or English."""
 
     model_config = ConfigDict(
@@ -363,7 +400,7 @@ class TextIn(BaseModel):
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 
 
-class ChallengeText(BaseModel):
+class ChallengeText(RecordInput):
     """A Business Challenge as a company describes it, to read a niche and skills from."""
 
     model_config = ConfigDict(
@@ -389,5 +426,9 @@ class CvRead(BaseModel):
 
     participant: ParticipantOut
     characters_read: int = Field(description="Characters of text read from the file")
+    stopped_early: bool = Field(
+        description="True when the file held more than is read of a CV (more than 20 "
+        "pages or 20,000 characters): the rest was not read"
+    )
     truncated: bool = Field(description="True when the profile text had to be cut to its limit")
     concepts: TextConcepts = Field(description="What the service read in the CV's text")

@@ -176,7 +176,14 @@ class TeamMemberRow(Base):
 
 
 class OutcomeRow(Base):
+    """An outcome event. ``client_key`` (idempotency) is unique within ``client_scope``,
+    the key's owner (see :mod:`service.operations.outcomes`): one owner's keys neither
+    block nor reveal another's."""
+
     __tablename__ = "outcomes"
+    __table_args__ = (
+        UniqueConstraint("client_scope", "client_key", name="uq_outcomes_client_scope_key"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
@@ -188,8 +195,23 @@ class OutcomeRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(String(300), default="")
     rating: Mapped[float | None] = mapped_column(Float, nullable=True)
-    client_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    client_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    client_scope: Mapped[str] = mapped_column(String(40), default="", server_default="")
     recorded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ShownTraineeRow(Base):
+    """A trainee a company was shown for one of its challenges: the only people it may
+    record outcomes about for that challenge. Goes with the participant on erasure."""
+
+    __tablename__ = "shown_trainees"
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    first_shown_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ContactReleaseRow(Base):

@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from training_data.config import GeneratorConfig, Programme
 from training_data.schema import TABLES, TRUTH_TABLE, check_columns
@@ -122,6 +125,46 @@ def write_programme(programme: Programme, out: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def drop_participants(folder: Path, participant_ids: list[int]) -> int:
+    """Rewrite every table of a programme folder that holds rows of ``participant_ids``
+    without them (an erasure: the generated people are the programme's source), and the
+    manifest's checksums and counts with them. Each file is replaced atomically, the
+    manifest last. Returns the rows dropped."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    wanted = pa.array(participant_ids, type=pa.int64())
+    dropped = 0
+    for relative in [f for f in manifest.get("files", {}) if f.endswith(".parquet")]:
+        path = folder / relative
+        if "participant_id" not in pq.read_schema(path).names:
+            continue
+        ids = pq.read_table(path, columns=["participant_id"]).column("participant_id")
+        if not pc.any(pc.is_in(ids, value_set=wanted)).as_py():
+            continue
+        table = pq.read_table(path)
+        kept = table.filter(pc.invert(pc.is_in(table.column("participant_id"), value_set=wanted)))
+        dropped += table.num_rows - kept.num_rows
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        os.close(fd)
+        pq.write_table(kept, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        manifest["files"][relative] = _sha256(path)
+        name = relative.removesuffix(".parquet")
+        if name in manifest.get("counts", {}):
+            manifest["counts"][name] = kept.num_rows
+    if dropped:
+        fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(manifest, indent=1, default=str) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, folder / MANIFEST)
+        _fsync_dir(folder)
+    return dropped
 
 
 def read_manifest(folder: Path) -> dict:

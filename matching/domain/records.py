@@ -1,11 +1,15 @@
 """Programme records, defined once: the API's schemas derive from them.
 
 Inputs (participants, challenges, ...) are validated pydantic models that refuse unknown
-fields. Sensitive attributes are a separate type that no ranking input contains.
+fields, text holding characters no one can see or that reorder what is shown around
+them (control characters, Unicode's bidirectional controls), and numbers or flags given
+as anything but themselves (``true`` is no edition id, ``1`` no flag). Sensitive
+attributes are a separate type that no ranking input contains.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -14,7 +18,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
@@ -37,7 +45,7 @@ Education = Literal[EDUCATION]
 NicheCode = Literal[NICHE_CODES]
 EventName = Literal[EVENTS]
 TextLanguage = Literal[TEXT_LANGUAGES]
-RecordId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+RecordId = Annotated[StrictInt, Field(ge=1, le=2_147_483_647)]
 SkillUri = Annotated[
     str,
     StringConstraints(
@@ -54,9 +62,55 @@ LanguageLevel = Annotated[
 
 PROFILE_TEXT_MAX = 5000  # characters of a participant's own description
 
+# C0 and C1 control characters but tab, line feed and carriage return; and Unicode's
+# Bidi_Control characters (marks, embeddings, overrides, isolates), which make a name
+# or a title show in another order than it is stored
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN = re.compile(f"{_CONTROLS.pattern}|{_BIDI_CONTROLS.pattern}")
+# the validation context of records read back from the database: shown as stored
+STORED = {"stored": True}
 
-class _Input(BaseModel):
+
+def without_hidden_characters(text: str) -> str:
+    """``text`` with its control characters made spaces and its bidirectional controls
+    dropped: for text read from a file or a document, which no one typed to be stored
+    as it is (what a person types is refused instead, see :class:`RecordInput`)."""
+    return _BIDI_CONTROLS.sub("", _CONTROLS.sub(" ", text))
+
+
+def refuse_hidden_characters(value: object) -> None:
+    """Raise ValueError if ``value`` (a string, or strings in a list or a dict) holds a
+    control or bidirectional control character."""
+    if isinstance(value, str):
+        found = _HIDDEN.search(value)
+        if found:
+            raise ValueError(
+                f"contains the invisible character U+{ord(found.group()):04X} (a control or "
+                "text-direction character); remove it"
+            )
+    elif isinstance(value, list | tuple):
+        for item in value:
+            refuse_hidden_characters(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_hidden_characters(key)
+            refuse_hidden_characters(item)
+
+
+class RecordInput(BaseModel):
+    """A model read from outside: unknown fields refused, text stripped and free of
+    hidden characters. Records read back from the database are validated with the
+    :data:`STORED` context, which shows what is stored as it is."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _visible_text(cls, value, info: ValidationInfo):
+        if not (info.context or {}).get("stored"):
+            refuse_hidden_characters(value)
+        return value
 
 
 def known_skills(uris: list[str]) -> list[str]:
@@ -79,12 +133,12 @@ Place = Annotated[str, AfterValidator(known_place)]
 SkillList = Annotated[list[SkillUri], AfterValidator(known_skills)]
 
 
-class Experience(_Input):
+class Experience(RecordInput):
     niche: NicheCode | Literal["other"]
-    years: float = Field(ge=0, le=60)
+    years: StrictFloat = Field(ge=0, le=60)
 
 
-class ParticipantProfile(_Input):
+class ParticipantProfile(RecordInput):
     """What a caseworker records about a participant (no sensitive attributes)."""
 
     edition_id: RecordId = Field(description="Edition (BC Lab) the participant belongs to")
@@ -109,18 +163,18 @@ class ParticipantProfile(_Input):
     experience: list[Experience] = Field(default_factory=list, max_length=30)
     availability: Availability = "full_day"
     district: Place = "Fuenlabrada Centro"
-    max_commute_minutes: int = Field(45, ge=5, le=240)
+    max_commute_minutes: StrictInt = Field(45, ge=5, le=240)
     niche_preferences: list[NicheCode] = Field(default_factory=list, max_length=13)
-    months_unemployed: int = Field(0, ge=0, le=600)
-    digital_access: bool = True
-    driving_licence: bool = False
+    months_unemployed: StrictInt = Field(0, ge=0, le=600)
+    digital_access: StrictBool = True
+    driving_licence: StrictBool = False
     induction: Literal["attended", "missed"] | None = Field(
         None,
         description="Whether they came to the programme's induction session (left out: not "
         "known yet); an early sign of engagement",
     )
-    available: bool = True
-    consent_share: bool = False
+    available: StrictBool = True
+    consent_share: StrictBool = False
     consent_version: Annotated[str, StringConstraints(max_length=60)] = ""
     notes: Annotated[str, StringConstraints(max_length=2000)] = ""
 
@@ -136,7 +190,7 @@ class Participant(ParticipantProfile):
     participant_id: RecordId
 
 
-class SensitiveAttributes(_Input):
+class SensitiveAttributes(RecordInput):
     """Kept apart; used only for team composition quotas and fairness audits."""
 
     model_config = ConfigDict(
@@ -155,11 +209,11 @@ class SensitiveAttributes(_Input):
         },
     )
 
-    migrant: bool = False
+    migrant: StrictBool = False
     origin_group: Annotated[str, StringConstraints(max_length=60)] = ""
     nationality: Annotated[str, StringConstraints(max_length=60)] = ""
     gender: Literal["F", "M", "X", ""] = ""
-    birth_year: int | None = Field(None, ge=1900, le=2100)
+    birth_year: StrictInt | None = Field(None, ge=1900, le=2100)
 
 
 SENSITIVE_FIELDS: frozenset[str] = frozenset(
@@ -167,7 +221,7 @@ SENSITIVE_FIELDS: frozenset[str] = frozenset(
 )
 
 
-class CompanyIn(_Input):
+class CompanyIn(RecordInput):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -185,7 +239,7 @@ class Company(CompanyIn):
     company_id: RecordId
 
 
-class EditionIn(_Input):
+class EditionIn(RecordInput):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -204,7 +258,7 @@ class EditionIn(_Input):
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     start_date: date
     end_date: date
-    remote: bool = False
+    remote: StrictBool = False
 
     @field_validator("end_date")
     @classmethod
@@ -219,7 +273,7 @@ class Edition(EditionIn):
     edition_id: RecordId
 
 
-class ChallengeIn(_Input):
+class ChallengeIn(RecordInput):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -255,10 +309,10 @@ class ChallengeIn(_Input):
     optional_skills: SkillList = Field(default_factory=list, max_length=60)
     taught_skills: SkillList = Field(default_factory=list, max_length=120)
     min_spanish: Cefr = "A2"
-    seats: int = Field(18, ge=1, le=500)
+    seats: StrictInt = Field(18, ge=1, le=500)
     schedule: Schedule = "full_day"
     location: Place = "Fuenlabrada Centro"
-    remote: bool = False
+    remote: StrictBool = False
 
 
 class BusinessChallenge(ChallengeIn):

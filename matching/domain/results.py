@@ -33,6 +33,15 @@ class Reason(BaseModel):
     text: str
 
 
+# what a reason may speak of to a company: the job-relevant factors. Never the person's
+# circumstances (time out of work, education, a device at home, coming to the induction)
+# nor how they resemble the company's earlier trainees or what the company's own record is
+COMPANY_REASON_FACTORS: frozenset[str] = frozenset(
+    {"skills", "training", "experience", "language", "commute", "schedule", "preference",
+     "similarity"}
+)  # fmt: skip
+
+
 class SkillRef(BaseModel):
     uri: str
     label: str
@@ -253,7 +262,7 @@ class TeamPlan(BaseModel):
     solver: str
     seconds: float
     min_migrant_share: float
-    max_migrant_share: float | None
+    max_migrant_share: float
 
 
 class FoundConcept(BaseModel):

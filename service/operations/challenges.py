@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from matching.domain.records import (
+    STORED,
     BusinessChallenge,
     ChallengeIn,
 )
@@ -59,7 +60,9 @@ def challenge_fields(row: ChallengeRow) -> dict:
 
 
 def challenge_out(row: ChallengeRow) -> BusinessChallenge:
-    return BusinessChallenge(challenge_id=row.id, **challenge_fields(row))
+    return BusinessChallenge.model_validate(
+        {"challenge_id": row.id, **challenge_fields(row)}, context=STORED
+    )
 
 
 def save_challenge(

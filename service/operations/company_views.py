@@ -5,17 +5,22 @@ and the audited release of a trainee's contact once an interview is agreed.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from matching.domain.records import (
+    STORED,
     Company,
 )
-from matching.domain.results import Shortlist
+from matching.domain.results import COMPANY_REASON_FACTORS, Shortlist
 from service import audit
 from service.controls import recommending
 from service.errors import FieldError
 from service.operations import overrides as override_ops
 from service.operations.challenges import challenge_out
+from service.operations.common import now
+from service.operations.outcomes import require_same_edition
 from service.operations.participants import get_participant
 from service.runtime import Runtime
 from service.schemas import (
@@ -30,6 +35,7 @@ from service.tables import (
     CompanyRow,
     ContactReleaseRow,
     ParticipantRow,
+    ShownTraineeRow,
     TeamMemberRow,
     TeamRow,
 )
@@ -46,9 +52,10 @@ def team_members(session: Session, challenge_id: int) -> set[int]:
 
 def company_view(
     runtime: Runtime, session: Session, challenge: ChallengeRow, k: int, language: str = "en"
-) -> tuple[list[CompanyMatch], list[str], Shortlist]:
+) -> tuple[list[CompanyMatch], list[str], list[int], Shortlist]:
     """A company's matched trainees for one of its challenges: consenting trainees only,
-    blind unless a caseworker released their contact to this company."""
+    blind unless a caseworker released their contact to this company. Returns the
+    matches, their trainee ids, their participant ids and the engine's shortlist."""
     recommending(session, runtime)
     corrections = override_ops.kept_corrections(runtime.feed, session, challenge.id)
     size = min(runtime.matcher.max_k, k + len(corrections))
@@ -68,11 +75,12 @@ def company_view(
     )
     team = team_members(session, challenge.id)
     catalogue = runtime.matcher.catalogue
-    matches = []
+    matches, shown_ids = [], []
     for c in result.candidates:
         row = rows.get(c.participant_id)
         if row is None or not row.consent_share:  # consent withdrawn since indexing
             continue
+        shown_ids.append(row.id)
         open_contact = row.id in released
         trainee = CompanyTrainee(
             trainee_id=row.pseudonym,
@@ -96,11 +104,11 @@ def company_view(
                 matched_skills=c.matched_skills,
                 missing_taught=c.missing_taught,
                 missing_untaught=c.missing_untaught,
-                reasons=c.reasons,
+                reasons=[r for r in c.reasons if r.factor in COMPANY_REASON_FACTORS],
                 in_team=row.id in team,
             )
         )
-    return matches, [m.trainee.trainee_id for m in matches], result
+    return matches, [m.trainee.trainee_id for m in matches], shown_ids, result
 
 
 def company_matches(
@@ -120,10 +128,11 @@ def company_matches(
         query = query.where(ChallengeRow.edition_id == edition_id)
     if challenge_id is not None:
         query = query.where(ChallengeRow.id == challenge_id)
-    blocks, shown = [], []
+    blocks, shown, seen = [], [], []
     for challenge in session.scalars(query.order_by(ChallengeRow.id)):
-        found, names, result = company_view(runtime, session, challenge, k, language)
+        found, names, ids, result = company_view(runtime, session, challenge, k, language)
         shown += names
+        seen += [(challenge.id, pid) for pid in ids]
         blocks.append(
             ChallengeMatches(
                 challenge=challenge_out(challenge),
@@ -132,6 +141,8 @@ def company_matches(
                 note=result.note,
             )
         )
+    if who.role == "company":
+        remember_shown(session, seen)
     audit.record(
         session,
         who,
@@ -143,17 +154,35 @@ def company_matches(
         runtime.matcher.index.version,
     )
     return CompanyMatches(
-        company=Company(
-            company_id=company.id, name=company.name, size=company.size, sector=company.sector
+        company=Company.model_validate(
+            {
+                "company_id": company.id,
+                "name": company.name,
+                "size": company.size,
+                "sector": company.sector,
+            },
+            context=STORED,
         ),
         challenges=blocks,
     )
+
+
+def remember_shown(session: Session, pairs: list[tuple[int, int]]) -> None:
+    """Note the (challenge, participant) pairs a company was shown, once each: the
+    trainees it may then record outcomes about (committed with the view's audit row)."""
+    if not pairs:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    rows = [{"challenge_id": c, "participant_id": p, "first_shown_at": now()} for c, p in pairs]
+    session.execute(insert(ShownTraineeRow).values(rows).on_conflict_do_nothing())
 
 
 def release_contact(
     session: Session, challenge: ChallengeRow, participant_id: int, who: Principal
 ) -> ContactReleaseRow:
     row = get_participant(session, participant_id)
+    require_same_edition(row, challenge, "participant_id")
     if not row.consent_share:
         raise FieldError(
             "participant_id", "the participant has not consented to share with companies"

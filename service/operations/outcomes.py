@@ -1,6 +1,23 @@
-"""Outcome events (idempotent by client key), from caseworkers and companies."""
+"""Outcome events from caseworkers and companies.
+
+Outcomes are the labels the ranker learns from, so only writes that can be trusted are
+stored:
+
+- a company writes only about trainees it was shown for that challenge (and who still
+  consent); any other trainee id gets the same 404 as one that does not exist, so the
+  answer tells a company nothing about which pseudonyms exist;
+- the person belongs to the challenge's edition;
+- a date given falls within the edition's span, from :data:`DAYS_BEFORE_EDITION` days
+  before it starts (candidates are shortlisted and interviewed first) to
+  :data:`DAYS_AFTER_EDITION` days after it ends (placements after the training count),
+  and not in the future; without one, the time of recording is stored;
+- ``client_key`` makes a request idempotent within its owner's scope
+  (:func:`client_scope`), so one company's keys neither block nor reveal another's.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,45 +27,107 @@ from service.change_feed import OUTCOME
 from service.db import outcome_frame
 from service.errors import ConflictError, FieldError, NotFoundError
 from service.operations.challenges import get_challenge
-from service.operations.common import (
-    now,
-)
+from service.operations.common import get_edition, now
 from service.operations.participants import get_participant
 from service.runtime import Runtime
-from service.schemas import (
-    OutcomeIn,
-)
+from service.schemas import OutcomeIn
 from service.security import Principal
-from service.tables import (
-    OutcomeRow,
-    ParticipantRow,
-)
+from service.tables import ChallengeRow, OutcomeRow, ParticipantRow, ShownTraineeRow
 
 COMPANY_EVENTS = frozenset({"interviewed", "hired", "rejected"})
+DAYS_BEFORE_EDITION = 90
+DAYS_AFTER_EDITION = 365
+CLOCK_SKEW = timedelta(days=1)  # a client's clock a little ahead of the server's
 
 
-def _resolve_person(session: Session, body: OutcomeIn, who: Principal) -> ParticipantRow:
+def client_scope(who: Principal) -> str:
+    """Whose idempotency keys a key shares: a company's keys share the company's (a
+    retry from another of its keys is the same request); caseworkers share the
+    programme's."""
+    return f"company:{who.company_id}" if who.role == "company" else "programme"
+
+
+def _resolve_person(
+    session: Session, body: OutcomeIn, challenge: ChallengeRow, who: Principal
+) -> ParticipantRow:
     if who.role == "company":
-        if body.trainee_id is None:
-            raise FieldError("trainee_id", "companies name trainees by their trainee_id")
-        row = session.scalar(
-            select(ParticipantRow).where(ParticipantRow.pseudonym == body.trainee_id)
+        return _shown_trainee(session, body, challenge, who)
+    return _edition_participant(session, body, challenge)
+
+
+def _shown_trainee(
+    session: Session, body: OutcomeIn, challenge: ChallengeRow, who: Principal
+) -> ParticipantRow:
+    """The consenting trainee of the challenge's edition this company was shown for this
+    challenge under ``body.trainee_id``; anything else is not found."""
+    if body.trainee_id is None:
+        raise FieldError("trainee_id", "companies name trainees by their trainee_id")
+    row = session.scalar(
+        select(ParticipantRow)
+        .join(ShownTraineeRow, ShownTraineeRow.participant_id == ParticipantRow.id)
+        .where(
+            ParticipantRow.pseudonym == body.trainee_id,
+            ShownTraineeRow.challenge_id == challenge.id,
         )
-        if row is None or not row.consent_share:
-            raise NotFoundError(f"trainee {body.trainee_id} not found")
-        return row
-    if body.participant_id is not None:
-        return get_participant(session, body.participant_id)
-    row = session.scalar(select(ParticipantRow).where(ParticipantRow.pseudonym == body.trainee_id))
-    if row is None:
+    )
+    if row is None or not row.consent_share or row.edition_id != challenge.edition_id:
         raise NotFoundError(f"trainee {body.trainee_id} not found")
     return row
 
 
+def _edition_participant(
+    session: Session, body: OutcomeIn, challenge: ChallengeRow
+) -> ParticipantRow:
+    """The participant a caseworker names, who must be of the challenge's edition."""
+    if body.participant_id is not None:
+        row, field = get_participant(session, body.participant_id), "participant_id"
+    else:
+        field = "trainee_id"
+        row = session.scalar(
+            select(ParticipantRow).where(ParticipantRow.pseudonym == body.trainee_id)
+        )
+        if row is None:
+            raise NotFoundError(f"trainee {body.trainee_id} not found")
+    require_same_edition(row, challenge, field)
+    return row
+
+
+def require_same_edition(person: ParticipantRow, challenge: ChallengeRow, field: str) -> None:
+    """Refuse a write about a person for a challenge of another edition."""
+    if person.edition_id != challenge.edition_id:
+        raise FieldError(
+            field,
+            f"participant {person.id} is in edition {person.edition_id}; challenge "
+            f"{challenge.id} is in edition {challenge.edition_id}",
+        )
+
+
+def _checked_date(session: Session, at: datetime | None, challenge: ChallengeRow) -> datetime:
+    """``at`` if it falls within the edition's window (see the module docstring), or the
+    time of recording when none is given."""
+    if at is None:
+        return now()
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    edition = get_edition(session, challenge.edition_id)
+    earliest = edition.start_date - timedelta(days=DAYS_BEFORE_EDITION)
+    latest = edition.end_date + timedelta(days=DAYS_AFTER_EDITION)
+    if not earliest <= at.date() <= latest:
+        raise FieldError(
+            "at",
+            f"must fall between {earliest} and {latest}: edition {edition.id} runs from "
+            f"{edition.start_date} to {edition.end_date}, and outcomes are taken from "
+            f"{DAYS_BEFORE_EDITION} days before it to {DAYS_AFTER_EDITION} days after it",
+        )
+    if at > now() + CLOCK_SKEW:
+        raise FieldError("at", "must not be in the future")
+    return at
+
+
 def person_of(session: Session, body: OutcomeIn, who: Principal) -> ParticipantRow:
-    """The participant an outcome names, as ``who`` may name them (404 otherwise)."""
-    get_challenge(session, body.challenge_id, who)
-    return _resolve_person(session, body, who)
+    """The participant an outcome names, as ``who`` may name them: a company, a trainee
+    it was shown for that challenge; anyone, a person of the challenge's edition (404 or
+    422 otherwise, as :func:`record_outcome` answers)."""
+    return _resolve_person(session, body, get_challenge(session, body.challenge_id, who), who)
 
 
 def same_event(
@@ -71,14 +150,18 @@ def record_outcome(
     runtime: Runtime, session: Session, body: OutcomeIn, who: Principal
 ) -> tuple[OutcomeRow, bool]:
     """Store an outcome and add it to the engine's history; returns (row, created). A
-    repeated client_key returns the first."""
+    repeated client_key (of the same owner) returns the first."""
     challenge = get_challenge(session, body.challenge_id, who)
     if who.role == "company" and body.event not in COMPANY_EVENTS:
         raise FieldError("event", f"companies record only: {', '.join(sorted(COMPANY_EVENTS))}")
-    person = _resolve_person(session, body, who)
+    person = _resolve_person(session, body, challenge, who)
+    at = _checked_date(session, body.at, challenge)
+    scope = client_scope(who)
     if body.client_key is not None:
         existing = session.scalar(
-            select(OutcomeRow).where(OutcomeRow.client_key == body.client_key)
+            select(OutcomeRow).where(
+                OutcomeRow.client_scope == scope, OutcomeRow.client_key == body.client_key
+            )
         )
         if existing is not None:
             same = (existing.participant_id, existing.challenge_id, existing.event) == (
@@ -95,10 +178,11 @@ def record_outcome(
         participant_id=person.id,
         challenge_id=challenge.id,
         event=body.event,
-        at=body.at or now(),
+        at=at,
         reason=body.reason,
         rating=body.rating,
         client_key=body.client_key,
+        client_scope=scope,
         recorded_by=who.key_id,
     )
     session.add(row)

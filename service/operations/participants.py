@@ -9,6 +9,8 @@ and index write, the start-up repair brings the index back in line with the data
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import pandas as pd
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -16,13 +18,16 @@ from sqlalchemy.orm import Session
 
 from matching.domain.records import (
     PROFILE_TEXT_MAX,
+    STORED,
     ParticipantProfile,
     SensitiveAttributes,
 )
 from service import audit
 from service.change_feed import OVERRIDE, PARTICIPANT, record_changes
+from service.cv_files import CvFileError, CvText, cv_text
 from service.db import migrant_frame, new_pseudonym, participant_frame
-from service.errors import NotFoundError
+from service.erasure import checkpoint_log, scrub_programme
+from service.errors import FieldError, NotFoundError
 from service.operations.common import (
     as_request_error,
     now,
@@ -63,7 +68,8 @@ def participant_out(row: ParticipantRow) -> ParticipantOut:
             "version": row.version,
             "created_at": row.created_at,
             "updated_at": row.updated_at,
-        }
+        },
+        context=STORED,
     )
 
 
@@ -232,7 +238,8 @@ def set_sensitive(
 def erase_participant(
     runtime: Runtime, session: Session, participant_id: int, who: Principal
 ) -> str:
-    """Delete a participant everywhere; the audit log keeps only the pseudonym."""
+    """Delete a participant everywhere, leaving nothing readable under the data dir
+    (:mod:`service.erasure`); the audit log keeps only the pseudonym."""
     row = get_participant(session, participant_id)
     pseudonym = row.pseudonym
     # the database drops their corrections with them: the challenges those were on are
@@ -254,23 +261,48 @@ def erase_participant(
     with runtime.feed.local_change(session, PARTICIPANT, [participant_id]):
         session.commit()
         runtime.matcher.remove_participant(participant_id)
+    checkpoint_log(runtime.engine)
+    scrub_programme(runtime.settings, participant_id)
     return pseudonym
+
+
+def add_cv_file(
+    runtime: Runtime,
+    session: Session,
+    participant_id: int,
+    upload: BinaryIO | None,
+    replace: bool,
+    who: Principal,
+) -> tuple[ParticipantRow, CvText, bool]:
+    """A CV file's text into the profile text, for the API and the pages alike. The
+    record is checked before a byte of the file is read (an unknown participant costs
+    no reading); the file is then read within its budgets (:mod:`service.cv_files`)
+    and never kept. Returns the row, what was read, and whether the profile text had
+    to be cut to its limit."""
+    get_participant(session, participant_id)
+    limit = runtime.settings.max_cv_bytes
+    try:
+        cv = cv_text(upload.read(limit + 1) if upload is not None else b"", limit)
+    except CvFileError as exc:
+        raise FieldError("file", str(exc)) from None
+    row, truncated = add_cv_text(runtime, session, participant_id, cv, replace, who)
+    return row, cv, truncated
 
 
 def add_cv_text(
     runtime: Runtime,
     session: Session,
     participant_id: int,
-    cv: str,
+    cv: CvText,
     replace: bool,
     who: Principal,
 ) -> tuple[ParticipantRow, bool]:
     """Feed a CV's text into the profile text (after what is there, or instead of it),
-    cut at a word to the profile's limit; the CV file itself is not kept. Returns the
-    row and whether the text had to be cut."""
+    cut at a word to the profile's limit. Returns the row and whether the text had to
+    be cut."""
     row = get_participant(session, participant_id)
     kept = "" if replace else row.profile_text.strip()
-    combined = f"{kept}\n\n{cv}".strip() if kept else cv
+    combined = f"{kept}\n\n{cv.text}".strip() if kept else cv.text
     truncated = len(combined) > PROFILE_TEXT_MAX
     if truncated:
         combined = combined[: PROFILE_TEXT_MAX + 1].rsplit(maxsplit=1)[0]
@@ -279,7 +311,12 @@ def add_cv_text(
         who,
         "participant.cv",
         f"participant:{row.pseudonym}",
-        {"characters": len(cv), "replace": replace, "truncated": truncated},
+        {
+            "characters": len(cv.text),
+            "replace": replace,
+            "truncated": truncated,
+            "stopped_early": cv.stopped_early,
+        },
         [row.pseudonym],
         commit=False,
     )

@@ -64,7 +64,6 @@ def named_placements(
         k,
         language,
         confirmed_teams(session),
-        runtime.settings.min_migrant_share,
     )
     return with_company_names(session, result)
 

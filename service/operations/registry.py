@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from matching.domain.records import Company, CompanyIn, Edition, EditionIn
+from matching.domain.records import STORED, Company, CompanyIn, Edition, EditionIn
 from service import audit
 from service.errors import NotFoundError
 from service.operations.common import as_request_error, get_edition
@@ -14,11 +14,11 @@ from service.tables import CompanyRow, EditionRow
 
 
 def edition_out(row: EditionRow) -> Edition:
-    return Edition(edition_id=row.id, **_fields(row, EditionIn))
+    return Edition.model_validate({"edition_id": row.id, **_fields(row, EditionIn)}, context=STORED)
 
 
 def company_out(row: CompanyRow) -> Company:
-    return Company(company_id=row.id, **_fields(row, CompanyIn))
+    return Company.model_validate({"company_id": row.id, **_fields(row, CompanyIn)}, context=STORED)
 
 
 def _fields(row, model: type[BaseModel]) -> dict:

@@ -1,8 +1,10 @@
-"""Team plans through the service: propose (stores nothing) and confirm (stored, audited)."""
+"""Team plans through the service: propose (stores nothing) and confirm (stored, audited).
+
+Both ask the programme's rules (:class:`~matching.rules.ProgrammeRules`) for the
+composition a team must hold, and count it the same way (migrants against seats), so a
+confirmation refuses what the planner would refuse."""
 
 from __future__ import annotations
-
-import math
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -30,12 +32,10 @@ def propose(
 ) -> TeamPlan:
     recommending(session, runtime)
     matcher = runtime.matcher
-    if body.max_migrant_share is not None and body.max_migrant_share < body.min_migrant_share:
-        raise FieldError("max_migrant_share", "must not be below min_migrant_share")
+    composition = matcher.rules.team_composition(body.min_migrant_share, body.max_migrant_share)
     problem = matcher.team_problem(
         edition_id,
-        body.min_migrant_share,
-        body.max_migrant_share,
+        composition,
         [(lock.participant_id, lock.challenge_id, lock.join) for lock in body.locks],
         {s.challenge_id: s.seats for s in body.seats},
     )
@@ -59,9 +59,12 @@ def propose(
 
 
 def confirm(
-    session: Session, edition_id: int, body: TeamsConfirm, who: Principal
+    runtime: Runtime, session: Session, edition_id: int, body: TeamsConfirm, who: Principal
 ) -> list[ConfirmedTeam]:
     """Validate a (possibly edited) plan and store it as the edition's teams."""
+    composition = runtime.matcher.rules.team_composition(
+        body.min_migrant_share, body.max_migrant_share
+    )
     challenges = {
         c.id: c
         for c in session.scalars(select(ChallengeRow).where(ChallengeRow.edition_id == edition_id))
@@ -83,12 +86,6 @@ def confirm(
                     f"(BC-{seen[pid]} and BC-{team.challenge_id})",
                 )
             seen[pid] = team.challenge_id
-        if len(team.members) > challenges[team.challenge_id].seats:
-            raise FieldError(
-                "teams",
-                f"BC-{team.challenge_id} has {len(team.members)} members "
-                f"for {challenges[team.challenge_id].seats} seats",
-            )
         if not set(team.locked) <= set(team.members):
             raise FieldError("teams", f"BC-{team.challenge_id}: locked people must be members")
     people = {
@@ -106,14 +103,12 @@ def confirm(
         ).all()
     )
     for team in body.teams:
-        count = sum(bool(migrant.get(p, False)) for p in team.members)
-        need = math.ceil(body.min_migrant_share * len(team.members) - 1e-9)
-        if count < need:
-            raise FieldError(
-                "teams",
-                f"BC-{team.challenge_id} has {count} migrants of "
-                f"{len(team.members)}; the rule needs {need}",
-            )
+        composition.check_team(
+            f"BC-{team.challenge_id}",
+            team.seats or challenges[team.challenge_id].seats,
+            len(team.members),
+            sum(bool(migrant.get(p, False)) for p in team.members),
+        )
     session.execute(
         delete(TeamRow).where(TeamRow.challenge_id.in_([t.challenge_id for t in body.teams]))
     )
@@ -138,7 +133,11 @@ def confirm(
         who,
         "team.confirm",
         f"edition:{edition_id}",
-        {"teams": len(body.teams), "min_migrant_share": body.min_migrant_share},
+        {
+            "teams": len(body.teams),
+            "min_migrant_share": composition.min_share,
+            "max_migrant_share": composition.max_share,
+        },
         [names[p] for p in seen],
         commit=False,
     )

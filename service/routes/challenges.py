@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from matching.domain.records import BusinessChallenge, ChallengeIn
 from matching.domain.results import ChallengeSuggestion
 from service.deps import get_runtime, get_session, require_role
+from service.errors import FieldError, query_error
 from service.operations import challenges as challenge_ops
 from service.operations import company_views as company_ops
 from service.operations import overrides as override_ops
@@ -99,11 +100,15 @@ async def shortlist(
     challenge_id: ChallengeId,
     who: Caseworker,
     runtime: Rt,
-    k: Annotated[int, Query(ge=1, le=200)] = 10,
+    k: Annotated[int, Query(description="How many candidates (up to MILMA_MAX_SHORTLIST_K)")] = 10,
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> Response:
     """Ranked candidates from the challenge's edition with scores and reasons, and the
     caseworkers' corrections (pins, moves, exclusions) applied and shown."""
+    try:
+        runtime.matcher.rules.shortlist_k(k)
+    except FieldError as exc:
+        raise query_error(exc) from None
     # The busiest route. When the worker already holds what the answer needs, the
     # event loop makes it itself: a thread-pool hop would cost more than the work.
     # Otherwise (see service.without_waiting) one hop opens a session and computes the

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from matching.domain.records import Company, CompanyIn
 from service.deps import get_runtime, get_session, require_role
+from service.errors import FieldError, query_error
 from service.operations import company_views as company_ops
 from service.operations import registry
 from service.operations.common import paginate
@@ -70,9 +71,19 @@ def matches(
     session: Db,
     runtime: Annotated[Runtime, Depends(get_runtime)],
     edition_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    k: Annotated[int, Query(ge=1, le=50)] = 10,
+    k: Annotated[
+        int,
+        Query(
+            le=50,
+            description="Trainees per challenge (the programme's shortlist limit applies too)",
+        ),
+    ] = 10,
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> CompanyMatches:
     """Matched trainees per challenge of the company: consenting trainees only, blind."""
+    try:
+        runtime.matcher.rules.shortlist_k(k)
+    except FieldError as exc:
+        raise query_error(exc) from None
     company = visible_company(session, company_id, who)
     return company_ops.company_matches(runtime, session, company, who, edition_id, k, language)

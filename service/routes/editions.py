@@ -76,11 +76,16 @@ def team_plan(
 
 @router.put("/{edition_id}/teams", response_model=list[ConfirmedTeam])
 def confirm_teams(
-    edition_id: EditionId, body: TeamsConfirm, who: Caseworker, session: Db
+    edition_id: EditionId,
+    body: TeamsConfirm,
+    who: Caseworker,
+    session: Db,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
 ) -> list[ConfirmedTeam]:
-    """Confirm a plan, possibly edited: seats and the composition rule are checked."""
+    """Confirm a plan, possibly edited: seats and the programme's composition rule are
+    checked as the planner checks them (migrants counted against the team's seats)."""
     get_edition(session, edition_id)
-    return team_ops.confirm(session, edition_id, body, who)
+    return team_ops.confirm(runtime, session, edition_id, body, who)
 
 
 @router.get("/{edition_id}/teams", response_model=list[ConfirmedTeam])

@@ -5,17 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile, status
-from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
-from matching.domain.records import NicheCode, SensitiveAttributes
+from matching.domain.records import STORED, NicheCode, SensitiveAttributes
 from matching.domain.results import NicheRanking, Placements, SkillRef, TextConcepts
-from matching.placements import PlacementSizeError
 from service import audit
 from service.controls import recommending
-from service.cv_files import CvFileError, cv_text
 from service.deps import get_runtime, get_session, require_role
-from service.errors import FieldError
+from service.errors import FieldError, query_error
 from service.operations import participants as participant_ops
 from service.operations import placements as placement_ops
 from service.operations.common import paginate
@@ -113,7 +110,7 @@ def read_sensitive(
     if row.sensitive is None:
         return SensitiveAttributes()
     return SensitiveAttributes.model_validate(
-        {f: getattr(row.sensitive, f) for f in SensitiveAttributes.model_fields}
+        {f: getattr(row.sensitive, f) for f in SensitiveAttributes.model_fields}, context=STORED
     )
 
 
@@ -185,9 +182,8 @@ def placements(
     challenge. While recommendations are paused: 503 with the reason."""
     try:
         return placement_ops.placements(runtime, session, participant_id, k, who, language)
-    except PlacementSizeError as exc:
-        detail = [{"loc": ("query", exc.field), "msg": str(exc), "type": "value_error"}]
-        raise RequestValidationError(detail) from None
+    except FieldError as exc:  # the programme's shortlist limit
+        raise query_error(exc) from None
 
 
 @router.get("/{participant_id}/concepts", response_model=TextConcepts)
@@ -217,18 +213,16 @@ def upload_cv(
     language: Annotated[str, Query(pattern="^(en|es)$")] = "en",
 ) -> CvRead:
     """Read a CV file into the participant's profile text (the same reading as any
-    text); only the text is kept, never the file."""
-    limit = runtime.settings.max_cv_bytes
-    try:
-        text = cv_text(file.file.read(limit + 1), limit)
-    except CvFileError as exc:
-        raise FieldError("file", str(exc)) from None
-    row, truncated = participant_ops.add_cv_text(
-        runtime, session, participant_id, text, replace, who
+    text); only the text is kept, never the file. The participant is checked first; the
+    file is read within CPU, memory and time budgets (a file that exceeds them is
+    refused, naming ``file``), and at most 20 pages or 20,000 characters of it."""
+    row, cv, truncated = participant_ops.add_cv_file(
+        runtime, session, participant_id, file.file, replace, who
     )
     return CvRead(
         participant=participant_ops.participant_out(row),
-        characters_read=len(text),
+        characters_read=len(cv.text),
+        stopped_early=cv.stopped_early,
         truncated=truncated,
-        concepts=runtime.matcher.text_concepts(text, language),
+        concepts=runtime.matcher.text_concepts(cv.text, language),
     )

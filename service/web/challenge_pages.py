@@ -334,16 +334,15 @@ def challenge_page(
 ) -> Response:
     challenge = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
     w = request_words(request)
-    max_k = runtime.matcher.max_k
-    k = DEFAULT_K
+    rules = runtime.matcher.rules
+    max_k = rules.max_shortlist_k
+    k = min(DEFAULT_K, max_k)
     if k_text not in (None, ""):
         try:
-            k = int(k_text)
-            if not 1 <= k <= max_k:
-                raise ValueError
-        except ValueError:
+            k = rules.shortlist_k(int(k_text) if k_text.strip().isdigit() else 0)
+        except FieldError:
             errors["k"] = w.gettext("Choose a number from 1 to %(max)s.", max=max_k)
-            k = DEFAULT_K
+            status = 422
     try:
         result, paused = (
             challenge_ops.shortlist(

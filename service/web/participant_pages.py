@@ -11,12 +11,13 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import UploadFile  # what request.form() gives (not fastapi's)
 
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.geography import PLACE_NAMES
@@ -145,7 +146,7 @@ def _form_page(
         language_rows=pform.LANGUAGE_ROWS,
         experience_rows=pform.EXPERIENCE_ROWS,
         cv_mb=w.number(runtime.settings.max_cv_bytes / 1e6),
-        min_share=w.percent(runtime.settings.min_migrant_share),
+        min_share=w.percent(runtime.matcher.rules.composition.min_share),
     )
 
 
@@ -178,9 +179,9 @@ async def create_participant(
     if isinstance(upload, UploadFile) and upload.filename:
         limit = runtime.settings.max_cv_bytes
         try:
-            cv = cv_text(await upload.read(limit + 1), limit)
+            read = await run_in_threadpool(cv_text, await upload.read(limit + 1), limit)
             typed = data.get("profile_text", "")
-            data["profile_text"] = f"{typed}\n\n{cv}".strip()[:PROFILE_TEXT_MAX]
+            data["profile_text"] = f"{typed}\n\n{read.text}".strip()[:PROFILE_TEXT_MAX]
         except CvFileError:
             errors["file"] = w.gettext(CV_UNREADABLE)
     try:
@@ -339,20 +340,22 @@ async def upload_cv(
     """A CV file from the participant page: its text joins the profile text."""
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))
-    participant_ops.get_participant(session, participant_id)
     upload = form.get("file")
-    limit = runtime.settings.max_cv_bytes
-    try:
-        data = await upload.read(limit + 1) if isinstance(upload, UploadFile) else b""
-        text = cv_text(data, limit)
-    except CvFileError:
+    try:  # the API's path: the record checked first, the file read within its budgets
+        await run_in_threadpool(
+            participant_ops.add_cv_file,
+            runtime,
+            session,
+            participant_id,
+            upload.file if isinstance(upload, UploadFile) else None,
+            forms.flag(form, "replace"),
+            viewer.principal,
+        )
+    except FieldError:
         errors = {"cv": request_words(request).gettext(CV_UNREADABLE)}
         return participant_page(
             request, viewer, session, runtime, participant_id, errors, None, 422
         )
-    participant_ops.add_cv_text(
-        runtime, session, participant_id, text, forms.flag(form, "replace"), viewer.principal
-    )
     return RedirectResponse(f"/app/participants/{participant_id}?cv=1#profile-h", status_code=303)
 
 

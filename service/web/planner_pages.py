@@ -91,7 +91,7 @@ def _planner_page(
 def planner(
     request: Request, edition_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
-    share = runtime.settings.min_migrant_share
+    share = runtime.matcher.rules.composition.min_share
     return _planner_page(request, viewer, session, edition_id, share)
 
 
@@ -103,15 +103,16 @@ def run_planner(
     session: Db,
     runtime: Rt,
     csrf: Annotated[str, Form()] = "",
-    min_share: Annotated[str, Form(max_length=12)] = "30",
+    min_share: Annotated[str, Form(max_length=12)] = "",
     lock: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(viewer, csrf)
     get_edition(session, edition_id)
     w = request_words(request)
-    share = runtime.settings.min_migrant_share
+    share = runtime.matcher.rules.composition.min_share
     try:
-        share = float(min_share.replace(",", ".")) / 100.0
+        if min_share:  # a percentage; left out, the programme's rule
+            share = float(min_share.replace(",", ".")) / 100.0
         body = TeamPlanRequest(min_migrant_share=share, locks=_locks(lock or []))
     except (ValueError, ValidationError):
         errors = {"min_share": w.gettext(BAD_SHARE)}
@@ -120,7 +121,7 @@ def run_planner(
             viewer,
             session,
             edition_id,
-            runtime.settings.min_migrant_share,
+            runtime.matcher.rules.composition.min_share,
             errors=errors,
             status=422,
         )
@@ -131,9 +132,7 @@ def run_planner(
             request, viewer, session, edition_id, share, error=w.gettext(NO_PLAN), status=422
         )
     except RecommendationsPausedError as exc:
-        return _planner_page(
-            request, viewer, session, edition_id, share, paused=exc.reason
-        )
+        return _planner_page(request, viewer, session, edition_id, share, paused=exc.reason)
     return _planner_page(request, viewer, session, edition_id, share, plan=plan)
 
 
@@ -145,20 +144,22 @@ def confirm_plan(
     session: Db,
     runtime: Rt,
     csrf: Annotated[str, Form()] = "",
-    min_share: Annotated[str, Form(max_length=12)] = "0.3",
+    min_share: Annotated[str, Form(max_length=12)] = "",
     team: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     check_csrf(viewer, csrf)
     get_edition(session, edition_id)
-    teams = []
-    for value in team or []:
-        cid, _, members = value.partition(":")
-        teams.append({"challenge_id": cid, "members": [m for m in members.split(",") if m]})
     try:
-        body = TeamsConfirm(teams=teams, min_migrant_share=float(min_share))
-        team_ops.confirm(session, edition_id, body, viewer.principal)
+        teams = []
+        for value in team or []:
+            cid, _, members = value.partition(":")
+            teams.append(
+                {"challenge_id": int(cid), "members": [int(m) for m in members.split(",") if m]}
+            )
+        body = TeamsConfirm(teams=teams, min_migrant_share=float(min_share) if min_share else None)
+        team_ops.confirm(runtime, session, edition_id, body, viewer.principal)
     except (ValueError, ValidationError, FieldError) as exc:
         message = next(iter(forms.field_errors(exc, request_words(request)).values()))
-        share = runtime.settings.min_migrant_share
+        share = runtime.matcher.rules.composition.min_share
         return _planner_page(request, viewer, session, edition_id, share, error=message, status=422)
     return RedirectResponse(f"/app/editions/{edition_id}?saved=1", status_code=303)

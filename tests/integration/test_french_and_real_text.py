@@ -36,7 +36,7 @@ def _pdf(text: str) -> bytes:
 @pytest.fixture(scope="module")
 def french_engine(embedder):
     """Participants whose records hold only a French CV, read from a PDF as an upload is."""
-    texts = [cv_text(_pdf(text), 5_000_000) for text in FRENCH_CVS.values()]
+    texts = [cv_text(_pdf(text), 5_000_000).text for text in FRENCH_CVS.values()]
     engine = Matcher(embedder)
     engine.load_programme(text_only_records(texts), pd.DataFrame(columns=["challenge_id"]))
     return engine, texts

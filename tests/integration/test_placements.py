@@ -11,7 +11,7 @@ import pytest
 
 from evaluation.real_text import text_only_records
 from matching.engine import Matcher, UnknownIdError
-from matching.placements import PlacementSizeError
+from matching.rules import RuleError
 from matching.scoring import FallbackScorer
 from matching.training import train_ranker
 from tests.conftest import loaded_engine
@@ -165,7 +165,7 @@ def test_the_proposed_plan_is_the_planners_and_says_why(engine, scoring, program
     """Where the answer says the plan puts a person is where the planner's proposal
     (no locks, the programme's share) puts them; a seat away from the first placement
     names that first placement and counts who holds its seats."""
-    problem = engine.team_problem(4, 0.30)
+    problem = engine.team_problem(4)
     plan = engine.team_plan(problem, 4)
     team_of = {m.participant_id: t.challenge_id for t in plan.teams for m in t.members}
     away = 0
@@ -261,7 +261,7 @@ def test_a_person_whose_edition_has_no_challenges_gets_the_next_one(engine, prog
 def test_bad_requests_are_refused(engine, programme):
     pid = int(consenting(programme, 4)[0])
     for k in (0, engine.max_k + 1):
-        with pytest.raises(PlacementSizeError, match="k must be between 1 and"):
+        with pytest.raises(RuleError, match="k must be between 1 and"):
             engine.placements(pid, k=k)
     with pytest.raises(UnknownIdError, match="participant 123456"):
         engine.placements(123_456)

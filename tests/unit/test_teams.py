@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import matching.teams as teams
+from matching.rules import TeamComposition
 from matching.team_problem import PlanInfeasibleError, TeamProblem, greedy, violations
 from matching.teams import solve
 
@@ -21,8 +22,7 @@ def problem(fit, migrant, seats, share=0.3, max_share=None, must=(), must_not=()
         np.asarray(seats),
         np.arange(1, fit.shape[0] + 1),
         np.arange(1, fit.shape[1] + 1),
-        share,
-        max_share,
+        TeamComposition(share, 1.0 if max_share is None else max_share),
         tuple(must),
         tuple(must_not),
     )

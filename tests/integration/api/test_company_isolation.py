@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from matching.domain.results import COMPANY_REASON_FACTORS
 from service.tables import ChallengeRow, CompanyRow, ParticipantRow
 
 SENSITIVE_WORDS = (
@@ -74,6 +75,49 @@ def test_company_view_is_blind_and_has_no_sensitive_fields(service):
             session.execute(select(ParticipantRow.pseudonym, ParticipantRow.consent_share)).all()
         )
     assert all(consent[t["trainee_id"]] for t in trainees)
+
+
+# the reasons a company may read: what bears on the job. Never the person's
+# circumstances (time out of work, education, a device at home, the induction), how
+# they resemble the company's earlier trainees, or the company's own record
+COMPANY_MAY_SEE = {
+    "skills",
+    "training",
+    "experience",
+    "language",
+    "commute",
+    "schedule",
+    "preference",
+    "similarity",
+}
+
+
+def test_a_company_reads_only_job_relevant_reasons(service):
+    assert COMPANY_REASON_FACTORS == COMPANY_MAY_SEE  # a change to the list is deliberate
+    mine = service.companies[0]
+    view = service.client.get(
+        f"/companies/{mine}/matches?k=50&edition_id=4", headers=service.as_("company")
+    ).json()
+    block = view["challenges"][0]
+    seen = {r["factor"] for m in block["matches"] for r in m["reasons"]}
+    assert seen and seen <= COMPANY_MAY_SEE
+    # the caseworker's shortlist of the same challenge holds the personal reasons: none
+    # of their words reaches the company
+    shortlist = service.client.get(
+        f"/challenges/{block['challenge']['challenge_id']}/shortlist?k=50",
+        headers=service.as_("caseworker"),
+    ).json()
+    personal = {
+        r["text"]
+        for c in shortlist["candidates"]
+        for r in c["reasons"]
+        if r["factor"] not in COMPANY_MAY_SEE
+    }
+    assert {"background", "readiness"} & {
+        r["factor"] for c in shortlist["candidates"] for r in c["reasons"]
+    }
+    company_text = json.dumps(view, ensure_ascii=False)
+    assert personal and not [t for t in personal if t in company_text]
 
 
 @settings(

@@ -85,7 +85,7 @@ def test_infeasible_plans_and_bad_confirmations_are_explained(service):
         ),
         (
             {"teams": [{"challenge_id": plan["teams"][0]["challenge_id"], "members": locals_only}]},
-            "the rule needs",
+            "need at least",
         ),
     ]
     for body, message in cases:
