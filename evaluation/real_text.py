@@ -99,7 +99,7 @@ def _read_cvs(folder: Path) -> pd.DataFrame:
         file = _cv_file(folder, cv_id)
         try:
             if file is None:
-                raise CvFileError("no PDF or DOCX file")
+                raise CvFileError("no PDF or DOCX file", "not_pdf_or_docx")
             text = cv_text(file.read_bytes(), limit).text
         except CvFileError as exc:
             unread.append(f"{cv_id}: {exc}")

@@ -26,12 +26,18 @@ EPS = 1e-9  # slack when a share of seats is rounded to whole people
 
 
 class RuleError(ValueError):
-    """A value a programme rule refuses; ``field`` names where it came in."""
+    """A value a programme rule refuses; ``field`` names where it came in, and
+    ``code``, where given, the kind of refusal, for a page to word itself with the
+    ``values`` its words need."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self, field: str, message: str, code: str | None = None, values: dict | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.code = code
+        self.values = values or {}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,13 @@ NO_PLAN = "no plan satisfies seats, composition and locks together; relax a lock
 
 
 class PlanInfeasibleError(ValueError):
-    """No plan can satisfy the constraints; the message names the one that fails."""
+    """No plan can satisfy the constraints; the message names the one that fails, and
+    ``code`` with ``values`` say it again for a page to word in its own language."""
+
+    def __init__(self, code: str, message: str, **values: int | str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -68,19 +74,24 @@ def check_feasible(p: TeamProblem) -> None:
     n, m = p.fit.shape
     label = [f"BC-{c}" for c in p.challenge_ids]
     if p.composition.max_share < p.composition.min_share:
-        raise PlanInfeasibleError("the maximum migrant share is below the minimum")
+        raise PlanInfeasibleError("max_below_min", "the maximum migrant share is below the minimum")
     must_by_person: dict[int, int] = {}
     for i, j in p.must:
         if i in must_by_person and must_by_person[i] != j:
             raise PlanInfeasibleError(
+                "locked_twice",
                 f"participant {p.participant_ids[i]} is locked into two teams "
-                f"({label[must_by_person[i]]} and {label[j]})"
+                f"({label[must_by_person[i]]} and {label[j]})",
+                person=int(p.participant_ids[i]),
             )
         must_by_person[i] = j
     if set(p.must) & set(p.must_not):
         i, j = sorted(set(p.must) & set(p.must_not))[0]
         raise PlanInfeasibleError(
-            f"participant {p.participant_ids[i]} is both locked into and out of {label[j]}"
+            "locked_in_and_out",
+            f"participant {p.participant_ids[i]} is both locked into and out of {label[j]}",
+            person=int(p.participant_ids[i]),
+            team=label[j],
         )
     blocked_everywhere = {i for i in range(n) if sum(1 for ii, _ in p.must_not if ii == i) >= m}
     eligible = np.ones(n, dtype=bool)
@@ -89,24 +100,34 @@ def check_feasible(p: TeamProblem) -> None:
     total = int(p.seats.sum())
     if total > n:
         raise PlanInfeasibleError(
+            "too_many_seats",
             f"the teams have {total} seats but the edition has only {n} "
-            f"available participants; reduce seats by {total - n}"
+            f"available participants; reduce seats by {total - n}",
+            seats=total,
+            people=n,
+            excess=total - n,
         )
     need, cap = p.min_migrants, p.max_migrants
     migrants = int(p.migrant[eligible].sum())
     if need.sum() > migrants:
         worst = int(np.argmax(need))
         raise PlanInfeasibleError(
+            "too_few_migrants",
             f"the teams need {int(need.sum())} migrants ({p.composition.min_share:.0%} of each "
             f"team's seats, "
             f"e.g. {label[worst]} needs {int(need[worst])} of {int(p.seats[worst])}), the edition "
-            f"has {migrants} available"
+            f"has {migrants} available",
+            needed=int(need.sum()),
+            available=migrants,
         )
     locals_needed = int((p.seats - cap).sum())
     if locals_needed > n - migrants:
         raise PlanInfeasibleError(
+            "too_few_locals",
             f"with at most {p.composition.max_share:.0%} migrants per team the teams "
-            f"need {locals_needed} locals, the edition has {n - migrants}"
+            f"need {locals_needed} locals, the edition has {n - migrants}",
+            needed=locals_needed,
+            available=n - migrants,
         )
     for j in range(m):
         locked = [i for i, jj in p.must if jj == j]
@@ -114,18 +135,31 @@ def check_feasible(p: TeamProblem) -> None:
         locked_locals = len(locked) - locked_migrants
         if len(locked) > p.seats[j]:
             raise PlanInfeasibleError(
+                "locked_over_seats",
                 f"challenge {label[j]} has {len(locked)} people locked in "
-                f"but only {int(p.seats[j])} seats"
+                f"but only {int(p.seats[j])} seats",
+                team=label[j],
+                locked=len(locked),
+                seats=int(p.seats[j]),
             )
         if locked_locals > p.seats[j] - need[j]:
             raise PlanInfeasibleError(
+                "locked_locals",
                 f"challenge {label[j]} has {locked_locals} locals locked in, but {int(need[j])} of "
-                f"its {int(p.seats[j])} seats must go to migrants"
+                f"its {int(p.seats[j])} seats must go to migrants",
+                team=label[j],
+                locked=locked_locals,
+                needed=int(need[j]),
+                seats=int(p.seats[j]),
             )
         if locked_migrants > cap[j]:
             raise PlanInfeasibleError(
+                "locked_migrants",
                 f"challenge {label[j]} has {locked_migrants} migrants locked "
-                f"in, above its maximum of {int(cap[j])}"
+                f"in, above its maximum of {int(cap[j])}",
+                team=label[j],
+                locked=locked_migrants,
+                most=int(cap[j]),
             )
         blocked = {i for i, jj in p.must_not if jj == j}
         open_migrants = int(
@@ -137,8 +171,12 @@ def check_feasible(p: TeamProblem) -> None:
         )
         if open_migrants < need[j]:
             raise PlanInfeasibleError(
+                "team_short_of_migrants",
                 f"challenge {label[j]} needs {int(need[j])} migrants, only "
-                f"{open_migrants} can join it"
+                f"{open_migrants} can join it",
+                team=label[j],
+                needed=int(need[j]),
+                available=open_migrants,
             )
 
 

@@ -248,7 +248,7 @@ def solve(
         chosen |= take
         master.add(*np.nonzero(take))
     if slack > 1e-6:
-        raise PlanInfeasibleError(NO_PLAN)
+        raise PlanInfeasibleError("no_plan", NO_PLAN)
     bound = value + missed
     if np.all(np.minimum(np.abs(x_lp), np.abs(1 - x_lp)) < 1e-6):
         x = x_lp > 0.5  # a vertex of a totally unimodular polytope: already integral
@@ -276,7 +276,7 @@ def _integer_solution(master: _Master):
     """Solve the MILP over ``master``'s pairs: (chosen pairs, solver result)."""
     final = master.mip()
     if final.status == 2:
-        raise PlanInfeasibleError(NO_PLAN)
+        raise PlanInfeasibleError("no_plan", NO_PLAN)
     if final.status != 0:
         raise RuntimeError(f"the MILP solver failed: {final.message}")
     return np.round(final.x).astype(bool), final

@@ -43,7 +43,14 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 class CvFileError(ValueError):
-    """The upload is not a CV this service can read; the message says why."""
+    """The upload is not a CV this service can read; the message says why, and
+    ``reason`` says it as a code for a page to put in its own words: ``empty``,
+    ``too_large``, ``not_pdf_or_docx``, ``unreadable`` (broken, or over the reading
+    limits) or ``no_text`` (a scan)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -57,13 +64,13 @@ class CvText:
 def cv_text(data: bytes, max_bytes: int) -> CvText:
     """The text of a PDF or DOCX CV, whitespace tidied, read within the budgets."""
     if not data:
-        raise CvFileError("the file is empty")
+        raise CvFileError("the file is empty", "empty")
     if len(data) > max_bytes:
-        raise CvFileError(f"the file is larger than {max_bytes} bytes")
+        raise CvFileError(f"the file is larger than {max_bytes} bytes", "too_large")
     kind = file_kind(data)
     answer = _read_in_worker(kind, data)
     if "error" in answer:
-        raise CvFileError(answer["error"])
+        raise CvFileError(answer["error"], "unreadable")
     text = tidy(answer["text"])
     stopped = bool(answer["stopped_early"]) or len(text) > MAX_CV_CHARS
     if len(text) > MAX_CV_CHARS:
@@ -71,7 +78,8 @@ def cv_text(data: bytes, max_bytes: int) -> CvText:
     if len(text) < MIN_TEXT_CHARS:
         raise CvFileError(
             "no text could be read from the file (a scanned CV needs to be typed in or "
-            "converted by OCR first)"
+            "converted by OCR first)",
+            "no_text",
         )
     return CvText(text, stopped)
 
@@ -81,7 +89,7 @@ def file_kind(data: bytes) -> Literal["pdf", "docx"]:
         return "pdf"
     if data.startswith(ZIP_MAGIC):
         return "docx"
-    raise CvFileError("only PDF and DOCX files are accepted")
+    raise CvFileError("only PDF and DOCX files are accepted", "not_pdf_or_docx")
 
 
 def _read_in_worker(kind: str, data: bytes) -> dict:

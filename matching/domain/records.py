@@ -25,6 +25,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from matching.domain.catalogue import NICHE_CODES, load_catalogue
 from matching.domain.geography import PLACE_NAMES
@@ -80,14 +81,16 @@ def without_hidden_characters(text: str) -> str:
 
 
 def refuse_hidden_characters(value: object) -> None:
-    """Raise ValueError if ``value`` (a string, or strings in a list or a dict) holds a
-    control or bidirectional control character."""
+    """Raise a ``control_characters`` validation error if ``value`` (a string, or
+    strings in a list or a dict) holds a control or bidirectional control character."""
     if isinstance(value, str):
         found = _HIDDEN.search(value)
         if found:
-            raise ValueError(
-                f"contains the invisible character U+{ord(found.group()):04X} (a control or "
-                "text-direction character); remove it"
+            raise PydanticCustomError(
+                "control_characters",
+                "contains the invisible character {character} (a control or text-direction "
+                "character); remove it",
+                {"character": f"U+{ord(found.group()):04X}"},
             )
     elif isinstance(value, list | tuple):
         for item in value:

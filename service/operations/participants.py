@@ -284,7 +284,7 @@ def add_cv_file(
     try:
         cv = cv_text(upload.read(limit + 1) if upload is not None else b"", limit)
     except CvFileError as exc:
-        raise FieldError("file", str(exc)) from None
+        raise FieldError("file", str(exc), exc.reason) from None
     row, truncated = add_cv_text(runtime, session, participant_id, cv, replace, who)
     return row, cv, truncated
 

@@ -42,7 +42,7 @@ def propose(
     try:
         plan = matcher.team_plan(problem, edition_id, language)
     except PlanInfeasibleError as exc:
-        raise FieldError("team_plan", f"infeasible: {exc}") from None
+        raise FieldError("team_plan", f"infeasible: {exc}", exc.code, exc.values) from None
     members = [m.participant_id for t in plan.teams for m in t.members]
     names = pseudonyms(session, members)
     audit.record(

@@ -68,13 +68,61 @@ FIELD_MESSAGES: dict[str, str] = {
     "teams": N_("These teams break the composition rule."),
     "company": N_("Choose a company for a company key."),
 }
+# refusals an operation names with a code, by (field, code)
+CODED_MESSAGES: dict[tuple[str, str], str] = {
+    ("file", "empty"): N_("The file is empty."),
+    ("file", "too_large"): N_("The file is larger than the limit for a CV."),
+    ("file", "not_pdf_or_docx"): N_("Only PDF and DOCX files are accepted."),
+    ("file", "unreadable"): N_(
+        "This file could not be read as a CV (it is damaged, or too large or complex to "
+        "read safely). Try saving it again as a PDF or DOCX."
+    ),
+    ("file", "no_text"): N_(
+        "No text could be read from the file: a scanned CV has to be typed in, or turned "
+        "into text first."
+    ),
+    ("team_plan", "no_plan"): N_("No plan meets the rules with these people, seats and locks."),
+    ("team_plan", "max_below_min"): N_("The highest share of migrants is below the lowest."),
+    ("team_plan", "locked_twice"): N_("Person #%(person)s is kept in two teams; keep them in one."),
+    ("team_plan", "locked_in_and_out"): N_(
+        "Person #%(person)s is both kept in and kept out of %(team)s."
+    ),
+    ("team_plan", "too_many_seats"): N_(
+        "The teams have %(seats)s seats but only %(people)s people are available: remove "
+        "%(excess)s seats."
+    ),
+    ("team_plan", "too_few_migrants"): N_(
+        "The rule needs %(needed)s migrants across the teams; the edition has %(available)s "
+        "available. Lower the share or the seats, or register more people."
+    ),
+    ("team_plan", "too_few_locals"): N_(
+        "With the highest share of migrants allowed, the teams need %(needed)s locals; the "
+        "edition has %(available)s."
+    ),
+    ("team_plan", "locked_over_seats"): N_(
+        "%(team)s has %(locked)s people kept in it but only %(seats)s seats."
+    ),
+    ("team_plan", "locked_locals"): N_(
+        "%(team)s has %(locked)s locals kept in it, but %(needed)s of its %(seats)s seats must "
+        "go to migrants."
+    ),
+    ("team_plan", "locked_migrants"): N_(
+        "%(team)s has %(locked)s migrants kept in it, more than its highest of %(most)s."
+    ),
+    ("team_plan", "team_short_of_migrants"): N_(
+        "%(team)s needs %(needed)s migrants but only %(available)s can join it."
+    ),
+}
 GENERIC = N_("This value is not accepted.")
 
 
 def field_errors(exc: Exception, w: Words) -> dict[str, str]:
     """The first error of each field, in ``w``'s language, keyed by the API field name."""
     if isinstance(exc, FieldError):
-        return {exc.field: w.gettext(FIELD_MESSAGES.get(exc.field, GENERIC))}
+        message = CODED_MESSAGES.get((exc.field, exc.code or "")) or FIELD_MESSAGES.get(
+            exc.field, GENERIC
+        )
+        return {exc.field: w.gettext(message, **exc.values)}
     if isinstance(exc, ValidationError):
         details = exc.errors(include_url=False)
     elif isinstance(exc, RequestValidationError):

@@ -43,10 +43,6 @@ from service.web.rendering import CaseworkerPage, Db, Rt, Viewer, check_csrf, re
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
-CV_UNREADABLE = N_(
-    "This file could not be read as a CV. Use a PDF or DOCX file that holds typed text "
-    "(a scanned CV must be typed in)."
-)
 NAME_MISMATCH = N_("Type the person's name exactly as shown to confirm.")
 
 
@@ -182,8 +178,9 @@ async def create_participant(
             read = await run_in_threadpool(cv_text, await upload.read(limit + 1), limit)
             typed = data.get("profile_text", "")
             data["profile_text"] = f"{typed}\n\n{read.text}".strip()[:PROFILE_TEXT_MAX]
-        except CvFileError:
-            errors["file"] = w.gettext(CV_UNREADABLE)
+        except CvFileError as exc:
+            coded = FieldError("file", str(exc), exc.reason)
+            errors["file"] = forms.field_errors(coded, w)["file"]
     try:
         body = ParticipantCreate.model_validate(
             {**data, "sensitive": pform.sensitive_from_form(form)}
@@ -351,8 +348,8 @@ async def upload_cv(
             forms.flag(form, "replace"),
             viewer.principal,
         )
-    except FieldError:
-        errors = {"cv": request_words(request).gettext(CV_UNREADABLE)}
+    except FieldError as exc:
+        errors = {"cv": forms.field_errors(exc, request_words(request))[exc.field]}
         return participant_page(
             request, viewer, session, runtime, participant_id, errors, None, 422
         )

@@ -23,7 +23,6 @@ from service.web.i18n import N_, request_words
 from service.web.rendering import CaseworkerPage, Db, Rt, Viewer, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
-NO_PLAN = N_("No plan meets the rules with these people, seats and locks.")
 BAD_SHARE = N_("Give a share between 0 and 100 %%.")
 
 
@@ -127,10 +126,9 @@ def run_planner(
         )
     try:
         plan = team_ops.propose(runtime, session, edition_id, body, viewer.principal, w.language)
-    except FieldError:
-        return _planner_page(
-            request, viewer, session, edition_id, share, error=w.gettext(NO_PLAN), status=422
-        )
+    except FieldError as exc:
+        error = next(iter(forms.field_errors(exc, w).values()))
+        return _planner_page(request, viewer, session, edition_id, share, error=error, status=422)
     except RecommendationsPausedError as exc:
         return _planner_page(request, viewer, session, edition_id, share, paused=exc.reason)
     return _planner_page(request, viewer, session, edition_id, share, plan=plan)
