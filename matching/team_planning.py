@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.domain.results import Team, TeamMember, TeamPlan
+from matching.domain.results import Reason, Team, TeamMember, TeamPlan
 from matching.explanations import explain, factor_effects
 from matching.rules import TeamComposition
 from matching.shortlists import score_matrix
@@ -125,9 +125,9 @@ def team_plan(
 
 def member_reasons(
     engine: EngineState, teams: list[tuple[int, np.ndarray]], language: str
-) -> list[list[list[str]]]:
-    """Top reasons for each member of each (challenge id, member ids) team, with one
-    scorer call for all teams."""
+) -> list[list[list[Reason]]]:
+    """Top reasons, with their measured effects, for each member of each (challenge id,
+    member ids) team, with one scorer call for all teams."""
     blocks = [
         (engine.features(cid, ids), np.arange(len(ids)), engine.challenge(cid))
         for cid, ids in teams
@@ -149,5 +149,5 @@ def member_reasons(
             language,
             effects.pop(0),
         )
-        out.append([[r.text for r in e.reasons[:REASONS_PER_MEMBER]] for e in explanations])
+        out.append([e.reasons[:REASONS_PER_MEMBER] for e in explanations])
     return out

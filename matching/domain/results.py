@@ -231,7 +231,9 @@ class TeamMember(BaseModel):
     fit: float
     migrant: bool
     locked: bool
-    reasons: list[str]
+    reasons: list[Reason] = Field(
+        description="The strongest reasons of the member's fit, each with its effect"
+    )
 
 
 class Team(BaseModel):

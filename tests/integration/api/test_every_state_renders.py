@@ -267,6 +267,6 @@ def test_every_state_renders(service_template, tmp_path):
 def test_every_state_renders_over_long_runs(service_template, tmp_path):
     svc = open_service(service_template, tmp_path / "var")
     try:
-        run_machine(svc, examples=25, steps=30)
+        run_machine(svc, examples=12, steps=25)
     finally:
         svc.runtime.close()
