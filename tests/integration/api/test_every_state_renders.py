@@ -61,7 +61,9 @@ class ProgrammeInUse(RuleBasedStateMachine):
             for language in ("es", "en")
         }
         self.recent: dict[str, list[int]] = {"challenge": [], "participant": [], "edition": []}
+        # the service outlives an example: each starts with recommendations on
         self.paused = False
+        self.call("PUT", "/admin/controls", "admin", json={"mode": "learned", "reason": "inicio"})
 
     def call(self, method: str, path: str, role: str = "caseworker", **kwargs):
         """An API call; a server error fails the test. The one 5xx the API means is the
