@@ -89,9 +89,9 @@ def language_check(config: GeneratorConfig, embedder) -> dict:
 def language_section(result: dict) -> list[str]:
     lines = [
         "The same programme (same people and outcomes) with every profile written in "
-        "English, then in Spanish, then in French, embedded with the configured model. Raw text cosine embeds "
-        "only the words people wrote; embedding cosine embeds the profile together with the "
-        "English labels of its normalised ESCO skills, as the engine does.",
+        "English, then in Spanish, then in French, embedded with the configured model. Raw "
+        "text cosine embeds only the words people wrote; embedding cosine embeds the profile "
+        "together with the English labels of its normalised ESCO skills, as the engine does.",
         "",
         "| profiles in | raw text NDCG@10 | embedding NDCG@10 | learned NDCG@10 "
         "| niche catalogue top-3 | niche learned top-3 |",
