@@ -102,6 +102,7 @@ class Concept:
     niches: np.ndarray
     heading: bool = False
     weight: float = 1.0
+    words: tuple[int, int] = (0, 0)  # its first and last kept word
 
     @property
     def niche(self) -> int:
@@ -250,28 +251,30 @@ class TextReader:
             elif concept.weight > 0:
                 skills.append(concept)
         jobs = self._jobs(text, titles_at)
+        word_evidence = self.vocabulary.votes(words, weights)
+        checked = {id(c): self._title_niches(c, words, word_evidence) for c in occupations}
         named = np.zeros(N_NICHES + 1)
         for concept in occupations:
-            named += concept.weight * concept.niches
+            named += concept.weight * checked[id(concept)]
         titles = named
         if jobs:
             jobs = [self._checked(job, words, weights) for job in jobs]
             dated = sum(job.weight * job.niches for job in jobs)
             headline = [c for c in occupations if c.start < _first_line_end(text)]
+            heaviest = max(job.weight for job in jobs)
             for concept in headline:
-                dated = dated + max(job.weight for job in jobs) / len(headline) * concept.niches
+                dated = dated + heaviest / len(headline) * checked[id(concept)]
             total = named.sum() + dated.sum()
             titles = total * ((1.0 - JOB_SHARE) * _share(named) + JOB_SHARE * _share(dated))
             listed = {id(c) for c in occupations}
             occupations += [job.title for job in jobs if id(job.title) not in listed]
             occupations.sort(key=lambda c: c.start)
-        word_evidence = self.vocabulary.votes(words, weights)
-        titles = office_work_checked(titles, word_evidence)
         years, worked_as = self._years(
             text,
             words,
             weights,
             occupations,
+            [checked.get(id(c), c.niches) for c in occupations],
             jobs,
             _share(titles[:N_NICHES]) + _share(word_evidence),
         )
@@ -305,15 +308,30 @@ class TextReader:
             niches=term.niches,
             heading=term.heading,
             weight=weight,
+            words=(match.first, match.last),
         )
 
+    def _title_niches(self, title: Concept, words: Words, context: np.ndarray) -> np.ndarray:
+        """An office title's niches, checked against its own words and those of its
+        ``context`` (votes), each as much: a "sales associate" is ESCO's office clerk
+        whose own word speaks of selling, and a title's lines say what the work was."""
+        if title.niches[OFFICE] <= 0:
+            return title.niches
+        first, last = title.words
+        inside = np.zeros(len(words))
+        inside[first : last + 1] = 1.0
+        own = self.vocabulary.votes(words, inside)
+        return office_work_checked(title.niches, _share(own) + _share(context))
+
     def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
-        """The job with its title's niches checked against the words of its own lines:
-        an office title counts as office work as far as what the job says backs it."""
+        """The job with its title's niches checked against its own words and the words
+        of its lines: an office title counts as office work as far as they back it."""
+        if job.title.niches[OFFICE] <= 0:
+            return replace(job, niches=job.title.niches)
         starts = np.array([a for a, _ in words.spans])
         inside = (starts >= job.entry[0]) & (starts < job.entry[1])
         votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0))
-        return replace(job, niches=office_work_checked(job.title.niches, votes))
+        return replace(job, niches=self._title_niches(job.title, words, votes))
 
     @staticmethod
     def _jobs(text: str, titles: list[Concept]) -> list[Job]:
@@ -352,14 +370,17 @@ class TextReader:
         words: Words,
         weights: np.ndarray,
         occupations: list[Concept],
+        niches: list[np.ndarray],
         jobs: list[Job],
         evidence: np.ndarray,
     ) -> tuple[np.ndarray, tuple[int, ...]]:
-        """Years per niche, and the job titles that got some. A dated job gives its
-        niche the months it covers (months two jobs share count once); a stated
-        duration goes to the nearest job title in its sentence or, with none, to a
-        niche the rest of the text clearly points to. Where both speak of a niche, the
-        larger counts. A duration the text repeats counts once."""
+        """Years per niche, and the job titles that got some. A dated job gives the
+        niches of its title (``niches``, as checked) the months it covers, each as far
+        as the title points there (a restaurant manager's months count half as a
+        cook's; months two jobs share count once); a stated duration goes to the
+        nearest job title in its sentence the same way or, with none, to a niche the
+        rest of the text clearly points to. Where both speak of a niche, the larger
+        counts. A duration the text repeats counts once."""
         stated = np.zeros(N_NICHES + 1)
         claimed: dict[int, float] = {}
         starts = [a for a, _ in words.spans]
@@ -377,13 +398,15 @@ class TextReader:
                 best = int(evidence.argmax())
                 stated[best] = max(stated[best], duration.years)
         for index, value in claimed.items():
-            stated[occupations[index].niche] += value
-        months: dict[int, set[int]] = {}
-        for job in jobs:
-            months.setdefault(job.title.niche, set()).update(range(job.first, job.last))
+            stated += value * niches[index]
         dated = np.zeros(N_NICHES + 1)
-        for niche, covered in months.items():
-            dated[niche] = len(covered) / 12.0
+        if jobs:
+            start = min(job.first for job in jobs)
+            covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
+            for job in jobs:
+                span = covered[:, job.first - start : job.last - start]
+                np.maximum(span, job.niches[:, None], out=span)
+            dated = covered.sum(axis=1) / 12.0
         worked = {occupations[i].row for i in claimed if not occupations[i].heading}
         worked.update(job.title.row for job in jobs if not job.title.heading)
         return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
