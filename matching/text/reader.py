@@ -312,8 +312,8 @@ class TextReader:
         )
 
     def _title_niches(self, title: Concept, words: Words, context: np.ndarray) -> np.ndarray:
-        """An office title's niches, checked against its own words and those of its
-        ``context`` (votes), each as much: a "sales associate" is ESCO's office clerk
+        """An office title's niches, checked first against its own words, then against
+        those of its ``context`` (votes): a "sales associate" is ESCO's office clerk
         whose own word speaks of selling, and a title's lines say what the work was."""
         if title.niches[OFFICE] <= 0:
             return title.niches
@@ -321,7 +321,7 @@ class TextReader:
         inside = np.zeros(len(words))
         inside[first : last + 1] = 1.0
         own = self.vocabulary.votes(words, inside)
-        return office_work_checked(title.niches, _share(own) + _share(context))
+        return office_work_checked(office_work_checked(title.niches, own), context)
 
     def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
         """The job with its title's niches checked against its own words and the words
