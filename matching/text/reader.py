@@ -72,6 +72,11 @@ SECTION_WEIGHTS: dict[str, float] = {
     layout.CONTACT: 0.0,
 }
 JOB_SHARE = 0.75  # of the job-title evidence, when the text dates its jobs
+# Sections whose durations are no time worked ("Windows 7 (2 years' experience)", "a
+# two-year degree").
+NOT_WORKED = frozenset(
+    {layout.SKILLS, layout.EDUCATION, layout.LANGUAGES, layout.INTERESTS, layout.CONTACT}
+)
 OFFICE = NICHE_CODES.index("administration")
 # A job title right after these words names a qualification, not a job held ("título de
 # técnico en cuidados auxiliares de enfermería", "CAP cuisine", "certificate in ..."):
@@ -276,7 +281,7 @@ class TextReader:
             occupations,
             [checked.get(id(c), c.niches) for c in occupations],
             jobs,
-            _share(titles[:N_NICHES]) + _share(word_evidence),
+            titles[:N_NICHES] / (titles[:N_NICHES].sum() + TITLE_PRIOR) + _share(word_evidence),
         )
         return TextReading(
             language=language,
@@ -379,14 +384,21 @@ class TextReader:
         as the title points there (a restaurant manager's months count half as a
         cook's; months two jobs share count once); a stated duration goes to the
         nearest job title in its sentence the same way or, with none, to a niche the
-        rest of the text clearly points to. Where both speak of a niche, the larger
+        rest of the text (``evidence``) clearly points to; one in a list of skills or
+        in education is no time worked. Where both speak of a niche, the larger
         counts. A duration the text repeats counts once."""
         stated = np.zeros(N_NICHES + 1)
         claimed: dict[int, float] = {}
         starts = [a for a, _ in words.spans]
-        for duration in read_durations(text):
+        durations = read_durations(text)
+        parts = layout.sections(text) if durations else []
+        part_starts = [part.start for part in parts]
+        for duration in durations:
             at = bisect.bisect_left(starts, duration.start)  # its number, or its unit
             if at < len(weights) and weights[at] == 0.0:
+                continue
+            part = parts[bisect.bisect_right(part_starts, duration.start) - 1]
+            if part.role in NOT_WORKED:
                 continue
             low, high = duration.sentence
             near = [c for c in occupations if low <= c.start < high]
