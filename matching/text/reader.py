@@ -256,14 +256,16 @@ class TextReader:
             elif concept.weight > 0:
                 skills.append(concept)
         jobs = self._jobs(text, titles_at)
-        word_evidence = self.vocabulary.votes(words, weights)
-        checked = {id(c): self._title_niches(c, words, word_evidence) for c in occupations}
+        word_evidence = self.vocabulary.votes(words, weights, language)
+        checked = {
+            id(c): self._title_niches(c, words, word_evidence, language) for c in occupations
+        }
         named = np.zeros(N_NICHES + 1)
         for concept in occupations:
             named += concept.weight * checked[id(concept)]
         titles = named
         if jobs:
-            jobs = [self._checked(job, words, weights) for job in jobs]
+            jobs = [self._checked(job, words, weights, language) for job in jobs]
             dated = sum(job.weight * job.niches for job in jobs)
             headline = [c for c in occupations if c.start < _first_line_end(text)]
             heaviest = max(job.weight for job in jobs)
@@ -316,7 +318,9 @@ class TextReader:
             words=(match.first, match.last),
         )
 
-    def _title_niches(self, title: Concept, words: Words, context: np.ndarray) -> np.ndarray:
+    def _title_niches(
+        self, title: Concept, words: Words, context: np.ndarray, language: str | None
+    ) -> np.ndarray:
         """An office title's niches, checked first against its own words, then against
         those of its ``context`` (votes): a "sales associate" is ESCO's office clerk
         whose own word speaks of selling, and a title's lines say what the work was."""
@@ -325,18 +329,18 @@ class TextReader:
         first, last = title.words
         inside = np.zeros(len(words))
         inside[first : last + 1] = 1.0
-        own = self.vocabulary.votes(words, inside)
+        own = self.vocabulary.votes(words, inside, language)
         return office_work_checked(office_work_checked(title.niches, own), context)
 
-    def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
+    def _checked(self, job: Job, words: Words, weights: np.ndarray, language: str | None) -> Job:
         """The job with its title's niches checked against its own words and the words
         of its lines: an office title counts as office work as far as they back it."""
         if job.title.niches[OFFICE] <= 0:
             return replace(job, niches=job.title.niches)
         starts = np.array([a for a, _ in words.spans])
         inside = (starts >= job.entry[0]) & (starts < job.entry[1])
-        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0))
-        return replace(job, niches=self._title_niches(job.title, words, votes))
+        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0), language)
+        return replace(job, niches=self._title_niches(job.title, words, votes, language))
 
     @staticmethod
     def _jobs(text: str, titles: list[Concept]) -> list[Job]:
