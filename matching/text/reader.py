@@ -216,6 +216,17 @@ def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.nda
     return checked
 
 
+def _worked_in(niches: np.ndarray) -> tuple[int, float]:
+    """The niche a job title's time goes to (of the 13, the one it points to most;
+    outside them if it points to none), and the share of that time it gets: as far as
+    the title lies within the 13 niches (a restaurant manager's months count half as a
+    cook's)."""
+    niche = int(niches[:OUTSIDE].argmax())
+    if niches[niche] <= 0:
+        return OUTSIDE, 1.0
+    return niche, float(1.0 - niches[OUTSIDE])
+
+
 def _first_line_end(text: str) -> int:
     """Where the first line that holds anything ends."""
     start = len(text) - len(text.lstrip())
@@ -384,9 +395,9 @@ class TextReader:
         evidence: np.ndarray,
     ) -> tuple[np.ndarray, tuple[int, ...]]:
         """Years per niche, and the job titles that got some. A dated job gives the
-        niches of its title (``niches``, as checked) the months it covers, each as far
-        as the title points there (a restaurant manager's months count half as a
-        cook's; months two jobs share count once); a stated duration goes to the
+        niche its title points to most (``niches``, as checked) the months it covers,
+        as far as the title lies within the 13 niches (:func:`_worked_in`; months two
+        jobs share count once); a stated duration goes to the
         nearest job title in its sentence the same way or, with none, to a niche the
         rest of the text (``evidence``) clearly points to; one in a list of skills or
         in education is no time worked. Where both speak of a niche, the larger
@@ -414,14 +425,16 @@ class TextReader:
                 best = int(evidence.argmax())
                 stated[best] = max(stated[best], duration.years)
         for index, value in claimed.items():
-            stated += value * niches[index]
+            niche, share = _worked_in(niches[index])
+            stated[niche] += value * share
         dated = np.zeros(N_NICHES + 1)
         if jobs:
             start = min(job.first for job in jobs)
             covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
             for job in jobs:
-                span = covered[:, job.first - start : job.last - start]
-                np.maximum(span, job.niches[:, None], out=span)
+                niche, share = _worked_in(job.niches)
+                span = covered[niche, job.first - start : job.last - start]
+                np.maximum(span, share, out=span)
             dated = covered.sum(axis=1) / 12.0
         worked = {occupations[i].row for i in claimed if not occupations[i].heading}
         worked.update(job.title.row for job in jobs if not job.title.heading)
