@@ -216,15 +216,16 @@ def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.nda
     return checked
 
 
-def _worked_in(niches: np.ndarray) -> tuple[int, float]:
-    """The niche a job title's time goes to (of the 13, the one it points to most;
-    outside them if it points to none), and the share of that time it gets: as far as
-    the title lies within the 13 niches (a restaurant manager's months count half as a
-    cook's)."""
+def _worked_in(title: Concept, niches: np.ndarray) -> tuple[int, float]:
+    """The niche a job title's time goes to (of the 13, the one its ``niches`` point to
+    most; outside them if they point to none), and the share of that time it gets: as
+    far as the title lies within the 13 niches (a restaurant manager's months count
+    half as a cook's). A word that heads a niche's titles ("limpiadora") counts whole:
+    its spread is that of its family of titles, not of the work."""
     niche = int(niches[:OUTSIDE].argmax())
     if niches[niche] <= 0:
         return OUTSIDE, 1.0
-    return niche, float(1.0 - niches[OUTSIDE])
+    return niche, 1.0 if title.heading else float(1.0 - niches[OUTSIDE])
 
 
 def _first_line_end(text: str) -> int:
@@ -425,14 +426,14 @@ class TextReader:
                 best = int(evidence.argmax())
                 stated[best] = max(stated[best], duration.years)
         for index, value in claimed.items():
-            niche, share = _worked_in(niches[index])
+            niche, share = _worked_in(occupations[index], niches[index])
             stated[niche] += value * share
         dated = np.zeros(N_NICHES + 1)
         if jobs:
             start = min(job.first for job in jobs)
             covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
             for job in jobs:
-                niche, share = _worked_in(job.niches)
+                niche, share = _worked_in(job.title, job.niches)
                 span = covered[niche, job.first - start : job.last - start]
                 np.maximum(span, share, out=span)
             dated = covered.sum(axis=1) / 12.0
