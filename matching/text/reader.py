@@ -26,7 +26,8 @@ title that opens a phrase ("Camarero con...", "trabajé como camarera") over one
 follows another word ("personas mayores dependientes", where it is an adjective). A
 passage the text repeats (a CV that repeats the profile text it was added to) counts
 once: a word counts only the first time the :data:`REPEAT_WORDS` words around it
-appear. Office titles count as office work only as far as the words speak of it
+appear. Office titles count as office work only as far as the words speak of it, the
+title's own words first ("sales associate"), then those of its job's lines
 (:func:`office_work_checked`), and a title named as a qualification ("título de
 técnico en ...") as education.
 """
