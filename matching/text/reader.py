@@ -26,7 +26,8 @@ title that opens a phrase ("Camarero con...", "trabajé como camarera") over one
 follows another word ("personas mayores dependientes", where it is an adjective). A
 passage the text repeats (a CV that repeats the profile text it was added to) counts
 once: a word counts only the first time the :data:`REPEAT_WORDS` words around it
-appear. Office titles count as office work only as far as the words speak of it
+appear. Office titles count as office work only as far as the words speak of it, the
+title's own words first ("sales associate"), then those of its job's lines
 (:func:`office_work_checked`), and a title named as a qualification ("título de
 técnico en ...") as education.
 """
@@ -72,6 +73,11 @@ SECTION_WEIGHTS: dict[str, float] = {
     layout.CONTACT: 0.0,
 }
 JOB_SHARE = 0.75  # of the job-title evidence, when the text dates its jobs
+# Sections whose durations are no time worked ("Windows 7 (2 years' experience)", "a
+# two-year degree").
+NOT_WORKED = frozenset(
+    {layout.SKILLS, layout.EDUCATION, layout.LANGUAGES, layout.INTERESTS, layout.CONTACT}
+)
 OFFICE = NICHE_CODES.index("administration")
 # A job title right after these words names a qualification, not a job held ("título de
 # técnico en cuidados auxiliares de enfermería", "CAP cuisine", "certificate in ..."):
@@ -102,6 +108,7 @@ class Concept:
     niches: np.ndarray
     heading: bool = False
     weight: float = 1.0
+    words: tuple[int, int] = (0, 0)  # its first and last kept word
 
     @property
     def niche(self) -> int:
@@ -210,6 +217,18 @@ def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.nda
     return checked
 
 
+def _worked_in(title: Concept, niches: np.ndarray) -> tuple[int, float]:
+    """The niche a job title's time goes to (of the 13, the one its ``niches`` point to
+    most; outside them if they point to none), and the share of that time it gets: as
+    far as the title lies within the 13 niches (a restaurant manager's months count
+    half as a cook's). A word that heads a niche's titles ("limpiadora") counts whole:
+    its spread is that of its family of titles, not of the work."""
+    niche = int(niches[:OUTSIDE].argmax())
+    if niches[niche] <= 0:
+        return OUTSIDE, 1.0
+    return niche, 1.0 if title.heading else float(1.0 - niches[OUTSIDE])
+
+
 def _first_line_end(text: str) -> int:
     """Where the first line that holds anything ends."""
     start = len(text) - len(text.lstrip())
@@ -250,30 +269,34 @@ class TextReader:
             elif concept.weight > 0:
                 skills.append(concept)
         jobs = self._jobs(text, titles_at)
+        word_evidence = self.vocabulary.votes(words, weights, language)
+        checked = {
+            id(c): self._title_niches(c, words, word_evidence, language) for c in occupations
+        }
         named = np.zeros(N_NICHES + 1)
         for concept in occupations:
-            named += concept.weight * concept.niches
+            named += concept.weight * checked[id(concept)]
         titles = named
         if jobs:
-            jobs = [self._checked(job, words, weights) for job in jobs]
+            jobs = [self._checked(job, words, weights, language) for job in jobs]
             dated = sum(job.weight * job.niches for job in jobs)
             headline = [c for c in occupations if c.start < _first_line_end(text)]
+            heaviest = max(job.weight for job in jobs)
             for concept in headline:
-                dated = dated + max(job.weight for job in jobs) / len(headline) * concept.niches
+                dated = dated + heaviest / len(headline) * checked[id(concept)]
             total = named.sum() + dated.sum()
             titles = total * ((1.0 - JOB_SHARE) * _share(named) + JOB_SHARE * _share(dated))
             listed = {id(c) for c in occupations}
             occupations += [job.title for job in jobs if id(job.title) not in listed]
             occupations.sort(key=lambda c: c.start)
-        word_evidence = self.vocabulary.votes(words, weights)
-        titles = office_work_checked(titles, word_evidence)
         years, worked_as = self._years(
             text,
             words,
             weights,
             occupations,
+            [checked.get(id(c), c.niches) for c in occupations],
             jobs,
-            _share(titles[:N_NICHES]) + _share(word_evidence),
+            titles[:N_NICHES] / (titles[:N_NICHES].sum() + TITLE_PRIOR) + _share(word_evidence),
         )
         return TextReading(
             language=language,
@@ -305,15 +328,32 @@ class TextReader:
             niches=term.niches,
             heading=term.heading,
             weight=weight,
+            words=(match.first, match.last),
         )
 
-    def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
-        """The job with its title's niches checked against the words of its own lines:
-        an office title counts as office work as far as what the job says backs it."""
+    def _title_niches(
+        self, title: Concept, words: Words, context: np.ndarray, language: str | None
+    ) -> np.ndarray:
+        """An office title's niches, checked first against its own words, then against
+        those of its ``context`` (votes): a "sales associate" is ESCO's office clerk
+        whose own word speaks of selling, and a title's lines say what the work was."""
+        if title.niches[OFFICE] <= 0:
+            return title.niches
+        first, last = title.words
+        inside = np.zeros(len(words))
+        inside[first : last + 1] = 1.0
+        own = self.vocabulary.votes(words, inside, language)
+        return office_work_checked(office_work_checked(title.niches, own), context)
+
+    def _checked(self, job: Job, words: Words, weights: np.ndarray, language: str | None) -> Job:
+        """The job with its title's niches checked against its own words and the words
+        of its lines: an office title counts as office work as far as they back it."""
+        if job.title.niches[OFFICE] <= 0:
+            return replace(job, niches=job.title.niches)
         starts = np.array([a for a, _ in words.spans])
         inside = (starts >= job.entry[0]) & (starts < job.entry[1])
-        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0))
-        return replace(job, niches=office_work_checked(job.title.niches, votes))
+        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0), language)
+        return replace(job, niches=self._title_niches(job.title, words, votes, language))
 
     @staticmethod
     def _jobs(text: str, titles: list[Concept]) -> list[Job]:
@@ -352,20 +392,30 @@ class TextReader:
         words: Words,
         weights: np.ndarray,
         occupations: list[Concept],
+        niches: list[np.ndarray],
         jobs: list[Job],
         evidence: np.ndarray,
     ) -> tuple[np.ndarray, tuple[int, ...]]:
-        """Years per niche, and the job titles that got some. A dated job gives its
-        niche the months it covers (months two jobs share count once); a stated
-        duration goes to the nearest job title in its sentence or, with none, to a
-        niche the rest of the text clearly points to. Where both speak of a niche, the
-        larger counts. A duration the text repeats counts once."""
+        """Years per niche, and the job titles that got some. A dated job gives the
+        niche its title points to most (``niches``, as checked) the months it covers,
+        as far as the title lies within the 13 niches (:func:`_worked_in`; months two
+        jobs share count once); a stated duration goes to the
+        nearest job title in its sentence the same way or, with none, to a niche the
+        rest of the text (``evidence``) clearly points to; one in a list of skills or
+        in education is no time worked. Where both speak of a niche, the larger
+        counts. A duration the text repeats counts once."""
         stated = np.zeros(N_NICHES + 1)
         claimed: dict[int, float] = {}
         starts = [a for a, _ in words.spans]
-        for duration in read_durations(text):
+        durations = read_durations(text)
+        parts = layout.sections(text) if durations else []
+        part_starts = [part.start for part in parts]
+        for duration in durations:
             at = bisect.bisect_left(starts, duration.start)  # its number, or its unit
             if at < len(weights) and weights[at] == 0.0:
+                continue
+            part = parts[bisect.bisect_right(part_starts, duration.start) - 1]
+            if part.role in NOT_WORKED:
                 continue
             low, high = duration.sentence
             near = [c for c in occupations if low <= c.start < high]
@@ -377,13 +427,17 @@ class TextReader:
                 best = int(evidence.argmax())
                 stated[best] = max(stated[best], duration.years)
         for index, value in claimed.items():
-            stated[occupations[index].niche] += value
-        months: dict[int, set[int]] = {}
-        for job in jobs:
-            months.setdefault(job.title.niche, set()).update(range(job.first, job.last))
+            niche, share = _worked_in(occupations[index], niches[index])
+            stated[niche] += value * share
         dated = np.zeros(N_NICHES + 1)
-        for niche, covered in months.items():
-            dated[niche] = len(covered) / 12.0
+        if jobs:
+            start = min(job.first for job in jobs)
+            covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
+            for job in jobs:
+                niche, share = _worked_in(job.title, job.niches)
+                span = covered[niche, job.first - start : job.last - start]
+                np.maximum(span, share, out=span)
+            dated = covered.sum(axis=1) / 12.0
         worked = {occupations[i].row for i in claimed if not occupations[i].heading}
         worked.update(job.title.row for job in jobs if not job.title.heading)
         return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
