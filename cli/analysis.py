@@ -28,10 +28,9 @@ def train(ctx: typer.Context) -> None:
                 result = retrain(runtime)
             finally:
                 runtime.close()
-        artefact = result.artefact
+        promotion = result.metrics["promotion"]
         out.print(
-            f"ranker {artefact.version} trained on {result.metrics['training_pairs']} "
-            "observed pairs",
+            f"ranker trained on {result.metrics['training_pairs']} observed pairs",
             highlight=False,
         )
         if "validation" in result.metrics:
@@ -40,6 +39,12 @@ def train(ctx: typer.Context) -> None:
                 f"{result.metrics['validation']}",
                 highlight=False,
             )
+        serving = {
+            "learned": f"the new ranker {result.artefact.version if result.artefact else ''}",
+            "incumbent": f"the serving ranker {promotion['incumbent']}",
+            "rules": "the fallback rules",
+        }[promotion["decision"]]
+        out.print(f"serving: {serving}; {promotion['reason']}", highlight=False)
 
 
 @app.command(rich_help_panel=PANEL)
