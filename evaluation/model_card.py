@@ -37,6 +37,23 @@ def _headroom_lines(headroom: dict | None) -> list[str]:
     ]
 
 
+def _promotion_lines(promotion: dict | None) -> list[str]:
+    """Whether the service would let this ranker serve, judged as ``milma train`` does."""
+    if not promotion:
+        return []
+    d = promotion.get("difference") or {}
+    figures = f" ({d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}])" if d else ""
+    return [
+        "## Promotion on observed outcomes",
+        "",
+        f"`milma train` on this programme would serve: **{promotion['decision']}** — "
+        f"{promotion['reason']}{figures}. The gate reads only recorded outcomes (no truth), "
+        "holds out the latest edition and resamples companies; the service keeps the rules "
+        "or the serving ranker unless the new one's interval lies above 0.",
+        "",
+    ]
+
+
 def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None, out: Path) -> Path:
     """``model_card.md`` (and the evaluated ranker) in ``out``."""
     digest = "–"
@@ -94,6 +111,7 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         f"Learned minus fallback rules: {signed(temporal['learned_vs'][RULES])}.",
         *_headroom_lines(temporal.get("company_headroom")),
         "",
+        *_promotion_lines(result.get("promotion")),
         "## Fairness",
         "",
         "Migrants' exposure (top 10) per unit of merit over the locals' (1 = in proportion):",

@@ -126,12 +126,12 @@ class Matcher(EngineState):
             else:
                 through = loaded[1].manifest.get("metrics", {}).get("trained_through_edition")
                 self.trained_scorer = LearnedScorer(loaded[0], loaded[1].version, through)
+            # a retrain since the stale version was saved: its refusal is the reason
             self.no_ranker_reason = (
-                f"the saved ranker {stale[0]}; run `milma train`"
-                if stale
+                None
+                if loaded is not None
                 else _refused(promotion)
-                if loaded is None
-                else None
+                or (f"the saved ranker {stale[0]}; run `milma train`" if stale else None)
             )
             self._choose_scorer()
             if niche is None:
