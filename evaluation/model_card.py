@@ -10,6 +10,7 @@ evaluated ranker is saved beside them (skops) with its SHA-256.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from evaluation.systems import EvalData
 from matching.features import FEATURES
 from models.artefacts import library_versions, sha256_file
 from models.ranker import OutcomeRanker
+from training_data.outcome_model import HiddenModel
 
 RANKER_FILE = "ranker.skops"
 
@@ -161,6 +163,13 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
     return path
 
 
+def _world_text(hidden: dict) -> str:
+    """The weights that differ from the default world, or "the default world"."""
+    default = asdict(HiddenModel())
+    changed = {k: v for k, v in hidden.items() if k in default and v != default[k]}
+    return ", ".join(f"{k}={v}" for k, v in changed.items()) or "the default world"
+
+
 def write_datasheet(result: dict, out: Path) -> Path:
     """``datasheet.md`` in ``out``: what the evaluated programme is and how it was made."""
     generator = result.get("generator", {})
@@ -200,6 +209,12 @@ def write_datasheet(result: dict, out: Path) -> Path:
         "only outcomes reveal (each company's persistent taste in backgrounds and its mentors' "
         "fit, challenge difficulty), engagement that the induction session shows, hidden "
         "hardship, and noise.",
+        f"- World (the hidden model's weights, set with `milma generate --world`): "
+        f"{_world_text(generator.get('hidden') or {})}. `taste_interaction_sd` (company "
+        "tastes over products of two background attributes) and `taste_hardship_sd` (a "
+        "taste over hardship, which no record shows) are tastes the ranker's features "
+        "cannot represent; `--companies` sets how many companies share the challenges "
+        "(more companies: fewer challenges and less history each).",
         "- Share of the sampled outcome's variance each explains (cumulative, from the truth "
         "manifest): " + (", ".join(f"{k} {v:.3f}" for k, v in variance.items()) or "–") + ".",
         "",

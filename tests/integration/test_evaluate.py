@@ -75,7 +75,7 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     assert "a ceiling, not a deployable system" in card
     assert f"would serve: **{promotion['decision']}**" in card
     sheet = (out / "datasheet.md").read_text()
-    assert "seed 8" in sheet and "profile" in sheet
+    assert "seed 8" in sheet and "profile" in sheet and "the default world" in sheet
 
 
 def test_evaluate_refuses_a_missing_programme(tmp_path):
