@@ -27,7 +27,10 @@ def generate(
         0.0, help="Historical hiring bias against migrants (logit units; 0 = none)"
     ),
     spanish_share: float = typer.Option(
-        0.15, min=0.0, max=1.0, help="Share of profiles written in Spanish"
+        0.8, min=0.0, max=1.0, help="Share of profiles written in Spanish"
+    ),
+    french_share: float = typer.Option(
+        0.06, min=0.0, max=1.0, help="Share of profiles written in French (the rest in English)"
     ),
     companies: int | None = typer.Option(
         None,
@@ -74,6 +77,7 @@ def generate(
             migrant_share=migrant_share,
             hiring_bias=hiring_bias,
             spanish_share=spanish_share,
+            french_share=french_share,
             truth=truth,
             companies=companies,
             hidden=hidden,
