@@ -98,7 +98,8 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         "but programme places; use on programmes whose outcomes differ from the training data "
         "without retraining and re-evaluating.",
         "",
-        "## Metrics (temporal protocol, counterfactual outcomes, 95 % CIs over challenges)",
+        "## Metrics (temporal protocol, counterfactual outcomes; 95 % CIs over challenges, "
+        "differences resampling companies)",
         "",
         f"Editions {', '.join(map(str, temporal['editions']))}, {temporal['challenges']} "
         "challenges pooled.",

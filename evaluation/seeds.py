@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from evaluation.protocol import latest_edition, run_split
-from evaluation.summary import HEADLINE, LEARNED, RULES
+from evaluation.summary import LEARNED, RULES, paired_difference
 from evaluation.systems import EngineSystem, EvalData
 from matching.promotion import cluster_bootstrap
 from models.embedder import Embedder
@@ -40,17 +40,14 @@ def one_seed(config: GeneratorConfig, embedder: Embedder) -> dict:
     edition = latest_edition(data)
     learned = EngineSystem(learned=True)
     split = run_split(data, [EngineSystem(learned=False), learned], edition, audits=False)
-    wide = split.counterfactual.pivot_table(index="challenge_id", columns="system", values=HEADLINE)
-    diff = (wide[LEARNED] - wide[RULES]).dropna()
-    company = data.challenges.set_index("challenge_id")["company_id"]
-    low, high = cluster_bootstrap(diff.to_numpy(), company.loc[diff.index].to_numpy())
+    diff = paired_difference(split.counterfactual, LEARNED, RULES)
     promotion = learned.training.metrics.get("promotion", {})
     return {
         "seed": config.seed,
-        "learned_minus_rules": round(float(diff.mean()), 4),
-        "low": round(low, 4),
-        "high": round(high, 4),
-        "challenges": len(diff),
+        "learned_minus_rules": round(diff["mean"], 4),
+        "low": round(diff["low"], 4),
+        "high": round(diff["high"], 4),
+        "challenges": int(split.counterfactual["challenge_id"].nunique()),
         "gate": promotion.get("decision"),
     }
 
