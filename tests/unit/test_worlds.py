@@ -60,3 +60,10 @@ def test_the_world_travels_with_the_programme(tmp_path):
     world = hidden_model_from_text("mentoring_sd=0,taste_hardship_sd=1.5")
     write_programme(generate(replace(SMALL, hidden=world, truth=False)), tmp_path / "p")
     assert config_from_manifest(read_programme(tmp_path / "p").manifest).hidden == world
+
+
+def test_the_sweep_refuses_a_bad_world_before_drawing_anything(tmp_path):
+    done = CliRunner().invoke(
+        app, ["--data-dir", str(tmp_path), "sweep", "--seeds", "2", "--world", "mentor_sd=1"]
+    )
+    assert done.exit_code == 2 and "unknown world weight 'mentor_sd'" in done.output
