@@ -46,9 +46,16 @@ from matching.team_problem import TeamProblem
 from matching.text.reader import TextReading
 from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
-from models.registry import load_estimator, stale_versions
+from models.registry import load_estimator, read_decision, stale_versions
 
 RANKER_KIND = "outcome-ranker"
+
+
+def _refused(promotion: dict | None) -> str | None:
+    """Why the rules score after a retrain refused its ranker (None if it did not)."""
+    if not promotion or promotion.get("decision") != "rules":
+        return None
+    return f"the trained ranker was not promoted: {promotion['reason']}"
 
 
 def _changes_state(method):
@@ -111,12 +118,20 @@ class Matcher(EngineState):
             if loaded
             else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
         )
+        promotion = read_decision(self.models_root)
         with self.lock:
-            self.trained_scorer = (
-                None if loaded is None else LearnedScorer(loaded[0], loaded[1].version)
-            )
+            self.promotion = promotion
+            if loaded is None:
+                self.trained_scorer = None
+            else:
+                through = loaded[1].manifest.get("metrics", {}).get("trained_through_edition")
+                self.trained_scorer = LearnedScorer(loaded[0], loaded[1].version, through)
+            # a retrain since the stale version was saved: its refusal is the reason
             self.no_ranker_reason = (
-                f"the saved ranker {stale[0]}; run `milma train`" if stale else None
+                None
+                if loaded is not None
+                else _refused(promotion)
+                or (f"the saved ranker {stale[0]}; run `milma train`" if stale else None)
             )
             self._choose_scorer()
             if niche is None:
@@ -125,11 +140,21 @@ class Matcher(EngineState):
                 self.niche_model, self.niche_model_version = niche[0], niche[1].version
 
     @_changes_state
-    def use_ranker(self, ranker, version: str) -> None:
+    def use_ranker(self, ranker, version: str, trained_through: int | None = None) -> None:
         with self.lock:
-            self.trained_scorer = LearnedScorer(ranker, version)
+            self.trained_scorer = LearnedScorer(ranker, version, trained_through)
             self.no_ranker_reason = None
             self._choose_scorer()
+
+    @_changes_state
+    def note_promotion(self, record: dict) -> None:
+        """The latest retrain's promotion decision; a refused ranker with none serving
+        leaves the rules scoring, saying why."""
+        with self.lock:
+            self.promotion = record
+            if self.trained_scorer is None:
+                self.no_ranker_reason = _refused(record)
+                self._choose_scorer()
 
     def use_learned(self, on: bool, why: str = "") -> None:
         """The stop switch: score with the trained ranker (when there is one) or, off,
@@ -386,6 +411,7 @@ class Matcher(EngineState):
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
             "niche_model_version": self.niche_model_version,
+            "promotion": self.promotion,
             "recall_probe": self.index.probe
             or (None if self.index.approximate else {"exact": True, "recall": 1.0}),
         }
