@@ -38,6 +38,7 @@ from matching.domain.results import (
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.placements import ConfirmedTeams, person_placements
+from matching.promotion import refusal_reason
 from matching.rules import ProgrammeRules, TeamComposition
 from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
 from matching.settings import Settings
@@ -49,13 +50,6 @@ from models.embedder import Embedder
 from models.registry import load_estimator, read_decision, stale_versions
 
 RANKER_KIND = "outcome-ranker"
-
-
-def _refused(promotion: dict | None) -> str | None:
-    """Why the rules score after a retrain refused its ranker (None if it did not)."""
-    if not promotion or promotion.get("decision") != "rules":
-        return None
-    return f"the trained ranker was not promoted: {promotion['reason']}"
 
 
 def _changes_state(method):
@@ -130,7 +124,7 @@ class Matcher(EngineState):
             self.no_ranker_reason = (
                 None
                 if loaded is not None
-                else _refused(promotion)
+                else refusal_reason(promotion)
                 or (f"the saved ranker {stale[0]}; run `milma train`" if stale else None)
             )
             self._choose_scorer()
@@ -153,7 +147,7 @@ class Matcher(EngineState):
         with self.lock:
             self.promotion = record
             if self.trained_scorer is None:
-                self.no_ranker_reason = _refused(record)
+                self.no_ranker_reason = refusal_reason(record)
                 self._choose_scorer()
 
     def use_learned(self, on: bool, why: str = "") -> None:
@@ -365,22 +359,11 @@ class Matcher(EngineState):
         return team_planning.team_plan(self, problem, edition_id, language)
 
     def participant_skills(self, participant_id: int, language: str = "en") -> list[SkillRef]:
-        """Every skill the engine holds for a participant, in ``language``: those on
-        record first, then those only their text names (``from_text``), then those
-        their stated experience implies (``implied``)."""
+        """Every skill the engine holds for a participant, in ``language``
+        (:meth:`ParticipantPool.skill_refs`)."""
         with self.lock:
             row = int(self.rows_of([participant_id])[0])
-            pool, catalogue = self.pool, self.catalogue
-            read, implied = pool.read_skills(row), pool.implied_skills(row)
-            return [
-                SkillRef(
-                    uri=catalogue.uris[s],
-                    label=catalogue.label_at(s, language),
-                    implied=s in implied,
-                    from_text=s in read,
-                )
-                for s in pool.skill_list(row).tolist()
-            ]
+            return self.pool.skill_refs(row, self.catalogue, language)
 
     # ---------------------------------------------------------------------- text
     def read_text(self, text: str) -> TextReading:

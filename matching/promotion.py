@@ -140,3 +140,10 @@ def _names(versus: dict, incumbent: Contender | None) -> list[str]:
         "the rules" if n == RULES else f"the serving ranker {incumbent.name}"  # type: ignore[union-attr]
         for n in versus
     ]
+
+
+def refusal_reason(promotion: dict | None) -> str | None:
+    """Why the rules score after a retrain refused its ranker (None if it did not)."""
+    if not promotion or promotion.get("decision") != "rules":
+        return None
+    return f"the trained ranker was not promoted: {promotion['reason']}"

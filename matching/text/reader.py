@@ -34,23 +34,21 @@ técnico en ...") as education.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from matching.domain.catalogue import DATA_DIR, NICHE_CODES, load_catalogue
 from matching.text import layout
-from matching.text.experience import read_durations
-from matching.text.jobs import job_weight, periods_to_titles
+from matching.text.concepts import Concept, Job
 from matching.text.language import detect_language
 from matching.text.lexicon import N_NICHES, OCCUPATION, OUTSIDE, SKILL, Lexicon, Match
 from matching.text.vocabulary import NicheVocabulary
 from matching.text.words import Words, read_words
+from matching.text.work_history import dated_jobs, years_worked
 
 EARLY_WORDS = 8.0  # a word this far into the text weighs half of the first word's boost
 EARLY_BOOST = 2.0
@@ -73,11 +71,6 @@ SECTION_WEIGHTS: dict[str, float] = {
     layout.CONTACT: 0.0,
 }
 JOB_SHARE = 0.75  # of the job-title evidence, when the text dates its jobs
-# Sections whose durations are no time worked ("Windows 7 (2 years' experience)", "a
-# two-year degree").
-NOT_WORKED = frozenset(
-    {layout.SKILLS, layout.EDUCATION, layout.LANGUAGES, layout.INTERESTS, layout.CONTACT}
-)
 OFFICE = NICHE_CODES.index("administration")
 # A job title right after these words names a qualification, not a job held ("título de
 # técnico en cuidados auxiliares de enfermería", "CAP cuisine", "certificate in ..."):
@@ -88,47 +81,6 @@ _QUALIFICATION = re.compile(
     r"certificate|certification|qualification|qualified|course|curso|cours)\b[^.;:\n]{0,40}$",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Concept:
-    """A skill or job title found in a text.
-
-    ``row`` is its row in the catalogue's skill or occupation table (for a word that
-    only heads a niche's job titles, the first such occupation); ``quote`` the words it
-    came from, at characters ``start``..``end``; ``niches`` its evidence per niche
-    (+ outside the 13), summing to 1.
-    """
-
-    kind: str
-    row: int
-    quote: str
-    start: int
-    end: int
-    niches: np.ndarray
-    heading: bool = False
-    weight: float = 1.0
-    words: tuple[int, int] = (0, 0)  # its first and last kept word
-
-    @property
-    def niche(self) -> int:
-        """The niche it points to most (:data:`OUTSIDE` for work outside the 13)."""
-        return int(self.niches.argmax())
-
-
-@dataclass(frozen=True)
-class Job:
-    """A job title the text dates: ``title`` held from month ``first`` to month
-    ``last`` (months counted from year 0), ``when`` the text's own words for it."""
-
-    title: Concept
-    when: str
-    first: int
-    last: int
-    years: float
-    weight: float
-    entry: tuple[int, int] = (0, 0)  # characters of its lines, up to the next job's
-    niches: np.ndarray | None = None  # the title's niches, as the entry's words check them
 
 
 @dataclass(frozen=True)
@@ -217,18 +169,6 @@ def office_work_checked(titles: np.ndarray, word_evidence: np.ndarray) -> np.nda
     return checked
 
 
-def _worked_in(title: Concept, niches: np.ndarray) -> tuple[int, float]:
-    """The niche a job title's time goes to (of the 13, the one its ``niches`` point to
-    most; outside them if they point to none), and the share of that time it gets: as
-    far as the title lies within the 13 niches (a restaurant manager's months count
-    half as a cook's). A word that heads a niche's titles ("limpiadora") counts whole:
-    its spread is that of its family of titles, not of the work."""
-    niche = int(niches[:OUTSIDE].argmax())
-    if niches[niche] <= 0:
-        return OUTSIDE, 1.0
-    return niche, 1.0 if title.heading else float(1.0 - niches[OUTSIDE])
-
-
 def _first_line_end(text: str) -> int:
     """Where the first line that holds anything ends."""
     start = len(text) - len(text.lstrip())
@@ -268,7 +208,7 @@ class TextReader:
                     occupations.append(concept)
             elif concept.weight > 0:
                 skills.append(concept)
-        jobs = self._jobs(text, titles_at)
+        jobs = dated_jobs(text, titles_at)
         word_evidence = self.vocabulary.votes(words, weights, language)
         checked = {
             id(c): self._title_niches(c, words, word_evidence, language) for c in occupations
@@ -289,7 +229,7 @@ class TextReader:
             listed = {id(c) for c in occupations}
             occupations += [job.title for job in jobs if id(job.title) not in listed]
             occupations.sort(key=lambda c: c.start)
-        years, worked_as = self._years(
+        years, worked_as = years_worked(
             text,
             words,
             weights,
@@ -297,6 +237,7 @@ class TextReader:
             [checked.get(id(c), c.niches) for c in occupations],
             jobs,
             titles[:N_NICHES] / (titles[:N_NICHES].sum() + TITLE_PRIOR) + _share(word_evidence),
+            CLEAR_SHARE,
         )
         return TextReading(
             language=language,
@@ -354,93 +295,6 @@ class TextReader:
         inside = (starts >= job.entry[0]) & (starts < job.entry[1])
         votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0), language)
         return replace(job, niches=self._title_niches(job.title, words, votes, language))
-
-    @staticmethod
-    def _jobs(text: str, titles: list[Concept]) -> list[Job]:
-        """The dated jobs: each period with the job title nearest it, once (a CV added
-        twice dates the same job twice)."""
-        found = layout.periods(text)
-        if not found:
-            return []
-        latest = max(period.last for period in found)
-        given = periods_to_titles(text, [c.start for c in titles], found)
-        jobs: dict[tuple[int, int, int], Job] = {}
-        for index, period in sorted(given.items()):
-            title = titles[index]
-            key = (title.row, period.first, period.last)
-            jobs.setdefault(
-                key,
-                Job(
-                    title=title,
-                    when=" ".join(text[period.start : period.end].split()),
-                    first=period.first,
-                    last=period.last,
-                    years=round(period.years, 2),
-                    weight=job_weight(period, latest),
-                    entry=(min(title.start, period.start), len(text)),
-                ),
-            )
-        found_jobs = sorted(jobs.values(), key=lambda job: job.entry[0])
-        return [
-            replace(job, entry=(job.entry[0], following.entry[0]))
-            for job, following in pairwise(found_jobs)
-        ] + found_jobs[-1:]
-
-    @staticmethod
-    def _years(
-        text: str,
-        words: Words,
-        weights: np.ndarray,
-        occupations: list[Concept],
-        niches: list[np.ndarray],
-        jobs: list[Job],
-        evidence: np.ndarray,
-    ) -> tuple[np.ndarray, tuple[int, ...]]:
-        """Years per niche, and the job titles that got some. A dated job gives the
-        niche its title points to most (``niches``, as checked) the months it covers,
-        as far as the title lies within the 13 niches (:func:`_worked_in`; months two
-        jobs share count once); a stated duration goes to the
-        nearest job title in its sentence the same way or, with none, to a niche the
-        rest of the text (``evidence``) clearly points to; one in a list of skills or
-        in education is no time worked. Where both speak of a niche, the larger
-        counts. A duration the text repeats counts once."""
-        stated = np.zeros(N_NICHES + 1)
-        claimed: dict[int, float] = {}
-        starts = [a for a, _ in words.spans]
-        durations = read_durations(text)
-        parts = layout.sections(text) if durations else []
-        part_starts = [part.start for part in parts]
-        for duration in durations:
-            at = bisect.bisect_left(starts, duration.start)  # its number, or its unit
-            if at < len(weights) and weights[at] == 0.0:
-                continue
-            part = parts[bisect.bisect_right(part_starts, duration.start) - 1]
-            if part.role in NOT_WORKED:
-                continue
-            low, high = duration.sentence
-            near = [c for c in occupations if low <= c.start < high]
-            if near:
-                title = min(near, key=lambda c: abs(c.start - duration.start))
-                index = occupations.index(title)
-                claimed[index] = max(claimed.get(index, 0.0), duration.years)
-            elif duration.work and evidence.max() >= CLEAR_SHARE * evidence.sum() > 0:
-                best = int(evidence.argmax())
-                stated[best] = max(stated[best], duration.years)
-        for index, value in claimed.items():
-            niche, share = _worked_in(occupations[index], niches[index])
-            stated[niche] += value * share
-        dated = np.zeros(N_NICHES + 1)
-        if jobs:
-            start = min(job.first for job in jobs)
-            covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
-            for job in jobs:
-                niche, share = _worked_in(job.title, job.niches)
-                span = covered[niche, job.first - start : job.last - start]
-                np.maximum(span, share, out=span)
-            dated = covered.sum(axis=1) / 12.0
-        worked = {occupations[i].row for i in claimed if not occupations[i].heading}
-        worked.update(job.title.row for job in jobs if not job.title.heading)
-        return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
 
 
 @lru_cache(maxsize=2)
