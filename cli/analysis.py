@@ -28,10 +28,9 @@ def train(ctx: typer.Context) -> None:
                 result = retrain(runtime)
             finally:
                 runtime.close()
-        artefact = result.artefact
+        promotion = result.metrics["promotion"]
         out.print(
-            f"ranker {artefact.version} trained on {result.metrics['training_pairs']} "
-            "observed pairs",
+            f"ranker trained on {result.metrics['training_pairs']} observed pairs",
             highlight=False,
         )
         if "validation" in result.metrics:
@@ -40,6 +39,12 @@ def train(ctx: typer.Context) -> None:
                 f"{result.metrics['validation']}",
                 highlight=False,
             )
+        serving = {
+            "learned": f"the new ranker {result.artefact.version if result.artefact else ''}",
+            "incumbent": f"the serving ranker {promotion['incumbent']}",
+            "rules": "the fallback rules",
+        }[promotion["decision"]]
+        out.print(f"serving: {serving}; {promotion['reason']}", highlight=False)
 
 
 @app.command(rich_help_panel=PANEL)
@@ -161,6 +166,59 @@ BENCHMARKS = (
     "milvus",
     "hostile-files",
 )
+
+
+@app.command(rich_help_panel=PANEL)
+def sweep(
+    ctx: typer.Context,
+    seeds: int = typer.Option(5, min=2, max=200, help="How many fresh programmes"),
+    first_seed: int = typer.Option(
+        101, help="Seeds first_seed .. first_seed + seeds - 1 (3, 5 and 7 were used for tuning)"
+    ),
+    participants: int = typer.Option(508, min=40, max=200_000),
+    challenges: int = typer.Option(28, min=4, max=20_000),
+    editions: int = typer.Option(4, min=2, max=100),
+    world: str = typer.Option("", help="Hidden-model weights, as `milma generate --world`"),
+    out_file: Path | None = typer.Option(None, "--out", help="Also write the result as JSON"),
+) -> None:
+    """Learned minus rules (NDCG@10 against the truth, latest edition) over fresh seeds,
+    with a company-resampled interval per seed and a seed-resampled one over them."""
+    import json
+
+    from evaluation.seeds import sweep as run_sweep
+    from models.embedder import Embedder
+    from training_data.config import GeneratorConfig
+    from training_data.outcome_model import hidden_model_from_text
+
+    settings = settings_of(ctx)
+    with errors():
+        try:
+            hidden = hidden_model_from_text(world)
+        except ValueError as exc:
+            raise UsageError(f"--world: {exc}") from None
+        base = GeneratorConfig(
+            participants=participants, challenges=challenges, editions=editions, hidden=hidden
+        )
+        embedder = Embedder(
+            settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
+        )
+        with steps("sweeping") as say:
+            result = run_sweep(base, list(range(first_seed, first_seed + seeds)), embedder, say)
+        result["world"] = world or "default"
+        for row in result["seeds"]:
+            out.print(
+                f"seed {row['seed']}: learned - rules {row['learned_minus_rules']:+.4f} "
+                f"[{row['low']:+.4f}, {row['high']:+.4f}] over {row['challenges']} "
+                f"challenges; gate: {row['gate']}",
+                highlight=False,
+            )
+        out.print(
+            f"over {seeds} seeds: {result['mean']:+.4f} [{result['low']:+.4f}, "
+            f"{result['high']:+.4f}] (seeds resampled)",
+            highlight=False,
+        )
+        if out_file is not None:
+            out_file.write_text(json.dumps(result, indent=1))
 
 
 @app.command(rich_help_panel=PANEL)

@@ -27,7 +27,23 @@ def generate(
         0.0, help="Historical hiring bias against migrants (logit units; 0 = none)"
     ),
     spanish_share: float = typer.Option(
-        0.15, min=0.0, max=1.0, help="Share of profiles written in Spanish"
+        0.8, min=0.0, max=1.0, help="Share of profiles written in Spanish"
+    ),
+    french_share: float = typer.Option(
+        0.06, min=0.0, max=1.0, help="Share of profiles written in French (the rest in English)"
+    ),
+    companies: int | None = typer.Option(
+        None,
+        min=1,
+        max=100_000,
+        help="Companies (default: one per challenge of an edition, at least 13); more "
+        "companies give each fewer challenges and less history",
+    ),
+    world: str = typer.Option(
+        "",
+        help="Weights of the hidden outcome model, KEY=VALUE[,KEY=VALUE...] (e.g. "
+        "background_taste_sd=0,mentor_fit_sd=0; taste_interaction_sd and "
+        "taste_hardship_sd give tastes the ranker's features cannot represent)",
     ),
     truth: bool = typer.Option(True, help="Write the hidden ground truth for evaluation"),
     force: bool = typer.Option(False, help="Replace an existing programme folder"),
@@ -36,8 +52,13 @@ def generate(
     from training_data.config import GeneratorConfig
     from training_data.dataset import MANIFEST, write_programme
     from training_data.generator import generate as make
+    from training_data.outcome_model import hidden_model_from_text
 
     with errors():
+        try:
+            hidden = hidden_model_from_text(world)
+        except ValueError as exc:
+            raise UsageError(f"--world: {exc}") from None
         target = out_dir or settings_of(ctx).programme_dir
         if target.exists() and not target.is_dir():
             raise UsageError(f"{target} exists and is not a folder")
@@ -56,7 +77,10 @@ def generate(
             migrant_share=migrant_share,
             hiring_bias=hiring_bias,
             spanish_share=spanish_share,
+            french_share=french_share,
             truth=truth,
+            companies=companies,
+            hidden=hidden,
         )
         with steps("generating", total=2) as say:
             say(f"{participants:,} participants, {challenges:,} challenges")

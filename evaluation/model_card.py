@@ -10,6 +10,7 @@ evaluated ranker is saved beside them (skops) with its SHA-256.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,19 +22,55 @@ from evaluation.systems import EvalData
 from matching.features import FEATURES
 from models.artefacts import library_versions, sha256_file
 from models.ranker import OutcomeRanker
+from training_data.outcome_model import HiddenModel
 
 RANKER_FILE = "ranker.skops"
 
 
 def _headroom_lines(headroom: dict | None) -> list[str]:
-    """What the "true company ways" row is: a ceiling that reads the hidden truth."""
+    """What the "true company ways" row is: a diagnostic that reads the hidden truth."""
     if not headroom:
         return []
     return [
         f"The ranker given the true company ways (the generator's hidden company effects in "
-        f"place of the records; a ceiling, not a deployable system) would gain "
-        f"{signed(headroom['true_ways_vs_rules'])} over the rules; the learned ranker gets "
-        f"{fmt(headroom['recovered'], 2)} of that from the companies' past outcomes."
+        f"place of the records; a diagnostic, not a deployable system and no upper bound, since "
+        f"those effects also carry the true skills behind a hire) would gain "
+        f"{signed(headroom['true_ways_vs_rules'])} over the rules."
+    ]
+
+
+def _promotion_lines(promotion: dict | None) -> list[str]:
+    """Whether the service would let this ranker serve, judged as ``milma train`` does."""
+    if not promotion:
+        return []
+    d = promotion.get("difference") or {}
+    figures = f" ({d['mean']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}])" if d else ""
+    return [
+        "## Promotion on observed outcomes",
+        "",
+        f"`milma train` on this programme would serve: **{promotion['decision']}** — "
+        f"{promotion['reason']}{figures}. The gate reads only recorded outcomes (no truth), "
+        "holds out the latest edition and resamples companies; the service keeps the rules "
+        "or the serving ranker unless the new one's interval lies above 0.",
+        "",
+    ]
+
+
+def _bias_lines(bias: dict | None) -> list[str]:
+    """Exposure per merit when the training outcomes carry a hiring bias: rules, learned
+    and learned with the re-rank side by side (the informative fairness figure)."""
+    if not bias:
+        return [
+            "No hiring-bias check in this run (`milma evaluate --bias-check 0.5` adds it; it "
+            "is the informative fairness figure).",
+            "",
+        ]
+    return [
+        f"With a hiring bias of {bias['hiring_bias']} against migrants in the training "
+        "outcomes, migrants' exposure (top 10) per unit of unbiased merit over the locals':",
+        "",
+        *[f"- {s}: {ci(bias['exposure_merit'][s], 'ratio')}" for s in (RULES, LEARNED, FAIR)],
+        "",
     ]
 
 
@@ -79,7 +116,8 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         "but programme places; use on programmes whose outcomes differ from the training data "
         "without retraining and re-evaluating.",
         "",
-        "## Metrics (temporal protocol, counterfactual outcomes, 95 % CIs over challenges)",
+        "## Metrics (temporal protocol, counterfactual outcomes; 95 % CIs over challenges, "
+        "differences resampling companies)",
         "",
         f"Editions {', '.join(map(str, temporal['editions']))}, {temporal['challenges']} "
         "challenges pooled.",
@@ -94,21 +132,19 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         f"Learned minus fallback rules: {signed(temporal['learned_vs'][RULES])}.",
         *_headroom_lines(temporal.get("company_headroom")),
         "",
+        *_promotion_lines(result.get("promotion")),
         "## Fairness",
         "",
-        "Migrants' exposure (top 10) per unit of merit over the locals' (1 = in proportion):",
+        *_bias_lines(result.get("bias_check")),
+        "Migrants' exposure (top 10) per unit of merit over the locals' (1 = in proportion), "
+        "without a hiring bias. With the re-rank this meets its band by construction: the "
+        "re-rank targets the model's estimate of merit and the audit measures true merit the "
+        "same way, so it says little; the figure under a hiring bias above is the test.",
         "",
         *[f"- {s}: {ci(v, 'ratio')}" for s, v in fair.items() if s in (LEARNED, FAIR, ORACLE)],
     ]
     if temporal.get("fairness_cost"):
         lines.append(f"- NDCG@10 cost of the re-rank: {signed(temporal['fairness_cost'])}.")
-    bias = result.get("bias_check")
-    if bias:
-        lines += [
-            f"- With a hiring bias of {bias['hiring_bias']} in the training outcomes: learned "
-            f"{ci(bias['exposure_merit'][LEARNED], 'ratio')}, with the re-rank "
-            f"{ci(bias['exposure_merit'][FAIR], 'ratio')}.",
-        ]
     lines += [
         "- The fairness re-rank (on by default) gives the migrant group a share of each "
         "shortlist's exposure equal to its share of the candidates' estimated merit.",
@@ -141,6 +177,13 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
     path = out / "model_card.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _world_text(hidden: dict) -> str:
+    """The weights that differ from the default world, or "the default world"."""
+    default = asdict(HiddenModel())
+    changed = {k: v for k, v in hidden.items() if k in default and v != default[k]}
+    return ", ".join(f"{k}={v}" for k, v in changed.items()) or "the default world"
 
 
 def write_datasheet(result: dict, out: Path) -> Path:
@@ -182,6 +225,12 @@ def write_datasheet(result: dict, out: Path) -> Path:
         "only outcomes reveal (each company's persistent taste in backgrounds and its mentors' "
         "fit, challenge difficulty), engagement that the induction session shows, hidden "
         "hardship, and noise.",
+        f"- World (the hidden model's weights, set with `milma generate --world`): "
+        f"{_world_text(generator.get('hidden') or {})}. `taste_interaction_sd` (company "
+        "tastes over products of two background attributes) and `taste_hardship_sd` (a "
+        "taste over hardship, which no record shows) are tastes the ranker's features "
+        "cannot represent; `--companies` sets how many companies share the challenges "
+        "(more companies: fewer challenges and less history each).",
         "- Share of the sampled outcome's variance each explains (cumulative, from the truth "
         "manifest): " + (", ".join(f"{k} {v:.3f}" for k, v in variance.items()) or "–") + ".",
         "",

@@ -57,13 +57,17 @@ def niche_section(result: dict) -> list[str]:
 
 
 def language_check(config: GeneratorConfig, embedder) -> dict:
-    """The same programme written all in English and all in Spanish: what the embedding
-    model loses on Spanish text (shortlist NDCG@10 and niche top-3)."""
+    """The same programme written all in English, all in Spanish and all in French: what
+    the embedding model loses on each language (shortlist NDCG@10 and niche top-3)."""
     from evaluation.protocol import latest_edition
 
     out = {}
-    for language, share in (("English", 0.0), ("Spanish", 1.0)):
-        programme = generate(replace(config, spanish_share=share))
+    for language, spanish, french in (
+        ("English", 0.0, 0.0),
+        ("Spanish", 1.0, 0.0),
+        ("French", 0.0, 1.0),
+    ):
+        programme = generate(replace(config, spanish_share=spanish, french_share=french))
         data = EvalData.from_programme(programme, embedder)
         test = latest_edition(data)
         systems = [RawTextSystem(), EmbeddingSystem(), EngineSystem(learned=True)]
@@ -85,9 +89,9 @@ def language_check(config: GeneratorConfig, embedder) -> dict:
 def language_section(result: dict) -> list[str]:
     lines = [
         "The same programme (same people and outcomes) with every profile written in "
-        "English, then in Spanish, embedded with the configured model. Raw text cosine embeds "
-        "only the words people wrote; embedding cosine embeds the profile together with the "
-        "English labels of its normalised ESCO skills, as the engine does.",
+        "English, then in Spanish, then in French, embedded with the configured model. Raw "
+        "text cosine embeds only the words people wrote; embedding cosine embeds the profile "
+        "together with the English labels of its normalised ESCO skills, as the engine does.",
         "",
         "| profiles in | raw text NDCG@10 | embedding NDCG@10 | learned NDCG@10 "
         "| niche catalogue top-3 | niche learned top-3 |",

@@ -96,6 +96,7 @@ def _score(data: EvalData, systems: list[System], test_edition: int, audits: boo
     position = {p: i for i, p in enumerate(people)}
     migrant = data.sensitive.set_index("participant_id").loc[people, "migrant"].to_numpy(bool)
     niche_of = dict(zip(challenges["challenge_id"], challenges["niche"], strict=True))
+    company_of = dict(zip(challenges["challenge_id"], challenges["company_id"], strict=True))
 
     cf_rows, obs_rows, fair_rows, exposure_rows = [], [], [], []
     calibration: dict = {}
@@ -110,6 +111,7 @@ def _score(data: EvalData, systems: list[System], test_edition: int, audits: boo
                     "system": system.name,
                     "challenge_id": int(cid),
                     "test_edition": test_edition,
+                    "company_id": int(company_of[cid]),
                     **ranking_metrics(sampled[order, j], KS),
                 }
             )

@@ -10,7 +10,9 @@ Two kinds of real-text source are read, each as a caseworker would meet it:
   file is read by the service's CV reader (:func:`service.cv_files.cv_text`, the one
   an upload goes through) and cut, as an upload is, to the profile text's length;
   any text the CSV also carries is never used. A file the CV reader refuses is counted
-  as unread and left out.
+  as unread and left out. The files fall in two fixed halves by a hash of their name
+  (:func:`half_of`): misses of the "look" half may be read while improving the
+  reader, the "held-out" half only measured; both are reported.
 
 Each text becomes a participant whose record holds nothing but that text, as when a
 caseworker pastes a posting or uploads a CV, and the engine ranks the 13 niches for it.
@@ -24,6 +26,7 @@ against the niche descriptions).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,6 +48,7 @@ CATALOGUE = "catalogue evidence"
 LEARNED = "learned niche model (forced)"
 ZERO_SHOT = "zero-shot embedding"
 MIN_NICHE_TEXTS = 10  # niches with fewer texts are listed but not held to a bar
+LOOK, HELD_OUT = "look", "held-out"
 
 
 class RealTextError(ValueError):
@@ -94,7 +98,7 @@ def _read_cvs(folder: Path) -> pd.DataFrame:
         )
     labels = _labels(tables[0], CV_COLUMNS)
     limit = get_settings().max_cv_bytes
-    niches, texts, unread = [], [], []
+    ids, niches, texts, unread = [], [], [], []
     for cv_id, niche in zip(labels["id"], labels["niche"], strict=True):
         file = _cv_file(folder, cv_id)
         try:
@@ -104,13 +108,23 @@ def _read_cvs(folder: Path) -> pd.DataFrame:
         except CvFileError as exc:
             unread.append(f"{cv_id}: {exc}")
             continue
+        ids.append(cv_id)
         niches.append(niche)
         texts.append(profile_cut(text))
     if not texts:
         raise RealTextError(f"{folder}: no CV could be read ({'; '.join(unread[:3])})")
     frame = pd.DataFrame({"niche": niches, "text": texts})
     frame.attrs["unread"] = unread
+    frame.attrs["half"] = [half_of(file_id) for file_id in ids]
     return frame
+
+
+def half_of(cv_id: str) -> str:
+    """The fixed half of a CV folder a file belongs to, by a hash of its file name:
+    :data:`LOOK` (whose misses may be read while improving the reader) or
+    :data:`HELD_OUT` (only ever measured)."""
+    digest = hashlib.sha256(f"{cv_id}.pdf".encode()).hexdigest()
+    return LOOK if int(digest, 16) % 2 == 0 else HELD_OUT
 
 
 def _has_columns(path: Path, columns: Sequence[str]) -> bool:
@@ -209,6 +223,7 @@ def real_text_niches(paths: Sequence[Path], embedder: Embedder, niche_model=None
                 "unread": list(frame.attrs.get("unread", [])),
                 "languages": {str(k): int(v) for k, v in found.items()},
                 "systems": {n: _accuracy(s[part], target[part]) for n, s in systems.items()},
+                "halves": _halves(frame, systems[CATALOGUE][part], target[part]),
             }
         )
     for language in sorted(set(languages)):
@@ -217,6 +232,16 @@ def real_text_niches(paths: Sequence[Path], embedder: Embedder, niche_model=None
             n: _accuracy(s[chosen], target[chosen]) for n, s in systems.items()
         }
     return result
+
+
+def _halves(frame: pd.DataFrame, scores: np.ndarray, target: np.ndarray) -> dict:
+    """A CV folder's catalogue-evidence accuracy on each fixed half (see :func:`half_of`)."""
+    halves = np.array(frame.attrs.get("half", []), dtype=object)
+    return {
+        name: _accuracy(scores[halves == name], target[halves == name])
+        for name in (LOOK, HELD_OUT)
+        if (halves == name).any()
+    }
 
 
 def weak_niches(result: dict, system: str = CATALOGUE, bar: float = 0.6) -> list[str]:
@@ -275,6 +300,12 @@ def _source_lines(source: dict, names: list[str]) -> list[str]:
     if source["unread"]:
         unread = "; ".join(source["unread"][:5])
         lines += [f"`{title}`: {len(source['unread'])} file(s) could not be read: {unread}", ""]
+    halves = source.get("halves", {})
+    if halves:
+        parts = ", ".join(
+            f"{name} half {r['texts']} files {_pair(r)}" for name, r in halves.items()
+        )
+        lines += [f"`{title}`, {names[0]} on the fixed halves of its files: {parts}", ""]
     lines += [
         f"`{title}`, per niche (top-1 / top-3):",
         "",

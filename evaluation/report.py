@@ -126,9 +126,9 @@ def _programme_lines(result: dict) -> list[str]:
     if headroom:
         lines.append(
             "- With each company's true ways in place of its record (the generator's hidden "
-            "company effects; a diagnostic), the same ranker would beat the rules by "
-            f"{signed(headroom['true_ways_vs_rules'])}; the learned ranker gets "
-            f"{fmt(headroom['recovered'], 2)} of that from the companies' past outcomes."
+            "company effects, which also carry the true skills behind a hire: a diagnostic, "
+            "not an upper bound), the same ranker would beat the rules by "
+            f"{signed(headroom['true_ways_vs_rules'])}."
         )
     if curve:
         trend = curve["trend"]

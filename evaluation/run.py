@@ -19,7 +19,7 @@ from evaluation.real_text import real_text_niches, real_text_section
 from evaluation.report import write_report
 from evaluation.summary import rising, summarise_curve, summarise_split, summarise_temporal
 from evaluation.systems import EngineSystem, EvalData, OracleSystem, default_systems
-from matching.training import train_niche_model
+from matching.training import train_niche_model, train_ranker
 from models.embedder import Embedder
 from models.ranker import OutcomeRanker
 from training_data.dataset import (
@@ -128,6 +128,11 @@ def _programme(
         }
         result["learning_curve"] = summarise_curve(curve)
         result["learning_curve"]["trend"] = rising(result["learning_curve"])
+    say("the promotion gate on the programme's own observed outcomes")
+    result["promotion"] = promotion_check(data)
+    result["sections"]["Promotion gate (observed outcomes only)"] = promotion_section(
+        result["promotion"]
+    )
     say("caseworkers' exclusions as labels (simulated)")
     result["override_labels"] = override_label_check(data)
     result["sections"]["Caseworkers' exclusions as training labels"] = override_label_section(
@@ -146,6 +151,31 @@ def _programme(
         result["bias_check"] = bias_check(replace(config, hiring_bias=bias), embedder)
         result["sections"][f"Under a hiring bias of {bias}"] = bias_section(result["bias_check"])
     return result, learned.training.ranker
+
+
+def promotion_check(data: EvalData) -> dict:
+    """What ``milma train`` would decide on this programme: the ranker trained on every
+    edition but the latest against the rules on the latest's observed outcomes (no
+    serving ranker yet, no hidden truth)."""
+    return train_ranker(data.matcher, data.outcomes, data.edition_of()).metrics["promotion"]
+
+
+def promotion_section(promotion: dict) -> list[str]:
+    """The report's lines on the gate's decision."""
+    lines = [f"Decision: **{promotion['decision']}** — {promotion['reason']}.", ""]
+    for against, d in promotion.get("versus", {}).items():
+        lines.append(
+            f"- new ranker − {against}: {d['mean']:+.4f} [{d['low']:+.4f}, {d['high']:+.4f}] "
+            f"NDCG@10 over {d['challenges']} challenges of {d['companies']} companies "
+            "(95 % interval resampling companies)"
+        )
+    lines += [
+        "",
+        "The gate sees what a real programme sees: the recorded outcomes of the candidates "
+        "caseworkers considered, not the hidden truth. Outcomes carry no offer "
+        "propensities, so held-out candidates are weighted equally.",
+    ]
+    return lines
 
 
 def _has_truth_manifest(manifest: dict) -> bool:

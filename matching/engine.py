@@ -38,6 +38,7 @@ from matching.domain.results import (
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.placements import ConfirmedTeams, person_placements
+from matching.promotion import refusal_reason
 from matching.rules import ProgrammeRules, TeamComposition
 from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
 from matching.settings import Settings
@@ -46,7 +47,7 @@ from matching.team_problem import TeamProblem
 from matching.text.reader import TextReading
 from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
-from models.registry import load_estimator, stale_versions
+from models.registry import load_estimator, read_decision, stale_versions
 
 RANKER_KIND = "outcome-ranker"
 
@@ -111,12 +112,20 @@ class Matcher(EngineState):
             if loaded
             else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
         )
+        promotion = read_decision(self.models_root)
         with self.lock:
-            self.trained_scorer = (
-                None if loaded is None else LearnedScorer(loaded[0], loaded[1].version)
-            )
+            self.promotion = promotion
+            if loaded is None:
+                self.trained_scorer = None
+            else:
+                through = loaded[1].manifest.get("metrics", {}).get("trained_through_edition")
+                self.trained_scorer = LearnedScorer(loaded[0], loaded[1].version, through)
+            # a retrain since the stale version was saved: its refusal is the reason
             self.no_ranker_reason = (
-                f"the saved ranker {stale[0]}; run `milma train`" if stale else None
+                None
+                if loaded is not None
+                else refusal_reason(promotion)
+                or (f"the saved ranker {stale[0]}; run `milma train`" if stale else None)
             )
             self._choose_scorer()
             if niche is None:
@@ -125,11 +134,21 @@ class Matcher(EngineState):
                 self.niche_model, self.niche_model_version = niche[0], niche[1].version
 
     @_changes_state
-    def use_ranker(self, ranker, version: str) -> None:
+    def use_ranker(self, ranker, version: str, trained_through: int | None = None) -> None:
         with self.lock:
-            self.trained_scorer = LearnedScorer(ranker, version)
+            self.trained_scorer = LearnedScorer(ranker, version, trained_through)
             self.no_ranker_reason = None
             self._choose_scorer()
+
+    @_changes_state
+    def note_promotion(self, record: dict) -> None:
+        """The latest retrain's promotion decision; a refused ranker with none serving
+        leaves the rules scoring, saying why."""
+        with self.lock:
+            self.promotion = record
+            if self.trained_scorer is None:
+                self.no_ranker_reason = refusal_reason(record)
+                self._choose_scorer()
 
     def use_learned(self, on: bool, why: str = "") -> None:
         """The stop switch: score with the trained ranker (when there is one) or, off,
@@ -340,22 +359,11 @@ class Matcher(EngineState):
         return team_planning.team_plan(self, problem, edition_id, language)
 
     def participant_skills(self, participant_id: int, language: str = "en") -> list[SkillRef]:
-        """Every skill the engine holds for a participant, in ``language``: those on
-        record first, then those only their text names (``from_text``), then those
-        their stated experience implies (``implied``)."""
+        """Every skill the engine holds for a participant, in ``language``
+        (:meth:`ParticipantPool.skill_refs`)."""
         with self.lock:
             row = int(self.rows_of([participant_id])[0])
-            pool, catalogue = self.pool, self.catalogue
-            read, implied = pool.read_skills(row), pool.implied_skills(row)
-            return [
-                SkillRef(
-                    uri=catalogue.uris[s],
-                    label=catalogue.label_at(s, language),
-                    implied=s in implied,
-                    from_text=s in read,
-                )
-                for s in pool.skill_list(row).tolist()
-            ]
+            return self.pool.skill_refs(row, self.catalogue, language)
 
     # ---------------------------------------------------------------------- text
     def read_text(self, text: str) -> TextReading:
@@ -386,6 +394,7 @@ class Matcher(EngineState):
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
             "niche_model_version": self.niche_model_version,
+            "promotion": self.promotion,
             "recall_probe": self.index.probe
             or (None if self.index.approximate else {"exact": True, "recall": 1.0}),
         }

@@ -20,7 +20,8 @@ import pandas as pd
 
 from matching import ragged
 from matching.domain import geography
-from matching.domain.catalogue import NICHE_CODES
+from matching.domain.catalogue import NICHE_CODES, Catalogue
+from matching.domain.results import SkillRef
 from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION
 from matching.text.profile_concepts import ProfileConcepts
 
@@ -300,6 +301,20 @@ class ParticipantPool:
     def read_skills(self, row: int) -> set[int]:
         """The row's skills that only its text names (none recorded)."""
         return self._marked(row, self.skill_read)
+
+    def skill_refs(self, row: int, catalogue: Catalogue, language: str) -> list[SkillRef]:
+        """Every skill of the row, labelled in ``language``: on record, named only by
+        the text (``from_text``) or implied only by stated experience (``implied``)."""
+        read, implied = self.read_skills(row), self.implied_skills(row)
+        return [
+            SkillRef(
+                uri=catalogue.uris[s],
+                label=catalogue.label_at(s, language),
+                implied=s in implied,
+                from_text=s in read,
+            )
+            for s in self.skill_list(row).tolist()
+        ]
 
     def _marked(self, row: int, mask: np.ndarray) -> set[int]:
         start, length = self.cols["skill_start"][row], self.cols["skill_len"][row]

@@ -115,12 +115,15 @@ class LearnedScorer:
 
     kind = "learned"
 
-    def __init__(self, ranker: OutcomeRanker, version: str) -> None:
+    def __init__(
+        self, ranker: OutcomeRanker, version: str, trained_through: int | None = None
+    ) -> None:
         if list(ranker.feature_names_in_) != list(RANKER_INPUTS):
             other = sorted(set(RANKER_INPUTS) ^ set(ranker.feature_names_in_))
             raise ValueError(f"ranker was trained on other features: {other or 'order'}")
         self.ranker = ranker
         self.version = version
+        self.trained_through = trained_through  # latest edition whose outcomes it read
         self.description = f"learned ranker {version} (gradient-boosted, trained on past outcomes)"
 
     def stages(self, x: np.ndarray) -> np.ndarray:

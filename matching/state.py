@@ -123,6 +123,7 @@ class EngineState:
         self.scorer: Scorer = FallbackScorer()
         self.trained_scorer: Scorer | None = None  # the trained ranker, used when on
         self.no_ranker_reason: str | None = None  # why a saved ranker could not be used
+        self.promotion: dict | None = None  # the latest retrain's promotion decision
         self.learned_on, self.learned_off_reason = True, ""
         self.niche_model = None
         self.niche_model_version: str | None = None

@@ -23,10 +23,18 @@ from matching.domain.vocabulary import relevance_from_events
 from matching.engine import RANKER_KIND, Matcher
 from matching.features import FEATURES
 from matching.niches import NICHE_FEATURES, NICHE_KIND, NICHE_MODEL_SETTINGS, SUCCESS_GRADE
-from matching.scoring import RANKER_DIRECTIONS, RANKER_INPUTS, ranker_frame
+from matching.promotion import INCUMBENT, LEARNED, RULES, Contender, decide
+from matching.scoring import (
+    RANKER_DIRECTIONS,
+    RANKER_INPUTS,
+    FallbackScorer,
+    LearnedScorer,
+    expected_stages,
+    ranker_frame,
+)
 from models.artefacts import Artefact
 from models.ranker import OutcomeRanker
-from models.registry import save_estimator
+from models.registry import save_decision, save_estimator
 
 MIN_TRAINING_PAIRS = 50
 
@@ -37,6 +45,21 @@ class TrainingResult:
     metrics: dict
     data_hash: str
     artefact: Artefact | None = None
+
+    @property
+    def promoted(self) -> bool:
+        """Whether the gate let this ranker serve (see :mod:`matching.promotion`)."""
+        return self.metrics.get("promotion", {}).get("decision") == LEARNED
+
+
+@dataclass(frozen=True)
+class Incumbent:
+    """The ranker serving now, and the latest edition whose outcomes it was trained on
+    (None when its record does not say)."""
+
+    ranker: OutcomeRanker
+    version: str
+    trained_through: int | None
 
 
 def _fit(x: pd.DataFrame, y: np.ndarray, params: dict | None = None) -> OutcomeRanker:
@@ -126,8 +149,10 @@ def train_ranker(
     outcomes: pd.DataFrame,
     editions_of: dict[int, int],
     params: dict | None = None,
+    incumbent: Incumbent | None = None,
 ) -> TrainingResult:
-    """Fit on observed outcomes; validate on the latest edition; refit on all of it.
+    """Fit on observed outcomes; validate on the latest edition and judge there whether
+    the ranker may serve (against the rules and the ``incumbent``); refit on all of it.
 
     ``editions_of`` maps challenge id -> edition id.
     """
@@ -140,17 +165,60 @@ def train_ranker(
     x = feature_matrix(matcher, pairs)
     y = pairs["relevance"].to_numpy()
     edition = pairs["challenge_id"].map(editions_of).to_numpy()
-    metrics: dict = {"training_pairs": len(pairs)}
-    latest_edition = np.nanmax(edition)
+    latest_edition = int(np.nanmax(edition))
+    metrics: dict = {"training_pairs": len(pairs), "trained_through_edition": latest_edition}
     held_out = edition == latest_edition
+    keeper = INCUMBENT if incumbent is not None else RULES
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
         trial = fit_pair_ranker(x[~held_out], y[~held_out], params)
-        metrics["validation_edition"] = int(latest_edition)
-        metrics["validation"] = validation_metrics(
-            trial, x[held_out], pairs[held_out].reset_index(drop=True)
+        metrics["validation_edition"] = latest_edition
+        held_pairs = pairs[held_out].reset_index(drop=True)
+        metrics["validation"] = validation_metrics(trial, x[held_out], held_pairs)
+        metrics["promotion"] = decide(
+            held_pairs,
+            _key(trial, x[held_out]),
+            expected_stages(FallbackScorer().stages(x[held_out])),
+            lambda cid: matcher.challenge(cid).company_id,
+            _incumbent_contender(incumbent, x, y, held_out, latest_edition),
+            latest_edition,
         )
+    else:
+        metrics["promotion"] = {
+            "decision": keeper,
+            "code": "too_few_outcomes",
+            "against": None,
+            "versus": {},
+            "reason": f"too few outcomes before edition {latest_edition} to hold it out",
+            "difference": None,
+            "held_out_edition": latest_edition,
+            "incumbent": incumbent.version if incumbent is not None else None,
+        }
     ranker = fit_pair_ranker(x, y, params)
     return TrainingResult(ranker, metrics, data_hash(pairs))
+
+
+def _key(ranker: OutcomeRanker, x: np.ndarray) -> np.ndarray:
+    return ranker.stage_probabilities(ranker_frame(x)).sum(axis=1)
+
+
+def _incumbent_contender(
+    incumbent: Incumbent | None,
+    x: np.ndarray,
+    y: np.ndarray,
+    held_out: np.ndarray,
+    edition: int,
+) -> Contender | None:
+    """The serving ranker's key on the held-out rows. One trained on the held-out
+    edition itself would be judged on outcomes it has seen: its recipe (its settings)
+    is refitted on the earlier editions instead, as the new ranker was."""
+    if incumbent is None:
+        return None
+    rows = x[held_out]
+    if incumbent.trained_through is not None and incumbent.trained_through < edition:
+        return Contender(incumbent.version, _key(incumbent.ranker, rows))
+    refit = _fit(ranker_frame(x[~held_out]), y[~held_out], incumbent.ranker.get_params())
+    name = f"{incumbent.version} (refitted on the editions before {edition})"
+    return Contender(name, _key(refit, rows))
 
 
 def _publish(
@@ -171,8 +239,26 @@ def _publish(
 def publish_ranker(matcher: Matcher, result: TrainingResult) -> Artefact:
     """Save the ranker as a new registry version and switch the engine to it."""
     artefact = _publish(matcher, result, "ranker", RANKER_KIND, RANKER_INPUTS)
-    matcher.use_ranker(result.ranker, artefact.version)
+    matcher.use_ranker(result.ranker, artefact.version, result.metrics["trained_through_edition"])
     return artefact
+
+
+def serving_incumbent(matcher: Matcher) -> Incumbent | None:
+    """The trained ranker the engine holds now (switched on or not), as the one a new
+    ranker must beat."""
+    scorer = matcher.trained_scorer
+    if not isinstance(scorer, LearnedScorer):
+        return None
+    return Incumbent(scorer.ranker, scorer.version, scorer.trained_through)
+
+
+def record_promotion(matcher: Matcher, result: TrainingResult) -> None:
+    """Publish the ranker when the gate promoted it; keep the decision either way."""
+    record = {**result.metrics["promotion"], "candidate_data_hash": result.data_hash}
+    if result.promoted:
+        record["version"] = publish_ranker(matcher, result).version
+    save_decision(matcher.models_root, record)
+    matcher.note_promotion(record)
 
 
 def niche_pairs(matcher: Matcher, outcomes: pd.DataFrame) -> pd.DataFrame:

@@ -12,17 +12,19 @@ it (the engine's rules score, and say why) until a new version is trained.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 import skops.io as sio
 
-from models.artefacts import Artefact, ArtefactError, publish, versions
+from models.artefacts import Artefact, ArtefactError, atomic_write_bytes, publish, versions
 
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.skops"
+DECISION_FILE = "promotion.json"
 
 # Types our estimators are made of that skops does not trust by default.
 TRUSTED_PREFIXES: tuple[str, ...] = (
@@ -86,3 +88,22 @@ def stale_versions(root: Path, kind: str, features: Sequence[str]) -> list[str]:
         if difference:
             found.append(f"{artefact.version} ({difference})")
     return found
+
+
+def save_decision(root: Path, record: dict) -> None:
+    """Keep the latest promotion decision under ``root`` (atomically): a refused model
+    is not published, yet the decision and its figures must still be read."""
+    root.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(root / DECISION_FILE, json.dumps(record, indent=2).encode())
+
+
+def read_decision(root: Path) -> dict | None:
+    """The latest promotion decision kept under ``root``, or None."""
+    path = root / DECISION_FILE
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("unreadable promotion record %s: %s", path, exc)
+        return None

@@ -23,10 +23,15 @@ def prepare_demo(
     engine, _, _ = ensure_database(settings, demo_if_empty=True, say=say)
     engine.dispose()
     runtime = open_runtime(settings, say=say)
-    if runtime.matcher.scorer.kind == "fallback":
+    refused = (runtime.matcher.promotion or {}).get("decision") == "rules"
+    if runtime.matcher.trained_scorer is None and not refused:
         try:
             result = retrain(runtime)
-            say(f"trained the ranker on {result.metrics['training_pairs']} recorded outcomes")
+            promotion = result.metrics["promotion"]
+            say(
+                f"trained the ranker on {result.metrics['training_pairs']} recorded outcomes; "
+                f"serving: {promotion['decision']} ({promotion['reason']})"
+            )
         except ValueError as exc:
             say(f"ranker not trained ({exc}); shortlists use the documented fallback")
     keys: list[tuple[str, str, str]] = []

@@ -23,7 +23,8 @@ from matching.settings import Settings
 from matching.training import (
     TrainingResult,
     publish_niche_model,
-    publish_ranker,
+    record_promotion,
+    serving_incumbent,
     train_niche_model,
     train_ranker,
 )
@@ -163,17 +164,25 @@ def _discard_index(settings: Settings) -> None:
 
 def retrain(runtime: Runtime) -> TrainingResult:
     """Train the ranker and the niche model on every recorded outcome (and the
-    caseworkers' exclusions that are labels) and switch the engine to them; returns the
-    ranker's result."""
+    caseworkers' exclusions that are labels); the ranker serves only when the promotion
+    gate says so (:mod:`matching.promotion`), the niche model always. Returns the
+    ranker's result (its ``artefact`` is None when it was not promoted)."""
     with runtime.sessions() as session:
         outcomes = training_events(session)
         editions = dict(session.execute(select(ChallengeRow.id, ChallengeRow.edition_id)).all())
-    result = train_ranker(runtime.matcher, outcomes, editions)
+    matcher = runtime.matcher
+    result = train_ranker(matcher, outcomes, editions, incumbent=serving_incumbent(matcher))
     with runtime.sessions() as session, runtime.feed.local_change(session, MODELS, [None]):
-        publish_ranker(runtime.matcher, result)
+        record_promotion(runtime.matcher, result)
         publish_niche_model(runtime.matcher, train_niche_model(runtime.matcher, outcomes, editions))
         session.commit()
     return result
+
+
+def serving_version(runtime: Runtime) -> str | None:
+    """The version of the trained ranker the engine holds (None: the rules score)."""
+    scorer = runtime.matcher.trained_scorer
+    return None if scorer is None else scorer.version
 
 
 def reindex(runtime: Runtime) -> SyncReport:

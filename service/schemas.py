@@ -292,6 +292,12 @@ class Status(BaseModel):
     challenges: int
     embedding_model: str
     niche_model_version: str | None
+    promotion: dict | None = Field(
+        None,
+        description="The latest retrain's promotion decision: `decision` (learned, rules or "
+        "incumbent), `reason`, `difference` {mean, low, high} of NDCG@10 against the ranking "
+        "it failed to beat (or the closer one), and each comparison under `versus`",
+    )
     recall_probe: dict | None = Field(
         None,
         description="The index's latest recall probe: recall@k against exact search over "

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from matching.engine import Matcher
 from matching.settings import Settings, packaged_model_path
+from matching.training import publish_ranker
 from models.embedder import Embedder
+from models.registry import DECISION_FILE
 from service.runtime import open_runtime, retrain
 from service.security import create_key
 from service.tables import ChallengeRow
@@ -73,7 +75,12 @@ def service_template(tmp_path_factory, programme, matcher) -> tuple[Path, dict, 
     write_programme(programme, settings.programme_dir)
     matcher.embedder.save_cache(settings.cache_dir / "embeddings.npz")
     runtime = open_runtime(settings)
-    retrain(runtime)
+    result = retrain(runtime)
+    if not result.promoted:
+        # the service tests need a trained ranker serving, whatever this small programme's
+        # held-out edition can show; the gate's own decisions are tested in test_promotion
+        publish_ranker(runtime.matcher, result)
+        (settings.data_dir / "models" / DECISION_FILE).unlink()  # no refusal on record
     with runtime.sessions() as session:
         latest = max(session.scalars(select(ChallengeRow.edition_id)))
         companies = sorted(

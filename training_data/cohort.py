@@ -22,7 +22,8 @@ from matching.domain.vocabulary import AVAILABILITY
 from training_data import phrasing, places
 from training_data.companies import NICHE_DEMAND
 from training_data.config import Draws, split_evenly
-from training_data.people import MIGRANT_GROUPS, ORIGIN_GROUPS
+from training_data.people import FRANCOPHONE_GROUPS, MIGRANT_GROUPS, ORIGIN_GROUPS
+from training_data.phrasing import AND_WORD
 
 N_NICHES = len(NICHE_CODES)
 INDUCTION_ATTENDANCE_LOGIT = 0.9  # about seven in ten come to the induction session
@@ -198,7 +199,7 @@ def write_profiles(
     and then a neighbouring skill they lack; some uncoded skills appear as free text
     in the person's own words.
     """
-    rng, rnd, sk, cfg = draws.rng, draws.rnd, draws.skills, draws.config
+    rng, rnd, sk = draws.rng, draws.rnd, draws.skills
     n = len(p["edition"])
     true = p["true_skills"].tocoo()
     coded_mask = rng.random(true.nnz) < 0.55
@@ -231,22 +232,25 @@ def write_profiles(
         )
     )
     owned_lists = row_lists(p["true_skills"])
-    spanish_text = (rng.random(n) < cfg.spanish_share).tolist()
+    languages = text_languages(draws, p).tolist()
     niche_names = {
-        "en": [nn.name["en"].split(":")[0].split(" and ")[0] for nn in draws.catalogue.niches],
-        "es": [nn.name["es"].split(":")[0].split(" y ")[0] for nn in draws.catalogue.niches],
+        language: [
+            nn.name[language].split(":")[0].split(AND_WORD[language])[0].strip()
+            for nn in draws.catalogue.niches
+        ]
+        for language in ("es", "en", "fr")
     }
-    phrase_es, phrases_es, phrases_en = sk.phrase_es, sk.phrases_es, sk.phrases_en
+    phrase_es, phrases = sk.phrase_es, sk.phrases
     uri = sk.uri.tolist()
     random_ = rnd.random
 
     def phrase(i: int, lang: str) -> str:
         """How a person names a skill: the common Spanish phrase where there is one
-        (English speakers in Spain use it too, now and then), otherwise one of
-        ESCO's labels in the text's language."""
+        (people writing another language in Spain use it too, now and then), otherwise
+        one of ESCO's labels in the text's language (English where ESCO has none)."""
         if (lang == "es" or random_() < 0.12) and phrase_es[i]:
             return phrase_es[i]
-        options = phrases_es[i] if lang == "es" and phrases_es[i] else phrases_en[i]
+        options = phrases[lang][i] or phrases["en"][i]
         return options[int(random_() * len(options))]
 
     outside_years = p["outside_years"].tolist()
@@ -254,7 +258,7 @@ def write_profiles(
     uniforms = rng.random((n, phrasing.PROFILE_DRAWS)).tolist()
     skills, text_lists, texts = [], [], []
     for i in range(n):
-        lang = "es" if spanish_text[i] else "en"
+        lang = languages[i]
         skills.append([uri[j] for j in coded[i]])
         text_lists.append([phrase(j, lang) for j in uncoded[i][:3] if random_() < 0.6])
         owned = owned_lists[i]
@@ -280,8 +284,30 @@ def write_profiles(
         "skills": skills,
         "skills_text": text_lists,
         "profile_text": texts,
-        "text_language": np.where(spanish_text, "es", "en"),
+        "text_language": np.array(languages, dtype=object),
     }
+
+
+def text_languages(draws: Draws, p: dict[str, np.ndarray]) -> np.ndarray:
+    """The language each participant's profile is written in.
+
+    The configured shares are met exactly. Those who write in English or French are the
+    people whose Spanish is weakest (a native speaker writes Spanish unless the
+    shares leave no choice); French goes first to people from groups where French is
+    widely spoken.
+    """
+    rng, cfg = draws.rng, draws.config
+    n = len(p["edition"])
+    other = round((1.0 - cfg.spanish_share) * n)
+    french = min(round(cfg.french_share * n), other)
+    weakest_first = np.lexsort((rng.random(n), p["true_spanish"]))
+    writers = weakest_first[:other]
+    francophone = np.isin(p["origin"][writers], FRANCOPHONE_GROUPS)
+    writers = writers[np.lexsort((rng.random(len(writers)), ~francophone))]
+    languages = np.full(n, "es", dtype=object)
+    languages[writers[french:]] = "en"
+    languages[writers[:french]] = "fr"
+    return languages
 
 
 def row_lists(matrix: sparse.csr_matrix) -> list[list[int]]:

@@ -74,6 +74,10 @@ def company_niches(draws: Draws) -> np.ndarray:
 
 def company_ways(draws: Draws, challenges: int) -> CompanyWays:
     rng, hidden, n = draws.rng, draws.config.hidden, draws.config.company_count
+    # the tastes no feature represents come from a stream of their own, so a world
+    # without them (the default) is the same programme it always was
+    apart = np.random.default_rng([draws.config.seed, 35])
+    pairs = BACKGROUND_SIZE * (BACKGROUND_SIZE - 1) // 2
     return CompanyWays(
         skill_weight=rng.uniform(0.7, 1.3, n),
         experience_weight=rng.uniform(0.5, 1.5, n),
@@ -81,6 +85,8 @@ def company_ways(draws: Draws, challenges: int) -> CompanyWays:
         mentor_fit=rng.normal(0.0, hidden.mentor_fit_sd, (n, BACKGROUND_SIZE)),
         mentoring=rng.normal(0.0, hidden.mentoring_sd, n),
         difficulty=rng.normal(0.0, hidden.difficulty_sd, challenges),
+        interaction_taste=apart.normal(0.0, hidden.taste_interaction_sd, (n, pairs)),
+        hardship_taste=apart.normal(0.0, hidden.taste_hardship_sd, n),
     )
 
 
@@ -168,11 +174,11 @@ def challenges_table(
                 "description": phrasing.challenge_text(
                     rnd,
                     companies["name"].iloc[company_of[j]],
-                    cat.niches[niche[j]].name["en"],
+                    cat.niches[niche[j]].name["es"],
                     title,
-                    [sk.label_en[i] for i in essential],
-                    [sk.label_en[i] for i in optional],
-                    [sk.label_en[i] for i in taught],
+                    [cat.label_at(i, "es") for i in essential],
+                    [cat.label_at(i, "es") for i in optional],
+                    [cat.label_at(i, "es") for i in taught],
                     min_spanish,
                     schedule,
                     location,

@@ -28,7 +28,8 @@ class GeneratorConfig:
     completion_rate: float = 389 / 508
     placement_rate: float = 182 / 508
     hiring_bias: float = 0.0
-    spanish_share: float = 0.15
+    spanish_share: float = 0.8
+    french_share: float = 0.06
     truth: bool = True
     start: date = date(2018, 9, 3)
     hidden: HiddenModel = field(default_factory=HiddenModel)
@@ -41,9 +42,17 @@ class GeneratorConfig:
             problems.append("challenges must be at least one per edition")
         if self.participants < 2 * self.challenges:
             problems.append("participants must be at least twice the challenges")
-        for name in ("migrant_share", "completion_rate", "placement_rate", "spanish_share"):
+        for name in (
+            "migrant_share",
+            "completion_rate",
+            "placement_rate",
+            "spanish_share",
+            "french_share",
+        ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"{name} must lie between 0 and 1")
+        if self.spanish_share + self.french_share > 1.0:
+            problems.append("spanish_share and french_share together cannot exceed 1")
         if self.placement_rate > self.completion_rate:
             problems.append("placement_rate cannot exceed completion_rate")
         if self.companies is not None and self.companies < 1:

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from training_data.config import GeneratorConfig, Programme
+from training_data.outcome_model import HiddenModel
 from training_data.schema import TABLES, TRUTH_TABLE, check_columns
 
 MANIFEST = "manifest.json"
@@ -240,6 +241,8 @@ def read_truth_manifest(folder: Path) -> dict:
 def config_from_manifest(manifest: dict) -> GeneratorConfig:
     """The generator settings a programme was made with (for reports)."""
     raw = dict(manifest["generator"])
-    raw.pop("hidden", None)
+    hidden = raw.pop("hidden", None) or {}
+    known = {f.name for f in fields(HiddenModel)}  # a programme made before a weight existed
+    raw["hidden"] = HiddenModel(**{k: v for k, v in hidden.items() if k in known})
     raw["start"] = datetime.fromisoformat(raw["start"]).date()
     return GeneratorConfig(**raw)

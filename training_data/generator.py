@@ -45,11 +45,11 @@ NOTES = (
     "",
     "",
     "",
-    "Needs childcare support.",
-    "Referred by CESAL.",
-    "Referred by the Islamic Culture Centre.",
-    "Lent a laptop.",
-    "Housing difficulties.",
+    "Necesita apoyo con el cuidado de sus hijos.",
+    "Derivación de CESAL.",
+    "Derivación del Centro Cultural Islámico.",
+    "Se le presta un portátil.",
+    "Dificultades de vivienda.",
 )
 
 

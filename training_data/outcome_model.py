@@ -12,7 +12,7 @@ and the truth themselves are drawn in :mod:`training_data.observed_history`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,35 @@ class HiddenModel:
     mentoring_sd: float = 0.6
     difficulty_sd: float = 0.3
     induction_engagement: float = 2.5
+    # tastes the ranker's features cannot represent (0 by default): over products of two
+    # background attributes (an interaction no linear direction captures), and over
+    # hardship, which no record shows
+    taste_interaction_sd: float = 0.0
+    taste_hardship_sd: float = 0.0
+
+
+def hidden_model_from_text(text: str, base: HiddenModel | None = None) -> HiddenModel:
+    """``base`` (the defaults) with the weights ``KEY=VALUE[,KEY=VALUE...]`` set; an
+    unknown key or a value that is not a finite number (a negative spread) is a
+    ValueError naming it and, for a key, the known ones."""
+    known = {f.name for f in fields(HiddenModel)}
+    values: dict[str, float] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key, sep, raw = (piece.strip() for piece in item.partition("="))
+        if not sep:
+            raise ValueError(f"world setting {item!r} is not KEY=VALUE")
+        if key not in known:
+            raise ValueError(f"unknown world weight {key!r}; known: {', '.join(sorted(known))}")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"world weight {key}={raw!r} is not a number") from None
+        if not math.isfinite(value) or (key.endswith("_sd") and value < 0):
+            raise ValueError(f"world weight {key}={raw} must be a finite number, >= 0 for a spread")
+        values[key] = value
+    return replace(base or HiddenModel(), **values)
 
 
 @dataclass(frozen=True)
@@ -79,6 +108,8 @@ class CompanyWays:
     mentor_fit: np.ndarray  # (companies, BACKGROUND_SIZE): whom its mentors carry through
     mentoring: np.ndarray  # its mentors' effect on completing the training (logits)
     difficulty: np.ndarray  # each challenge's own difficulty (logits, lowers completion)
+    interaction_taste: np.ndarray  # (companies, pairs of background attributes)
+    hardship_taste: np.ndarray  # (companies,): whom it hires by a trait no record shows
 
 
 # Component groups of the stage logits, by what could know them (see HiddenModel).
@@ -142,6 +173,9 @@ class OutcomeModel:
         self.bias = hiring_bias
         self.ways = ways
         self.backgrounds = backgrounds - backgrounds.mean(axis=0)
+        first, second = np.triu_indices(backgrounds.shape[1], k=1)
+        pairs = self.backgrounds[:, first] * self.backgrounds[:, second]
+        self.background_pairs = pairs / np.maximum(pairs.std(axis=0), 1e-12)
         lookup, width = catalogue.skill_index, len(catalogue.skills)
         ess = _indicator(challenges["essential_skills"], lookup, width)
         taught = _indicator(challenges["taught_skills"], lookup, width)
@@ -215,7 +249,9 @@ class OutcomeModel:
                 + np.einsum("kd,kd->k", ways.mentor_fit[company], self.backgrounds[i]),
                 "hire": (ways.skill_weight[company] - 1) * skills
                 + (ways.experience_weight[company] - 1) * seasoned
-                + np.einsum("kd,kd->k", ways.background_taste[company], self.backgrounds[i]),
+                + np.einsum("kd,kd->k", ways.background_taste[company], self.backgrounds[i])
+                + np.einsum("kd,kd->k", ways.interaction_taste[company], self.background_pairs[i])
+                + ways.hardship_taste[company] * p["hardship"][i],
             },
             "engagement": {
                 "accept": h.accept_engagement * p["engagement"][i],

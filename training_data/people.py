@@ -201,3 +201,6 @@ MOTHER_TONGUE: dict[str, str] = {
     "eastern_europe": "ro",
     "asia": "zh",
 }
+
+# Groups in which French is widely spoken (official or common second language).
+FRANCOPHONE_GROUPS = ("sub_saharan_africa", "maghreb")

@@ -1,11 +1,12 @@
-"""How synthetic people and companies write: varied, incomplete, bilingual.
+"""How synthetic people and companies write: varied, incomplete, in three languages.
 
 Profiles are written the way jobseekers write them with a caseworker: a few sentences
 with their experience, some skills in their own words (ESCO synonyms or Spanish terms),
-what they are looking for and when they can work. Sentences are left out at random and
-the same fact comes in several phrasings, so no system can match on template strings.
-Choices use :class:`random.Random` because millions of small draws are much faster there
-than through numpy.
+what they are looking for and when they can work. Most write in Spanish; some migrants
+write in English or French. Companies write their challenges in Spanish. Sentences are
+left out at random and the same fact comes in several phrasings, so no system can match
+on template strings. Choices use :class:`random.Random` because millions of small draws
+are much faster there than through numpy.
 """
 
 from __future__ import annotations
@@ -45,6 +46,21 @@ OCCUPATION_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "beauty": ("peluquera", "ayudante de peluquería", "manicurista"),
         "administration": ("auxiliar administrativo", "administrativa", "grabador de datos"),
     },
+    "fr": {
+        "gardening": ("jardinier", "jardinière", "ouvrier d'entretien des espaces verts"),
+        "installation": ("aide-électricien", "plombier", "installateur"),
+        "hospital_orderly": ("brancardier", "agent de service hospitalier", "aide-soignante"),
+        "hotel_reception": ("réceptionniste d'hôtel", "veilleur de nuit à l'accueil"),
+        "cleaning": ("agent d'entretien", "femme de ménage", "agent de nettoyage"),
+        "hospitality": ("aide de cuisine", "serveur", "serveuse", "cuisinier"),
+        "retail": ("vendeuse", "caissière", "employé de rayon"),
+        "logistics": ("manutentionnaire", "préparateur de commandes", "cariste"),
+        "elderly_care": ("aide à domicile", "auxiliaire de vie pour personnes âgées"),
+        "ict_support": ("technicien informatique", "technicien d'assistance"),
+        "construction": ("manœuvre du bâtiment", "maçon", "peintre en bâtiment", "plâtrier"),
+        "beauty": ("coiffeuse", "aide-coiffeuse", "manucure"),
+        "administration": ("assistant administratif", "secrétaire", "agent de saisie"),
+    },
 }
 
 # Work that lies outside the 13 niches.
@@ -68,6 +84,16 @@ OUTSIDE_WORK: dict[str, tuple[str, ...]] = {
         "pescador",
         "vendedor ambulante",
         "sastre",
+    ),
+    "fr": (
+        "agent de sécurité",
+        "chauffeur de taxi",
+        "ouvrier agricole",
+        "couturière en atelier",
+        "mécanicien auto",
+        "pêcheur",
+        "vendeur ambulant",
+        "tailleur",
     ),
 }
 
@@ -95,6 +121,19 @@ AVAILABILITY_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "Me adapto a cualquier turno, también fines de semana.",
         ),
     },
+    "fr": {
+        "morning": (
+            "Je peux travailler le matin.",
+            "Disponible le matin seulement.",
+            "Le matin me convient mieux à cause des enfants.",
+        ),
+        "afternoon": ("Je peux seulement l'après-midi.", "Disponible l'après-midi et le soir."),
+        "full_day": ("Je peux travailler à temps plein.", "Disponible toute la journée."),
+        "flexible": (
+            "Mes horaires sont flexibles.",
+            "Tous les horaires me vont, le week-end aussi.",
+        ),
+    },
 }
 
 EXPERIENCE_TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -112,6 +151,13 @@ EXPERIENCE_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Experiencia: {job} ({years}).",
         "Estuve {years} de {job}, parte sin contrato.",
     ),
+    "fr": (
+        "J'ai travaillé {years} comme {job}.",
+        "{years} d'expérience comme {job}.",
+        "Avant, j'étais {job} pendant {years}.",
+        "Expérience : {job} ({years}).",
+        "J'ai été {job} pendant {years}, en partie sans contrat.",
+    ),
 }
 
 NO_EXPERIENCE: dict[str, tuple[str, ...]] = {
@@ -124,6 +170,11 @@ NO_EXPERIENCE: dict[str, tuple[str, ...]] = {
         "No tengo experiencia laboral formal.",
         "Busco mi primer empleo.",
         "Solo he hecho trabajos sueltos para vecinos.",
+    ),
+    "fr": (
+        "Je n'ai pas encore d'expérience professionnelle déclarée.",
+        "Je cherche mon premier emploi.",
+        "J'ai seulement fait des petits travaux pour des voisins.",
     ),
 }
 
@@ -142,6 +193,12 @@ SKILL_TEMPLATES: dict[str, tuple[str, ...]] = {
         "También he hecho {skills}.",
         "Conocimientos: {skills}.",
     ),
+    "fr": (
+        "Je sais {skills}.",
+        "Compétences : {skills}.",
+        "Je suis capable de {skills}.",
+        "J'ai aussi fait {skills}.",
+    ),
 }
 
 PREFERENCE_TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -154,6 +211,11 @@ PREFERENCE_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Me gustaría trabajar en {niches}.",
         "Me interesa {niches}.",
         "Busco trabajo de {niches}.",
+    ),
+    "fr": (
+        "Je voudrais travailler en {niches}.",
+        "Secteurs qui m'intéressent : {niches}.",
+        "Je cherche un emploi en {niches}.",
     ),
 }
 
@@ -178,14 +240,25 @@ EXTRA_SENTENCES: dict[str, tuple[str, ...]] = {
         "Estudio español en el CEPA.",
         "Tengo el carné de manipulador de alimentos.",
     ),
+    "fr": (
+        "Je suis ponctuel et sérieux.",
+        "J'apprends vite.",
+        "Je veux un travail stable pour ma famille.",
+        "J'aime travailler avec les gens.",
+        "J'ai le permis de conduire.",
+        "Je dois améliorer mon espagnol.",
+        "J'apprends l'espagnol au CEPA.",
+        "J'ai un certificat d'hygiène alimentaire.",
+    ),
 }
 
 YEARS_WORDS: dict[str, tuple[str, str, str]] = {
     "en": ("a few months", "one year", "{n} years"),
     "es": ("unos meses", "un año", "{n} años"),
+    "fr": ("quelques mois", "un an", "{n} ans"),
 }
 
-AND_WORD = {"en": " and ", "es": " y "}
+AND_WORD = {"en": " and ", "es": " y ", "fr": " et "}
 
 
 def pick(rnd: random.Random, options: Sequence[str]) -> str:
@@ -204,7 +277,7 @@ def years_phrase(years: float, language: str) -> str:
 
 
 def join_words(words: Sequence[str], language: str) -> str:
-    """'a, b and c' in English, 'a, b y c' in Spanish."""
+    """'a, b and c' in English, 'a, b y c' in Spanish, 'a, b et c' in French."""
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + AND_WORD[language] + words[-1]
@@ -262,29 +335,29 @@ def profile_text(
 
 
 CHALLENGE_TITLES: dict[str, tuple[str, ...]] = {
-    "gardening": ("Green-area maintenance crew", "Park and garden upkeep team"),
+    "gardening": ("Equipo de mantenimiento de zonas verdes", "Cuidado de parques y jardines"),
     "installation": (
-        "Solar and heat-pump installation helpers",
-        "Electrical and plumbing installation team",
-        "HVAC maintenance assistants",
+        "Ayudantes de instalación solar y aerotermia",
+        "Equipo de instalaciones eléctricas y de fontanería",
+        "Auxiliares de mantenimiento de climatización",
     ),
-    "hospital_orderly": ("Hospital orderlies for patient transfer", "Patient support staff"),
-    "hotel_reception": ("Hotel front desk team", "Night reception cover"),
-    "cleaning": ("Office and facility cleaning team", "Hospital cleaning operatives"),
-    "hospitality": ("Kitchen and dining-room staff", "Catering kitchen assistants"),
-    "retail": ("Supermarket shop-floor team", "Store staff for a new opening"),
-    "logistics": ("Warehouse pickers and packers", "Forklift and warehouse team"),
-    "elderly_care": ("Home care for elderly people", "Care assistants for a residence"),
-    "ict_support": ("IT help desk for SMEs", "Computer repair and support workshop"),
-    "construction": ("Renovation crew", "Drywall and painting team"),
-    "beauty": ("Hair salon assistants", "Beauty salon staff"),
-    "administration": ("Back-office administrative support", "Customer service desk"),
+    "hospital_orderly": ("Celadores para traslado de pacientes", "Apoyo a pacientes en hospital"),
+    "hotel_reception": ("Equipo de recepción de hotel", "Recepción de noche"),
+    "cleaning": ("Limpieza de oficinas e instalaciones", "Limpieza hospitalaria"),
+    "hospitality": ("Personal de cocina y sala", "Ayudantes de cocina para catering"),
+    "retail": ("Equipo de sala de supermercado", "Personal para la apertura de una tienda"),
+    "logistics": ("Preparación y embalaje de pedidos", "Carretilla y almacén"),
+    "elderly_care": ("Ayuda a domicilio para personas mayores", "Auxiliares para una residencia"),
+    "ict_support": ("Soporte informático para pymes", "Taller de reparación de ordenadores"),
+    "construction": ("Cuadrilla de reformas", "Pladur y pintura"),
+    "beauty": ("Ayudantes de peluquería", "Personal de centro de estética"),
+    "administration": ("Apoyo administrativo", "Atención al cliente"),
 }
 
 SCHEDULE_WORDS = {
-    "morning": "morning shift",
-    "afternoon": "afternoon shift",
-    "full_day": "full-time",
+    "morning": "turno de mañana",
+    "afternoon": "turno de tarde",
+    "full_day": "jornada completa",
 }
 
 
@@ -301,27 +374,25 @@ def challenge_text(
     location: str,
     remote: bool,
 ) -> str:
-    """The Business Challenge description a company writes with the training centre."""
+    """The Business Challenge description a company writes with the training centre,
+    in Spanish; skills are named by their Spanish ESCO labels."""
     opening = pick(
         rnd,
         (
-            f"{company} is looking for people to join its {niche_name.lower()} work.",
-            f"{company} co-manages this Business Challenge in {niche_name.lower()}.",
-            f"Join {company}: {title.lower()}.",
+            f"{company} busca personas para su equipo de {niche_name.lower()}.",
+            f"{company} cogestiona este Reto Empresarial de {niche_name.lower()}.",
+            f"Únete a {company}: {title.lower()}.",
         ),
     )
-    parts = [
-        opening,
-        f"You will need to {join_words(list(essential), 'en')}.",
-    ]
+    parts = [opening, f"Imprescindible: {join_words(list(essential), 'es')}."]
     if optional:
-        parts.append(f"It helps if you can {join_words(list(optional), 'en')}.")
+        parts.append(f"Se valora: {join_words(list(optional), 'es')}.")
     if taught:
-        parts.append(f"The training teaches how to {join_words(list(taught), 'en')}.")
+        parts.append(f"En la formación se aprende: {join_words(list(taught), 'es')}.")
     parts.append(
-        f"Spanish level {min_spanish} or higher. {SCHEDULE_WORDS[schedule].capitalize()}"
-        f" in {location}."
+        f"Español de nivel {min_spanish} o superior. {SCHEDULE_WORDS[schedule].capitalize()}"
+        f" en {location}."
     )
     if remote:
-        parts.append("Training runs online; laptops can be lent.")
+        parts.append("La formación es en línea; se prestan portátiles.")
     return " ".join(parts)

@@ -26,13 +26,13 @@ class SkillPools:
         self.transversal = np.array([idx[u] for u in cat.transversal_skills])
         labels = cat.skills
         self.uri = labels["uri"].to_numpy(dtype=object)
-        self.label_en = labels["label_en"].tolist()
         self.phrase_es = labels["phrase_es"].tolist()
-        self.phrases_es = [
-            [lab, *[a for a in alts.split("|") if a and a != lab]] if lab else []
-            for lab, alts in zip(labels["label_es"], labels["alt_labels_es"], strict=True)
-        ]
-        self.phrases_en = [
-            [lab, *[a for a in alts.split("|") if a and a != lab]]
-            for lab, alts in zip(labels["label_en"], labels["alt_labels_en"], strict=True)
-        ]
+        self.phrases = {
+            language: [
+                [lab, *[a for a in alts.split("|") if a and a != lab]] if lab else []
+                for lab, alts in zip(
+                    labels[f"label_{language}"], labels[f"alt_labels_{language}"], strict=True
+                )
+            ]
+            for language in ("es", "en", "fr")
+        }

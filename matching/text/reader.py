@@ -26,30 +26,29 @@ title that opens a phrase ("Camarero con...", "trabajé como camarera") over one
 follows another word ("personas mayores dependientes", where it is an adjective). A
 passage the text repeats (a CV that repeats the profile text it was added to) counts
 once: a word counts only the first time the :data:`REPEAT_WORDS` words around it
-appear. Office titles count as office work only as far as the words speak of it
+appear. Office titles count as office work only as far as the words speak of it, the
+title's own words first ("sales associate"), then those of its job's lines
 (:func:`office_work_checked`), and a title named as a qualification ("título de
 técnico en ...") as education.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from matching.domain.catalogue import DATA_DIR, NICHE_CODES, load_catalogue
 from matching.text import layout
-from matching.text.experience import read_durations
-from matching.text.jobs import job_weight, periods_to_titles
+from matching.text.concepts import Concept, Job
 from matching.text.language import detect_language
 from matching.text.lexicon import N_NICHES, OCCUPATION, OUTSIDE, SKILL, Lexicon, Match
 from matching.text.vocabulary import NicheVocabulary
 from matching.text.words import Words, read_words
+from matching.text.work_history import dated_jobs, years_worked
 
 EARLY_WORDS = 8.0  # a word this far into the text weighs half of the first word's boost
 EARLY_BOOST = 2.0
@@ -82,46 +81,6 @@ _QUALIFICATION = re.compile(
     r"certificate|certification|qualification|qualified|course|curso|cours)\b[^.;:\n]{0,40}$",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Concept:
-    """A skill or job title found in a text.
-
-    ``row`` is its row in the catalogue's skill or occupation table (for a word that
-    only heads a niche's job titles, the first such occupation); ``quote`` the words it
-    came from, at characters ``start``..``end``; ``niches`` its evidence per niche
-    (+ outside the 13), summing to 1.
-    """
-
-    kind: str
-    row: int
-    quote: str
-    start: int
-    end: int
-    niches: np.ndarray
-    heading: bool = False
-    weight: float = 1.0
-
-    @property
-    def niche(self) -> int:
-        """The niche it points to most (:data:`OUTSIDE` for work outside the 13)."""
-        return int(self.niches.argmax())
-
-
-@dataclass(frozen=True)
-class Job:
-    """A job title the text dates: ``title`` held from month ``first`` to month
-    ``last`` (months counted from year 0), ``when`` the text's own words for it."""
-
-    title: Concept
-    when: str
-    first: int
-    last: int
-    years: float
-    weight: float
-    entry: tuple[int, int] = (0, 0)  # characters of its lines, up to the next job's
-    niches: np.ndarray | None = None  # the title's niches, as the entry's words check them
 
 
 @dataclass(frozen=True)
@@ -249,31 +208,36 @@ class TextReader:
                     occupations.append(concept)
             elif concept.weight > 0:
                 skills.append(concept)
-        jobs = self._jobs(text, titles_at)
+        jobs = dated_jobs(text, titles_at)
+        word_evidence = self.vocabulary.votes(words, weights, language)
+        checked = {
+            id(c): self._title_niches(c, words, word_evidence, language) for c in occupations
+        }
         named = np.zeros(N_NICHES + 1)
         for concept in occupations:
-            named += concept.weight * concept.niches
+            named += concept.weight * checked[id(concept)]
         titles = named
         if jobs:
-            jobs = [self._checked(job, words, weights) for job in jobs]
+            jobs = [self._checked(job, words, weights, language) for job in jobs]
             dated = sum(job.weight * job.niches for job in jobs)
             headline = [c for c in occupations if c.start < _first_line_end(text)]
+            heaviest = max(job.weight for job in jobs)
             for concept in headline:
-                dated = dated + max(job.weight for job in jobs) / len(headline) * concept.niches
+                dated = dated + heaviest / len(headline) * checked[id(concept)]
             total = named.sum() + dated.sum()
             titles = total * ((1.0 - JOB_SHARE) * _share(named) + JOB_SHARE * _share(dated))
             listed = {id(c) for c in occupations}
             occupations += [job.title for job in jobs if id(job.title) not in listed]
             occupations.sort(key=lambda c: c.start)
-        word_evidence = self.vocabulary.votes(words, weights)
-        titles = office_work_checked(titles, word_evidence)
-        years, worked_as = self._years(
+        years, worked_as = years_worked(
             text,
             words,
             weights,
             occupations,
+            [checked.get(id(c), c.niches) for c in occupations],
             jobs,
-            _share(titles[:N_NICHES]) + _share(word_evidence),
+            titles[:N_NICHES] / (titles[:N_NICHES].sum() + TITLE_PRIOR) + _share(word_evidence),
+            CLEAR_SHARE,
         )
         return TextReading(
             language=language,
@@ -305,88 +269,32 @@ class TextReader:
             niches=term.niches,
             heading=term.heading,
             weight=weight,
+            words=(match.first, match.last),
         )
 
-    def _checked(self, job: Job, words: Words, weights: np.ndarray) -> Job:
-        """The job with its title's niches checked against the words of its own lines:
-        an office title counts as office work as far as what the job says backs it."""
+    def _title_niches(
+        self, title: Concept, words: Words, context: np.ndarray, language: str | None
+    ) -> np.ndarray:
+        """An office title's niches, checked first against its own words, then against
+        those of its ``context`` (votes): a "sales associate" is ESCO's office clerk
+        whose own word speaks of selling, and a title's lines say what the work was."""
+        if title.niches[OFFICE] <= 0:
+            return title.niches
+        first, last = title.words
+        inside = np.zeros(len(words))
+        inside[first : last + 1] = 1.0
+        own = self.vocabulary.votes(words, inside, language)
+        return office_work_checked(office_work_checked(title.niches, own), context)
+
+    def _checked(self, job: Job, words: Words, weights: np.ndarray, language: str | None) -> Job:
+        """The job with its title's niches checked against its own words and the words
+        of its lines: an office title counts as office work as far as they back it."""
+        if job.title.niches[OFFICE] <= 0:
+            return replace(job, niches=job.title.niches)
         starts = np.array([a for a, _ in words.spans])
         inside = (starts >= job.entry[0]) & (starts < job.entry[1])
-        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0))
-        return replace(job, niches=office_work_checked(job.title.niches, votes))
-
-    @staticmethod
-    def _jobs(text: str, titles: list[Concept]) -> list[Job]:
-        """The dated jobs: each period with the job title nearest it, once (a CV added
-        twice dates the same job twice)."""
-        found = layout.periods(text)
-        if not found:
-            return []
-        latest = max(period.last for period in found)
-        given = periods_to_titles(text, [c.start for c in titles], found)
-        jobs: dict[tuple[int, int, int], Job] = {}
-        for index, period in sorted(given.items()):
-            title = titles[index]
-            key = (title.row, period.first, period.last)
-            jobs.setdefault(
-                key,
-                Job(
-                    title=title,
-                    when=" ".join(text[period.start : period.end].split()),
-                    first=period.first,
-                    last=period.last,
-                    years=round(period.years, 2),
-                    weight=job_weight(period, latest),
-                    entry=(min(title.start, period.start), len(text)),
-                ),
-            )
-        found_jobs = sorted(jobs.values(), key=lambda job: job.entry[0])
-        return [
-            replace(job, entry=(job.entry[0], following.entry[0]))
-            for job, following in pairwise(found_jobs)
-        ] + found_jobs[-1:]
-
-    @staticmethod
-    def _years(
-        text: str,
-        words: Words,
-        weights: np.ndarray,
-        occupations: list[Concept],
-        jobs: list[Job],
-        evidence: np.ndarray,
-    ) -> tuple[np.ndarray, tuple[int, ...]]:
-        """Years per niche, and the job titles that got some. A dated job gives its
-        niche the months it covers (months two jobs share count once); a stated
-        duration goes to the nearest job title in its sentence or, with none, to a
-        niche the rest of the text clearly points to. Where both speak of a niche, the
-        larger counts. A duration the text repeats counts once."""
-        stated = np.zeros(N_NICHES + 1)
-        claimed: dict[int, float] = {}
-        starts = [a for a, _ in words.spans]
-        for duration in read_durations(text):
-            at = bisect.bisect_left(starts, duration.start)  # its number, or its unit
-            if at < len(weights) and weights[at] == 0.0:
-                continue
-            low, high = duration.sentence
-            near = [c for c in occupations if low <= c.start < high]
-            if near:
-                title = min(near, key=lambda c: abs(c.start - duration.start))
-                index = occupations.index(title)
-                claimed[index] = max(claimed.get(index, 0.0), duration.years)
-            elif duration.work and evidence.max() >= CLEAR_SHARE * evidence.sum() > 0:
-                best = int(evidence.argmax())
-                stated[best] = max(stated[best], duration.years)
-        for index, value in claimed.items():
-            stated[occupations[index].niche] += value
-        months: dict[int, set[int]] = {}
-        for job in jobs:
-            months.setdefault(job.title.niche, set()).update(range(job.first, job.last))
-        dated = np.zeros(N_NICHES + 1)
-        for niche, covered in months.items():
-            dated[niche] = len(covered) / 12.0
-        worked = {occupations[i].row for i in claimed if not occupations[i].heading}
-        worked.update(job.title.row for job in jobs if not job.title.heading)
-        return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
+        votes = self.vocabulary.votes(words, np.where(inside, weights, 0.0), language)
+        return replace(job, niches=self._title_niches(job.title, words, votes, language))
 
 
 @lru_cache(maxsize=2)

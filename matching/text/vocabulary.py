@@ -114,11 +114,14 @@ class NicheVocabulary:
             return found
         return known[stem]
 
-    def votes(self, words: Words, weights: np.ndarray) -> np.ndarray:
-        """Summed votes of the text's words, each scaled by its ``weights[i]``."""
+    def votes(self, words: Words, weights: np.ndarray, language: str | None = None) -> np.ndarray:
+        """Summed votes of the text's words, each scaled by its ``weights[i]``: read in
+        the text's ``language`` when it is known (another language's reading of a word
+        is often a false friend), else in all three."""
+        languages = [language] if language in LANGUAGES else list(LANGUAGES)
         hits = [
             (at, row)
-            for language in LANGUAGES
+            for language in languages
             for at, stem in enumerate(words.stems[language])
             if (row := self.row_of[language].get(stem)) is not None
             or (row := self.row(language, stem)) is not None

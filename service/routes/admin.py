@@ -15,7 +15,7 @@ from service.errors import FieldError
 from service.operations import keys as key_ops
 from service.operations.common import paginate
 from service.oversight_schemas import ControlsIn, ControlsOut
-from service.runtime import Runtime, reindex, retrain
+from service.runtime import Runtime, reindex, retrain, serving_version
 from service.schemas import KeyCreated, KeyIn, KeyOut, Page, Status
 from service.security import Principal
 from service.tables import ApiKeyRow
@@ -60,13 +60,19 @@ def turn_switch(body: ControlsIn, who: Admin, session: Db, runtime: Rt) -> Contr
 
 @router.post("/retrain")
 def retrain_ranker(who: Operator, session: Db, runtime: Rt) -> dict:
-    """Train the ranker on all recorded outcomes and switch to it."""
+    """Train the ranker on all recorded outcomes; it serves if the promotion gate lets
+    it (``promotion``: the decision, its reason and figures)."""
     try:
         result = retrain(runtime)
     except ValueError as exc:
         raise FieldError("outcomes", str(exc)) from None
-    audit.record(session, who, "admin.retrain", model_version=result.artefact.version)
-    return {"model_version": result.artefact.version, "metrics": result.metrics}
+    version = serving_version(runtime)
+    audit.record(session, who, "admin.retrain", model_version=version)
+    return {
+        "model_version": version,
+        "promotion": result.metrics["promotion"],
+        "metrics": result.metrics,
+    }
 
 
 @router.post("/reindex")

@@ -213,6 +213,10 @@ class Words:
             round(float(value), digits), format=f"#,##0.{'#' * digits}", locale=self._locale
         )
 
+    def signed(self, value: float, digits: int = 3) -> str:
+        """A difference with its sign always shown (+0.012, -0.004)."""
+        return ("+" if round(float(value), digits) > 0 else "") + self.number(value, digits)
+
     def date(self, value: date | datetime | None) -> str:
         if value is None:
             return ""

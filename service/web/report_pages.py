@@ -15,7 +15,7 @@ from markupsafe import Markup
 from service import audit
 from service.controls import read_controls, set_controls
 from service.errors import NotFoundError
-from service.runtime import Runtime, retrain
+from service.runtime import Runtime, retrain, serving_version
 from service.web.i18n import N_, request_words
 from service.web.rendering import (
     AdminPage,
@@ -115,7 +115,7 @@ def _admin_page(
     runtime: Runtime,
     errors: dict,
     status: int = 200,
-    trained: str | None = None,
+    retrained: bool = False,
 ) -> Response:
     return render(
         request,
@@ -126,7 +126,7 @@ def _admin_page(
         controls=read_controls(session),
         modes=("learned", "rules", "paused"),
         errors=errors,
-        trained=trained,
+        retrained=retrained,
     )
 
 
@@ -170,10 +170,10 @@ def retrain_models(
     """Retrain from the admin page (as ``POST /admin/retrain``)."""
     check_csrf(viewer, csrf)
     try:
-        result = retrain(runtime)
+        retrain(runtime)
     except ValueError:
         errors = {"retrain": request_words(request).gettext(NOT_ENOUGH_OUTCOMES)}
         return _admin_page(request, viewer, session, runtime, errors, 422)
-    version = result.artefact.version
+    version = serving_version(runtime)
     audit.record(session, viewer.principal, "admin.retrain", model_version=version)
-    return _admin_page(request, viewer, session, runtime, {}, trained=version)
+    return _admin_page(request, viewer, session, runtime, {}, retrained=True)

@@ -9,6 +9,7 @@ from matching.domain.catalogue import NICHE_CODES, load_catalogue
 from matching.text import layout
 from matching.text.reader import SECTION_WEIGHTS, office_work_checked, text_reader
 from matching.text.summaries import describe
+from matching.text.words import read_words
 from tests.french_cvs import FRENCH_CVS
 
 N = len(NICHE_CODES)
@@ -264,3 +265,66 @@ def test_a_french_text_gets_the_same_concepts_as_a_spanish_one(reader):
     assert {s.uri for s in french.skills} == {s.uri for s in spanish.skills}
     assert french.years == spanish.years == {"hospitality": 5.0}
     assert (french.language, spanish.language) == ("fr", "es")
+
+
+GENERIC_LINES = (
+    "Greeted every customer, answered questions, worked as part of a team and kept my "
+    "area tidy; praised for communication and punctuality.\n"
+)
+
+
+def _cv(title: str) -> str:
+    return (
+        f"Experience\n{title}\n03/2016 to 10/2019\nCompany Name\n{GENERIC_LINES}"
+        "Skills\nCommunication, teamwork, punctuality\n"
+    )
+
+
+def test_an_office_title_whose_own_words_name_selling_is_shop_work(reader):
+    """ESCO files "sales associate" under clerks; its own word "sales" says what the
+    work was even where the job's lines say little, and the months worked go to shop
+    work, while an administrative assistant's stay office work."""
+    retail, office = NICHE_CODES.index("retail"), NICHE_CODES.index("administration")
+    sales = reader.read(_cv("Sales Associate"))
+    job = sales.jobs[0]
+    assert job.title.quote == "Sales Associate"
+    assert int(job.niches.argmax()) == retail
+    assert _first(sales) == "retail"
+    assert sales.years[retail] > sales.years[office]
+    clerk = reader.read(_cv("Administrative Assistant"))
+    assert int(clerk.jobs[0].niches.argmax()) == office
+    assert _first(clerk) == "administration"
+
+
+def test_a_managers_months_count_as_far_as_the_title_points_to_the_niche(reader):
+    """A restaurant manager runs a kitchen's kind of work without being a cook (ESCO's
+    related group): the months count half in hospitality; a cook's count whole."""
+    manager = reader.read("Experience\nRestaurant Manager\n01/2010 to 01/2016\nCompany Name\n")
+    cook = reader.read("Experience\nCook\n01/2010 to 01/2016\nCompany Name\n")
+    assert _years(cook, "hospitality") == pytest.approx(6.0)
+    assert _years(manager, "hospitality") == pytest.approx(3.0)
+
+
+def test_durations_in_a_skills_list_are_no_time_worked(reader):
+    """ "Windows 7 (Intermediate, 10 years' experience)" rates a skill; "10 years of
+    experience as a cook" in a summary is time worked."""
+    skills = reader.read(
+        "Summary\nCook looking for work.\nSkills\nWindows 7 (Intermediate, 10 years' "
+        "experience), Excel (Advanced, 8 years' experience)\n"
+    )
+    assert skills.years.sum() == 0
+    summary = reader.read("Summary\nCook with 10 years of experience in busy kitchens.\n")
+    assert _years(summary, "hospitality") == 10
+
+
+def test_niche_words_vote_in_the_texts_own_language(reader):
+    """ "red" is a Spanish network, not an English colour."""
+    ict = NICHE_CODES.index("ict_support")
+    vocabulary = reader.vocabulary
+    red = read_words("red")
+    assert vocabulary.votes(red, np.ones(1), "es")[ict] > 0
+    assert vocabulary.votes(red, np.ones(1), "en")[ict] == 0
+    shop = "Summary\nI painted the {} doors of the shop and served the customers of the store.\n"
+    red_doors, pan_doors = reader.read(shop.format("red")), reader.read(shop.format("pan"))
+    assert red_doors.language == "en"
+    assert red_doors.word_evidence[ict] == pytest.approx(pan_doors.word_evidence[ict])

@@ -1,7 +1,6 @@
 """`milma evaluate` end to end on a small cohort: all three outputs, sane numbers."""
 
 import json
-import math
 
 from typer.testing import CliRunner
 
@@ -49,11 +48,7 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
         "learned ranker",
         "oracle",
     }
-    for system, values in cf.items():
-        cell = values["ndcg@10"]
-        assert 0 <= cell["low"] <= cell["mean"] <= cell["high"] <= 1, system
     assert cf["oracle"]["ndcg@10"]["mean"] > cf["random"]["ndcg@10"]["mean"]
-    assert main["fraction_of_oracle"]["oracle"] == 1.0
     assert main["observed"] and main["fairness"] and main["calibration"]
     temporal = metrics["temporal"]
     assert temporal["editions"] == [3]
@@ -63,14 +58,10 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     assert "learned ranker, true company ways" not in temporal["learned_vs"]
     headroom = temporal["company_headroom"]
     assert headroom["true_ways_vs_rules"]["b"] == "fallback rules"
-    rules_gap = temporal["learned_vs"]["fallback rules"]["mean"]
-    gain = headroom["true_ways_vs_rules"]["mean"]  # no share of a gain that is not there
-    assert (
-        headroom["recovered"] == rules_gap / gain if gain > 0 else math.isnan(headroom["recovered"])
-    )
-    for system in ("learned ranker", "learned ranker + fairness re-rank", "oracle"):
-        fair = temporal["exposure_merit"][system]
-        assert 0 < fair["low"] <= fair["ratio"] <= fair["high"], system
+    # the gate, as `milma train` would run it, on observed outcomes only
+    promotion = metrics["promotion"]
+    assert promotion["decision"] in ("learned", "rules") and promotion["held_out_edition"] == 3
+    assert set(promotion["versus"]) == {"rules"}
     assert sorted(int(w) for w in metrics["learning_curve"]["points"]) == [1, 2]
     report = (out / "report.md").read_text()
     assert "Counterfactual" in report and "Observed outcomes only" in report
@@ -81,9 +72,11 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     card = (out / "model_card.md").read_text()
     assert sha256_file(out / "ranker.skops") in card
     assert "Intended use" in card and "Limits" in card and "ECE" in card
-    assert "a ceiling, not a deployable system" in card
+    assert "a diagnostic, not a deployable system" in card and "recovered" not in card
+    assert "No hiring-bias check in this run" in card
+    assert f"would serve: **{promotion['decision']}**" in card
     sheet = (out / "datasheet.md").read_text()
-    assert "seed 8" in sheet and "profile" in sheet
+    assert "seed 8" in sheet and "profile" in sheet and "the default world" in sheet
 
 
 def test_evaluate_refuses_a_missing_programme(tmp_path):

@@ -11,7 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from evaluation.real_text import CATALOGUE, real_text_niches, text_only_records
+from evaluation.real_text import (
+    CATALOGUE,
+    HELD_OUT,
+    LOOK,
+    half_of,
+    real_text_niches,
+    text_only_records,
+)
 from matching.domain.catalogue import load_catalogue
 from matching.engine import Matcher
 from service.cv_files import cv_text
@@ -114,6 +121,12 @@ def test_real_text_is_measured_per_source_language_and_niche(embedder, cv_folder
     assert {"fr", "en", "es"} <= set(result["languages"])
     assert result["languages"]["fr"][CATALOGUE]["texts"] == 4
     assert "zero-shot embedding" in cvs["systems"]
+    ids = ["fr1", "fr2", "fr3", "fr4", "en1"]
+    halves = {name: sum(half_of(i) == name for i in ids) for name in (LOOK, HELD_OUT)}
+    assert {k: r["texts"] for k, r in cvs["halves"].items()} == {
+        k: n for k, n in halves.items() if n
+    }
+    assert "halves" in postings and not postings["halves"]
 
 
 def test_milma_evaluate_reads_cv_folders_beside_posting_files(cv_folder, tmp_path):

@@ -62,17 +62,31 @@ def test_a_stale_ranker_stops_neither_serve_nor_train(service_template, tmp_path
 
     trained = CliRunner().invoke(cli, ["--data-dir", str(settings.data_dir), "train"])
     assert trained.exit_code == 0, trained.output
+    assert "serving: " in trained.output
     runtime = open_runtime(settings)
     try:
-        assert runtime.matcher.scorer.kind == "learned"
-        assert runtime.matcher.scorer.version != stale
+        _serves_as_the_gate_decided(runtime, stale)
     finally:
         runtime.close()
 
-    # `milma serve` starts through prepare_demo, which trains when the rules would score
+    # `milma serve` starts through prepare_demo, which trains when no ranker loads and
+    # the gate has not kept the rules
+    (settings.data_dir / "models" / "promotion.json").unlink()
     _publish_stale_ranker(settings)
     runtime, _ = prepare_demo(settings, say=lambda _m: None)
     try:
-        assert runtime.matcher.scorer.kind == "learned"
+        assert runtime.matcher.promotion is not None  # it trained again
+        _serves_as_the_gate_decided(runtime, stale)
     finally:
         runtime.close()
+
+
+def _serves_as_the_gate_decided(runtime, stale: str) -> None:
+    """The stale version never serves: a ranker the gate promoted does, or the rules,
+    saying the gate's reason."""
+    scorer, promotion = runtime.matcher.scorer, runtime.matcher.promotion
+    assert scorer.version != stale
+    if promotion["decision"] == "rules":
+        assert scorer.kind == "fallback" and promotion["reason"] in scorer.description
+    else:
+        assert scorer.kind == "learned"

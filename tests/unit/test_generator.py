@@ -1,5 +1,7 @@
 """The synthetic programme: deterministic, realistic rates, truth consistent with history."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -48,12 +50,37 @@ def test_profiles_look_written_by_people(programme):
     cat = load_catalogue()
     assert parts["profile_text"].str.len().median() > 80
     assert parts["profile_text"].nunique() > 0.98 * len(parts)
-    assert 0.05 < (parts["text_language"] == "es").mean() < 0.3
+    shares = parts["text_language"].value_counts(normalize=True)
+    assert shares["es"] == pytest.approx(0.8, abs=0.01)
+    assert shares["fr"] == pytest.approx(0.06, abs=0.01)
+    assert set(shares.index) == {"es", "en", "fr"}
+    french = parts.loc[parts["text_language"] == "fr", "profile_text"]
+    assert french.str.contains(r"\b(?:je|j'|et|pour|en)\b").mean() > 0.9
     coded = parts["skills"].explode().dropna()
     assert coded.isin(cat.skills["uri"]).all()
     assert (parts["skills_text"].str.len() > 0).mean() > 0.4
     spanish = parts.loc[parts["text_language"] == "es", "profile_text"]
     assert spanish.str.contains(r"\b(?:de|en|y|trabajar|experiencia)\b").mean() > 0.9
+
+
+def test_the_people_who_write_another_language_are_the_ones_whose_spanish_is_weakest(
+    programme,
+):
+    people = programme.participants.merge(programme.sensitive, on="participant_id")
+    natives = people["origin_group"].isin(["spain", "latin_america"])
+    assert (people.loc[natives, "text_language"] == "es").all()
+    french = people.loc[people["text_language"] == "fr", "origin_group"]
+    assert french.isin(["maghreb", "sub_saharan_africa"]).all()
+
+
+def test_challenges_are_written_in_spanish_with_spanish_skill_labels(programme):
+    cat = load_catalogue()
+    for challenge in programme.challenges.itertuples():
+        assert "Imprescindible:" in challenge.description
+        first_skill = cat.label(challenge.essential_skills[0], "es")
+        assert first_skill in challenge.description
+        assert not re.search(r"\b(?:the|you|will|need|looking)\b", challenge.description)
+        assert not re.search(r"\b(?:team|staff|crew|and)\b", challenge.title)
 
 
 def test_truth_covers_every_pair_and_agrees_with_history(programme):
@@ -96,6 +123,8 @@ def test_bad_config_is_refused():
         GeneratorConfig(placement_rate=0.9, completion_rate=0.5)
     with pytest.raises(ValueError, match="participants"):
         GeneratorConfig(participants=10, challenges=28)
+    with pytest.raises(ValueError, match="french_share"):
+        GeneratorConfig(spanish_share=0.9, french_share=0.2)
 
 
 def test_outcomes_hold_structure_a_record_cannot_show(programme, tmp_path):

@@ -1,0 +1,123 @@
+"""A person's work history as a text tells it: the jobs it dates, and the years worked in
+each niche, from those periods and from the durations it states."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import replace
+from itertools import pairwise
+
+import numpy as np
+
+from matching.text import layout
+from matching.text.concepts import Concept, Job
+from matching.text.experience import read_durations
+from matching.text.jobs import job_weight, periods_to_titles
+from matching.text.lexicon import N_NICHES, OUTSIDE
+from matching.text.words import Words
+
+# Sections whose durations are no time worked ("Windows 7 (2 years' experience)", "a
+# two-year degree").
+NOT_WORKED = frozenset(
+    {layout.SKILLS, layout.EDUCATION, layout.LANGUAGES, layout.INTERESTS, layout.CONTACT}
+)
+
+
+def worked_in(title: Concept, niches: np.ndarray) -> tuple[int, float]:
+    """The niche a job title's time goes to (of the 13, the one its ``niches`` point to
+    most; outside them if they point to none), and the share of that time it gets: as
+    far as the title lies within the 13 niches (a restaurant manager's months count
+    half as a cook's). A word that heads a niche's titles ("limpiadora") counts whole:
+    its spread is that of its family of titles, not of the work."""
+    niche = int(niches[:OUTSIDE].argmax())
+    if niches[niche] <= 0:
+        return OUTSIDE, 1.0
+    return niche, 1.0 if title.heading else float(1.0 - niches[OUTSIDE])
+
+
+def dated_jobs(text: str, titles: list[Concept]) -> list[Job]:
+    """The dated jobs: each period with the job title nearest it, once (a CV added
+    twice dates the same job twice)."""
+    found = layout.periods(text)
+    if not found:
+        return []
+    latest = max(period.last for period in found)
+    given = periods_to_titles(text, [c.start for c in titles], found)
+    jobs: dict[tuple[int, int, int], Job] = {}
+    for index, period in sorted(given.items()):
+        title = titles[index]
+        key = (title.row, period.first, period.last)
+        jobs.setdefault(
+            key,
+            Job(
+                title=title,
+                when=" ".join(text[period.start : period.end].split()),
+                first=period.first,
+                last=period.last,
+                years=round(period.years, 2),
+                weight=job_weight(period, latest),
+                entry=(min(title.start, period.start), len(text)),
+            ),
+        )
+    found_jobs = sorted(jobs.values(), key=lambda job: job.entry[0])
+    return [
+        replace(job, entry=(job.entry[0], following.entry[0]))
+        for job, following in pairwise(found_jobs)
+    ] + found_jobs[-1:]
+
+
+def years_worked(
+    text: str,
+    words: Words,
+    weights: np.ndarray,
+    occupations: list[Concept],
+    niches: list[np.ndarray],
+    jobs: list[Job],
+    evidence: np.ndarray,
+    clear_share: float,
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Years per niche, and the job titles that got some. A dated job gives the
+    niche its title points to most (``niches``, as checked) the months it covers,
+    as far as the title lies within the 13 niches (:func:`worked_in`; months two
+    jobs share count once); a stated duration goes to the nearest job title in its
+    sentence the same way or, with none, to a niche the rest of the text
+    (``evidence``) clearly points to (``clear_share`` of it); one in a list of skills
+    or in education is no time worked. Where both speak of a niche, the larger counts.
+    A duration the text repeats counts once."""
+    stated = np.zeros(N_NICHES + 1)
+    claimed: dict[int, float] = {}
+    starts = [a for a, _ in words.spans]
+    durations = read_durations(text)
+    parts = layout.sections(text) if durations else []
+    part_starts = [part.start for part in parts]
+    for duration in durations:
+        at = bisect.bisect_left(starts, duration.start)  # its number, or its unit
+        if at < len(weights) and weights[at] == 0.0:
+            continue
+        part = parts[bisect.bisect_right(part_starts, duration.start) - 1]
+        if part.role in NOT_WORKED:
+            continue
+        low, high = duration.sentence
+        near = [c for c in occupations if low <= c.start < high]
+        if near:
+            title = min(near, key=lambda c: abs(c.start - duration.start))
+            index = occupations.index(title)
+            claimed[index] = max(claimed.get(index, 0.0), duration.years)
+        elif duration.work and evidence.max() >= clear_share * evidence.sum() > 0:
+            best = int(evidence.argmax())
+            stated[best] = max(stated[best], duration.years)
+    for index, value in claimed.items():
+        niche, share = worked_in(occupations[index], niches[index])
+        stated[niche] += value * share
+    dated = np.zeros(N_NICHES + 1)
+    if jobs:
+        start = min(job.first for job in jobs)
+        covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
+        for job in jobs:
+            niche, share = worked_in(job.title, job.niches)
+            span = covered[niche, job.first - start : job.last - start]
+            np.maximum(span, share, out=span)
+        dated = covered.sum(axis=1) / 12.0
+    worked = {occupations[i].row for i in claimed if not occupations[i].heading}
+    worked.update(job.title.row for job in jobs if not job.title.heading)
+    return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
