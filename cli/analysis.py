@@ -231,8 +231,14 @@ def benchmark(
     participants: int | None = typer.Option(
         None,
         min=1000,
-        help="Cohort size for the generator and scale benchmarks (default 1,000,000) and "
-        "the vector store comparison (default 100,000)",
+        help="Cohort size for the generator and scale benchmarks (default 1,000,000), and "
+        "the vector store comparison and the API's large data dir (default 100,000)",
+    ),
+    api_data: Path | None = typer.Option(
+        None,
+        "--api-data",
+        help="Where the API benchmark keeps its large data dir, to reuse it in later runs "
+        "(default: built afresh in a temporary folder)",
     ),
     real_text: Path | None = typer.Option(
         None,
@@ -270,8 +276,11 @@ def benchmark(
         if "api" in chosen:
             from evaluation.api_load import shortlist_load
 
+            large = participants or 100_000
             with err.status("the shortlist route under load"), tempfile.TemporaryDirectory() as tmp:
-                results.extend(shortlist_load(Path(tmp) / "var", cache))
+                results.extend(
+                    shortlist_load(Path(tmp), cache, str(settings.model_path), large, api_data)
+                )
         if "hostile-files" in chosen:
             with err.status("hostile CV files"), tempfile.TemporaryDirectory() as tmp:
                 results.extend(bench.hostile_files(Path(tmp) / "var", cache))

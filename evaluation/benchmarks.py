@@ -331,9 +331,24 @@ def write(results: list[dict], out: Path) -> Path:
     lines = ["| benchmark | measured | target | ratio | met |", "|---|---|---|---|---|"]
     for r in results:
         lines.append(
-            f"| {r['name']} | {r['measured']} {r['unit']} | {r['target']} {r['unit']} "
-            f"| {r['ratio']} | {'yes' if r['met'] else 'no'} |"
+            f"| {r['name']} | {r['measured']} {r['unit']} | {_target(r)} "
+            f"| {r['ratio'] if r['target'] is not None else ''} | {_met(r)} |"
         )
+    served = [r for r in results if "concurrency" in r]
+    if served:
+        lines += [
+            "",
+            "| data | path | at a time | requests/s | p50 ms | p99 ms | max ms "
+            "| writes p50 / p99 ms | errors | load average |",
+            "|---|---|---:|---:|---:|---:|---:|---|---:|---:|",
+        ]
+        for r in served:
+            writes = f"{r['write_p50_ms']} / {r['write_p99_ms']}" if "writes" in r else ""
+            lines.append(
+                f"| {r['data']} | {r['path']} | {r['concurrency']} | {r['requests_per_s']} "
+                f"| {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {writes} | {r['errors']} "
+                f"| {r['load_average']} |"
+            )
     files = [r for r in results if "answer" in r]
     if files:
         lines += [
@@ -352,6 +367,14 @@ def write(results: list[dict], out: Path) -> Path:
     path = out / "benchmarks.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _target(row: dict) -> str:
+    return "" if row["target"] is None else f"{row['target']} {row['unit']}"
+
+
+def _met(row: dict) -> str:
+    return "" if row["met"] is None else "yes" if row["met"] else "no"
 
 
 def _memory_kb() -> dict[str, int]:

@@ -74,7 +74,7 @@ def noisy_vectors(sample: np.ndarray, count: int, seed: int) -> np.ndarray:
     return out
 
 
-def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> None:
+def prepare(folder: Path, model_path: str, participants: int, seed: int) -> None:
     """Generate the programme into a service data dir (its database included), with the
     bulk vectors beside it and the challenges' vectors in the data dir's embedding cache."""
     config = GeneratorConfig(
@@ -85,7 +85,7 @@ def _prepare(folder: Path, model_path: str, participants: int, seed: int) -> Non
         truth=False,
     )
     programme = generate(config)
-    settings = _settings(folder, model_path)
+    settings = settings_for(folder, model_path)
     write_programme(programme, settings.programme_dir)
     sample = programme.participants.iloc[:SAMPLE]
     small = Matcher(Embedder(model_path), data_dir=settings.data_dir)  # as _engine's
@@ -139,13 +139,13 @@ def _recalls(engine: Matcher, queries: int, seed: int) -> dict[str, float]:
     }
 
 
-def _settings(folder: Path, model_path: str) -> Settings:
+def settings_for(folder: Path, model_path: str) -> Settings:
     return Settings(data_dir=folder / "engine", embedding_model=model_path)
 
 
 def _engine(folder: Path, model_path: str) -> Matcher:
     """The engine as a service configures it, on the benchmark's own data dir."""
-    return Matcher.from_settings(_settings(folder, model_path), load_models=False)
+    return Matcher.from_settings(settings_for(folder, model_path), load_models=False)
 
 
 def _engine_tables(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -159,7 +159,7 @@ def _engine_tables(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
 def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> None:
     """Child process: load with the bulk vectors, measure, save. An index and readings
     saved by an earlier run are dropped first, so the load is always a build."""
-    settings = _settings(folder, model_path)
+    settings = settings_for(folder, model_path)
     tables = _engine_tables(settings)
     vectors = np.load(folder / "vectors.npy", mmap_mode="r")
     engine = _engine(folder, model_path)
@@ -181,11 +181,25 @@ def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> Non
     )
 
 
+def _index_only(folder: Path, model_path: str, answer) -> None:
+    """Child process: load with the bulk vectors and save the index and readings."""
+    settings = settings_for(folder, model_path)
+    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+    _engine(folder, model_path).load_programme(*_engine_tables(settings), vectors=vectors)
+    answer.put({})
+
+
+def build_index(folder: Path, model_path: str) -> None:
+    """Build and save the index of a folder :func:`prepare` made (in a child process,
+    as a service's first start would have it, without embedding every profile)."""
+    _in_child(_index_only, folder, model_path)
+
+
 def _restart(folder: Path, model_path: str, saved_tables: bool, answer) -> None:
     """Child process: a restarted service, opened as ``milma serve`` opens it (the
     database, the saved index and readings, and the saved tables when asked)."""
     start = time.perf_counter()
-    runtime = open_runtime(_settings(folder, model_path), saved_tables=saved_tables)
+    runtime = open_runtime(settings_for(folder, model_path), saved_tables=saved_tables)
     ready = time.perf_counter() - start
     answer.put(
         {
@@ -219,7 +233,7 @@ def scale_benchmark(
     """Benchmark rows for an engine of ``participants`` (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="milma-scale-") as tmp:
         folder = Path(tmp)
-        _prepare(folder, model_path, participants, seed)
+        prepare(folder, model_path, participants, seed)
         return measure_prepared(folder, model_path, participants, repeat, seed)
 
 

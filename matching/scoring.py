@@ -12,13 +12,11 @@ is in use.
 
 from __future__ import annotations
 
-import threading
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
-from threadpoolctl import threadpool_limits
 
 from matching import priors
 from matching.features import FEATURE_DIRECTIONS, FEATURES
@@ -112,21 +110,6 @@ def ranker_frame(x: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(ranker_inputs(x), columns=list(RANKER_INPUTS))
 
 
-_LOCAL = threading.local()
-
-
-def _one_openmp_thread() -> None:
-    """Score on one OpenMP thread in the calling thread (set once per thread).
-
-    Requests score a few hundred rows at a time; starting OpenMP thread teams in every
-    server worker thread costs more than it gives (a shortlist page is 2-3x faster).
-    Training, which runs large batches, is not affected unless it shares the thread.
-    """
-    if not getattr(_LOCAL, "limited", False):
-        threadpool_limits(limits=1, user_api="openmp")
-        _LOCAL.limited = True
-
-
 class LearnedScorer:
     """The trained :class:`~models.ranker.OutcomeRanker` from the registry."""
 
@@ -146,8 +129,6 @@ class LearnedScorer:
     def stages(self, x: np.ndarray) -> np.ndarray:
         if not len(x):  # no candidate (an edition nobody has joined yet): nothing to ask
             return np.zeros((0, 3))
-        if len(x) <= 20_000:
-            _one_openmp_thread()
         stages = self.ranker.stage_probabilities(ranker_inputs(x))
         # a programme without hires (or completions) yet gives fewer stages: none reached
         return np.pad(stages, ((0, 0), (0, 3 - stages.shape[1])))

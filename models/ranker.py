@@ -22,6 +22,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from models.flat_trees import FlatForest
+
+# up to this many rows are scored on flat arrays; larger batches (training, evaluation)
+# by scikit-learn's own threaded walk, whose temporary arrays stay small
+FLAT_ROWS = 20_000
+
 
 class OutcomeRanker(ClassifierMixin, BaseEstimator):
     """Stage-by-stage gradient-boosted classifier over graded outcomes, used as a ranker.
@@ -105,11 +111,32 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             # an array of the fitted width is taken as it is (its caller keeps the column
             # order); anything else is checked, names included
             X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
-        chances = [
-            np.full(len(X), s) if isinstance(s, float) else s.predict_proba(X)[:, 1]
-            for s in self.stages_
-        ]
+        if len(X) <= FLAT_ROWS:  # a request's few hundred rows: see models.flat_trees
+            x = np.asarray(X, dtype=np.float64)
+            chances = [
+                np.full(len(x), s) if forest is None else forest.proba(x)
+                for s, forest in zip(self.stages_, self._forests(), strict=True)
+            ]
+        else:
+            chances = [
+                np.full(len(X), s) if isinstance(s, float) else s.predict_proba(X)[:, 1]
+                for s in self.stages_
+            ]
         return np.cumprod(np.column_stack(chances), axis=1) if chances else np.zeros((len(X), 0))
+
+    def _forests(self) -> list[FlatForest | None]:
+        """Each stage's trees as flat arrays (see :mod:`models.flat_trees`), made on
+        first use and not saved with the model."""
+        forests = self.__dict__.get("_flat_forests")
+        if forests is None:
+            forests = [None if isinstance(s, float) else FlatForest(s) for s in self.stages_]
+            self.__dict__["_flat_forests"] = forests
+        return forests
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_flat_forests", None)
+        return state
 
     def predict_proba(self, X) -> np.ndarray:
         """Probability of each grade in :attr:`classes_`."""
