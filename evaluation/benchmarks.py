@@ -328,45 +328,89 @@ def write(results: list[dict], out: Path) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "benchmarks.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    lines = ["| benchmark | measured | target | ratio | met |", "|---|---|---|---|---|"]
-    for r in results:
-        lines.append(
-            f"| {r['name']} | {r['measured']} {r['unit']} | {_target(r)} "
-            f"| {r['ratio'] if r['target'] is not None else ''} | {_met(r)} |"
-        )
+    lines = _table(
+        ["benchmark", "measured", "target", "ratio", "met"],
+        [
+            [
+                r["name"],
+                f"{r['measured']} {r['unit']}",
+                _target(r),
+                r["ratio"] if r["target"] is not None else "",
+                _met(r),
+            ]
+            for r in results
+        ],
+    )
     served = [r for r in results if "concurrency" in r]
     if served:
-        lines += [
-            "",
-            "| data | path | at a time | requests/s | p50 ms | p99 ms | max ms "
-            "| writes p50 / p99 ms | errors | load average |",
-            "|---|---|---:|---:|---:|---:|---:|---|---:|---:|",
-        ]
-        for r in served:
-            writes = f"{r['write_p50_ms']} / {r['write_p99_ms']}" if "writes" in r else ""
-            lines.append(
-                f"| {r['data']} | {r['path']} | {r['concurrency']} | {r['requests_per_s']} "
-                f"| {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} | {writes} | {r['errors']} "
-                f"| {r['load_average']} |"
-            )
+        lines += ["", *_table(SERVED_COLUMNS, [_served_row(r) for r in served])]
     files = [r for r in results if "answer" in r]
     if files:
-        lines += [
-            "",
-            "| hostile file | what | answer | wall s | server RSS growth MB "
-            "| reading process peak MB | met |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for r in files:
-            peak = "stopped by its limits" if r["reader_peak_mb"] is None else r["reader_peak_mb"]
-            lines.append(
-                f"| {r['name'].removeprefix('hostile file: ')} | {r['what']} "
-                f"| {r['answer']} ({r['status']}: {r['message']}) | {r['measured']:.2f} "
-                f"| {r['server_rss_growth_mb']} | {peak} | {'yes' if r['met'] else 'no'} |"
-            )
+        lines += ["", *_table(FILE_COLUMNS, [_file_row(r) for r in files])]
     path = out / "benchmarks.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _table(columns: list[str], rows: list[list]) -> list[str]:
+    """A Markdown table's lines."""
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
+
+
+SERVED_COLUMNS = [
+    "data",
+    "path",
+    "at a time",
+    "requests/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "writes p50 / p99 ms",
+    "errors",
+    "load average",
+]
+FILE_COLUMNS = [
+    "hostile file",
+    "what",
+    "answer",
+    "wall s",
+    "server RSS growth MB",
+    "reading process peak MB",
+    "met",
+]
+
+
+def _served_row(r: dict) -> list:
+    writes = f"{r['write_p50_ms']} / {r['write_p99_ms']}" if "writes" in r else ""
+    return [
+        r["data"],
+        r["path"],
+        r["concurrency"],
+        r["requests_per_s"],
+        r["p50_ms"],
+        r["p99_ms"],
+        r["max_ms"],
+        writes,
+        r["errors"],
+        r["load_average"],
+    ]
+
+
+def _file_row(r: dict) -> list:
+    peak = "stopped by its limits" if r["reader_peak_mb"] is None else r["reader_peak_mb"]
+    return [
+        r["name"].removeprefix("hostile file: "),
+        r["what"],
+        f"{r['answer']} ({r['status']}: {r['message']})",
+        f"{r['measured']:.2f}",
+        r["server_rss_growth_mb"],
+        peak,
+        "yes" if r["met"] else "no",
+    ]
 
 
 def _target(row: dict) -> str:
