@@ -95,17 +95,15 @@ def _target(settings, key: str) -> Target:
 
 def _open(settings) -> str:
     """Open a prepared data dir once, as a first start does (a trained ranker when its
-    outcomes allow), and give it a caseworker key for the load."""
+    outcomes allow, and the demo keys), and take its caseworker key for the load."""
     from service.demo import prepare_demo
-    from service.security import create_key
 
-    runtime, _ = prepare_demo(settings, say=lambda _m: None)
-    try:
-        with runtime.sessions() as session:
-            key, _ = create_key(session, "caseworker", label="api benchmark")
-    finally:
-        runtime.close()
-    return key
+    runtime, keys = prepare_demo(settings, say=lambda _m: None)
+    runtime.close()
+    made = {role: key for role, key, _ in keys}
+    if "caseworker" not in made:
+        raise RuntimeError(f"{settings.data_dir} already holds access keys; give a fresh data dir")
+    return made["caseworker"]
 
 
 def prepare_demo_dir(data_dir: Path, cache: Path | None) -> Target:
