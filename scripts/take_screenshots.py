@@ -81,7 +81,7 @@ def main() -> None:
         company = signed_in(browser, args.base, args.company, PHONE)
         take(company, args.base, "/app/company", args.out, "company-390", 2)
         admin = signed_in(browser, args.base, args.admin, DESKTOP)
-        take(admin, args.base, "/app/admin", args.out, "admin-1280", 1)
+        take(admin, args.base, "/app/admin", args.out, "admin-1280", 2)
         browser.close()
 
 
