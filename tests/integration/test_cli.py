@@ -124,3 +124,20 @@ def test_read_takes_a_cv_file_or_refuses_it_plainly(tmp_path):
     picture.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
     refused = run(tmp_path / "var", "read", "--file", str(picture))
     assert refused.exit_code == 2 and "neither a PDF, a DOCX nor UTF-8 text" in refused.output
+
+
+@pytest.mark.slow
+def test_the_sweep_measures_fresh_seeds_and_never_promotes_a_ranker_that_loses(tmp_path):
+    out = tmp_path / "sweep.json"
+    sizes = ["--participants", "200", "--challenges", "12", "--editions", "3"]
+    result = run(tmp_path / "var", "sweep", "--seeds", "2", *sizes, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    sweep = json.loads(out.read_text(encoding="utf-8"))
+    seeds = [s["seed"] for s in sweep["seeds"]]
+    assert seeds == [101, 102] and not {3, 5, 7} & set(seeds)  # never a tuning seed
+    for s in sweep["seeds"]:
+        assert s["gate"] in {"learned", "rules"}
+        if s["high"] < 0:  # learning lost to the rules against the truth, beyond noise
+            assert s["gate"] == "rules"
+    per_seed = [s["learned_minus_rules"] for s in sweep["seeds"]]
+    assert sweep["mean"] == pytest.approx(sum(per_seed) / len(per_seed), abs=1e-4)
