@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from matching.promotion import cluster_bootstrap
+
 RELEVANT = 2
 HIRED = 3
 
@@ -91,14 +93,12 @@ def exposure_ratio(exposure: np.ndarray, protected: np.ndarray) -> float:
 def bootstrap_interval(
     values: np.ndarray, draws: int = 1000, seed: int = 0, level: float = 0.95
 ) -> tuple[float, float]:
-    """Percentile interval of the mean, resampling the items (challenges) with replacement."""
+    """Percentile interval of the mean, resampling the items (challenges) with
+    replacement: the cluster bootstrap with every item a cluster of its own."""
     values = np.asarray(values, dtype=np.float64)
     if len(values) == 0:
         return float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, len(values), (draws, len(values)))].mean(axis=1)
-    tail = (1 - level) / 2
-    return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+    return cluster_bootstrap(values, np.arange(len(values)), draws, level, seed)
 
 
 def ranking_metrics(ranked: np.ndarray, ks: tuple[int, ...]) -> dict[str, float]:
