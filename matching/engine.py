@@ -290,19 +290,18 @@ class Matcher(EngineState):
         fairness: bool | None = None,
         whole_programme: bool = False,
         language: str = "en",
+        keep: bool = True,
     ) -> Shortlist:
-        """Ranked, explained candidates for a challenge.
-
-        ``consent_only`` keeps participants who agreed to share with companies;
-        ``whole_programme`` searches every edition instead of the challenge's own.
+        """Ranked, explained candidates for a challenge. ``consent_only`` keeps
+        participants who agreed to share with companies; ``whole_programme`` searches
+        every edition; ``keep`` false: the caller keeps its own form of the answer.
         """
         request = (challenge_id, k, consent_only, fairness, whole_programme, language)
         with self.lock:
             return self.kept_shortlists.get(
                 (*request, *self.state_key()),
-                lambda: shortlists.build_shortlist(
-                    self, challenge_id, k, consent_only, fairness, whole_programme, language
-                ),
+                lambda: shortlists.build_shortlist(self, *request),
+                keep=keep,
             )
 
     # ---------------------------------------------------------------- placements

@@ -15,6 +15,8 @@ and factors go through the scorer in one batch. The words are chosen from
 
 from __future__ import annotations
 
+import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,7 +154,7 @@ def factor_effects(
     return out
 
 
-def _experience(x: np.ndarray, pool: ParticipantPool, row: int, niche: int) -> tuple[str, dict]:
+def _experience(x: list[float], pool: ParticipantPool, row: int, niche: int) -> tuple[str, dict]:
     years = float(pool.years[row, niche])
     if years > 0:
         key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
@@ -166,7 +168,7 @@ def _experience(x: np.ndarray, pool: ParticipantPool, row: int, niche: int) -> t
 
 
 def _phrasing(
-    x: np.ndarray,
+    x: list[float],
     pool: ParticipantPool,
     row: int,
     challenge: ChallengeView,
@@ -206,12 +208,12 @@ def _phrasing(
         ),
         "similarity": (
             "similarity_high" if similarity >= mean_similarity else "similarity_low",
-            {"value": similarity},
+            {},
         ),
         "readiness": ("no_device" if x[F["remote_without_device"]] else "ready", {}),
         "engagement": (
             "induction_unknown"
-            if np.isnan(induction)
+            if math.isnan(induction)
             else "induction_yes"
             if induction
             else "induction_no",
@@ -221,7 +223,7 @@ def _phrasing(
 
 
 def _by_effect(
-    effect: dict[str, float], x: np.ndarray, pool: ParticipantPool, row: int, language: str
+    effect: dict[str, float], x: list[float], pool: ParticipantPool, row: int, language: str
 ) -> dict[str, tuple[str, dict]]:
     """Phrasings for factors measured against the candidates' average or the headline
     rates (commute within the limit, background, the company's record) or made of
@@ -279,36 +281,36 @@ def explain(
         effects = factor_effects(scorer, [(features, chosen, challenge)])[0]
     niche = catalogue.niches[challenge.niche].name[language]
     taught = set(challenge.taught.tolist())
-    uris = catalogue.uris
+    essential = challenge.essential.tolist()
+    optional = challenge.optional.tolist()
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
+    # plain Python numbers, read once: a candidate's phrasing looks at each many times
+    factors = list(effects)
+    effect_rows = np.column_stack([effects[f] for f in factors]).tolist() if factors else []
+    feature_rows = features[chosen].tolist()
 
     def refs(
-        skills,
-        implied: frozenset[int] | set[int] = frozenset(),
-        read: frozenset[int] | set[int] = frozenset(),
+        skills: list[int],
+        implied: AbstractSet[int] = frozenset(),
+        read: AbstractSet[int] = frozenset(),
     ) -> list[SkillRef]:
-        return [
-            SkillRef(
-                uri=uris[s],
-                label=catalogue.label_at(s, language),
-                implied=s in implied,
-                from_text=s in read,
-            )
-            for s in skills
-        ]
+        return [catalogue.skill_ref(s, language, s in implied, s in read) for s in skills]
+
+    def labels(skills: list[int]) -> str:
+        return ", ".join(catalogue.label_at(s, language) for s in skills)
 
     out = []
     for pos, c in enumerate(chosen):
         row = rows[c]
+        x = feature_rows[pos]
         own = set(pool.skill_list(row).tolist())
-        essential = challenge.essential.tolist()
         matched = [s for s in essential if s in own]
-        matched_optional = [s for s in challenge.optional.tolist() if s in own]
+        matched_optional = [s for s in optional if s in own]
         missing = [s for s in essential if s not in own]
         gap_taught = [s for s in missing if s in taught]
         gap_open = [s for s in missing if s not in taught]
         implied = pool.implied_skills(row)
-        effect = {factor: float(values[pos]) for factor, values in effects.items()}
+        effect = dict(zip(factors, effect_rows[pos], strict=True))
         shown_implied = len(implied & set(matched))
         texts = {
             "skills": phrase(
@@ -324,25 +326,25 @@ def explain(
                 worded(IMPLIED[language], language, count=shown_implied) if shown_implied else "",
                 have=len(matched),
                 total=len(essential),
-                names=", ".join(r.label for r in refs(matched[:4])),
+                names=labels(matched[:4]),
             ),
             "training": phrase(
                 "training" if gap_taught else "no_training_gap",
                 language,
                 effect["training"],
                 count=len(gap_taught),
-                names=", ".join(r.label for r in refs(gap_taught)),
+                names=labels(gap_taught),
             ),
         }
-        phrasings = _phrasing(features[c], pool, row, challenge, language, mean_similarity)
-        phrasings.update(_by_effect(effect, features[c], pool, row, language))
+        phrasings = _phrasing(x, pool, row, challenge, language, mean_similarity)
+        phrasings.update(_by_effect(effect, x, pool, row, language))
         for factor, (key, values) in phrasings.items():
             texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
+        ordered = sorted(texts, key=lambda factor: -abs(effect[factor]))
         reasons = [
-            Reason(factor=factor, effect=round(effect[factor], 4), text=text)
-            for factor, text in texts.items()
+            Reason(factor=factor, effect=round(effect[factor], 4), text=texts[factor])
+            for factor in ordered
         ]
-        reasons.sort(key=lambda r: -abs(r.effect))
         out.append(
             Explanation(
                 refs(matched + matched_optional, implied, pool.read_skills(row)),

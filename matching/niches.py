@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from matching.domain.catalogue import Catalogue
-from matching.domain.results import NicheRanking, NicheSuggestion, SkillRef
+from matching.domain.results import NicheRanking, NicheSuggestion
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
 from matching.reason_texts import worded
@@ -341,10 +341,7 @@ def rank_niches(
                 score=round(float(scores[k]), 4),
                 evidence=evidence_level(float(evidence[k])),
                 chance=round(float(scores[k]), 4) if method == "learned" else None,
-                matched_skills=[
-                    SkillRef(uri=catalogue.uris[s], label=catalogue.label_at(s, language))
-                    for s in matched
-                ],
+                matched_skills=[catalogue.skill_ref(s, language) for s in matched],
                 reasons=_reasons(
                     k,
                     row,

@@ -307,12 +307,7 @@ class ParticipantPool:
         the text (``from_text``) or implied only by stated experience (``implied``)."""
         read, implied = self.read_skills(row), self.implied_skills(row)
         return [
-            SkillRef(
-                uri=catalogue.uris[s],
-                label=catalogue.label_at(s, language),
-                implied=s in implied,
-                from_text=s in read,
-            )
+            catalogue.skill_ref(s, language, s in implied, s in read)
             for s in self.skill_list(row).tolist()
         ]
 

@@ -11,6 +11,8 @@ never told "no experience" next to a score that the experience raised.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 TEMPLATES: dict[str, tuple[int, dict[str, str | tuple[str, str, str]]]] = {
     "skills": (
         +1,
@@ -384,9 +386,15 @@ def phrase(key: str, language: str, effect: float, extra: str = "", **values) ->
     """The reason's words: the phrasing of ``key`` (plus ``extra``), and a clause when
     the measured ``effect`` goes another way than the words say (a neutral phrasing
     included), so that no reason reads as a plus where it lowered the chances."""
-    polarity, texts = TEMPLATES[key]
-    text = worded(texts[language], language, **values) + extra
     went = direction(effect)
-    if went and went != polarity:
-        text += CLAUSES[went][language]
-    return text
+    clash = went if went and went != TEMPLATES[key][0] else 0
+    return _phrased(key, language, clash, extra, tuple(values.items()))
+
+
+@lru_cache(maxsize=65_536)
+def _phrased(key: str, language: str, clash: int, extra: str, values: tuple) -> str:
+    """:func:`phrase` once per distinct wording: a shortlist's reasons repeat the same
+    few sentences for most candidates (a long list spent more on wording than on
+    scoring)."""
+    text = worded(TEMPLATES[key][1][language], language, **dict(values)) + extra
+    return text + CLAUSES[clash][language] if clash else text

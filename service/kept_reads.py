@@ -80,10 +80,9 @@ class KeptReads(Generic[K, V]):
 
 
 class KeptByInputs(Generic[K, V]):
-    """Values made from inputs that are never changed in place (the engine's kept
-    shortlists, the kept corrections), reused while a key's inputs are the very same
-    objects. A changed input is a new object, so nothing here needs forgetting; the
-    entries hold their inputs, so an object's identity cannot be taken by another."""
+    """Values made from some inputs, reused while a key's inputs are equal to the ones
+    a value was made from (the engine's state key, the kept corrections: each change
+    makes a new one, so equal inputs mean nothing has changed since)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -92,7 +91,9 @@ class KeptByInputs(Generic[K, V]):
 
     def get(self, key: K, inputs: tuple) -> V | None:
         entry = self._entries.get(key)
-        if entry is None or any(a is not b for a, b in zip(entry[0], inputs, strict=True)):
+        # a tuple compares its items by identity first: a kept list of corrections that
+        # is the very same object is not compared item by item
+        if entry is None or entry[0] != inputs:
             return None
         return entry[1]
 

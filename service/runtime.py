@@ -13,7 +13,6 @@ import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,12 +45,22 @@ from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme, write_programme
 from training_data.generator import generate
 
-if TYPE_CHECKING:
-    from service.oversight_schemas import ReviewedShortlist
-
 log = logging.getLogger(__name__)
 
 SERVED_JSON_LIMIT = 512  # reviewed shortlists whose JSON a worker keeps
+
+
+@dataclass(frozen=True)
+class ServedShortlist:
+    """A reviewed shortlist as the API served it: its JSON and what its audit row
+    names. Kept between requests as bytes and numbers, which the garbage collector
+    never walks: keeping the answers themselves (hundreds of objects each) made its full
+    passes over them cost more than making the answers."""
+
+    body: bytes
+    participant_ids: tuple[int, ...]
+    model_version: str | None
+    index_version: str | None
 
 
 class NoProgrammeError(RuntimeError):
@@ -66,9 +75,9 @@ class Runtime:
     matcher: Matcher
     sync: SyncReport
     feed: FeedFollower
-    # the JSON of reviewed shortlists served by the API, reused while the engine's
-    # shortlist and the corrections it was made from are unchanged
-    served_json: KeptByInputs[tuple, tuple[bytes, ReviewedShortlist]] = field(
+    # the JSON of reviewed shortlists served by the API, reused while the engine's state
+    # and the corrections it was made from are unchanged
+    served_json: KeptByInputs[tuple, ServedShortlist] = field(
         default_factory=lambda: KeptByInputs(SERVED_JSON_LIMIT)
     )
     # the database as the event loop may use it itself (see service.without_waiting):

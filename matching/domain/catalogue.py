@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from matching.domain.results import SkillRef
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Languages of the catalogue's labels: ESCO's own in each (English where one lacks a label).
 LABEL_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
@@ -145,6 +147,28 @@ class Catalogue:
         """Human label of the skill at a row position: the official ESCO label in that
         language (English where ESCO has none in it)."""
         return self._labels[language][position]
+
+    def skill_ref(
+        self, position: int, language: str = "en", implied: bool = False, from_text: bool = False
+    ) -> SkillRef:
+        """The skill at a row position as answers name it. Made once per skill, language
+        and marks and shared: a shortlist names hundreds of skills, and validating each
+        anew cost more than scoring the candidates."""
+        key = (position, language, implied, from_text)
+        ref = self._skill_refs.get(key)
+        if ref is None:
+            ref = SkillRef(
+                uri=self.uris[position],
+                label=self.label_at(position, language),
+                implied=implied,
+                from_text=from_text,
+            )
+            self._skill_refs[key] = ref
+        return ref
+
+    @cached_property
+    def _skill_refs(self) -> dict[tuple[int, str, bool, bool], SkillRef]:
+        return {}
 
     def label(self, uri: str, language: str = "en") -> str:
         """Human label of a skill by URI (KeyError for an unknown one)."""

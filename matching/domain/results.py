@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Reason(BaseModel):
@@ -43,6 +43,11 @@ COMPANY_REASON_FACTORS: frozenset[str] = frozenset(
 
 
 class SkillRef(BaseModel):
+    """A skill as an answer names it. Frozen: the catalogue hands out one object per
+    skill, language and marks, shared by every answer (see ``Catalogue.skill_ref``)."""
+
+    model_config = ConfigDict(frozen=True)
+
     uri: str
     label: str
     implied: bool = Field(

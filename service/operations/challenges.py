@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -25,7 +27,7 @@ from service.operations.common import (
     require_edition,
 )
 from service.oversight_schemas import OverrideOut, ReviewedShortlist
-from service.runtime import Runtime
+from service.runtime import Runtime, ServedShortlist
 from service.security import Principal
 from service.tables import (
     ChallengeRow,
@@ -105,9 +107,12 @@ def shortlist(
 ) -> ReviewedShortlist:
     """The caseworker's shortlist with the caseworkers' corrections applied, audited
     with the pseudonyms it returned."""
-    asked = _ask_engine(runtime, session, challenge_id, k, who, language, consent_only, fairness)
-    reviewed = _reviewed(asked, k)
-    _audit_shortlist(runtime, session, who, challenge_id, k, consent_only, fairness, reviewed)
+    corrections = _corrections_in_force(runtime, session, challenge_id, who)
+    asked = _engine_lists(runtime, challenge_id, k, corrections, language, consent_only, fairness)
+    reviewed = override_ops.apply_overrides(*asked, corrections, k)
+    options = {"k": k, "consent_only": consent_only, "fairness": fairness}
+    ids = [c.participant_id for c in reviewed.candidates]
+    _audit_shortlist(runtime, session, who, challenge_id, options, ids, reviewed)
     return reviewed
 
 
@@ -115,19 +120,27 @@ def shortlist_json(
     runtime: Runtime, session: Session, challenge_id: int, k: int, who: Principal, language: str
 ) -> bytes:
     """:func:`shortlist` as the API serves it, in JSON. A worker answers the same
-    shortlist many times between changes: while the engine hands back the very shortlist
-    it kept and the corrections are the very list kept, the JSON made from them before
-    is reused. The audit row is written for every request all the same."""
-    asked = _ask_engine(runtime, session, challenge_id, k, who, language, False, None)
+    shortlist many times between changes: while the engine's state and the corrections
+    in force are the very ones an answer was made from, its JSON is reused. The audit
+    row is written for every request all the same."""
+    corrections = _corrections_in_force(runtime, session, challenge_id, who)
     key = (challenge_id, k, language)
-    kept = runtime.served_json.get(key, asked)
-    if kept is None:
-        reviewed = _reviewed(asked, k)
-        kept = (reviewed.model_dump_json(by_alias=True).encode(), reviewed)
-        runtime.served_json.put(key, asked, kept)
-    body, reviewed = kept
-    _audit_shortlist(runtime, session, who, challenge_id, k, False, None, reviewed)
-    return body
+    inputs = (runtime.matcher.state_key(), corrections)
+    served = runtime.served_json.get(key, inputs)
+    if served is None:
+        # the engine need not keep this answer: the JSON kept here stands for it
+        asked = _engine_lists(runtime, challenge_id, k, corrections, language, keep=False)
+        reviewed = override_ops.apply_overrides(*asked, corrections, k)
+        served = ServedShortlist(
+            reviewed.model_dump_json(by_alias=True).encode(),
+            tuple(c.participant_id for c in reviewed.candidates),
+            reviewed.model_version,
+            reviewed.index_version,
+        )
+        runtime.served_json.put(key, inputs, served)
+    options = {"k": k, "consent_only": False, "fairness": None}
+    _audit_shortlist(runtime, session, who, challenge_id, options, served.participant_ids, served)
+    return served.body
 
 
 def shortlist_json_without_waiting(
@@ -150,39 +163,44 @@ def shortlist_json_without_waiting(
         return None
 
 
-def _ask_engine(
-    runtime: Runtime,
-    session: Session,
-    challenge_id: int,
-    k: int,
-    who: Principal,
-    language: str,
-    consent_only: bool,
-    fairness: bool | None,
-) -> tuple[Shortlist, list[OverrideOut], Shortlist | None]:
-    """The engine's shortlist, the corrections in force, and the longer shortlist that
-    people pinned or moved from beyond the first must be taken from (or None)."""
+def _corrections_in_force(
+    runtime: Runtime, session: Session, challenge_id: int, who: Principal
+) -> list[OverrideOut]:
+    """The corrections in force on a challenge the caller may see, once the worker has
+    caught up with every committed change and recommendations are on."""
     recommending(session, runtime)
     check_engine_challenge(runtime, challenge_id, who)
-    corrections = override_ops.kept_corrections(runtime.feed, session, challenge_id)
+    return override_ops.kept_corrections(runtime.feed, session, challenge_id)
+
+
+def _engine_lists(
+    runtime: Runtime,
+    challenge_id: int,
+    k: int,
+    corrections: list[OverrideOut],
+    language: str,
+    consent_only: bool = False,
+    fairness: bool | None = None,
+    keep: bool = True,
+) -> tuple[Shortlist, Shortlist | None]:
+    """The engine's shortlist, and the longer shortlist that people pinned or moved
+    from beyond the first must be taken from (or None)."""
     matcher = runtime.matcher
 
     def engine_list(size: int) -> Shortlist:
         return matcher.shortlist(
-            challenge_id, k=size, consent_only=consent_only, fairness=fairness, language=language
+            challenge_id,
+            k=size,
+            consent_only=consent_only,
+            fairness=fairness,
+            language=language,
+            keep=keep,
         )
 
     # enough candidates that exclusions still leave k
     result = engine_list(min(matcher.max_k, k + len(corrections)))
     deeper = engine_list(matcher.max_k) if override_ops.needs_deeper(result, corrections) else None
-    return result, corrections, deeper
-
-
-def _reviewed(
-    asked: tuple[Shortlist, list[OverrideOut], Shortlist | None], k: int
-) -> ReviewedShortlist:
-    result, corrections, deeper = asked
-    return override_ops.apply_overrides(result, corrections, k, deeper)
+    return result, deeper
 
 
 def _audit_shortlist(
@@ -190,22 +208,20 @@ def _audit_shortlist(
     session: Session,
     who: Principal,
     challenge_id: int,
-    k: int,
-    consent_only: bool,
-    fairness: bool | None,
-    reviewed: ReviewedShortlist,
+    options: dict,
+    ids: Sequence[int],
+    versions: ReviewedShortlist | ServedShortlist,
 ) -> None:
-    ids = [c.participant_id for c in reviewed.candidates]
     names = kept_pseudonyms(runtime.feed).get_many(session, ids)
     audit.record(
         session,
         who,
         "shortlist",
         f"challenge:{challenge_id}",
-        {"k": k, "consent_only": consent_only, "fairness": fairness},
+        options,
         [names[i] for i in ids],
-        reviewed.model_version,
-        reviewed.index_version,
+        versions.model_version,
+        versions.index_version,
     )
 
 

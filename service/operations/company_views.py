@@ -60,7 +60,7 @@ def company_view(
     corrections = override_ops.kept_corrections(runtime.feed, session, challenge.id)
     size = min(runtime.matcher.max_k, k + len(corrections))
     result = runtime.matcher.shortlist(challenge.id, k=size, consent_only=True, language=language)
-    result = override_ops.apply_overrides(result, corrections, k)
+    result = override_ops.apply_overrides(result, None, corrections, k)
     ids = [c.participant_id for c in result.candidates]
     rows = {
         r.id: r for r in session.scalars(select(ParticipantRow).where(ParticipantRow.id.in_(ids)))
