@@ -9,31 +9,31 @@ so an effect is what the candidate's actual value adds or costs against not havi
 where there is none (similarity, commute time, background), it is the candidates'
 average. The training factor is the cost of the skills the challenge's training
 teaches: the real score minus the score as if they were already learnt. All candidates
-and factors go through the scorer in one batch. The words are chosen from
-:mod:`matching.reason_texts`, and always agree with the sign of the effect.
+and factors go through the scorer in one batch. The words are chosen by
+:mod:`matching.reason_choices` from :mod:`matching.reason_texts`, and always agree with
+the sign of the effect.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
 from matching.challenge_view import ChallengeView
 from matching.domain.catalogue import Catalogue
-from matching.domain.results import Reason, SkillRef
-from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
+from matching.domain.results import SkillRef
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
-from matching.pool import INDUCTION_UNKNOWN, ParticipantPool, preference_rank
+from matching.pool import INDUCTION_UNKNOWN, ParticipantPool
+from matching.reason_choices import Facts, effect_phrasings, factor_phrasings
 from matching.reason_texts import IMPLIED, direction, phrase, worded
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
 AVERAGE = None  # a factor's reference: the candidates' average
-NAMED_WORK_EVIDENCE = 0.5
 
 # factor -> {feature: neutral value, or AVERAGE}; "skills" and "language" depend on the
 # challenge and are filled in by _reference
@@ -62,30 +62,16 @@ FACTORS: dict[str, dict[str, float | None]] = {
     },
     "history": {"company_taste_match": 0.0, "company_mentor_match": 0.0},
 }
-WORDS = {
-    "en": {
-        "morning": "mornings",
-        "afternoon": "afternoons",
-        "full_day": "full days",
-        "flexible": "any time",
-        "none": "none",
-        "primary": "primary",
-        "secondary": "secondary",
-        "vocational": "vocational",
-        "university": "university",
-    },
-    "es": {
-        "morning": "mañanas",
-        "afternoon": "tardes",
-        "full_day": "jornada completa",
-        "flexible": "cualquier horario",
-        "none": "sin estudios",
-        "primary": "primaria",
-        "secondary": "secundaria",
-        "vocational": "formación profesional",
-        "university": "universitarios",
-    },
-}
+
+
+class ReasonFields(TypedDict):
+    """A :class:`~matching.domain.results.Reason`'s fields. The answer that shows a
+    reason (a candidate, a placement, a team member) checks them as it is made, all at
+    once: making each reason a model first cost more than the rest of its wording."""
+
+    factor: str
+    effect: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +79,7 @@ class Explanation:
     matched: list[SkillRef]
     missing_taught: list[SkillRef]
     missing_untaught: list[SkillRef]
-    reasons: list[Reason]
+    reasons: list[ReasonFields]  # strongest effect first
 
 
 def _reference(features: np.ndarray, challenge: ChallengeView) -> dict[str, dict[int, float]]:
@@ -154,116 +140,6 @@ def factor_effects(
     return out
 
 
-def _experience(x: list[float], pool: ParticipantPool, row: int, niche: int) -> tuple[str, dict]:
-    years = float(pool.years[row, niche])
-    if years > 0:
-        key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
-        return key, {"years": round(years, 1)}
-    if x[F["text_evidence"]] >= NAMED_WORK_EVIDENCE:
-        return "named_work", {}
-    other = float(pool.years[row].sum())
-    if other > 0:
-        return "experience_elsewhere", {"years": round(other, 1)}
-    return ("text_hint" if x[F["text_evidence"]] > 0 else "no_experience"), {}
-
-
-def _phrasing(
-    x: list[float],
-    pool: ParticipantPool,
-    row: int,
-    challenge: ChallengeView,
-    language: str,
-    mean_similarity: float,
-) -> dict[str, tuple[str, dict]]:
-    """Per factor (but skills and training), the phrasing key and its values."""
-    words = WORDS[language]
-    level, minimum = int(x[F["spanish_level"]]), challenge.min_spanish
-    pref = float(x[F["niche_preference"]])
-    similarity = float(x[F["similarity"]])
-    induction = float(x[F["induction"]])
-    return {
-        "experience": _experience(x, pool, row, challenge.niche),
-        "language": (
-            "language_low"
-            if level < minimum
-            else "language_above"
-            if level > minimum
-            else "language_ok",
-            {"level": CEFR_LEVELS[level], "minimum": CEFR_LEVELS[minimum]},
-        ),
-        "schedule": (
-            "schedule_ok" if x[F["schedule_fit"]] else "schedule_no",
-            {
-                "availability": words[AVAILABILITY[int(pool.cols["availability"][row])]],
-                "schedule": words[SCHEDULES[challenge.schedule]],
-            },
-        ),
-        "preference": (
-            "no_preference"
-            if pref <= 0
-            else "preference_text"
-            if pool.cols["prefs_from_text"][row]
-            else "preference",
-            {"rank": preference_rank(pref)} if pref > 0 else {},
-        ),
-        "similarity": (
-            "similarity_high" if similarity >= mean_similarity else "similarity_low",
-            {},
-        ),
-        "readiness": ("no_device" if x[F["remote_without_device"]] else "ready", {}),
-        "engagement": (
-            "induction_unknown"
-            if math.isnan(induction)
-            else "induction_yes"
-            if induction
-            else "induction_no",
-            {},
-        ),
-    }
-
-
-def _by_effect(
-    effect: dict[str, float], x: list[float], pool: ParticipantPool, row: int, language: str
-) -> dict[str, tuple[str, dict]]:
-    """Phrasings for factors measured against the candidates' average or the headline
-    rates (commute within the limit, background, the company's record) or made of
-    several directions (likeness to the company's earlier trainees): whether they count
-    for or against is the sign of the measured effect."""
-    education = EDUCATION[int(pool.cols["education"][row])]
-    months = int(pool.cols["months_unemployed"][row])
-    no_history = x[F["company_joined"]] == 0
-    return {
-        "commute": (
-            "commute_far"
-            if x[F["commute_over_limit"]] > 0
-            else "commute_short"
-            if effect["commute"] >= 0
-            else "commute_long",
-            {"minutes": int(x[F["commute_minutes"]]), "limit": int(pool.cols["max_commute"][row])},
-        ),
-        "background": (
-            "background_up" if effect["background"] >= 0 else "background_down",
-            {"education": WORDS[language][education], "months": months},
-        ),
-        "history": (
-            "history_none"
-            if no_history
-            else "history_like"
-            if effect["history"] >= 0
-            else "history_unlike",
-            {},
-        ),
-        "company": (
-            "company_none"
-            if no_history
-            else "company_up"
-            if effect["company"] >= 0
-            else "company_down",
-            {},
-        ),
-    }
-
-
 def explain(
     scorer: Scorer,
     features: np.ndarray,
@@ -288,6 +164,7 @@ def explain(
     factors = list(effects)
     effect_rows = np.column_stack([effects[f] for f in factors]).tolist() if factors else []
     feature_rows = features[chosen].tolist()
+    facts = Facts.of(pool, rows[chosen], challenge.niche)
 
     def refs(
         skills: list[int],
@@ -336,13 +213,13 @@ def explain(
                 names=labels(gap_taught),
             ),
         }
-        phrasings = _phrasing(x, pool, row, challenge, language, mean_similarity)
-        phrasings.update(_by_effect(effect, x, pool, row, language))
+        phrasings = factor_phrasings(x, facts, pos, challenge, language, mean_similarity)
+        phrasings.update(effect_phrasings(effect, x, facts, pos, language))
         for factor, (key, values) in phrasings.items():
             texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
         ordered = sorted(texts, key=lambda factor: -abs(effect[factor]))
         reasons = [
-            Reason(factor=factor, effect=round(effect[factor], 4), text=texts[factor])
+            {"factor": factor, "effect": round(effect[factor], 4), "text": texts[factor]}
             for factor in ordered
         ]
         out.append(

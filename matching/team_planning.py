@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.domain.results import Reason, Team, TeamMember, TeamPlan
-from matching.explanations import explain, factor_effects
+from matching.domain.results import Team, TeamMember, TeamPlan
+from matching.explanations import ReasonFields, explain, factor_effects
 from matching.rules import TeamComposition
 from matching.shortlists import score_matrix
 from matching.state import EngineState, UnknownIdError
@@ -125,7 +125,7 @@ def team_plan(
 
 def member_reasons(
     engine: EngineState, teams: list[tuple[int, np.ndarray]], language: str
-) -> list[list[list[Reason]]]:
+) -> list[list[list[ReasonFields]]]:
     """Top reasons, with their measured effects, for each member of each (challenge id,
     member ids) team, with one scorer call for all teams."""
     blocks = [
