@@ -209,14 +209,17 @@ def sweep(
             out.print(
                 f"seed {row['seed']}: learned - rules {row['learned_minus_rules']:+.4f} "
                 f"[{row['low']:+.4f}, {row['high']:+.4f}] over {row['challenges']} "
-                f"challenges; gate: {row['gate']}",
+                f"challenges; gate: {row['gate']}; without company history - rules "
+                f"{row['no_company_minus_rules']:+.4f}, rules refitted - rules "
+                f"{row['refitted_minus_rules']:+.4f}",
                 highlight=False,
             )
-        out.print(
-            f"over {seeds} seeds: {result['mean']:+.4f} [{result['low']:+.4f}, "
-            f"{result['high']:+.4f}] (seeds resampled)",
-            highlight=False,
-        )
+        for name, diff in result["differences"].items():
+            out.print(
+                f"over {seeds} seeds, {name.replace('_', ' ')}: {diff['mean']:+.4f} "
+                f"[{diff['low']:+.4f}, {diff['high']:+.4f}] (seeds resampled)",
+                highlight=False,
+            )
         if out_file is not None:
             out_file.write_text(json.dumps(result, indent=1))
 
