@@ -190,7 +190,7 @@ def niche_features(
     out[:, :, 1] = np.max(profile_vectors @ niches.vectors.transpose(0, 2, 1), axis=0)
     out[:, :, 2] = core_hits / niches.core_size[None, :]
     out[:, :, 3] = np.log1p(pool_hits)
-    out[:, :, 4] = np.log1p(years[:, :N_NICHES])
+    out[:, :, 4] = np.log1p(pool.recent[rows][:, :N_NICHES])
     out[:, :, 5] = np.log1p(years.sum(axis=1))[:, None]
     out[:, :, 6] = pool.prefs[rows]
     out[:, :, 7] = pool.cols["spanish"][rows][:, None]
@@ -206,10 +206,11 @@ def catalogue_scores(features: np.ndarray) -> np.ndarray:
 
     A weighted sum of what is on record and what the text says, each on its natural
     scale: text evidence (0..2: the niche's share of the job titles plus its share of
-    the niche words), log(1 + years) in the niche, preference weight (1 for a first
-    choice), share of the niche's core skills, and embedding similarity. The text
-    weighs most because it is what a caseworker types first; experience and choices on
-    record next; the English embedding least, as it reads Spanish poorly.
+    the niche words), log(1 + years) in the niche (a CV's dated jobs counting less the
+    longer ago they ended: :func:`matching.text.jobs.recency`), preference weight (1
+    for a first choice), share of the niche's core skills, and embedding similarity.
+    The text weighs most because it is what a caseworker types first; experience and
+    choices on record next; the English embedding least, as it reads Spanish poorly.
     """
     column = {name: i for i, name in enumerate(NICHE_FEATURES)}
     return sum(weight * features[:, column[name]] for name, weight in CATALOGUE_WEIGHTS.items())
