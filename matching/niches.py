@@ -19,7 +19,7 @@ from matching.domain.catalogue import Catalogue
 from matching.domain.results import NicheRanking, NicheSuggestion, SkillRef
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
-from matching.reason_texts import worded
+from matching.reason_texts import decimal, worded
 from matching.text.language import READ_LANGUAGES
 from matching.text.reader import TextReading
 
@@ -91,6 +91,7 @@ TEXT = {
             "1 year of experience in this niche, read from the text",
             "{years} years of experience in this niche, read from the text",
         ),
+        "older": " (counted as {years}: the longer ago a job ended, the less it counts)",
         "mentions": "The text names {quotes}",
         "preference": "Chose it as preference #{rank}",
         "preference_text": "No preference recorded; the profile text points here",
@@ -122,6 +123,7 @@ TEXT = {
             "1 año de experiencia en este nicho, leído en el texto",
             "{years} años de experiencia en este nicho, leídos en el texto",
         ),
+        "older": " (cuentan como {years}: cuanto más antiguo es un trabajo, menos cuenta)",
         "mentions": "El texto menciona {quotes}",
         "preference": "Lo eligió como preferencia n.º {rank}",
         "preference_text": "Sin preferencias anotadas; el texto del perfil apunta aquí",
@@ -267,7 +269,11 @@ def _reasons(
     years = float(pool.years[row, k])
     if years > 0:
         key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
-        reasons.append(worded(text[key], language, years=round(years, 1)))
+        reason = worded(text[key], language, years=round(years, 1))
+        counted = float(pool.recent[row, k])  # what the ranking weighs (recency)
+        if round(counted, 1) < round(years, 1):
+            reason += text["older"].format(years=decimal(counted, language))
+        reasons.append(reason)
     reasons.append(
         text["core"].format(
             have=len(matched),

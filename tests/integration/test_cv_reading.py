@@ -100,7 +100,8 @@ def test_recent_work_counts_more_in_the_years(reader):
 def test_a_recent_long_job_comes_first_and_the_reasons_quote_the_job_lines(embedder):
     """The same CV as a caseworker's text-only record: cooking comes first although the
     office years are more (with them in full, office work would), and each niche's
-    reasons quote its job line with its dates and tell the years in full."""
+    reasons quote its job line with its dates and tell the years in full, and what the
+    older ones were counted as."""
     engine = Matcher(embedder)
     records = text_only_records([RECENT_COOK_CV])
     engine.load_programme(records, pd.DataFrame(columns=["challenge_id"]), persist=False)
@@ -108,9 +109,12 @@ def test_a_recent_long_job_comes_first_and_the_reasons_quote_the_job_lines(embed
     first, second = ranking.suggestions[:2]
     assert (first.niche, second.niche) == ("hospitality", "administration")
     assert "'Cook (Mar 2016 to Dec 2021)'" in first.reasons[0]
-    assert "5.8 years of experience" in first.reasons[1]
+    assert first.reasons[1] == "5.8 years of experience in this niche, read from the text"
     assert "'Office Clerk (Jan 2000 to Dec 2012)'" in second.reasons[0]
-    assert "12.9 years of experience" in second.reasons[1]
+    assert second.reasons[1].startswith("12.9 years of experience in this niche")
+    assert "(counted as 3.7: the longer ago a job ended, the less it counts)" in second.reasons[1]
+    spanish = engine.niches(1, "es", profile_text=RECENT_COOK_CV).suggestions[1].reasons[1]
+    assert "(cuentan como 3,7: cuanto más antiguo es un trabajo, menos cuenta)" in spanish
 
 
 OFFICE_SUMMARY_CV = """MARIA LOPEZ
