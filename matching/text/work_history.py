@@ -87,7 +87,8 @@ def years_worked(
     in education is no time worked. Where both speak of a niche, the larger counts. A
     duration the text repeats counts once. In the recency-weighted years a dated job's
     months count times its ``recency`` (a month two jobs share, as the more of the two);
-    a stated duration, which says no when, counts in full."""
+    a stated duration counts as the dated job whose title it goes to does, and in full
+    where it goes to no dated job (it says no when)."""
     stated = np.zeros(N_NICHES + 1)
     claimed: dict[int, float] = {}
     starts = [a for a, _ in words.spans]
@@ -110,9 +111,12 @@ def years_worked(
         elif duration.work and evidence.max() >= clear_share * evidence.sum() > 0:
             best = int(evidence.argmax())
             stated[best] = max(stated[best], duration.years)
+    stated_recent = stated.copy()
+    held = {id(job.title): job.recency for job in jobs}  # a dated title's time says when
     for index, value in claimed.items():
         niche, share = worked_in(occupations[index], niches[index])
         stated[niche] += value * share
+        stated_recent[niche] += value * share * held.get(id(occupations[index]), 1.0)
     dated = recent = np.zeros(N_NICHES + 1)
     if jobs:
         start = min(job.first for job in jobs)
@@ -128,6 +132,6 @@ def years_worked(
     worked.update(job.title.row for job in jobs if not job.title.heading)
     return (
         np.maximum(stated, np.round(dated, 2)),
-        np.maximum(stated, np.round(recent, 2)),
+        np.maximum(stated_recent, np.round(recent, 2)),
         tuple(sorted(worked)),
     )

@@ -87,7 +87,8 @@ Filed invoices, typed letters, data entry, answered phones and kept the accounts
 def test_recent_work_counts_more_in_the_years(reader):
     """Thirteen years in an office, left nine years before the CV's latest date, then
     almost six as a cook up to it: in full the office years are more; weighted by
-    recency (half for every five years since a job ended) the kitchen's are."""
+    recency (half for every five years since a job ended) the kitchen's are, and so
+    when the office job's line states its years too."""
     reading = reader.read(RECENT_COOK_CV)
     cook, office = NICHE_CODES.index("hospitality"), NICHE_CODES.index("administration")
     assert reading.years[office] == pytest.approx(155 / 12, abs=0.01)
@@ -95,6 +96,9 @@ def test_recent_work_counts_more_in_the_years(reader):
     assert reading.recent_years[cook] == pytest.approx(69 / 12, abs=0.01)
     assert reading.recent_years[office] == pytest.approx(155 / 12 * 0.5 ** (9 / 5), abs=0.01)
     assert [job.title.quote for job in reading.jobs] == ["Cook", "Office Clerk"]
+    stated = reader.read(RECENT_COOK_CV.replace("Office Clerk\n", "Office Clerk for 13 years\n"))
+    assert stated.years[office] == pytest.approx(13.0)  # the duration it states, in full
+    assert stated.recent_years[office] == pytest.approx(13.0 * 0.5 ** (9 / 5), abs=0.01)
 
 
 def test_a_recent_long_job_comes_first_and_the_reasons_quote_the_job_lines(embedder):
