@@ -19,7 +19,7 @@ from matching.domain.catalogue import Catalogue
 from matching.domain.results import NicheRanking, NicheSuggestion
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.pool import N_NICHES, OTHER, ParticipantPool, preference_rank
-from matching.reason_texts import worded
+from matching.reason_texts import decimal, worded
 from matching.text.language import READ_LANGUAGES
 from matching.text.reader import TextReading
 
@@ -91,6 +91,7 @@ TEXT = {
             "1 year of experience in this niche, read from the text",
             "{years} years of experience in this niche, read from the text",
         ),
+        "older": " (counted as {years}: the longer ago a job ended, the less it counts)",
         "mentions": "The text names {quotes}",
         "preference": "Chose it as preference #{rank}",
         "preference_text": "No preference recorded; the profile text points here",
@@ -122,6 +123,7 @@ TEXT = {
             "1 año de experiencia en este nicho, leído en el texto",
             "{years} años de experiencia en este nicho, leídos en el texto",
         ),
+        "older": " (cuentan como {years}: cuanto más antiguo es un trabajo, menos cuenta)",
         "mentions": "El texto menciona {quotes}",
         "preference": "Lo eligió como preferencia n.º {rank}",
         "preference_text": "Sin preferencias anotadas; el texto del perfil apunta aquí",
@@ -190,7 +192,7 @@ def niche_features(
     out[:, :, 1] = np.max(profile_vectors @ niches.vectors.transpose(0, 2, 1), axis=0)
     out[:, :, 2] = core_hits / niches.core_size[None, :]
     out[:, :, 3] = np.log1p(pool_hits)
-    out[:, :, 4] = np.log1p(years[:, :N_NICHES])
+    out[:, :, 4] = np.log1p(pool.recent[rows][:, :N_NICHES])
     out[:, :, 5] = np.log1p(years.sum(axis=1))[:, None]
     out[:, :, 6] = pool.prefs[rows]
     out[:, :, 7] = pool.cols["spanish"][rows][:, None]
@@ -206,10 +208,11 @@ def catalogue_scores(features: np.ndarray) -> np.ndarray:
 
     A weighted sum of what is on record and what the text says, each on its natural
     scale: text evidence (0..2: the niche's share of the job titles plus its share of
-    the niche words), log(1 + years) in the niche, preference weight (1 for a first
-    choice), share of the niche's core skills, and embedding similarity. The text
-    weighs most because it is what a caseworker types first; experience and choices on
-    record next; the English embedding least, as it reads Spanish poorly.
+    the niche words), log(1 + years) in the niche (a CV's dated jobs counting less the
+    longer ago they ended: :func:`matching.text.jobs.recency`), preference weight (1
+    for a first choice), share of the niche's core skills, and embedding similarity.
+    The text weighs most because it is what a caseworker types first; experience and
+    choices on record next; the English embedding least, as it reads Spanish poorly.
     """
     column = {name: i for i, name in enumerate(NICHE_FEATURES)}
     return sum(weight * features[:, column[name]] for name, weight in CATALOGUE_WEIGHTS.items())
@@ -266,7 +269,11 @@ def _reasons(
     years = float(pool.years[row, k])
     if years > 0:
         key = "experience_text" if pool.cols["years_from_text"][row] else "experience"
-        reasons.append(worded(text[key], language, years=round(years, 1)))
+        reason = worded(text[key], language, years=round(years, 1))
+        counted = float(pool.recent[row, k])  # what the ranking weighs (recency)
+        if round(counted, 1) < round(years, 1):
+            reason += text["older"].format(years=decimal(counted, language))
+        reasons.append(reason)
     reasons.append(
         text["core"].format(
             have=len(matched),

@@ -82,9 +82,15 @@ _SCALARS: dict[str, type] = {
     "recorded": bool,  # the record holds skills, experience or preferences of its own
     "induction": np.float32,  # 1 came to the induction session, 0 did not, 0.5 not known
 }
-# per-participant rows of several values: experience per niche (+ outside the 13),
-# preference weight per niche, and the profile text's evidence per niche
-_BLOCKS: dict[str, int] = {"years": N_NICHES + 1, "prefs": N_NICHES, "evidence": N_NICHES}
+# per-participant rows of several values: experience per niche (+ outside the 13), the
+# same with recent work counting more, preference weight per niche, and the profile
+# text's evidence per niche
+_BLOCKS: dict[str, int] = {
+    "years": N_NICHES + 1,
+    "recent": N_NICHES + 1,
+    "prefs": N_NICHES,
+    "evidence": N_NICHES,
+}
 
 
 def _lookup(values: Sequence[str], vocabulary: Sequence[str], column: str) -> np.ndarray:
@@ -105,6 +111,7 @@ class ParticipantPool:
         self.size = 0
         self.cols: dict[str, np.ndarray] = {k: np.zeros(0, dtype=t) for k, t in _SCALARS.items()}
         self.years = np.zeros((0, N_NICHES + 1), dtype=np.float32)
+        self.recent = np.zeros((0, N_NICHES + 1), dtype=np.float32)
         self.prefs = np.zeros((0, N_NICHES), dtype=np.float32)
         self.evidence = np.zeros((0, N_NICHES), dtype=np.float32)
         self.skill_flat = np.zeros(0, dtype=np.int32)
@@ -124,7 +131,8 @@ class ParticipantPool:
         rows. ``concepts`` is what their skills and texts say (skill rows, niche evidence,
         years read); ``migrant`` flags come from the separate sensitive table (False when
         unknown). Where a record states no experience, the years read from its text
-        stand in."""
+        stand in (and their recency-weighted twin in ``recent``; years on record say no
+        when, so they count in full there)."""
         self._compact_if_sparse()
         n = len(frame)
         ids = frame["participant_id"].to_numpy(dtype=np.int64)
@@ -170,7 +178,9 @@ class ParticipantPool:
             for rank, code in enumerate(wanted):
                 prefs[r, niche_pos[code]] = preference_weight(rank)
         from_text = ~years.any(axis=1) & concepts.years.any(axis=1)
+        recent = years.copy()  # a record's years say no when: they count in full
         years[from_text] = concepts.years[from_text]
+        recent[from_text] = concepts.recent[from_text]
         new["years_from_text"] = from_text
         implied = ~prefs.any(axis=1) & (
             concepts.evidence.max(axis=1) >= IMPLIED_PREFERENCE_EVIDENCE
@@ -186,7 +196,7 @@ class ParticipantPool:
             | (frame["experience_niches"].map(len).to_numpy() > 0)
             | (frame["niche_preferences"].map(len).to_numpy() > 0)
         )
-        blocks = {"years": years, "prefs": prefs, "evidence": concepts.evidence}
+        blocks = {"years": years, "recent": recent, "prefs": prefs, "evidence": concepts.evidence}
         self._append(
             new, blocks, concepts.skill_rows, concepts.implied_mask(), concepts.read_mask()
         )

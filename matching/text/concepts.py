@@ -36,13 +36,16 @@ class Concept:
 @dataclass(frozen=True)
 class Job:
     """A job title the text dates: ``title`` held from month ``first`` to month
-    ``last`` (months counted from year 0), ``when`` the text's own words for it."""
+    ``last`` (months counted from year 0), ``when`` the text's own words for it;
+    ``recency`` how much its time still counts (1 for a job held up to the text's latest
+    date, less the longer ago it ended), ``weight`` how much it counts as evidence."""
 
     title: Concept
     when: str
     first: int
     last: int
     years: float
+    recency: float
     weight: float
     entry: tuple[int, int] = (0, 0)  # characters of its lines, up to the next job's
     niches: np.ndarray | None = None  # the title's niches, as the entry's words check them

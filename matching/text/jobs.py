@@ -71,9 +71,15 @@ def periods_to_titles(
     return given
 
 
-def job_weight(period: Period, latest: int) -> float:
-    """How much a job counts: the square root of its years (capped), halved for every
-    :data:`JOB_HALF_LIFE` years between its end and the text's latest date."""
-    years = min(period.years, MAX_JOB_YEARS)
+def recency(period: Period, latest: int) -> float:
+    """How much a job's time still counts: halved for every :data:`JOB_HALF_LIFE` years
+    between its end and the text's latest date (a caseworker asks what a person has
+    done lately; a job left five years ago counts half of the one held now)."""
     age = max(latest - period.last, 0) / 12.0
-    return years**0.5 * 0.5 ** (age / JOB_HALF_LIFE)
+    return 0.5 ** (age / JOB_HALF_LIFE)
+
+
+def job_weight(period: Period, latest: int) -> float:
+    """How much a job counts as evidence: the square root of its years (capped), times
+    its :func:`recency`."""
+    return min(period.years, MAX_JOB_YEARS) ** 0.5 * recency(period, latest)

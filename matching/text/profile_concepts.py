@@ -25,6 +25,7 @@ class ProfileConcepts:
     evidence: np.ndarray  # float32 (n, 13): niche evidence from the text, 0..2
     outside: np.ndarray  # float32 (n,): share of job-title evidence outside the 13 niches
     years: np.ndarray  # float32 (n, 14): years of experience read, per niche + outside
+    recent: np.ndarray  # float32 (n, 14): the same, recent work counting more
     read: np.ndarray  # int32 (n,): how many of a record's skills only its text names
 
     def __len__(self) -> int:
@@ -63,6 +64,7 @@ class ProfileConcepts:
             self.evidence[rows],
             self.outside[rows],
             self.years[rows],
+            self.recent[rows],
             self.read[rows],
         )
 

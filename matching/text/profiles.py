@@ -163,6 +163,7 @@ class ProfileReader:
         evidence = np.zeros((n, N_NICHES), np.float32)
         outside = np.zeros(n, np.float32)
         years = np.zeros((n, N_NICHES + 1), np.float32)
+        recent = np.zeros((n, N_NICHES + 1), np.float32)
         pending: dict[str, list[int]] = {}
         for row, (uris, phrases, text) in enumerate(zip(coded, free_text, texts, strict=True)):
             reading = self.reader.read(text or "")
@@ -186,6 +187,7 @@ class ProfileReader:
             evidence[row] = reading.niche_evidence()
             outside[row] = reading.outside_share
             years[row] = reading.years
+            recent[row] = reading.recent_years
         concepts = ProfileConcepts(
             np.frombuffer(skill_rows, np.int32).copy(),
             skill_counts,
@@ -195,6 +197,7 @@ class ProfileReader:
             evidence,
             outside,
             years,
+            recent,
             read,
         )
         return concepts, pending

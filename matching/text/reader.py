@@ -92,6 +92,7 @@ class TextReading:
     skills: tuple[Concept, ...]
     occupations: tuple[Concept, ...]
     years: np.ndarray  # per niche + outside
+    recent_years: np.ndarray  # the same, recent work counting more (see work_history)
     title_evidence: np.ndarray  # per niche + outside
     word_evidence: np.ndarray  # per niche
     worked_as: tuple[int, ...] = ()  # occupation rows a stated or dated period was given to
@@ -229,7 +230,7 @@ class TextReader:
             listed = {id(c) for c in occupations}
             occupations += [job.title for job in jobs if id(job.title) not in listed]
             occupations.sort(key=lambda c: c.start)
-        years, worked_as = years_worked(
+        years, recent_years, worked_as = years_worked(
             text,
             words,
             weights,
@@ -245,6 +246,7 @@ class TextReader:
             skills=tuple(skills),
             occupations=tuple(occupations),
             years=years,
+            recent_years=recent_years,
             title_evidence=titles,
             word_evidence=word_evidence,
             worked_as=worked_as,

@@ -1,5 +1,6 @@
 """A person's work history as a text tells it: the jobs it dates, and the years worked in
-each niche, from those periods and from the durations it states."""
+each niche, from those periods and from the durations it states, in full and with
+recent work counting more (:func:`matching.text.jobs.recency`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 from matching.text import layout
 from matching.text.concepts import Concept, Job
 from matching.text.experience import read_durations
-from matching.text.jobs import job_weight, periods_to_titles
+from matching.text.jobs import job_weight, periods_to_titles, recency
 from matching.text.lexicon import N_NICHES, OUTSIDE
 from matching.text.words import Words
 
@@ -55,6 +56,7 @@ def dated_jobs(text: str, titles: list[Concept]) -> list[Job]:
                 first=period.first,
                 last=period.last,
                 years=round(period.years, 2),
+                recency=recency(period, latest),
                 weight=job_weight(period, latest),
                 entry=(min(title.start, period.start), len(text)),
             ),
@@ -75,15 +77,18 @@ def years_worked(
     jobs: list[Job],
     evidence: np.ndarray,
     clear_share: float,
-) -> tuple[np.ndarray, tuple[int, ...]]:
-    """Years per niche, and the job titles that got some. A dated job gives the
-    niche its title points to most (``niches``, as checked) the months it covers,
-    as far as the title lies within the 13 niches (:func:`worked_in`; months two
-    jobs share count once); a stated duration goes to the nearest job title in its
-    sentence the same way or, with none, to a niche the rest of the text
-    (``evidence``) clearly points to (``clear_share`` of it); one in a list of skills
-    or in education is no time worked. Where both speak of a niche, the larger counts.
-    A duration the text repeats counts once."""
+) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Years per niche, the same weighted by recency, and the job titles that got some.
+    A dated job gives the niche its title points to most (``niches``, as checked) the
+    months it covers, as far as the title lies within the 13 niches (:func:`worked_in`;
+    months two jobs share count once); a stated duration goes to the nearest job title
+    in its sentence the same way or, with none, to a niche the rest of the text
+    (``evidence``) clearly points to (``clear_share`` of it); one in a list of skills or
+    in education is no time worked. Where both speak of a niche, the larger counts. A
+    duration the text repeats counts once. In the recency-weighted years a dated job's
+    months count times its ``recency`` (a month two jobs share, as the more of the two);
+    a stated duration counts as the dated job whose title it goes to does, and in full
+    where it goes to no dated job (it says no when)."""
     stated = np.zeros(N_NICHES + 1)
     claimed: dict[int, float] = {}
     starts = [a for a, _ in words.spans]
@@ -106,18 +111,27 @@ def years_worked(
         elif duration.work and evidence.max() >= clear_share * evidence.sum() > 0:
             best = int(evidence.argmax())
             stated[best] = max(stated[best], duration.years)
+    stated_recent = stated.copy()
+    held = {id(job.title): job.recency for job in jobs}  # a dated title's time says when
     for index, value in claimed.items():
         niche, share = worked_in(occupations[index], niches[index])
         stated[niche] += value * share
-    dated = np.zeros(N_NICHES + 1)
+        stated_recent[niche] += value * share * held.get(id(occupations[index]), 1.0)
+    dated = recent = np.zeros(N_NICHES + 1)
     if jobs:
         start = min(job.first for job in jobs)
-        covered = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
+        full = np.zeros((N_NICHES + 1, max(job.last for job in jobs) - start))
+        weighted = np.zeros_like(full)
         for job in jobs:
             niche, share = worked_in(job.title, job.niches)
-            span = covered[niche, job.first - start : job.last - start]
-            np.maximum(span, share, out=span)
-        dated = covered.sum(axis=1) / 12.0
+            months = slice(job.first - start, job.last - start)
+            full[niche, months] = np.maximum(full[niche, months], share)
+            weighted[niche, months] = np.maximum(weighted[niche, months], share * job.recency)
+        dated, recent = full.sum(axis=1) / 12.0, weighted.sum(axis=1) / 12.0
     worked = {occupations[i].row for i in claimed if not occupations[i].heading}
     worked.update(job.title.row for job in jobs if not job.title.heading)
-    return np.maximum(stated, np.round(dated, 2)), tuple(sorted(worked))
+    return (
+        np.maximum(stated, np.round(dated, 2)),
+        np.maximum(stated_recent, np.round(recent, 2)),
+        tuple(sorted(worked)),
+    )

@@ -3,9 +3,12 @@ simplemma, PyStemmer, pyahocorasick): sections by their headings, dated jobs, a 
 added twice, office titles against office work, French, and the reading fixes."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from evaluation.real_text import text_only_records
 from matching.domain.catalogue import NICHE_CODES, load_catalogue
+from matching.engine import Matcher
 from matching.text import layout
 from matching.text.reader import SECTION_WEIGHTS, office_work_checked, text_reader
 from matching.text.summaries import describe
@@ -64,6 +67,58 @@ def test_dated_jobs_outweigh_summary_and_skills_words(reader):
     # the years are the months the kitchen jobs cover: Mar 2011 .. Dec 2014, then
     # Jan 2015 .. mid 2019 (the latest year the CV names stands for "current")
     assert _years(reading, "hospitality") == pytest.approx(99 / 12, abs=0.01)
+
+
+RECENT_COOK_CV = """ANNA KOWALSKI
+Summary
+Hard-working cook with a background in office administration.
+Work Experience
+Cook
+Mar 2016 to Dec 2021
+Casa Pepe Restaurant - Madrid
+Prepared starters, grilled meat and fish, cooked paella for the lunch service.
+Office Clerk
+Jan 2000 to Dec 2012
+Santos Insurance - Madrid
+Filed invoices, typed letters, data entry, answered phones and kept the accounts.
+"""
+
+
+def test_recent_work_counts_more_in_the_years(reader):
+    """Thirteen years in an office, left nine years before the CV's latest date, then
+    almost six as a cook up to it: in full the office years are more; weighted by
+    recency (half for every five years since a job ended) the kitchen's are, and so
+    when the office job's line states its years too."""
+    reading = reader.read(RECENT_COOK_CV)
+    cook, office = NICHE_CODES.index("hospitality"), NICHE_CODES.index("administration")
+    assert reading.years[office] == pytest.approx(155 / 12, abs=0.01)
+    assert reading.years[cook] == pytest.approx(69 / 12, abs=0.01)
+    assert reading.recent_years[cook] == pytest.approx(69 / 12, abs=0.01)
+    assert reading.recent_years[office] == pytest.approx(155 / 12 * 0.5 ** (9 / 5), abs=0.01)
+    assert [job.title.quote for job in reading.jobs] == ["Cook", "Office Clerk"]
+    stated = reader.read(RECENT_COOK_CV.replace("Office Clerk\n", "Office Clerk for 13 years\n"))
+    assert stated.years[office] == pytest.approx(13.0)  # the duration it states, in full
+    assert stated.recent_years[office] == pytest.approx(13.0 * 0.5 ** (9 / 5), abs=0.01)
+
+
+def test_a_recent_long_job_comes_first_and_the_reasons_quote_the_job_lines(embedder):
+    """The same CV as a caseworker's text-only record: cooking comes first although the
+    office years are more (with them in full, office work would), and each niche's
+    reasons quote its job line with its dates and tell the years in full, and what the
+    older ones were counted as."""
+    engine = Matcher(embedder)
+    records = text_only_records([RECENT_COOK_CV])
+    engine.load_programme(records, pd.DataFrame(columns=["challenge_id"]), persist=False)
+    ranking = engine.niches(1, profile_text=RECENT_COOK_CV)
+    first, second = ranking.suggestions[:2]
+    assert (first.niche, second.niche) == ("hospitality", "administration")
+    assert "'Cook (Mar 2016 to Dec 2021)'" in first.reasons[0]
+    assert first.reasons[1] == "5.8 years of experience in this niche, read from the text"
+    assert "'Office Clerk (Jan 2000 to Dec 2012)'" in second.reasons[0]
+    assert second.reasons[1].startswith("12.9 years of experience in this niche")
+    assert "(counted as 3.7: the longer ago a job ended, the less it counts)" in second.reasons[1]
+    spanish = engine.niches(1, "es", profile_text=RECENT_COOK_CV).suggestions[1].reasons[1]
+    assert "(cuentan como 3,7: cuanto más antiguo es un trabajo, menos cuenta)" in spanish
 
 
 OFFICE_SUMMARY_CV = """MARIA LOPEZ

@@ -31,6 +31,7 @@ def _pool_columns(engine):
     return (
         pool.evidence[rows],
         pool.years[rows],
+        pool.recent[rows],
         pool.cols["outside"][rows],
         [pool.skill_list(r).tolist() for r in rows],
     )
@@ -60,6 +61,26 @@ def test_a_restart_reads_only_changed_records(tmp_path, programme, embedder):
     again.remove_participant(pid)
     with np.load(tmp_path / "cache" / "readings.npz") as saved:
         assert pid not in saved["ids"] and len(saved["ids"]) == 119
+
+
+def test_readings_saved_before_the_recency_weighted_years_are_read_again(
+    tmp_path, programme, embedder
+):
+    """A readings file of the layout before the recency-weighted years (no ``recent``)
+    is not reused: every record is read again, and the pool holds what a fresh reading
+    gives."""
+    people = programme.participants.iloc[:40]
+    args = (programme.challenges, programme.sensitive)
+    _start(tmp_path, embedder, people, *args)
+    path = tmp_path / "cache" / "readings.npz"
+    with np.load(path) as saved:
+        older = {name: saved[name] for name in saved.files if name != "recent"}
+    np.savez(path, **older)
+    again, read_again = _start(tmp_path, embedder, people, *args)
+    assert read_again == 40
+    fresh, _ = _start(tmp_path / "fresh", embedder, people, *args)
+    for kept, new in zip(_pool_columns(again), _pool_columns(fresh), strict=True):
+        np.testing.assert_array_equal(np.asarray(kept, dtype=object), np.asarray(new, dtype=object))
 
 
 @pytest.mark.skipif(usable_cores() < 2, reason="workers need two cores")

@@ -17,6 +17,7 @@ def _skills(n: int, offset: int) -> ProfileConcepts:
         evidence=np.zeros((n, N_NICHES), np.float32),
         outside=np.zeros(n, np.float32),
         years=np.zeros((n, N_NICHES + 1), np.float32),
+        recent=np.zeros((n, N_NICHES + 1), np.float32),
         read=np.zeros(n, np.int32),
     )
 

@@ -20,6 +20,7 @@ def _concepts(rows: list[list[int]], implied: list[int]) -> ProfileConcepts:
         np.arange(n * 13, dtype=np.float32).reshape(n, 13),
         np.arange(n, dtype=np.float32),
         np.zeros((n, 14), np.float32),
+        np.arange(n * 14, dtype=np.float32).reshape(n, 14),
         np.zeros(n, np.int32),
     )
 
@@ -34,6 +35,7 @@ def test_rows_taken_and_joined_keep_their_values():
     assert picked.implied.tolist() == [1, 0, 1]
     assert picked.occupation_rows.tolist() == [0, 0, 2]  # b's own row 0, then a's 0 and 2
     np.testing.assert_array_equal(picked.evidence, both.evidence[[3, 0, 2]])
+    np.testing.assert_array_equal(picked.recent, both.recent[[3, 0, 2]])
     for name in (f.name for f in fields(ProfileConcepts)):
         assert len(getattr(both.take(np.arange(4)), name)) == len(getattr(both, name))
 
