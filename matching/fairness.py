@@ -51,9 +51,11 @@ def fair_top_k(
     merit = np.clip(scores, 0.0, None)
     total = merit.sum()
     target = float(merit[protected].sum() / total) if total > 0 else float(protected.mean())
-    queues = [list(order[~protected[order]]), list(order[protected[order]])]  # [rest, prot]
+    # plain Python numbers below: the loop reads them one at a time
+    queues = [order[~protected[order]].tolist(), order[protected[order]].tolist()]  # rest, prot
     weights = position_exposure(k)
-    cumulative = np.cumsum(weights)
+    cumulative = np.cumsum(weights).tolist()
+    score_of, is_protected = scores.tolist(), protected.tolist()
     horizon = {}  # position -> the checkpoint it answers to
     start = 0
     for mark in checkpoints(k):
@@ -70,14 +72,14 @@ def fair_top_k(
         high = (target + tolerance) * cumulative[mark - 1]
         return max(0.0, low - (now + later), now - high)
 
-    for p, w in enumerate(weights):
+    for p, w in enumerate(weights.tolist()):
         heads = [q[0] if q else None for q in queues]
-        best = max((h for h in heads if h is not None), key=lambda c: (scores[c], -c))
-        group = int(protected[best])
+        best = max((h for h in heads if h is not None), key=lambda c: (score_of[c], -c))
+        group = int(is_protected[best])
         other = 1 - group
         if heads[other] is not None and miss(given + w * other, p) < miss(given + w * group, p):
             group = other
-        chosen.append(int(queues[group].pop(0)))
+        chosen.append(queues[group].pop(0))
         given += w * group
     result = np.asarray(chosen, dtype=np.int64)
     plain = order[:k]
