@@ -5,9 +5,12 @@ Why: a shortlist asks the ranker twice (its candidates, then the explanations'
 variants), a few hundred rows each. scikit-learn spends about a millisecond per call
 checking its input and then walks each tree in an OpenMP region of its own, some hundred
 per call, which on a loaded machine costs several milliseconds more than the arithmetic.
-Here the trees are walked level by level in a handful of array operations. The result is
-the same to the bit: the same comparisons (a missing value goes where the tree says, a
-value at or below the threshold goes left), the leaf values added in the same order as
+Here the trees are evaluated for all rows at once in a handful of array operations. Small
+trees (the ranker's have three splits) are read in one step: every split of every tree is
+compared at once, and the row's pattern of answers picks the leaf from a table made
+when the forest is flattened. Larger trees are walked level by level. The result is the
+same to the bit: the same comparisons (a missing value goes where the tree says, a value
+at or below the threshold goes left), the leaf values added in the same order as
 scikit-learn adds them, and the same logistic link.
 """
 
@@ -16,6 +19,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
+
+# trees with at most this many splits are read through a table of 2**splits leaves each
+TABLE_SPLITS = 8
 
 
 class FlatForest:
@@ -45,9 +51,19 @@ class FlatForest:
         self.depth = int(max((t["depth"].max() for t in trees), default=0))
         self.baseline = float(model._baseline_prediction.ravel()[0])
         self.trees = np.arange(len(trees))[None, :]
+        splits = max((int((t["is_leaf"] == 0).sum()) for t in trees), default=0)
+        self.table = _LeafTable(trees, splits) if splits <= TABLE_SPLITS else None
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """P(class 1) for each row of ``x`` (float64, the fitted feature order)."""
+        leaves = self._walk(x) if self.table is None else self.table.leaves(x)
+        # scikit-learn adds each tree's value in turn to the baseline; so does cumsum
+        raw = np.empty((len(x), leaves.shape[1] + 1))
+        raw[:, 0], raw[:, 1:] = self.baseline, leaves
+        return expit(np.cumsum(raw, axis=1)[:, -1])
+
+    def _walk(self, x: np.ndarray) -> np.ndarray:
+        """Each row's leaf value in each tree, walking the trees level by level."""
         node = np.zeros((len(x), self.trees.shape[1]), dtype=np.intp)
         rows = np.arange(len(x))[:, None]
         for _ in range(self.depth):
@@ -60,7 +76,46 @@ class FlatForest:
             )
             step = np.where(go_left, self.left[self.trees, node], self.right[self.trees, node])
             node = np.where(self.leaf[self.trees, node], node, step)
-        leaves = self.value[self.trees, node]
-        # scikit-learn adds each tree's value in turn to the baseline; so does cumsum
-        raw = np.cumsum(np.hstack([np.full((len(x), 1), self.baseline), leaves]), axis=1)
-        return expit(raw[:, -1])
+        return self.value[self.trees, node]
+
+
+class _LeafTable:
+    """Small trees read in one step: each tree's splits (padded to ``splits``) are
+    compared for every row at once, and the answers, as the bits of a number, index the
+    leaf that the walk from the root would reach."""
+
+    def __init__(self, trees: list[np.ndarray], splits: int) -> None:
+        n = len(trees)
+        self.splits = splits
+        self.feature = np.zeros((n, splits), dtype=np.intp)
+        self.threshold = np.full((n, splits), np.inf)  # a padded split is never read
+        self.missing_left = np.zeros((n, splits), dtype=bool)
+        self.value = np.zeros((n, 1 << splits))
+        for i, tree in enumerate(trees):
+            inner = np.flatnonzero(tree["is_leaf"] == 0)
+            self.feature[i, : len(inner)] = tree["feature_idx"][inner]
+            self.threshold[i, : len(inner)] = tree["num_threshold"][inner]
+            self.missing_left[i, : len(inner)] = tree["missing_go_to_left"][inner]
+            bit = {int(node): b for b, node in enumerate(inner)}
+            for answers in range(1 << splits):
+                node = 0
+                while not tree["is_leaf"][node]:
+                    went_left = answers >> bit[node] & 1
+                    node = tree["left"][node] if went_left else tree["right"][node]
+                self.value[i, answers] = tree["value"][node]
+        self.offsets = np.arange(n)[None, :] << splits
+
+    def leaves(self, x: np.ndarray) -> np.ndarray:
+        if not self.splits:  # every tree a single leaf
+            return np.broadcast_to(self.value[:, 0], (len(x), len(self.value)))
+        # split b of every tree side by side, so that each answer is one row slice
+        values = x[:, self.feature.T.ravel()]
+        went_left = values <= self.threshold.T.ravel()
+        missing = np.isnan(values)
+        if missing.any():
+            went_left = np.where(missing, self.missing_left.T.ravel(), went_left)
+        bits = went_left.reshape(len(x), self.splits, -1)
+        answers = self.offsets + bits[:, 0]
+        for b in range(1, self.splits):
+            answers += bits[:, b].astype(np.intp) << b
+        return self.value.ravel()[answers]

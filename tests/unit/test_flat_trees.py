@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from models.flat_trees import FlatForest
@@ -17,15 +18,30 @@ def _data(rows: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def test_a_flat_forest_gives_the_classifiers_probabilities_exactly() -> None:
+@pytest.mark.parametrize(
+    ("leaves", "table"), [(2, True), (4, True), (8, True), (31, False)], ids=str
+)
+def test_a_flat_forest_gives_the_classifiers_probabilities_exactly(leaves, table) -> None:
+    """Small trees are read through their leaf table, large ones walked: both exactly."""
     x, y = _data(3000, 1)
-    model = HistGradientBoostingClassifier(max_iter=60, max_leaf_nodes=8, random_state=0)
+    model = HistGradientBoostingClassifier(max_iter=60, max_leaf_nodes=leaves, random_state=0)
     model.fit(x, y)
     fresh, _ = _data(500, 2)
     root = model._predictors[0][0].nodes[0]  # a value right at a split goes left
     fresh[0, root["feature_idx"]] = root["num_threshold"]
     expected = model.predict_proba(fresh)[:, 1]
-    assert np.array_equal(FlatForest(model).proba(fresh), expected)
+    forest = FlatForest(model)
+    assert (forest.table is not None) == table
+    assert np.array_equal(forest.proba(fresh), expected)
+
+
+def test_a_forest_of_single_leaves_gives_its_baseline() -> None:
+    x = np.zeros((200, 3))  # nothing to split on: every tree is one leaf
+    model = HistGradientBoostingClassifier(max_iter=5, random_state=0)
+    model.fit(x, np.tile([0, 1, 1, 1], 50))
+    forest = FlatForest(model)
+    assert forest.table is not None and forest.table.splits == 0
+    assert np.array_equal(forest.proba(x), model.predict_proba(x)[:, 1])
 
 
 def test_the_ranker_scores_small_batches_as_scikit_learn_does() -> None:
