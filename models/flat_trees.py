@@ -104,16 +104,23 @@ class _LeafTable:
                     node = tree["left"][node] if went_left else tree["right"][node]
                 self.value[i, answers] = tree["value"][node]
         self.offsets = np.arange(n)[None, :] << splits
+        # split b of every tree side by side, so that each answer is one row slice
+        self.by_split = (
+            self.feature.T.ravel(),
+            self.threshold.T.ravel(),
+            self.missing_left.T.ravel(),
+        )
 
     def leaves(self, x: np.ndarray) -> np.ndarray:
         if not self.splits:  # every tree a single leaf
             return np.broadcast_to(self.value[:, 0], (len(x), len(self.value)))
-        # split b of every tree side by side, so that each answer is one row slice
-        values = x[:, self.feature.T.ravel()]
-        went_left = values <= self.threshold.T.ravel()
-        missing = np.isnan(values)
-        if missing.any():
-            went_left = np.where(missing, self.missing_left.T.ravel(), went_left)
+        feature, threshold, missing_left = self.by_split
+        values = x[:, feature]
+        went_left = values <= threshold
+        gaps = np.isnan(x).any(axis=0)[feature]  # the splits that may meet a missing value
+        if gaps.any():
+            missing = np.isnan(values[:, gaps])
+            went_left[:, gaps] = np.where(missing, missing_left[gaps], went_left[:, gaps])
         bits = went_left.reshape(len(x), self.splits, -1)
         answers = self.offsets + bits[:, 0]
         for b in range(1, self.splits):
