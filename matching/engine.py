@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,7 @@ from matching.domain.results import (
     TeamPlan,
     TextConcepts,
 )
+from matching.embedding_choice import embedding_model_path
 from matching.index_sync import SyncReport
 from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.placements import ConfirmedTeams, person_placements
@@ -50,6 +53,7 @@ from models.embedder import Embedder
 from models.registry import load_estimator, read_decision, stale_versions
 
 RANKER_KIND = "outcome-ranker"
+log = logging.getLogger(__name__)
 
 
 def _changes_state(method):
@@ -73,11 +77,14 @@ class Matcher(EngineState):
     :class:`~matching.state.EngineState`)."""
 
     @classmethod
-    def from_settings(cls, settings: Settings, load_models: bool = True) -> Matcher:
-        """The engine as configured; loads the embedding cache and the newest models."""
+    def from_settings(
+        cls, settings: Settings, load_models: bool = True, say: Callable[[str], None] = log.info
+    ) -> Matcher:
+        """The engine as configured (its embedding model: see
+        :mod:`matching.embedding_choice`); loads the embedding cache and the newest models."""
         matcher = cls(
             Embedder(
-                settings.model_path,
+                embedding_model_path(settings, say),
                 settings.embedding_batch_size,
                 settings.embedding_cache_limit,
             ),
@@ -393,6 +400,7 @@ class Matcher(EngineState):
             "pool_participants": len(self.pool.row_of),
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
+            "embedding_kind": self.embedder.kind,
             "niche_model_version": self.niche_model_version,
             "promotion": self.promotion,
             "recall_probe": self.index.probe

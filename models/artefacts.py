@@ -216,6 +216,18 @@ def latest(root: Path, kind: str) -> Artefact | None:
     return None
 
 
+def newest_manifest(root: Path) -> dict:
+    """The newest version's manifest as written, its files not checked (a cheap look
+    at what the version says of itself; :func:`latest` is what loads it); {} when there
+    is none or it cannot be read."""
+    for path in _versions(root):
+        try:
+            return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+    return {}
+
+
 def versions(root: Path, kind: str) -> list[Artefact]:
     """Every kept version under ``root`` that verifies, newest first."""
     kept = []
