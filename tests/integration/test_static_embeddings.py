@@ -101,7 +101,8 @@ def test_static_import_then_transformer_rebuild(data_dir, static_path, static, e
     assert matcher.embedder.name == static.name and sync.added + sync.updated == 0
     assert np.allclose(vectors, static.encode(docs), atol=1e-5)
 
-    result = run(data_dir, static_path, "index", "--rebuild", "--embedding", "transformer")
+    # no --rebuild: the saved index is the static model's, so it is not loaded
+    result = run(data_dir, static_path, "index", "--embedding", "transformer")
     assert result.exit_code == 0 and "(transformer)" in result.output, result.output
     assert _manifest(data_dir)["model"]["kind"] == "transformer"
     matcher, sync, docs, vectors = _documents_and_vectors(data_dir)
