@@ -39,20 +39,19 @@ from matching.domain.results import (
 )
 from matching.embedding_choice import embedding_model_path
 from matching.index_sync import SyncReport
-from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.placements import ConfirmedTeams, person_placements
 from matching.promotion import refusal_reason
 from matching.rules import ProgrammeRules, TeamComposition
-from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
+from matching.saved_models import RANKER_KIND, usable_models
+from matching.scoring import FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError
 from matching.team_problem import TeamProblem
 from matching.text.reader import TextReading
 from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
-from models.registry import load_estimator, read_decision, stale_versions
+from models.registry import read_decision
 
-RANKER_KIND = "outcome-ranker"
 log = logging.getLogger(__name__)
 
 
@@ -110,23 +109,7 @@ class Matcher(EngineState):
         """Use the newest valid ranker (and niche model) in the data dir, if any."""
         if self.data_dir is None:
             return
-        # a version trained on other features (saved before a feature was added) is
-        # skipped: the rules score and say so until `milma train` makes a new one
-        # and so is one trained on another embedding model's text similarities (the data
-        # dir's model changed, see matching.embedding_choice): they mean something else now
-        loaded, other_model = self._embedded_alike(
-            load_estimator(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
-        )
-        niche, _ = self._embedded_alike(
-            load_estimator(self.models_root / "niches", NICHE_KIND, NICHE_FEATURES)
-        )
-        stale = (
-            []
-            if loaded
-            else [other_model]
-            if other_model
-            else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
-        )
+        loaded, niche, stale = usable_models(self.models_root, self.embedder.name)
         promotion = read_decision(self.models_root)
         with self.lock:
             self.promotion = promotion
@@ -147,17 +130,6 @@ class Matcher(EngineState):
                 self.niche_model, self.niche_model_version = None, None
             else:
                 self.niche_model, self.niche_model_version = niche[0], niche[1].version
-
-    def _embedded_alike(self, found: tuple | None) -> tuple[tuple | None, str | None]:
-        """A loaded (estimator, artefact) when it was trained on this engine's embedding
-        model, else None and why not."""
-        if found is None:
-            return None, None
-        model = found[1].manifest.get("embedding_model")
-        if model in (None, self.embedder.name):
-            return found, None
-        why = f"trained on the text similarities of {model}, not of {self.embedder.name}"
-        return None, f"{found[1].version} ({why})"
 
     @_changes_state
     def use_ranker(self, ranker, version: str, trained_through: int | None = None) -> None:
