@@ -30,7 +30,15 @@ MANIFEST = "manifest.json"
 PROJECT = "milma-match"
 # a half-written version folder older than this was left by a crashed writer
 ABANDONED_AFTER_SECONDS = 3600
-LIBRARIES = ("numpy", "scikit-learn", "faiss-cpu", "sentence-transformers", "torch", "skops")
+LIBRARIES = (
+    "numpy",
+    "scikit-learn",
+    "faiss-cpu",
+    "sentence-transformers",
+    "model2vec",
+    "torch",
+    "skops",
+)
 
 
 class ArtefactError(RuntimeError):
