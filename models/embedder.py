@@ -228,8 +228,10 @@ class Embedder:
                 model = str(data["model"]) if "model" in data.files else None
         except (OSError, ValueError, KeyError):
             return 0  # a damaged cache only costs recomputation
-        if model not in (None, self.name) or (len(vectors) and vectors.shape[1] != self.dimension):
-            return 0
+        if model != self.name and (
+            model is not None or (len(vectors) and vectors.shape[1] != self.dimension)
+        ):
+            return 0  # a file from before the model was named in it: known by its dimension
         with self._lock:
             new = [(bytes(k), i) for i, k in enumerate(keys) if bytes(k) not in self._keys]
             if new:
