@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from cli.app import UsageError, app, err, errors, out, settings_of
+from cli.app import UsageError, app, embedder_of, err, errors, out, settings_of
 from cli.progress import steps
 
 PANEL = "Models and analysis"
@@ -86,7 +86,6 @@ def evaluate(
     """Offline evaluation: temporal split, baselines, oracle, fairness (on a programme) and
     niche accuracy on real text; writes a report."""
     from evaluation.run import evaluate as run_evaluation
-    from models.embedder import Embedder
 
     settings = settings_of(ctx)
     with errors():
@@ -98,9 +97,7 @@ def evaluate(
             out_dir = settings.reports_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"{out_dir} exists and is not a folder")
-        embedder = Embedder(
-            settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
-        )
+        embedder = embedder_of(settings)
         cache = settings.cache_dir / "embeddings.npz"
         embedder.load_cache(cache)
         with steps("evaluating") as say:
@@ -163,6 +160,8 @@ BENCHMARKS = (
     "placements",
     "api",
     "scale",
+    "bulk-embedding",
+    "scale-static",
     "milvus",
     "hostile-files",
 )
@@ -186,7 +185,6 @@ def sweep(
     import json
 
     from evaluation.seeds import sweep as run_sweep
-    from models.embedder import Embedder
     from training_data.config import GeneratorConfig
     from training_data.outcome_model import hidden_model_from_text
 
@@ -199,9 +197,7 @@ def sweep(
         base = GeneratorConfig(
             participants=participants, challenges=challenges, editions=editions, hidden=hidden
         )
-        embedder = Embedder(
-            settings.model_path, settings.embedding_batch_size, settings.embedding_cache_limit
-        )
+        embedder = embedder_of(settings)
         with steps("sweeping") as say:
             result = run_sweep(base, list(range(first_seed, first_seed + seeds)), embedder, say)
         result["world"] = world or "default"
@@ -243,11 +239,12 @@ def benchmark(
         help="Where the API benchmark keeps its large data dir, to reuse it in later runs "
         "(default: built afresh in a temporary folder)",
     ),
-    real_text: Path | None = typer.Option(
-        None,
+    real_text: list[Path] = typer.Option(
+        [],
         "--real-text",
-        help="Real texts to time reading on too: a postings CSV (columns titulo, "
-        "descripcion) or a CV folder (see `milma evaluate --real-text`)",
+        help="Real texts to time reading on, and to compare the static bulk model with "
+        "the sentence model on: a postings CSV (columns titulo, descripcion) or a CV folder "
+        "(see `milma evaluate --real-text`); repeat for several",
     ),
 ) -> None:
     """Speed benchmarks (medians; ratio < 1 means the target is met)."""
@@ -272,9 +269,9 @@ def benchmark(
             with err.status("reading profile texts"):
                 texts = generate(bench.CITY).participants["profile_text"].tolist()
                 results.append(bench.text_reading_rate(texts, "generated profiles"))
-                if real_text is not None:
-                    real = read_real_texts(real_text)["text"].tolist()
-                    results.append(bench.text_reading_rate(real, real_text.name))
+                for source in real_text:
+                    real = read_real_texts(source)["text"].tolist()
+                    results.append(bench.text_reading_rate(real, source.name))
         cache = settings.cache_dir / "embeddings.npz"
         if "api" in chosen:
             from evaluation.api_load import shortlist_load
@@ -321,6 +318,20 @@ def benchmark(
 
             with err.status(f"an engine of {cohort:,} participants"):
                 results.extend(scale_benchmark(str(settings.model_path), cohort))
+        if {"bulk-embedding", "scale-static"} & set(chosen):
+            from models.static_model import ensure_static_model
+
+            static = str(ensure_static_model(settings.bulk_model, settings.model_path, err.print))
+        if "bulk-embedding" in chosen:
+            from evaluation.bulk_embedding import bulk_embedding_comparison
+
+            with err.status("the static bulk model against the sentence model"):
+                results.extend(bulk_embedding_comparison(real_text, embedder, Embedder(static)))
+        if "scale-static" in chosen:
+            from evaluation.scale import static_scale_benchmark
+
+            with err.status(f"{cohort:,} participants embedded by the static model"):
+                results.extend(static_scale_benchmark(str(settings.model_path), static, cohort))
         if "milvus" in chosen:
             from evaluation.vector_stores import vector_store_benchmark
 

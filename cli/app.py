@@ -63,6 +63,19 @@ def settings_of(ctx: typer.Context) -> Settings:
     return ctx.obj
 
 
+def embedder_of(settings: Settings):
+    """The embedder the data dir's engine would use (``MILMA_EMBEDDING`` chooses the
+    sentence model or the static bulk model; see :mod:`matching.embedding_choice`)."""
+    from matching.embedding_choice import embedding_model_path
+    from models.embedder import Embedder
+
+    return Embedder(
+        embedding_model_path(settings),
+        settings.embedding_batch_size,
+        settings.embedding_cache_limit,
+    )
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,

@@ -10,6 +10,21 @@ from cli.app import UsageError, app, errors, out, settings_of
 from cli.progress import steps
 
 PANEL = "Programme data"
+EMBEDDING_HELP = (
+    "Embed with the sentence model (transformer) or the static model distilled from it "
+    "(static: about 20 times faster, distilled on first use); default: the model that "
+    "built the saved index. Another model than the index's embeds every profile again"
+)
+
+
+def _with_embedding(ctx: typer.Context, embedding: str | None):
+    """The data dir's settings, with the embedding model the command asks for."""
+    settings = settings_of(ctx)
+    if embedding is None:
+        return settings
+    if embedding not in ("transformer", "static"):
+        raise UsageError(f"--embedding must be transformer or static, not {embedding!r}")
+    return settings.model_copy(update={"embedding": embedding})
 
 
 @app.command(rich_help_panel=PANEL)
@@ -98,18 +113,21 @@ def generate(
 def index(
     ctx: typer.Context,
     rebuild: bool = typer.Option(False, help="Discard the saved index and build a new one"),
+    embedding: str | None = typer.Option(None, "--embedding", help=EMBEDDING_HELP),
 ) -> None:
     """Build (or repair) the participant index from the data dir."""
     from service.runtime import open_runtime
 
     with errors():
+        settings = _with_embedding(ctx, embedding)
         with steps("indexing") as say:
-            runtime = open_runtime(settings_of(ctx), rebuild_index=rebuild, say=say)
+            runtime = open_runtime(settings, rebuild_index=rebuild, say=say)
         status = runtime.matcher.status()
         runtime.close()
         out.print(
             f"index {status['index_version']}: {status['indexed_participants']} "
-            f"participants, {status['index_type']}, model {status['embedding_model']}"
+            f"participants, {status['index_type']}, model {status['embedding_model']} "
+            f"({status['embedding_kind']})"
         )
 
 
@@ -120,6 +138,7 @@ def import_(
     vectors: Path | None = typer.Option(
         None, "--vectors", help=".npy file of unit vectors, one row per participant, in order"
     ),
+    embedding: str | None = typer.Option(None, "--embedding", help=EMBEDDING_HELP),
 ) -> None:
     """Add participants in bulk: every row is checked first, then all are written at once."""
     from service.operations.bulk_import import import_participants, read_participant_file
@@ -129,10 +148,11 @@ def import_(
         for path in (participants, vectors):
             if path is not None and not path.is_file():
                 raise UsageError(f"{path} does not exist")
+        settings = _with_embedding(ctx, embedding)
         frame, array = read_participant_file(participants, vectors)
         with steps("importing") as say:
             say("opening the data dir")
-            runtime = open_runtime(settings_of(ctx), say=say)
+            runtime = open_runtime(settings, say=say)
             try:
                 count = import_participants(runtime, frame, array, say=say)
             finally:

@@ -192,7 +192,14 @@ def _accuracy(scores: np.ndarray, target: np.ndarray) -> dict:
 def real_text_niches(paths: Sequence[Path], embedder: Embedder, niche_model=None) -> dict:
     """Niche accuracy on the sources' texts, per source and per language (see the
     module docstring)."""
-    sources = [(Path(p), read_real_texts(p)) for p in paths]
+    return niches_of_texts([(Path(p), read_real_texts(p)) for p in paths], embedder, niche_model)
+
+
+def niches_of_texts(
+    sources: Sequence[tuple[Path, pd.DataFrame]], embedder: Embedder, niche_model=None
+) -> dict:
+    """:func:`real_text_niches` on sources already read (each its path and
+    :func:`read_real_texts` frame), so one reading serves several embedders."""
     rows = pd.concat([frame for _, frame in sources], ignore_index=True)
     target = np.array([NICHE_CODES.index(c) for c in rows["niche"]])
     matcher = Matcher(embedder)

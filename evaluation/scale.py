@@ -74,9 +74,12 @@ def noisy_vectors(sample: np.ndarray, count: int, seed: int) -> np.ndarray:
     return out
 
 
-def prepare(folder: Path, model_path: str, participants: int, seed: int) -> None:
+def prepare(
+    folder: Path, model_path: str, participants: int, seed: int, noisy: bool = True
+) -> None:
     """Generate the programme into a service data dir (its database included), with the
-    bulk vectors beside it and the challenges' vectors in the data dir's embedding cache."""
+    bulk vectors beside it and the challenges' vectors in the data dir's embedding cache
+    (without ``noisy``, neither: every profile and challenge is embedded by the build)."""
     config = GeneratorConfig(
         seed=seed,
         participants=participants,
@@ -87,6 +90,16 @@ def prepare(folder: Path, model_path: str, participants: int, seed: int) -> None
     programme = generate(config)
     settings = settings_for(folder, model_path)
     write_programme(programme, settings.programme_dir)
+    if noisy:
+        _noisy_sample(folder, settings, model_path, programme, seed)
+    del programme
+    database, _, _ = ensure_database(settings)
+    database.dispose()
+
+
+def _noisy_sample(folder: Path, settings: Settings, model_path: str, programme, seed: int) -> None:
+    """Embed a sample of the profiles and the challenges; write every participant's
+    vector as a sample vector plus noise."""
     sample = programme.participants.iloc[:SAMPLE]
     small = Matcher(Embedder(model_path), data_dir=settings.data_dir)  # as _engine's
     small.load_programme(
@@ -95,9 +108,6 @@ def prepare(folder: Path, model_path: str, participants: int, seed: int) -> None
     real = small.index.vectors(sample["participant_id"].to_numpy())
     small.embedder.save_cache(small.cache_file)
     np.save(folder / "vectors.npy", noisy_vectors(real, len(programme.participants), seed))
-    del programme, small
-    database, _, _ = ensure_database(settings)
-    database.dispose()
 
 
 def _latencies(engine: Matcher, repeat: int, seed: int) -> dict[str, tuple[float, float]]:
@@ -139,13 +149,23 @@ def _recalls(engine: Matcher, queries: int, seed: int) -> dict[str, float]:
     }
 
 
-def settings_for(folder: Path, model_path: str) -> Settings:
-    return Settings(data_dir=folder / "engine", embedding_model=model_path)
+def settings_for(folder: Path, model_path: str, static_path: str | None = None) -> Settings:
+    """The benchmark data dir's settings; with ``static_path``, embedding with that
+    static model (``milma import --embedding static``)."""
+    if static_path is None:
+        return Settings(data_dir=folder / "engine", embedding_model=model_path)
+    return Settings(
+        data_dir=folder / "engine",
+        embedding_model=model_path,
+        bulk_model=static_path,
+        embedding="static",
+    )
 
 
-def _engine(folder: Path, model_path: str) -> Matcher:
+def _engine(folder: Path, model_path: str, static_path: str | None = None) -> Matcher:
     """The engine as a service configures it, on the benchmark's own data dir."""
-    return Matcher.from_settings(settings_for(folder, model_path), load_models=False)
+    settings = settings_for(folder, model_path, static_path)
+    return Matcher.from_settings(settings, load_models=False)
 
 
 def _engine_tables(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -156,13 +176,16 @@ def _engine_tables(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     return participants, programme.challenges, programme.sensitive
 
 
-def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> None:
-    """Child process: load with the bulk vectors, measure, save. An index and readings
-    saved by an earlier run are dropped first, so the load is always a build."""
-    settings = settings_for(folder, model_path)
+def _build(
+    folder: Path, model_path: str, repeat: int, seed: int, static_path: str | None, answer
+) -> None:
+    """Child process: load with the bulk vectors (or, with ``static_path``, embedding
+    every profile with that static model), measure, save. An index and readings saved
+    by an earlier run are dropped first, so the load is always a build."""
+    settings = settings_for(folder, model_path, static_path)
     tables = _engine_tables(settings)
-    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-    engine = _engine(folder, model_path)
+    vectors = None if static_path else np.load(folder / "vectors.npy", mmap_mode="r")
+    engine = _engine(folder, model_path, static_path)
     shutil.rmtree(engine.index_root, ignore_errors=True)
     engine.readings_file.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -172,6 +195,7 @@ def _build(folder: Path, model_path: str, repeat: int, seed: int, answer) -> Non
     answer.put(
         {
             "load_s": load,
+            "embed_s": engine.embedder.seconds,
             "peak_rss_gb": _peak_rss_gb(),
             "latency": _latencies(engine, repeat, seed),
             "recall": _recalls(engine, min(200, repeat), seed),
@@ -241,7 +265,7 @@ def measure_prepared(
     folder: Path, model_path: str, participants: int, repeat: int = 200, seed: int = 1
 ) -> list[dict]:
     """Build and restart the engine on a folder :func:`scale_benchmark` prepared."""
-    built = _in_child(_build, folder, model_path, repeat, seed)
+    built = _in_child(_build, folder, model_path, repeat, seed, None)
     # the first start reads the database and saves the engine's tables; a restart,
     # what the target is about, reads those (see service.start_tables)
     first = _in_child(_restart, folder, model_path, False)
@@ -268,10 +292,16 @@ def measure_prepared(
             **size,
         ),
     ]
+    return rows + _search_rows(built, "scale", size)
+
+
+def _search_rows(built: dict, label: str, size: dict) -> list[dict]:
+    """Shortlist latency and recall rows of a build."""
+    rows = []
     for name, (median, p99) in built["latency"].items():
         rows.append(
             benchmark_result(
-                f"scale: shortlist k=20, {name}, p99",
+                f"{label}: shortlist k=20, {name}, p99",
                 p99,
                 "ms",
                 20.0,
@@ -282,7 +312,7 @@ def measure_prepared(
     for name, recall in built["recall"].items():
         rows.append(
             benchmark_result(
-                f"scale: recall@50, {name}",
+                f"{label}: recall@50, {name}",
                 recall,
                 "",
                 0.98,
@@ -292,3 +322,42 @@ def measure_prepared(
             )
         )
     return rows
+
+
+def static_scale_benchmark(
+    model_path: str,
+    static_path: str,
+    participants: int = 1_000_000,
+    repeat: int = 200,
+    seed: int = 1,
+) -> list[dict]:
+    """The scale benchmark's build with no noise copies: every profile (and challenge)
+    embedded by the static model, as ``milma import --embedding static`` embeds them;
+    the embedding's own time is reported beside the whole load's."""
+    with tempfile.TemporaryDirectory(prefix="milma-scale-static-") as tmp:
+        folder = Path(tmp)
+        prepare(folder, model_path, participants, seed, noisy=False)
+        built = _in_child(_build, folder, model_path, repeat, seed, static_path)
+    size = {"participants": participants}
+    label = "scale, every profile embedded (static model)"
+    rows = [
+        benchmark_result(
+            f"{label}: load (read records, embed, build index)",
+            built["load_s"],
+            "s",
+            600.0,
+            index=built["index"],
+            **size,
+        ),
+        benchmark_result(
+            f"{label}: embedding",
+            participants / built["embed_s"],
+            "profiles/s",
+            2000.0,
+            lower_is_better=False,
+            embed_s=round(built["embed_s"], 1),
+            **size,
+        ),
+        benchmark_result(f"{label}: peak memory", built["peak_rss_gb"], "GB", 6.0, **size),
+    ]
+    return rows + _search_rows(built, label, size)

@@ -42,8 +42,7 @@ class ChallengeView:
             return np.array(sorted({index[u] for u in record[key]}), dtype=np.int32)
 
         essential = skills("essential_skills")
-        labels = ", ".join(catalogue.labels_en[essential])
-        text = f"{record['title']}. {record.get('description', '')} Needs: {labels}."
+        text = challenge_text(record["title"], record.get("description", ""), essential, catalogue)
         return cls(
             challenge_id=int(record["challenge_id"]),
             edition_id=int(record["edition_id"]),
@@ -60,3 +59,10 @@ class ChallengeView:
             remote=bool(record["remote"]),
             text=text,
         )
+
+
+def challenge_text(title: str, description: str, essential, catalogue: Catalogue) -> str:
+    """The text a challenge is embedded from: its words and its essential skills'
+    English labels (rows of the catalogue's skills)."""
+    labels = ", ".join(catalogue.labels_en[np.asarray(essential, dtype=np.int64)])
+    return f"{title}. {description} Needs: {labels}."

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -35,21 +37,22 @@ from matching.domain.results import (
     TeamPlan,
     TextConcepts,
 )
+from matching.embedding_choice import embedding_model_path
 from matching.index_sync import SyncReport
-from matching.niches import NICHE_FEATURES, NICHE_KIND
 from matching.placements import ConfirmedTeams, person_placements
 from matching.promotion import refusal_reason
 from matching.rules import ProgrammeRules, TeamComposition
-from matching.scoring import RANKER_INPUTS, FallbackScorer, LearnedScorer
+from matching.saved_models import RANKER_KIND, usable_models
+from matching.scoring import FallbackScorer, LearnedScorer
 from matching.settings import Settings
 from matching.state import EngineState, UnknownIdError
 from matching.team_problem import TeamProblem
 from matching.text.reader import TextReading
 from matching.text.summaries import describe, suggest_challenge
 from models.embedder import Embedder
-from models.registry import load_estimator, read_decision, stale_versions
+from models.registry import read_decision
 
-RANKER_KIND = "outcome-ranker"
+log = logging.getLogger(__name__)
 
 
 def _changes_state(method):
@@ -73,11 +76,14 @@ class Matcher(EngineState):
     :class:`~matching.state.EngineState`)."""
 
     @classmethod
-    def from_settings(cls, settings: Settings, load_models: bool = True) -> Matcher:
-        """The engine as configured; loads the embedding cache and the newest models."""
+    def from_settings(
+        cls, settings: Settings, load_models: bool = True, say: Callable[[str], None] = log.info
+    ) -> Matcher:
+        """The engine as configured (its embedding model: see
+        :mod:`matching.embedding_choice`); loads the embedding cache and the newest models."""
         matcher = cls(
             Embedder(
-                settings.model_path,
+                embedding_model_path(settings, say),
                 settings.embedding_batch_size,
                 settings.embedding_cache_limit,
             ),
@@ -103,15 +109,7 @@ class Matcher(EngineState):
         """Use the newest valid ranker (and niche model) in the data dir, if any."""
         if self.data_dir is None:
             return
-        # a version trained on other features (saved before a feature was added) is
-        # skipped: the rules score and say so until `milma train` makes a new one
-        loaded = load_estimator(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
-        niche = load_estimator(self.models_root / "niches", NICHE_KIND, NICHE_FEATURES)
-        stale = (
-            []
-            if loaded
-            else stale_versions(self.models_root / "ranker", RANKER_KIND, RANKER_INPUTS)
-        )
+        loaded, niche, stale = usable_models(self.models_root, self.embedder.name)
         promotion = read_decision(self.models_root)
         with self.lock:
             self.promotion = promotion
@@ -392,6 +390,7 @@ class Matcher(EngineState):
             "pool_participants": len(self.pool.row_of),
             "challenges": len(self.challenges),
             "embedding_model": self.embedder.name,
+            "embedding_kind": self.embedder.kind,
             "niche_model_version": self.niche_model_version,
             "promotion": self.promotion,
             "recall_probe": self.index.probe

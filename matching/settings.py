@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,16 @@ class Settings(BaseSettings):
         None,
         description="Local sentence-transformers model folder; default is the packaged "
         "all-MiniLM-L6-v2",
+    )
+    bulk_model: Path = Field(
+        Path("~/.cache/milma/all-MiniLM-L6-v2-static"),
+        description="Folder of the static model distilled from the packaged model for bulk "
+        "embedding (made there on first use)",
+    )
+    embedding: Literal["transformer", "static"] | None = Field(
+        None,
+        description="Which model embeds: the sentence model (transformer) or the static "
+        "bulk model; unset, the model that built the saved index (transformer when none)",
     )
     embedding_batch_size: int = Field(64, ge=1, le=4096)
     embedding_cache_limit: int = Field(
@@ -79,7 +90,7 @@ class Settings(BaseSettings):
     )
     demo_seed: int = 7
 
-    @field_validator("data_dir")
+    @field_validator("data_dir", "bulk_model")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()

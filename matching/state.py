@@ -205,7 +205,9 @@ class EngineState:
         ``erasure`` only the new index version is kept: the older ones still hold the
         erased person's vector."""
         with self.lock:
-            self.index.save(self.index_root, keep=1 if erasure else KEPT_VERSIONS)
+            keep = 1 if erasure else KEPT_VERSIONS
+            # each version says which model built it (matching.embedding_choice reads it)
+            self.index.save(self.index_root, {"model": self.embedder.describe()}, keep)
             self.embedder.save_cache(self.cache_file)
 
     # ------------------------------------------------------------------- lookups

@@ -30,7 +30,15 @@ MANIFEST = "manifest.json"
 PROJECT = "milma-match"
 # a half-written version folder older than this was left by a crashed writer
 ABANDONED_AFTER_SECONDS = 3600
-LIBRARIES = ("numpy", "scikit-learn", "faiss-cpu", "sentence-transformers", "torch", "skops")
+LIBRARIES = (
+    "numpy",
+    "scikit-learn",
+    "faiss-cpu",
+    "sentence-transformers",
+    "model2vec",
+    "torch",
+    "skops",
+)
 
 
 class ArtefactError(RuntimeError):
@@ -214,6 +222,18 @@ def latest(root: Path, kind: str) -> Artefact | None:
         except ArtefactError as exc:
             log.warning("skipping artefact: %s", exc)
     return None
+
+
+def newest_manifest(root: Path) -> dict:
+    """The newest version's manifest as written, its files not checked (a cheap look
+    at what the version says of itself; :func:`latest` is what loads it); {} when there
+    is none or it cannot be read."""
+    for path in _versions(root):
+        try:
+            return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+    return {}
 
 
 def versions(root: Path, kind: str) -> list[Artefact]:

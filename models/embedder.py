@@ -1,8 +1,9 @@
 """Sentence embeddings behind one small face: ``Embedder.encode(texts) -> vectors``.
 
 The rest of the project never imports sentence-transformers. The model is loaded once
-from a local folder (the packaged all-MiniLM-L6-v2 by default) with the Hugging Face
-hub switched off, and vectors are L2-normalised so inner product is cosine similarity.
+from a local folder (the packaged all-MiniLM-L6-v2 by default, or a static model
+distilled from it for bulk work, :mod:`models.static_model`) with the Hugging Face hub
+switched off, and vectors are L2-normalised so inner product is cosine similarity.
 A content-addressed cache means a profile is embedded once per text version; it can
 be saved to and loaded from an ``.npz`` file (never pickle).
 """
@@ -14,6 +15,7 @@ import io
 import os
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -21,8 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from models.artefacts import atomic_write_bytes
+from models.static_model import STATIC, model_kind
 
 PROGRESS_FROM = 2000  # texts in one call from which a terminal shows a progress bar
+# a static model reads as many tokens as all-MiniLM-L6-v2 does (its window), so both
+# embed the same words of a long CV; reading all of them agreed less with MiniLM
+STATIC_MAX_TOKENS = 256
 
 
 def _digest(model_name: str, text: str) -> bytes:
@@ -54,31 +60,54 @@ class Embedder:
         self._keys: dict[bytes, int] = {}
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._count = 0
+        self.seconds = 0.0  # spent embedding texts the cache did not hold (benchmarks read it)
+
+    @cached_property
+    def kind(self) -> str:
+        """``static`` (a distilled static model) or ``transformer``."""
+        return model_kind(self.model_path)
 
     @cached_property
     def name(self) -> str:
         """A stable name for manifests and cache keys: the model folder's last two path
-        parts (resolved once; it is part of every cache lookup)."""
+        parts (resolved once; it is part of every cache lookup). A static model's name
+        also carries a digest of its vectors: distilled again, it is another model, and
+        an index built with the first is not searched with the second's vectors."""
         parts = Path(self.model_path).resolve().parts
-        return "/".join(parts[-2:])
+        name = "/".join(parts[-2:])
+        if self.kind == STATIC:
+            weights = Path(self.model_path) / "model.safetensors"
+            digest = hashlib.blake2b(weights.read_bytes(), digest_size=6).hexdigest()
+            name = f"{name}@{digest}"
+        return name
+
+    def describe(self) -> dict:
+        """What an index version records about the model that built it."""
+        return {"name": self.name, "kind": self.kind, "path": str(self.model_path)}
 
     def _load(self):
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            if not Path(self.model_path).is_dir():
+                raise FileNotFoundError(f"embedding model folder {self.model_path} does not exist")
+            if self.kind == STATIC:
+                from model2vec import StaticModel
+
+                self._model = StaticModel.from_pretrained(self.model_path, normalize=True)
+                return self._model
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
 
             transformers_logging.disable_progress_bar()
-
-            if not Path(self.model_path).is_dir():
-                raise FileNotFoundError(f"embedding model folder {self.model_path} does not exist")
             self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
         return self._model
 
     @property
     def dimension(self) -> int:
         model = self._load()
+        if self.kind == STATIC:
+            return int(model.dim)
         size = (
             getattr(model, "get_embedding_dimension", None)
             or model.get_sentence_embedding_dimension
@@ -109,6 +138,23 @@ class Embedder:
             return out
 
     def _encode_uncached(self, texts: list[str]) -> np.ndarray:
+        start = time.perf_counter()
+        try:
+            return self._run_model(texts)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+    def _run_model(self, texts: list[str]) -> np.ndarray:
+        if self.kind == STATIC:
+            vectors = self._load().encode(
+                texts,
+                max_length=STATIC_MAX_TOKENS,
+                show_progress_bar=len(texts) >= PROGRESS_FROM and sys.stderr.isatty(),
+            )
+            vectors = np.asarray(vectors, dtype=np.float32)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            # a text of no known token has no direction: it stays the zero vector
+            return np.ascontiguousarray(vectors / np.where(norms > 0, norms, 1.0))
         vectors = self._load().encode(
             texts,
             batch_size=self.batch_size,
@@ -167,19 +213,25 @@ class Embedder:
             keys = np.frombuffer(b"".join(self._keys), dtype=np.uint8).reshape(-1, 16)
             order = np.fromiter(self._keys.values(), dtype=np.int64, count=len(self._keys))
             buffer = io.BytesIO()
-            np.savez(buffer, keys=keys, vectors=self._vectors[order])
+            np.savez(buffer, keys=keys, vectors=self._vectors[order], model=np.array(self.name))
         atomic_write_bytes(path, buffer.getvalue())
 
     def load_cache(self, path: Path) -> int:
-        """Add vectors from a cache file; returns how many were loaded (0 if absent)."""
+        """Add vectors from a cache file; returns how many were loaded (0 if absent, or
+        written by another model: the data dir's model changed, and they are of no use)."""
         path = Path(path)
         if not path.is_file():
             return 0
         try:
             with np.load(path, allow_pickle=False) as data:
                 keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+                model = str(data["model"]) if "model" in data.files else None
         except (OSError, ValueError, KeyError):
             return 0  # a damaged cache only costs recomputation
+        if model != self.name and (
+            model is not None or (len(vectors) and vectors.shape[1] != self.dimension)
+        ):
+            return 0  # a file from before the model was named in it: known by its dimension
         with self._lock:
             new = [(bytes(k), i) for i, k in enumerate(keys) if bytes(k) not in self._keys]
             if new:

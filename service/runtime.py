@@ -141,7 +141,7 @@ def open_runtime(
     Without ``saved_tables`` the database is read instead of the tables the last start
     saved (which are then saved anew)."""
     engine, sessions, _ = ensure_database(settings, demo_if_empty, say)
-    matcher = Matcher.from_settings(settings)
+    matcher = Matcher.from_settings(settings, say=say)
     if rebuild_index:
         _discard_index(settings)
     if not saved_tables:

@@ -291,6 +291,10 @@ class Status(BaseModel):
     pool_participants: int
     challenges: int
     embedding_model: str
+    embedding_kind: str = Field(
+        description="`transformer` (the sentence model) or `static` (the bulk model distilled "
+        "from it): which model embedded the index and embeds challenges"
+    )
     niche_model_version: str | None
     promotion: dict | None = Field(
         None,
