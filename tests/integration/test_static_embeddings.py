@@ -24,6 +24,10 @@ from training_data.config import GeneratorConfig
 from training_data.dataset import read_programme
 from training_data.generator import generate
 
+# distilling the model on a fresh machine and two CLI imports take minutes: CI runs these
+# with the slow tests
+pytestmark = pytest.mark.slow
+
 SMALL = ["--participants", "80", "--challenges", "4", "--editions", "2", "--seed", "5"]
 
 
