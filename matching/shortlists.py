@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from matching.challenge_view import ChallengeView
-from matching.domain.results import Candidate, InsufficientProfile, Shortlist
+from matching.domain.results import InsufficientProfile, Shortlist
 from matching.domain.vocabulary import CEFR_LEVELS
 from matching.explanations import Explanation, explain
 from matching.fairness import fair_top_k
@@ -213,22 +213,25 @@ def build_shortlist(
         engine.scorer, ranked.x, chosen, ranked.rows, engine.pool, ch, engine.catalogue, language
     )
     candidates = [
-        Candidate(participant_id=int(ranked.ids[c]), rank=pos + 1, **pair_detail(ranked, c, e))
+        {"participant_id": int(ranked.ids[c]), "rank": pos + 1, **pair_detail(ranked, c, e)}
         for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
     ]
     empty = None if candidates else empty_reason(engine.pool, ranked.search)
-    return Shortlist(
-        challenge_id=ch.challenge_id,
-        edition_id=ch.edition_id,
-        candidates=candidates,
-        empty_reason=empty,
-        note=EMPTY_NOTES[empty][language] if empty else "",
-        not_enough_information=thin_profiles(engine.pool, ranked.search),
-        scoring=engine.scorer.description,
-        model_version=engine.scorer.version,
-        index_version=engine.index.version,
-        pool_size=len(ranked.rows),
-        fairness=ranked.fairness,
+    # checked in one call, candidates and reasons with it
+    return Shortlist.model_validate(
+        {
+            "challenge_id": ch.challenge_id,
+            "edition_id": ch.edition_id,
+            "candidates": candidates,
+            "empty_reason": empty,
+            "note": EMPTY_NOTES[empty][language] if empty else "",
+            "not_enough_information": thin_profiles(engine.pool, ranked.search),
+            "scoring": engine.scorer.description,
+            "model_version": engine.scorer.version,
+            "index_version": engine.index.version,
+            "pool_size": len(ranked.rows),
+            "fairness": ranked.fairness,
+        }
     )
 
 
