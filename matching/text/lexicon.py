@@ -330,8 +330,8 @@ class Lexicon:
         """The job title a generic ``head`` word makes with the words beside it, whose
         ``votes`` (per niche) say what the work is; None if the head is no generic one
         or the words point to no niche clearly enough (:data:`MIN_TITLE_VOTE`,
-        :data:`MIN_TITLE_SHARE`). Its evidence goes to the niches
-        as the votes do, as far as the head's family lies within the 13; it is shown as
+        :data:`MIN_TITLE_SHARE`). Its evidence goes to the niche they vote for most, as
+        far as the head's family lies within the 13, the rest outside; it is shown as
         the occupation of its family in (or related to) the niche voted most with the
         shortest name (the most general), else as the first of that niche."""
         found = self.heads.get(language, {}).get(head)
@@ -345,8 +345,7 @@ class Lexicon:
             or np.flatnonzero(self.niche_of == niche).tolist()
         )
         shares = np.zeros(N_NICHES + 1)
-        shares[:N_NICHES] = inside * votes / votes.sum()
-        shares[OUTSIDE] = 1.0 - inside
+        shares[niche], shares[OUTSIDE] = inside, 1.0 - inside
         shown.sort(key=lambda r: (self._label_size[r], r))
         return Term(OCCUPATION, tuple(shown), True, size, 0, shares, generic=True)
 

@@ -5,7 +5,9 @@ text, :meth:`TextReader.read` returns a :class:`TextReading`:
 
 - its language (:mod:`matching.text.language`);
 - the ESCO skills and job titles named in it, each with the exact words it came
-  from (:mod:`matching.text.lexicon`);
+  from (:mod:`matching.text.lexicon`), and the job titles ESCO has no label for that
+  a generic head makes with the words naming its work ("sales clerk", "IT
+  specialist": :meth:`TextReader._generic_titles`);
 - the jobs of a CV: each date range ("Jan 2013 to Jan 2014", "2015 - actualidad") given
   to the job title nearest it (:mod:`matching.text.layout`);
 - years of experience: the periods of those jobs, and durations stated in the text
