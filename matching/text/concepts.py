@@ -24,6 +24,7 @@ class Concept:
     end: int
     niches: np.ndarray
     heading: bool = False
+    generic: bool = False  # a title ESCO lacks, of a generic head ("sales clerk")
     weight: float = 1.0
     words: tuple[int, int] = (0, 0)  # its first and last kept word
 

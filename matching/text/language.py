@@ -13,7 +13,11 @@ English and French) and lets the pages mark the text with its language. The firs
   generated profiles this decided 4,897, agreeing with lingua on all but 16, each an
   English sentence quoting Spanish skill labels (lingua said Spanish); on 827 real
   postings it decided 778, all as lingua did. Romanian, Portuguese or Italian sentences
-  fall short of the share and go on.
+  fall short of the share and go on. A text of a few words (a job title, a skill) is
+  decided so only when all its words are known in one read language and not all in
+  another: on two or three words lingua guesses ("IT specialist" is Romanian to it),
+  and a read language taken for another leaves the text unread, while the few words of
+  another language that all belong to one read language read as what they say.
 - The rest go to ``lingua``. A full sample is read by its low-accuracy mode (trigrams
   only), which lingua documents as about as accurate as its full models from that
   length on, at a third of the time; on the real postings it agreed with the full models
@@ -57,14 +61,17 @@ def _known_in(word: str) -> tuple[bool, ...]:
 
 
 def language_by_dictionary(sample: str) -> str | None:
-    """The read language most of the sample's words belong to, if clearly one."""
+    """The read language most of the sample's words belong to, if clearly one; in a
+    sample of fewer than :data:`DICTIONARY_MIN_WORDS` words, the one all of them
+    belong to, if only one."""
     words = _LETTERS.findall(sample.lower())
-    if len(words) < DICTIONARY_MIN_WORDS:
+    if not words:
         return None
     shares = [sum(known) / len(words) for known in zip(*map(_known_in, words), strict=True)]
     best = max(range(len(shares)), key=shares.__getitem__)
     runner_up = max(share for i, share in enumerate(shares) if i != best)
-    if shares[best] >= DICTIONARY_SHARE and shares[best] > runner_up:
+    least = DICTIONARY_SHARE if len(words) >= DICTIONARY_MIN_WORDS else 1.0
+    if shares[best] >= least and shares[best] > runner_up:
         return READ_LANGUAGES[best]
     return None
 

@@ -21,7 +21,7 @@ label's evidence is spread over their niches.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import ahocorasick
@@ -37,6 +37,9 @@ MIN_KEY_LETTERS = 3
 MAX_FAMILY_GROUPS = 16
 RELATED_SHARE = 0.5  # of a related occupation's evidence that goes to its niche
 ALTERNATIVE_WEIGHT = 0.25
+MIN_HEADED = 25  # labels a word must head to be read as a generic head (see heads)
+MIN_TITLE_VOTE = 0.1  # the least vote a generic title's other words must give a niche
+MIN_TITLE_SHARE = 0.5  # ... and the least share of their votes
 
 SKILL, OCCUPATION = "skill", "occupation"
 # Languages whose job titles put their head noun first ("mozo de almacén", "agent
@@ -58,6 +61,7 @@ class Term:
     niches: np.ndarray  # share of the label's evidence per niche (+ outside), sums to 1
     head_last: bool = False  # a one-word title of a language whose titles end in their
     # head noun: followed by another word, it is a modifier ("commercial properties")
+    generic: bool = False  # a generic head and the words that name its work (see heads)
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,43 @@ def _one_word_titles(
     return titles
 
 
+def _generic_heads(
+    table: pd.DataFrame, language: str, niche_of: np.ndarray
+) -> dict[str, tuple[tuple[int, ...], float]]:
+    """Words that head many job titles of many kinds of work ("clerk", "specialist",
+    "técnico", "agent"): too broad to say what the work is (see
+    :func:`_one_word_titles`), they say that the words beside them name a job ("sales
+    clerk", "IT specialist", "técnico de soporte IT"). A head is the last word of an
+    English label and the first of a Spanish or French one; a word is kept if it heads
+    at least :data:`MIN_HEADED` labels, more than it sits elsewhere in them, and its
+    family spans more than :data:`MAX_FAMILY_GROUPS` ISCO groups. Word -> (its family
+    of occupations, the share of that family's work within the 13 niches, at least
+    :data:`RELATED_SHARE`, as for work related to a niche)."""
+    family: dict[str, set[int]] = defaultdict(set)
+    headed: Counter = Counter()
+    elsewhere: Counter = Counter()
+    head = 0 if language in HEAD_FIRST else -1
+    for row_number, row in enumerate(table.to_dict("records")):
+        for label in _labels(row, language, OCCUPATION):
+            lemmas = [lemma for lemma, _ in label_forms(label, language)]
+            for lemma in lemmas:
+                family[lemma].add(row_number)
+            if len(lemmas) > 1:
+                headed[lemmas[head]] += 1
+                elsewhere.update(lemmas[1:] if head == 0 else lemmas[:-1])
+    groups = table["isco"].to_numpy()
+    heads = {}
+    for word, count in headed.items():
+        rows = tuple(sorted(family[word]))
+        if count < max(MIN_HEADED, elsewhere[word] + 1):
+            continue
+        if len({groups[r] for r in rows}) <= MAX_FAMILY_GROUPS:
+            continue
+        spread = _occupation_shares(rows, niche_of)
+        heads[word] = (rows, max(1.0 - float(spread[OUTSIDE]), RELATED_SHARE))
+    return heads
+
+
 def _heading_pairs(
     keys: dict[tuple[str, ...], dict[int, bool]], groups: np.ndarray, niche_of: np.ndarray
 ) -> dict[tuple[str, str], tuple[tuple[int, ...], np.ndarray]]:
@@ -225,8 +266,10 @@ class Lexicon:
         self.catalogue = catalogue
         self.automata: dict[str, ahocorasick.Automaton] = {}
         self.single: dict[str, dict[str, Term]] = {}
+        self.heads: dict[str, dict[str, tuple[tuple[int, ...], float]]] = {}
         related = catalogue.occupation_related
-        niche_of = np.where(
+        self._label_size = catalogue.occupations["label_en"].str.len().to_numpy()
+        self.niche_of = niche_of = np.where(
             catalogue.occupation_niche >= 0,
             catalogue.occupation_niche,
             np.where(related >= 0, -2 - related.astype(np.int16), -1),
@@ -238,6 +281,11 @@ class Lexicon:
         for language in LANGUAGES:
             terms: dict[tuple[str, ...], Term] = {}
             titles = _one_word_titles(catalogue.occupations, language, niche_of)
+            self.heads[language] = {
+                word: found
+                for word, found in _generic_heads(catalogue.occupations, language, niche_of).items()
+                if word not in titles
+            }
             labels = _read_labels(catalogue.occupations, language, OCCUPATION)
             for key, rows in labels.items():
                 if len(key) > 1:
@@ -277,6 +325,29 @@ class Lexicon:
             automaton.make_automaton()
             self.automata[language] = automaton
             self.single[language] = {key[0]: term for key, term in terms.items() if len(key) == 1}
+
+    def generic_title(self, language: str, head: str, votes: np.ndarray, size: int) -> Term | None:
+        """The job title a generic ``head`` word makes with the words beside it, whose
+        ``votes`` (per niche) say what the work is; None if the head is no generic one
+        or the words point to no niche clearly enough (:data:`MIN_TITLE_VOTE`,
+        :data:`MIN_TITLE_SHARE`). Its evidence goes to the niche they vote for most, as
+        far as the head's family lies within the 13, the rest outside; it is shown as
+        the occupation of its family in (or related to) the niche voted most with the
+        shortest name (the most general), else as the first of that niche."""
+        found = self.heads.get(language, {}).get(head)
+        if found is None or votes.max() < max(MIN_TITLE_VOTE, MIN_TITLE_SHARE * votes.sum()):
+            return None
+        rows, inside = found
+        niche = int(votes.argmax())
+        shown = (
+            [r for r in rows if self.niche_of[r] == niche]
+            or [r for r in rows if self.niche_of[r] == -2 - niche]
+            or np.flatnonzero(self.niche_of == niche).tolist()
+        )
+        shares = np.zeros(N_NICHES + 1)
+        shares[niche], shares[OUTSIDE] = inside, 1.0 - inside
+        shown.sort(key=lambda r: (self._label_size[r], r))
+        return Term(OCCUPATION, tuple(shown), True, size, 0, shares, generic=True)
 
     def find(self, words: Words, language: str | None = None) -> list[Match]:
         """Every label in ``words``, the longer one where two overlap. Labels of two

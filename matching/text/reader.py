@@ -5,7 +5,9 @@ text, :meth:`TextReader.read` returns a :class:`TextReading`:
 
 - its language (:mod:`matching.text.language`);
 - the ESCO skills and job titles named in it, each with the exact words it came
-  from (:mod:`matching.text.lexicon`);
+  from (:mod:`matching.text.lexicon`), and the job titles ESCO has no label for that
+  a generic head makes with the words naming its work ("sales clerk", "IT
+  specialist": :meth:`TextReader._generic_titles`);
 - the jobs of a CV: each date range ("Jan 2013 to Jan 2014", "2015 - actualidad") given
   to the job title nearest it (:mod:`matching.text.layout`);
 - years of experience: the periods of those jobs, and durations stated in the text
@@ -45,7 +47,15 @@ from matching.domain.catalogue import DATA_DIR, NICHE_CODES, load_catalogue
 from matching.text import layout
 from matching.text.concepts import Concept, Job
 from matching.text.language import detect_language
-from matching.text.lexicon import N_NICHES, OCCUPATION, OUTSIDE, SKILL, Lexicon, Match
+from matching.text.lexicon import (
+    HEAD_FIRST,
+    N_NICHES,
+    OCCUPATION,
+    OUTSIDE,
+    SKILL,
+    Lexicon,
+    Match,
+)
 from matching.text.vocabulary import NicheVocabulary
 from matching.text.words import Words, read_words
 from matching.text.work_history import dated_jobs, years_worked
@@ -57,6 +67,7 @@ WORD_EVIDENCE_WEIGHT = 1.0
 CLEAR_SHARE = 0.4
 TITLE_PRIOR = 1.0
 REPEAT_WORDS = 4
+GENERIC_TITLE_WORDS = 2  # words beside a generic head that may name its work
 # What a section's words count for, by the role its heading gives it.
 SECTION_WEIGHTS: dict[str, float] = {
     layout.HEADER: 1.0,
@@ -201,7 +212,11 @@ class TextReader:
         language = detect_language(text)
         weights = word_weights(text, words)
         skills, occupations, titles_at = [], [], []
-        for match in self.lexicon.find(words, language):
+        matches = self.lexicon.find(words, language)
+        matches = sorted(
+            matches + self._generic_titles(words, matches, language), key=lambda m: m.first
+        )
+        for match in matches:
             concept = self._concept(words, match, weights)
             if match.term.kind == OCCUPATION:
                 titles_at.append(concept)
@@ -253,6 +268,48 @@ class TextReader:
             jobs=tuple(sorted(jobs, key=lambda job: -job.weight)),
         )
 
+    def _generic_titles(
+        self, words: Words, matches: list[Match], language: str | None
+    ) -> list[Match]:
+        """Job titles ESCO has no label for, made of a generic head word ("clerk",
+        "specialist", "técnico") and up to :data:`GENERIC_TITLE_WORDS` words that name
+        the work: in English those right before it ("SALES CLERK", "IT Specialist"), in
+        Spanish and French those after it in its phrase ("técnico de soporte IT"). The
+        words must point to a niche (:meth:`Lexicon.generic_title`); a word already
+        read as part of a job title is no part of one, nor is another head."""
+        heads = self.lexicon.heads.get(language or "")
+        if not heads:
+            return []
+        lemmas = words.lemmas[language]
+        taken = np.zeros(len(words) + 1, dtype=np.int8)  # 1: a label, 2: a job title
+        for match in matches:
+            taken[match.first : match.last + 1] = 2 if match.term.kind == OCCUPATION else 1
+        kept = np.flatnonzero(np.array(words.owners) >= 0)  # each kept word's stream place
+        found = []
+        for head, lemma in enumerate(lemmas):
+            if lemma not in heads or taken[head]:
+                continue
+            side = 1 if language in HEAD_FIRST else -1
+            near = head
+            for _ in range(GENERIC_TITLE_WORDS):
+                at = near + side
+                if not 0 <= at < len(words) or taken[at] == 2 or lemmas[at] in heads:
+                    break
+                if kept[max(at, near)] - kept[min(at, near)] != 1:
+                    break  # a phrase ends between them
+                if side < 0 and words.leads[near]:
+                    break  # an English title's words follow each other
+                near = at
+            if near == head:
+                continue
+            first, last = min(head, near), max(head, near)
+            others = range(first + 1, last + 1) if side > 0 else range(first, last)
+            votes = self.vocabulary.word_votes(words, others, language)
+            term = self.lexicon.generic_title(language, lemma, votes, last - first + 1)
+            if term is not None:
+                found.append(Match(term, first, last))
+        return found
+
     @staticmethod
     def _concept(words: Words, match: Match, weights: np.ndarray) -> Concept:
         term = match.term
@@ -270,6 +327,7 @@ class TextReader:
             end=words.spans[match.last][1],
             niches=term.niches,
             heading=term.heading,
+            generic=term.generic,
             weight=weight,
             words=(match.first, match.last),
         )

@@ -130,3 +130,9 @@ class NicheVocabulary:
             return np.zeros(N_NICHES)
         at, rows = zip(*hits, strict=True)
         return weights[list(at)] @ self.matrix[list(rows)]
+
+    def word_votes(self, words: Words, indices: range, language: str) -> np.ndarray:
+        """Summed votes of the kept words at ``indices``, read in ``language``."""
+        stems = words.stems[language]
+        rows = [row for i in indices if (row := self.row(language, stems[i])) is not None]
+        return self.matrix[rows].sum(axis=0) if rows else np.zeros(N_NICHES)

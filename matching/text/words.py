@@ -10,6 +10,13 @@ derived forms. Function words (articles, prepositions, conjunctions) are dropped
 "mozo de almacén" and "mozos del almacén" read alike. Punctuation that ends a phrase
 becomes a boundary a label may not cross. Every kept word keeps its character span in
 the original text, so a match can quote the exact words it came from.
+
+ESCO's labels name computer work "ICT" (English) or "TIC" (Spanish, French), where
+people write "IT" or spell it out ("information technology", "tecnologías de la
+información", "technologies de l'information"): those are read as the labels' word
+(:data:`ICT_FORMS`), so "IT support technician" and "information technology
+technician" are the ICT technicians they are. Only "IT" in capitals is the
+abbreviation; "it" is the pronoun.
 """
 
 from __future__ import annotations
@@ -24,7 +31,6 @@ import Stemmer
 
 LANGUAGES: dict[str, str] = {"es": "spanish", "en": "english", "fr": "french"}
 BOUNDARY = "|"
-_TOKEN = re.compile(r"\w+")
 _PIECE = re.compile(r"(?P<word>\w+)|(?P<end>[.,;:!?()\[\]{}\n\r\t•·|\"«»])")
 
 # Words that carry no meaning of their own in a job title or a skill label.
@@ -74,6 +80,36 @@ class _Stemmers:
             if len(self._cache) < 500_000:
                 self._cache[word] = found
         return found
+
+
+ICT_ABBREVIATION = "IT"
+# (folded lemma, stem) per language of :data:`LANGUAGES`: the labels' own word
+ICT_FORMS: tuple[tuple[str, str], ...] = (("tic", "tic"), ("ict", "ict"), ("tic", "tic"))
+# The name spelled out, as the folded lemmas of its kept words in each language ("...de
+# la información y la comunicación" ends on the word the first two already became).
+ICT_NAMES: tuple[frozenset[tuple[str, ...]], ...] = (
+    frozenset({("tecnologia", "informacion"), ("tic", "comunicacion")}),
+    frozenset({("information", "technology"), ("information", "communication", "technology")}),
+    frozenset({("technologie", "information"), ("tic", "communication")}),
+)
+_ICT_LAST = tuple(frozenset(name[-1] for name in names) for names in ICT_NAMES)
+
+
+def _ict_name(kept: list[tuple[tuple[str, str], ...]], owners: list[int]) -> int:
+    """How many of the last kept words spell out ICT's name in one language, next to
+    each other (0: they do not)."""
+    last = kept[-1]
+    for index, names in enumerate(ICT_NAMES):
+        if last[index][0] not in _ICT_LAST[index]:
+            continue
+        for size in (2, 3):
+            if (
+                len(owners) >= size
+                and -1 not in owners[-size:]
+                and tuple(forms[index][0] for forms in kept[-size:]) in names
+            ):
+                return size
+    return 0
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +167,8 @@ def read_words(text: str) -> Words:
                 owners.append(-1)
             opens = True
             continue
-        forms = forms_of(match.group().lower())
+        word = match.group()
+        forms = ICT_FORMS if word == ICT_ABBREVIATION else forms_of(word.lower())
         if not forms:
             opens = True
             continue
@@ -140,6 +177,10 @@ def read_words(text: str) -> Words:
         owners.append(len(spans))
         spans.append(match.span())
         kept.append(forms)
+        if size := _ict_name(kept, owners):
+            start = spans[-size][0]
+            del spans[-size + 1 :], kept[-size + 1 :], leads[-size + 1 :], owners[-size + 1 :]
+            spans[-1], kept[-1] = (start, match.end()), ICT_FORMS
     lemmas, stems, streams = {}, {}, {}
     per_language = list(zip(*kept, strict=True)) or [()] * len(LANGUAGES)
     for lang, pairs in zip(LANGUAGES, per_language, strict=True):
@@ -151,8 +192,7 @@ def read_words(text: str) -> Words:
 
 
 def label_forms(label: str, language: str) -> list[tuple[str, str]]:
-    """(folded lemma, stem) of each kept word of a label read in ``language``."""
-    index = list(LANGUAGES).index(language)
-    cache = stemmers()
-    read = (cache.forms(t.lower()) for t in _TOKEN.findall(label))
-    return [found[index] for found in read if found]
+    """(folded lemma, stem) of each kept word of a label read in ``language``, as a
+    text's words are read ("IT auditor" and "ICT auditor" alike)."""
+    words = read_words(label)
+    return list(zip(words.lemmas[language], words.stems[language], strict=True))

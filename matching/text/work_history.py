@@ -29,11 +29,12 @@ def worked_in(title: Concept, niches: np.ndarray) -> tuple[int, float]:
     most; outside them if they point to none), and the share of that time it gets: as
     far as the title lies within the 13 niches (a restaurant manager's months count
     half as a cook's). A word that heads a niche's titles ("limpiadora") counts whole:
-    its spread is that of its family of titles, not of the work."""
+    its spread is that of its family of titles, not of the work; a title of a generic
+    head ("IT specialist") counts as far as that head's work lies within the 13."""
     niche = int(niches[:OUTSIDE].argmax())
     if niches[niche] <= 0:
         return OUTSIDE, 1.0
-    return niche, 1.0 if title.heading else float(1.0 - niches[OUTSIDE])
+    return niche, 1.0 if title.heading and not title.generic else float(1.0 - niches[OUTSIDE])
 
 
 def dated_jobs(text: str, titles: list[Concept]) -> list[Job]:

@@ -11,6 +11,7 @@ from matching.domain.catalogue import NICHE_CODES, load_catalogue
 from matching.text.language import language_by_dictionary
 from matching.text.reader import text_reader
 from matching.text.summaries import describe, suggest_challenge
+from matching.text.words import read_words
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "eures_postings_sample.csv"
 HOSPITALITY = NICHE_CODES.index("hospitality")
@@ -106,6 +107,8 @@ def test_a_job_title_used_as_an_adjective_weighs_less(reader):
             "MÍNIMA DE DOS AÑOS EN PUESTO SIMILAR Y DISPONIBILIDAD HORARIA.",
             "es",
         ),
+        # a title alone: lingua takes it for Romanian, but all its words are English
+        ("IT SPECIALIST", "en"),
         ("", None),
         ("12 34", None),
     ],
@@ -172,10 +175,56 @@ def test_a_challenge_described_in_spanish_gets_a_niche_and_skills(reader):
         ("Am lucrat ca ospătar trei ani într-un restaurant din centru.", None),
         ("Trabalhei como empregado de mesa durante cinco anos num restaurante.", None),
         ("Ho lavorato come cameriere per cinque anni in un ristorante.", None),
-        ("Camarero con experiencia", None),  # too few words to tell: lingua decides
+        ("Camarero con experiencia", "es"),  # few words, all of them Spanish
+        ("Sous chef", None),  # few words that French and English both know: lingua decides
+        ("Bucătar", None),
     ],
 )
 def test_plain_read_languages_are_told_by_their_dictionaries(sample, language):
     """The dictionary step answers only for the three read languages, and leaves every
-    other language (and texts too short to tell) to lingua."""
+    other language (and a few words more than one of them knows) to lingua."""
     assert language_by_dictionary(sample) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Worked as an information technology technician for a bank", "ICT technician"),
+        ("Técnico de tecnologías de la información en un colegio", "ICT technician"),
+        ("Agent technique en technologies de l'information", "ICT technician"),
+    ],
+)
+def test_it_and_information_technology_are_read_as_the_labels_ict(reader, text, label):
+    """ESCO's labels say "ICT technician", "técnico de TIC", "agent technique en TIC":
+    the text's words are read as those labels, not as a title of their own."""
+    catalogue = load_catalogue()
+    reading = reader.read(text)
+    labels = catalogue.occupations["label_en"]
+    assert label in {labels.iloc[c.row] for c in reading.occupations if not c.generic}
+
+
+def test_only_it_in_capitals_is_the_abbreviation():
+    assert read_words("IT support").stems["en"] == ("ict", "support")
+    assert read_words("I fixed it").stems["en"][-1] == "it"
+
+
+def test_a_job_title_esco_lacks_is_read_from_its_generic_head(reader):
+    """ "Sales clerk" is no ESCO label: the clerk's work is what "sales" names, so the
+    latest and longest job is shop work, not the office work of the older one."""
+    cv = (
+        "SALES CLERK\nExperience\n01/2016 to 12/2019\nSales Clerk\nShoe store, Springfield\n"
+        "Helped customers choose shoes and kept the shelves in order.\n"
+        "03/2012 to 12/2013\nOffice Assistant\nInsurance broker, Springfield\n"
+        "Filed documents and answered the phone.\n"
+    )
+    reading = reader.read(cv)
+    assert reading.jobs[0].title.quote == "Sales Clerk" and reading.jobs[0].title.generic
+    assert NICHE_CODES[reading.jobs[0].title.niche] == "retail"
+    assert _niche(reading) == "retail"
+    spanish = reader.read("Técnico de soporte IT")
+    assert [c.quote for c in spanish.occupations] == ["Técnico de soporte IT"]
+    assert _niche(spanish) == "ict_support"
+
+
+def test_a_generic_head_without_words_naming_the_work_is_no_title(reader):
+    assert not reader.read("Senior manager, hard worker and team member").occupations
