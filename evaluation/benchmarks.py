@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluation.systems import engine_over
 from matching.engine import Matcher
 from matching.scoring import ranker_frame
 from matching.shortlists import build_shortlist
@@ -79,15 +80,7 @@ def generator_rate(participants: int = 1_000_000) -> dict:
 
 def city_engine(embedder: Embedder) -> tuple[Matcher, object]:
     programme = generate(CITY)
-    engine = Matcher(embedder)
-    engine.load_programme(
-        programme.participants,
-        programme.challenges,
-        programme.sensitive,
-        persist=False,
-        outcomes=programme.outcomes,
-    )
-    return engine, programme
+    return engine_over(programme, embedder), programme
 
 
 def training_time(engine: Matcher, programme, pairs: int = 1_000_000) -> list[dict]:

@@ -33,6 +33,7 @@ from evaluation.real_text import (
     read_real_texts,
     text_only_records,
 )
+from evaluation.systems import engine_over
 from matching.challenge_view import ChallengeView, challenge_text
 from matching.engine import Matcher
 from models.embedder import Embedder
@@ -141,15 +142,7 @@ def shortlist_overlap(programme, pool: dict[str, np.ndarray], models: dict[str, 
     the text's similarity is one feature among many."""
     lists = {}
     for kind, embedder in models.items():
-        engine = Matcher(embedder)
-        engine.load_programme(
-            programme.participants,
-            programme.challenges,
-            programme.sensitive,
-            persist=False,
-            outcomes=programme.outcomes,
-            vectors=pool[kind],
-        )
+        engine = engine_over(programme, embedder, pool[kind])
         lists[kind] = [
             {c.participant_id for c in engine.shortlist(int(cid), k=20).candidates}
             for cid in programme.challenges["challenge_id"]

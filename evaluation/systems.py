@@ -30,6 +30,21 @@ from matching.training import (
 from models.pairwise import PairwiseRanker
 
 
+def engine_over(programme, embedder, vectors: np.ndarray | None = None) -> Matcher:
+    """An engine over a programme's tables and outcomes, nothing saved to disk
+    (``vectors``: the profiles' vectors, imported instead of embedding them)."""
+    matcher = Matcher(embedder)
+    matcher.load_programme(
+        programme.participants,
+        programme.challenges,
+        programme.sensitive,
+        persist=False,
+        outcomes=programme.outcomes,
+        vectors=vectors,
+    )
+    return matcher
+
+
 @dataclass
 class EvalData:
     """A programme as the evaluation sees it (truth included)."""
@@ -45,14 +60,7 @@ class EvalData:
     def from_programme(cls, programme, embedder, truth: pd.DataFrame | None = None) -> EvalData:
         """A programme's tables (generated, or read back with its ``truth``) with an
         engine loaded from them."""
-        matcher = Matcher(embedder)
-        matcher.load_programme(
-            programme.participants,
-            programme.challenges,
-            programme.sensitive,
-            persist=False,
-            outcomes=programme.outcomes,
-        )
+        matcher = engine_over(programme, embedder)
         return cls(
             programme.participants,
             programme.challenges,

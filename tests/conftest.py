@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from evaluation.systems import engine_over
 from matching.engine import Matcher
 from matching.settings import Settings, packaged_model_path
 from matching.training import publish_ranker
@@ -39,15 +40,7 @@ def embedder(tmp_path_factory) -> Embedder:
 
 def loaded_engine(programme: Programme, embedder: Embedder) -> Matcher:
     """A real engine over ``programme`` and its outcomes, with nothing saved to disk."""
-    engine = Matcher(embedder)
-    engine.load_programme(
-        programme.participants,
-        programme.challenges,
-        programme.sensitive,
-        persist=False,
-        outcomes=programme.outcomes,
-    )
-    return engine
+    return engine_over(programme, embedder)
 
 
 @pytest.fixture(scope="session")
