@@ -55,9 +55,10 @@ REPORT_DOCUMENTS = {
 PAGE_OF_DOCUMENT = {file: name for name, file in REPORT_DOCUMENTS.items()}
 
 
-def _as_html(folder: Path, text: str) -> str:
+def document_html(folder: Path, text: str) -> str:
     """The Markdown of a report document, with its images and sibling documents linked
-    to the pages that serve them."""
+    to the pages that serve them. Code (commands, file names, digests) is marked as not
+    to be translated: it is in no language."""
     text = re.sub(
         r"!\[([^\]]*)\]\(([\w.-]+\.png)\)", rf"![\1](/app/reports/files/{folder.name}/\2)", text
     )
@@ -66,7 +67,8 @@ def _as_html(folder: Path, text: str) -> str:
         lambda m: f"](/app/reports/{PAGE_OF_DOCUMENT[m[1]]})" if m[1] in PAGE_OF_DOCUMENT else m[0],
         text,
     )
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return html.replace("<code>", '<code translate="no">')
 
 
 def _document(request: Request, viewer, runtime: Runtime, name: str) -> Response:
@@ -76,7 +78,7 @@ def _document(request: Request, viewer, runtime: Runtime, name: str) -> Response
         path = folder / REPORT_DOCUMENTS[name]
         if not path.is_file():
             raise NotFoundError(f"the latest evaluation has no {REPORT_DOCUMENTS[name]}")
-        html = _as_html(folder, path.read_text(encoding="utf-8"))
+        html = document_html(folder, path.read_text(encoding="utf-8"))
     command = Markup('<code translate="no">milma evaluate</code>')
     return render(request, "report.html", viewer, html=html, command=command)
 

@@ -58,8 +58,8 @@ def foreign_words(text: str, language: str) -> set[str]:
     """Words of ``text`` that the other language's dictionary knows and this one's does
     not (acronyms in capitals and words with digits are left alone)."""
     found = set()
-    for word in re.findall(r"[^\W\d_]{3,}", text):
-        if word.isupper():
+    for word in re.findall(r"\w{3,}", text):
+        if word.isupper() or not word.isalpha():
             continue
         lower = word.lower()
         if lower in NOT_FOREIGN:
