@@ -288,19 +288,21 @@ class Matcher(EngineState):
         fairness: bool | None = None,
         whole_programme: bool = False,
         language: str = "en",
-        keep: bool = True,
     ) -> Shortlist:
         """Ranked, explained candidates for a challenge. ``consent_only`` keeps
         participants who agreed to share with companies; ``whole_programme`` searches
-        every edition; ``keep`` false: the caller keeps its own form of the answer.
-        """
+        every edition."""
         request = (challenge_id, k, consent_only, fairness, whole_programme, language)
         with self.lock:
             return self.kept_shortlists.get(
-                (*request, *self.state_key()),
-                lambda: shortlists.build_shortlist(self, *request),
-                keep=keep,
+                (*request, *self.state_key()), lambda: shortlists.build_shortlist(self, *request)
             )
+
+    def shortlist_fields(self, challenge_id: int, k: int = 10, language: str = "en") -> dict:
+        """:meth:`shortlist`'s fields as plain data, unchecked and not kept here: for a
+        caller that keeps its own form of the answer (the API keeps JSON)."""
+        with self.lock:
+            return shortlists.shortlist_fields(self, challenge_id, k, False, None, False, language)
 
     # ---------------------------------------------------------------- placements
     def placements(

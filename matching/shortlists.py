@@ -196,7 +196,7 @@ def pair_detail(ranked: RankedCandidates, c: int, e: Explanation) -> dict:
     }
 
 
-def build_shortlist(
+def shortlist_fields(
     engine: EngineState,
     challenge_id: int,
     k: int,
@@ -204,8 +204,9 @@ def build_shortlist(
     fairness: bool | None,
     whole_programme: bool,
     language: str,
-) -> Shortlist:
-    """Ranked, explained candidates for a challenge (see the module docstring)."""
+) -> dict:
+    """A :class:`~matching.domain.results.Shortlist`'s fields as plain data, unchecked:
+    ranked, explained candidates for a challenge (see the module docstring)."""
     engine.rules.shortlist_k(k)
     ranked = rank_candidates(engine, challenge_id, k, consent_only, fairness, whole_programme)
     ch, chosen = ranked.challenge, ranked.order
@@ -217,22 +218,25 @@ def build_shortlist(
         for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
     ]
     empty = None if candidates else empty_reason(engine.pool, ranked.search)
-    # checked in one call, candidates and reasons with it
-    return Shortlist.model_validate(
-        {
-            "challenge_id": ch.challenge_id,
-            "edition_id": ch.edition_id,
-            "candidates": candidates,
-            "empty_reason": empty,
-            "note": EMPTY_NOTES[empty][language] if empty else "",
-            "not_enough_information": thin_profiles(engine.pool, ranked.search),
-            "scoring": engine.scorer.description,
-            "model_version": engine.scorer.version,
-            "index_version": engine.index.version,
-            "pool_size": len(ranked.rows),
-            "fairness": ranked.fairness,
-        }
-    )
+    return {
+        "challenge_id": ch.challenge_id,
+        "edition_id": ch.edition_id,
+        "candidates": candidates,
+        "empty_reason": empty,
+        "note": EMPTY_NOTES[empty][language] if empty else "",
+        "not_enough_information": thin_profiles(engine.pool, ranked.search),
+        "scoring": engine.scorer.description,
+        "model_version": engine.scorer.version,
+        "index_version": engine.index.version,
+        "pool_size": len(ranked.rows),
+        "fairness": ranked.fairness,
+    }
+
+
+def build_shortlist(*request) -> Shortlist:
+    """:func:`shortlist_fields` (same arguments) checked in one call, candidates and
+    reasons with it."""
+    return Shortlist.model_validate(shortlist_fields(*request))
 
 
 def empty_reason(pool: ParticipantPool, flt: SearchFilter) -> str:

@@ -47,14 +47,11 @@ class KeptResults:
         self.limit = limit
         self._items: OrderedDict = OrderedDict()
 
-    def get(self, key: Hashable, make: Callable[[], T], keep: bool = True) -> T:
-        """The result kept under ``key``, made by ``make`` the first time (and kept only
-        when ``keep``)."""
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The result kept under ``key``, made by ``make`` the first time."""
         value = self._items.get(key)
         if value is None:
             value = make()
-            if not keep:
-                return value
             self._items[key] = value
             if len(self._items) > self.limit:
                 self._items.popitem(last=False)

@@ -128,19 +128,28 @@ def shortlist_json(
     inputs = (runtime.matcher.state_key(), corrections)
     served = runtime.served_json.get(key, inputs)
     if served is None:
-        # the engine need not keep this answer: the JSON kept here stands for it
-        asked = _engine_lists(runtime, challenge_id, k, corrections, language, keep=False)
-        reviewed = override_ops.apply_overrides(*asked, corrections, k)
-        served = ServedShortlist(
-            reviewed.model_dump_json(by_alias=True).encode(),
-            tuple(c.participant_id for c in reviewed.candidates),
-            reviewed.model_version,
-            reviewed.index_version,
-        )
+        served = _served(runtime, challenge_id, k, corrections, language)
         runtime.served_json.put(key, inputs, served)
     options = {"k": k, "consent_only": False, "fairness": None}
     _audit_shortlist(runtime, session, who, challenge_id, options, served.participant_ids, served)
     return served.body
+
+
+def _served(
+    runtime: Runtime, challenge_id: int, k: int, corrections: list[OverrideOut], language: str
+) -> ServedShortlist:
+    """A shortlist made afresh for the API. The engine keeps no copy: the JSON kept by
+    the caller stands for it."""
+    if corrections:
+        asked = _engine_lists(runtime, challenge_id, k, corrections, language)
+        reviewed = override_ops.apply_overrides(*asked, corrections, k)
+        ids = tuple(c.participant_id for c in reviewed.candidates)
+        body = reviewed.model_dump_json().encode()
+        return ServedShortlist(body, ids, reviewed.model_version, reviewed.index_version)
+    fields = runtime.matcher.shortlist_fields(challenge_id, k, language)
+    ids = tuple(c["participant_id"] for c in fields["candidates"])
+    body = override_ops.uncorrected_json(fields)
+    return ServedShortlist(body, ids, fields["model_version"], fields["index_version"])
 
 
 def shortlist_json_without_waiting(
@@ -181,7 +190,6 @@ def _engine_lists(
     language: str,
     consent_only: bool = False,
     fairness: bool | None = None,
-    keep: bool = True,
 ) -> tuple[Shortlist, Shortlist | None]:
     """The engine's shortlist, and the longer shortlist that people pinned or moved
     from beyond the first must be taken from (or None)."""
@@ -194,7 +202,6 @@ def _engine_lists(
             consent_only=consent_only,
             fairness=fairness,
             language=language,
-            keep=keep,
         )
 
     # enough candidates that exclusions still leave k
