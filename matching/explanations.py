@@ -162,7 +162,8 @@ def explain(
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
     # plain Python numbers, read once: a candidate's phrasing looks at each many times
     factors = list(effects)
-    effect_rows = np.column_stack([effects[f] for f in factors]).tolist() if factors else []
+    matrix = np.column_stack([effects[f] for f in factors]) if factors else np.zeros((0, 0))
+    effect_rows, shown_rows = matrix.tolist(), np.round(matrix, 4).tolist()
     feature_rows = features[chosen].tolist()
     facts = Facts.of(pool, rows[chosen], challenge.niche)
 
@@ -188,6 +189,7 @@ def explain(
         gap_open = [s for s in missing if s not in taught]
         implied = pool.implied_skills(row)
         effect = dict(zip(factors, effect_rows[pos], strict=True))
+        shown = dict(zip(factors, shown_rows[pos], strict=True))
         shown_implied = len(implied & set(matched))
         texts = {
             "skills": phrase(
@@ -219,7 +221,7 @@ def explain(
             texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
         ordered = sorted(texts, key=lambda factor: -abs(effect[factor]))
         reasons = [
-            {"factor": factor, "effect": round(effect[factor], 4), "text": texts[factor]}
+            {"factor": factor, "effect": shown[factor], "text": texts[factor]}
             for factor in ordered
         ]
         out.append(

@@ -317,9 +317,7 @@ class ParticipantIndex:
         """Rows to external ids, padded to ``k`` columns with -1 / -inf."""
         ids = np.where(rows >= 0, self._ids[np.maximum(rows, 0)], -1)
         if ids.shape[1] < k:
-            pad = k - ids.shape[1]
-            ids = np.pad(ids, ((0, 0), (0, pad)), constant_values=-1)
-            scores = np.pad(scores, ((0, 0), (0, pad)), constant_values=-np.inf)
+            ids, scores = _widened(ids, k, -1), _widened(scores, k, -np.inf)
         scores = np.where(ids >= 0, scores, -np.inf).astype(np.float32)
         return ids, scores
 
@@ -390,3 +388,11 @@ class ParticipantIndex:
         index.probe = m.get("probe")
         index.version = files.version
         return index
+
+
+def _widened(values: np.ndarray, k: int, fill: float) -> np.ndarray:
+    """``values`` with columns of ``fill`` added up to ``k`` (what ``np.pad`` does, at a
+    fraction of its cost on a request's small arrays)."""
+    wide = np.full((values.shape[0], k), fill, dtype=values.dtype)
+    wide[:, : values.shape[1]] = values
+    return wide
