@@ -221,8 +221,7 @@ def explain(
             texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
         ordered = sorted(texts, key=lambda factor: -abs(effect[factor]))
         reasons = [
-            {"factor": factor, "effect": shown[factor], "text": texts[factor]}
-            for factor in ordered
+            {"factor": factor, "effect": shown[factor], "text": texts[factor]} for factor in ordered
         ]
         out.append(
             Explanation(
