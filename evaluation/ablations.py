@@ -46,12 +46,15 @@ class NoCompanyHistorySystem:
 
     name = NO_COMPANY
 
+    def __init__(self, params: dict | None = None) -> None:
+        self.params = params  # the pair ranker's settings, where they differ from the served
+
     def fit(self, data: EvalData, train_outcomes) -> None:
         self.data = data
         pairs = labelled_pairs(train_outcomes, data.matcher)
         x = self._neutral(feature_matrix(data.matcher, pairs))
         editions = pairs["challenge_id"].map(data.edition_of()).to_numpy()
-        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy(), editions=editions)
+        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy(), self.params, editions)
 
     @staticmethod
     def _neutral(x: np.ndarray) -> np.ndarray:

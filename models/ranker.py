@@ -21,19 +21,20 @@ weights held to the same known directions, :mod:`models.signed_logistic`), and t
 trees only move it as far as they earn: the stage's log-odds are ``base + w * (trees -
 base)``. The weight ``w`` of each stage is chosen on the latest of the training
 editions, held out from a fit on the ones before it, by the held-out log-loss of that
-stage (from 0, the base alone, to 1, the trees alone; a tie keeps the smaller); the
-model is then refitted on every edition with it. With little data the held-out trees
-do not beat the base and the ranker is the refitted rules; with more they earn weight.
-Both parts are monotone in the same directions, so their blend (``0 <= w <= 1``) is too.
+stage (from 0, the base alone, to 1, the trees alone): the smallest weight within one
+standard error of the best, so the trees earn weight only by beating the base by more
+than the held-out edition's noise. The model is then refitted on every edition with
+it. With little data the held-out trees do not beat the base and the ranker is the
+refitted rules; with more they earn weight. Both parts are monotone in the same
+directions, so their blend (``0 <= w <= 1``) is too.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import log_loss
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -47,6 +48,17 @@ FLAT_ROWS = 20_000
 # both outcomes) to choose on: with fewer, the stage keeps its base
 TREE_WEIGHTS = np.linspace(0.0, 1.0, 11)
 MIN_HELD_OUT = 30
+
+
+def _within_noise_of_best(losses: np.ndarray) -> float:
+    """The smallest tree weight whose held-out log-loss (``losses``: one row of per-case
+    losses per weight in :data:`TREE_WEIGHTS`) is within one standard error of the
+    best weight's: the trees must beat the base by more than the held-out edition's
+    noise to earn weight."""
+    best = losses[int(np.argmin(losses.mean(axis=1)))]
+    excess = losses - best
+    noise = excess.std(axis=1) / np.sqrt(losses.shape[1])
+    return float(TREE_WEIGHTS[int(np.argmax(excess.mean(axis=1) <= noise))])
 
 
 class OutcomeRanker(ClassifierMixin, BaseEstimator):
@@ -198,12 +210,11 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
                 chosen.append(0.0)
                 continue
             b, t = base.logit(X[rows]), trees.decision_function(X[rows])
-            rows_weight = None if weight is None else weight[rows]
-            losses = [
-                log_loss(target, expit(b + v * (t - b)), sample_weight=rows_weight, labels=[0, 1])
-                for v in TREE_WEIGHTS
-            ]
-            chosen.append(float(TREE_WEIGHTS[int(np.argmin(losses))]))
+            z = b[None, :] + TREE_WEIGHTS[:, None] * (t - b)[None, :]
+            losses = -np.where(target, log_expit(z), log_expit(-z))  # weights x rows
+            if weight is not None:
+                losses *= weight[rows] / weight[rows].mean()
+            chosen.append(_within_noise_of_best(losses))
         return chosen
 
     def stage_probabilities(self, X) -> np.ndarray:
