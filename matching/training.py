@@ -210,6 +210,8 @@ def train_ranker(
             "incumbent": incumbent.version if incumbent is not None else None,
         }
     ranker = fit_pair_ranker(x, y, params, edition)
+    # how far each stage's trees moved it from the rules' refitted base (0: not at all)
+    metrics["tree_weights"] = [round(w, 2) for w in ranker.tree_weights_]
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 
