@@ -6,8 +6,9 @@
   reweighting alone; the full ranker's gain over it is what learning the companies adds.
 - **rules refitted**: the fallback rules' own inputs, each stage's weights fitted to the
   observed outcomes by a logistic regression (join; complete given joined; hired given
-  completed). Whether the rules' structure with learnt weights already does what the
-  trees do.
+  completed), each weight held to the direction the rules give it: the learned
+  ranker's base, without its trees. Whether the rules' structure with learnt weights
+  already does what the trees do.
 
 Both use only the training editions' observed outcomes, like the systems they are set
 beside (see :mod:`evaluation.systems`).
@@ -16,12 +17,10 @@ beside (see :mod:`evaluation.systems`).
 from __future__ import annotations
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from evaluation.systems import EvalData
 from matching.explanations import FACTORS
 from matching.features import FEATURES
-from matching.pool import INDUCTION_UNKNOWN
 from matching.scoring import expected_stages, ranker_inputs
 from matching.training import feature_matrix, fit_pair_ranker, labelled_pairs
 
@@ -35,28 +34,6 @@ COMPANY_NEUTRAL: dict[int, float] = {
     for factor in ("company", "history")
     for name, value in FACTORS[factor].items()
 }
-# the inputs each stage of the fallback rules reads (matching.scoring.FallbackScorer)
-RULE_INPUTS: tuple[tuple[str, ...], ...] = (
-    ("niche_preference", "schedule_fit", "commute_over_limit", "induction"),
-    (
-        "essential_gap_untaught",
-        "essential_gap_taught",
-        "spanish_gap",
-        "niche_preference",
-        "schedule_fit",
-        "remote_without_device",
-        "induction",
-    ),
-    (
-        "essential_gap_untaught",
-        "essential_gap_taught",
-        "optional_coverage",
-        "niche_experience",
-        "text_evidence",
-        "similarity",
-        "spanish_gap",
-    ),
-)
 
 
 def _thin_out(data: EvalData, participant_ids: np.ndarray, scored: np.ndarray) -> np.ndarray:
@@ -69,11 +46,15 @@ class NoCompanyHistorySystem:
 
     name = NO_COMPANY
 
+    def __init__(self, params: dict | None = None) -> None:
+        self.params = params  # the pair ranker's settings, where they differ from the served
+
     def fit(self, data: EvalData, train_outcomes) -> None:
         self.data = data
         pairs = labelled_pairs(train_outcomes, data.matcher)
         x = self._neutral(feature_matrix(data.matcher, pairs))
-        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy())
+        editions = pairs["challenge_id"].map(data.edition_of()).to_numpy()
+        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy(), self.params, editions)
 
     @staticmethod
     def _neutral(x: np.ndarray) -> np.ndarray:
@@ -87,18 +68,11 @@ class NoCompanyHistorySystem:
         return _thin_out(self.data, participant_ids, scored)
 
 
-def _rule_inputs(x: np.ndarray, stage: int) -> np.ndarray:
-    columns = [FEATURES.index(name) for name in RULE_INPUTS[stage]]
-    inputs = x[:, columns].copy()
-    if "induction" in RULE_INPUTS[stage]:  # unknown counts neither way, as in the rules
-        at = RULE_INPUTS[stage].index("induction")
-        inputs[:, at] = np.nan_to_num(inputs[:, at] - INDUCTION_UNKNOWN)
-    return inputs
-
-
 class RulesRefittedSystem:
     """The fallback rules' inputs with weights fitted per stage (see the module
-    docstring). A stage with one outcome only in training keeps that outcome's rate."""
+    docstring): the learned ranker's own base (:data:`matching.scoring.RULE_INPUTS`,
+    weights held to the rules' directions) with the trees given no weight. A stage with
+    one outcome only in training keeps that outcome's rate."""
 
     name = RULES_REFITTED
 
@@ -106,26 +80,9 @@ class RulesRefittedSystem:
         self.data = data
         pairs = labelled_pairs(train_outcomes, data.matcher)
         x = feature_matrix(data.matcher, pairs)
-        relevance = pairs["relevance"].to_numpy()
-        self.stages: list[LogisticRegression | float] = []
-        for stage in range(3):
-            reached = relevance >= stage  # who could pass this stage
-            passed = relevance[reached] > stage
-            if passed.min(initial=1) == passed.max(initial=0):
-                self.stages.append(float(passed.mean()) if len(passed) else 0.0)
-                continue
-            model = LogisticRegression(max_iter=1000)
-            self.stages.append(model.fit(_rule_inputs(x[reached], stage), passed))
+        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy(), {"tree_weight": 0.0})
 
     def scores(self, challenge_id: int, participant_ids: np.ndarray) -> np.ndarray:
         x = self.data.matcher.features(challenge_id, participant_ids)
-        chances = np.column_stack(
-            [
-                np.full(len(x), model)
-                if isinstance(model, float)
-                else model.predict_proba(_rule_inputs(x, stage))[:, 1]
-                for stage, model in enumerate(self.stages)
-            ]
-        )
-        stages = np.cumprod(chances, axis=1)  # joined, completed, hired
-        return _thin_out(self.data, participant_ids, expected_stages(stages))
+        scored = expected_stages(self.ranker.stage_probabilities(ranker_inputs(x)))
+        return _thin_out(self.data, participant_ids, scored)

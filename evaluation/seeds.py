@@ -67,6 +67,7 @@ def one_seed(config: GeneratorConfig, embedder: Embedder) -> dict:
     row["low"], row["high"] = row["learned_minus_rules_interval"]
     row["challenges"] = int(split.counterfactual["challenge_id"].nunique())
     row["gate"] = learned.training.metrics.get("promotion", {}).get("decision")
+    row["tree_weights"] = learned.training.metrics["tree_weights"]
     return row
 
 

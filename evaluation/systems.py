@@ -289,7 +289,8 @@ class CompanyWaysSystem:
         x = self._with_ways(
             feature_matrix(data.matcher, pairs), pairs["participant_id"], pairs["challenge_id"]
         )
-        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy())
+        editions = pairs["challenge_id"].map(data.edition_of()).to_numpy()
+        self.ranker = fit_pair_ranker(x, pairs["relevance"].to_numpy(), editions=editions)
 
     def _with_ways(self, x: np.ndarray, participants, challenges) -> np.ndarray:
         keys = pd.MultiIndex.from_arrays([np.asarray(participants), np.asarray(challenges)])

@@ -84,6 +84,32 @@ class FallbackScorer:
         return np.column_stack([join, p_complete, p_complete * hire])
 
 
+# the inputs each stage of the rules above reads: the learned ranker's base for that
+# stage refits their weights (see models.ranker), and so does the "rules refitted"
+# ablation (evaluation.ablations), which is that base alone. The rules' centring of the
+# induction feature is left out: a fitted intercept absorbs it.
+RULE_INPUTS: tuple[tuple[str, ...], ...] = (
+    ("niche_preference", "schedule_fit", "commute_over_limit", "induction"),
+    (
+        "essential_gap_untaught",
+        "essential_gap_taught",
+        "spanish_gap",
+        "niche_preference",
+        "schedule_fit",
+        "remote_without_device",
+        "induction",
+    ),
+    (
+        "essential_gap_untaught",
+        "essential_gap_taught",
+        "optional_coverage",
+        "niche_experience",
+        "text_evidence",
+        "similarity",
+        "spanish_gap",
+    ),
+)
+
 PRIOR_COLUMNS = ("prior_join", "prior_complete", "prior_hire")
 RANKER_INPUTS = (*FEATURES, *PRIOR_COLUMNS)
 RANKER_DIRECTIONS = {**FEATURE_DIRECTIONS, **dict.fromkeys(PRIOR_COLUMNS, 1)}

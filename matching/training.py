@@ -27,6 +27,7 @@ from matching.promotion import INCUMBENT, LEARNED, RULES, Contender, decide
 from matching.scoring import (
     RANKER_DIRECTIONS,
     RANKER_INPUTS,
+    RULE_INPUTS,
     FallbackScorer,
     LearnedScorer,
     expected_stages,
@@ -62,23 +63,38 @@ class Incumbent:
     trained_through: int | None
 
 
-def _fit(x: pd.DataFrame, y: np.ndarray, params: dict | None = None) -> OutcomeRanker:
+def _fit(
+    x: pd.DataFrame, y: np.ndarray, params: dict | None = None, editions: np.ndarray | None = None
+) -> OutcomeRanker:
     """Fit on every core (a thread that served requests may be limited to one)."""
     with threadpool_limits(limits=os.cpu_count(), user_api="openmp"):
-        return OutcomeRanker(**(params or {})).fit(x, y)
+        return OutcomeRanker(**(params or {})).fit(x, y, editions=editions)
 
 
 # Shallow trees held to the features' known directions. A few thousand outcomes per
 # edition, most of them decided by the rules' own terms, do not support deep
 # interactions: on the temporal folds of the seed-3 and seed-5 city-scale programmes,
-# four leaves beat eight by 0.0035 and 0.0048 NDCG@10.
-RANKER_SETTINGS: dict = {"max_leaf_nodes": 4, "monotonic_cst": RANKER_DIRECTIONS}
+# four leaves beat eight by 0.0035 and 0.0048 NDCG@10. Each stage starts from the
+# rules' inputs with refitted weights, and the trees move it only as far as they earn
+# on the latest training edition (see models.ranker).
+RANKER_SETTINGS: dict = {
+    "max_leaf_nodes": 4,
+    "monotonic_cst": RANKER_DIRECTIONS,
+    "base_inputs": RULE_INPUTS,
+}
 
 
-def fit_pair_ranker(x: np.ndarray, y: np.ndarray, params: dict | None = None) -> OutcomeRanker:
+def fit_pair_ranker(
+    x: np.ndarray,
+    y: np.ndarray,
+    params: dict | None = None,
+    editions: np.ndarray | None = None,
+) -> OutcomeRanker:
     """The pair ranker on feature rows ``x`` and graded outcomes ``y``, with
-    :data:`RANKER_SETTINGS` unless ``params`` override them."""
-    return _fit(ranker_frame(x), y, {**RANKER_SETTINGS, **(params or {})})
+    :data:`RANKER_SETTINGS` unless ``params`` override them. ``editions`` (each row's
+    edition) lets the trees earn weight on the latest; without them the ranker is the
+    rules' refitted base alone."""
+    return _fit(ranker_frame(x), y, {**RANKER_SETTINGS, **(params or {})}, editions)
 
 
 def labelled_pairs(outcomes: pd.DataFrame, matcher: Matcher) -> pd.DataFrame:
@@ -170,7 +186,7 @@ def train_ranker(
     held_out = edition == latest_edition
     keeper = INCUMBENT if incumbent is not None else RULES
     if held_out.any() and (~held_out).sum() >= MIN_TRAINING_PAIRS:
-        trial = fit_pair_ranker(x[~held_out], y[~held_out], params)
+        trial = fit_pair_ranker(x[~held_out], y[~held_out], params, edition[~held_out])
         metrics["validation_edition"] = latest_edition
         held_pairs = pairs[held_out].reset_index(drop=True)
         metrics["validation"] = validation_metrics(trial, x[held_out], held_pairs)
@@ -179,7 +195,7 @@ def train_ranker(
             _key(trial, x[held_out]),
             expected_stages(FallbackScorer().stages(x[held_out])),
             lambda cid: matcher.challenge(cid).company_id,
-            _incumbent_contender(incumbent, x, y, held_out, latest_edition),
+            _incumbent_contender(incumbent, x, y, edition, latest_edition),
             latest_edition,
         )
     else:
@@ -193,7 +209,9 @@ def train_ranker(
             "held_out_edition": latest_edition,
             "incumbent": incumbent.version if incumbent is not None else None,
         }
-    ranker = fit_pair_ranker(x, y, params)
+    ranker = fit_pair_ranker(x, y, params, edition)
+    # how far each stage's trees moved it from the rules' refitted base (0: not at all)
+    metrics["tree_weights"] = [round(w, 2) for w in ranker.tree_weights_]
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 
@@ -205,18 +223,22 @@ def _incumbent_contender(
     incumbent: Incumbent | None,
     x: np.ndarray,
     y: np.ndarray,
-    held_out: np.ndarray,
+    editions: np.ndarray,
     edition: int,
 ) -> Contender | None:
-    """The serving ranker's key on the held-out rows. One trained on the held-out
+    """The serving ranker's key on the held-out ``edition``'s rows. One trained on that
     edition itself would be judged on outcomes it has seen: its recipe (its settings)
     is refitted on the earlier editions instead, as the new ranker was."""
     if incumbent is None:
         return None
+    held_out = editions == edition
     rows = x[held_out]
     if incumbent.trained_through is not None and incumbent.trained_through < edition:
         return Contender(incumbent.version, _key(incumbent.ranker, rows))
-    refit = _fit(ranker_frame(x[~held_out]), y[~held_out], incumbent.ranker.get_params())
+    earlier = ~held_out
+    refit = _fit(
+        ranker_frame(x[earlier]), y[earlier], incumbent.ranker.get_params(), editions[earlier]
+    )
     name = f"{incumbent.version} (refitted on the editions before {edition})"
     return Contender(name, _key(refit, rows))
 

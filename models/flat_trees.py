@@ -56,11 +56,15 @@ class FlatForest:
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """P(class 1) for each row of ``x`` (float64, the fitted feature order)."""
+        return expit(self.logit(x))
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The log-odds of class 1 (scikit-learn's ``decision_function``) for each row."""
         leaves = self._walk(x) if self.table is None else self.table.leaves(x)
         # scikit-learn adds each tree's value in turn to the baseline; so does cumsum
         raw = np.empty((len(x), leaves.shape[1] + 1))
         raw[:, 0], raw[:, 1:] = self.baseline, leaves
-        return expit(np.cumsum(raw, axis=1)[:, -1])
+        return np.cumsum(raw, axis=1)[:, -1]
 
     def _walk(self, x: np.ndarray) -> np.ndarray:
         """Each row's leaf value in each tree, walking the trees level by level."""

@@ -12,21 +12,53 @@ Where the direction of a feature's effect is known (holding more of the skills a
 for never lowers the chances; a longer commute over one's limit never raises them),
 ``monotonic_cst`` enforces it in every stage: the model cannot learn a noisy reversal,
 and each factor's measured effect in an explanation points the way its words say.
+
+**Shrinkage toward a base.** A programme's few hundred outcomes do not carry a forest
+far: on MILMA-sized programmes the trees alone did no better than the rules they were
+meant to improve on, while a logistic regression on the rules' own inputs did. So each
+stage can start from a base, a logistic regression on named inputs (``base_inputs``,
+weights held to the same known directions, :mod:`models.signed_logistic`), and the
+trees only move it as far as they earn: the stage's log-odds are ``base + w * (trees -
+base)``. The weight ``w`` of each stage is chosen on the latest of the training
+editions, held out from a fit on the ones before it, by the held-out log-loss of that
+stage (from 0, the base alone, to 1, the trees alone): the smallest weight within one
+standard error of the best, so the trees earn weight only by beating the base by more
+than the held-out edition's noise. The model is then refitted on every edition with
+it. With little data the held-out trees do not beat the base and the ranker is the
+refitted rules; with more they earn weight. Both parts are monotone in the same
+directions, so their blend (``0 <= w <= 1``) is too.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from models.flat_trees import FlatForest
+from models.signed_logistic import SignedLogistic
 
 # up to this many rows are scored on flat arrays; larger batches (training, evaluation)
 # by scikit-learn's own threaded walk, whose temporary arrays stay small
 FLAT_ROWS = 20_000
+# the trees' weights tried for each stage, and the fewest held-out rows of a stage (with
+# both outcomes) to choose on: with fewer, the stage keeps its base
+TREE_WEIGHTS = np.linspace(0.0, 1.0, 11)
+MIN_HELD_OUT = 30
+
+
+def _within_noise_of_best(losses: np.ndarray) -> float:
+    """The smallest tree weight whose held-out log-loss (``losses``: one row of per-case
+    losses per weight in :data:`TREE_WEIGHTS`) is within one standard error of the
+    best weight's: the trees must beat the base by more than the held-out edition's
+    noise to earn weight."""
+    best = losses[int(np.argmin(losses.mean(axis=1)))]
+    excess = losses - best
+    noise = excess.std(axis=1) / np.sqrt(losses.shape[1])
+    return float(TREE_WEIGHTS[int(np.argmax(excess.mean(axis=1) <= noise))])
 
 
 class OutcomeRanker(ClassifierMixin, BaseEstimator):
@@ -44,6 +76,13 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         they stop helping the held-out log-loss.
     random_state:
         Seed for the hold-out split.
+    base_inputs:
+        Per stage (the grades above the lowest, in order), the feature names its base
+        logistic regression reads; None: no base, the trees alone.
+    tree_weight:
+        With a base: the trees' weight in every stage (0: the base alone, no trees
+        fitted; 1: the trees alone), or None to choose each stage's on the latest
+        edition passed to :meth:`fit` (without editions, 0).
     """
 
     def __init__(
@@ -56,6 +95,8 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         monotonic_cst: dict[str, int] | None = None,
         early_stopping: bool = True,
         random_state: int | None = 0,
+        base_inputs: tuple[tuple[str, ...], ...] | None = None,
+        tree_weight: float | None = None,
     ) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -65,6 +106,8 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         self.monotonic_cst = monotonic_cst
         self.early_stopping = early_stopping
         self.random_state = random_state
+        self.base_inputs = base_inputs
+        self.tree_weight = tree_weight
 
     def _stage_model(self, rows: int) -> HistGradientBoostingClassifier:
         constraints = None
@@ -83,25 +126,96 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
 
-    def fit(self, X, y, sample_weight=None) -> OutcomeRanker:
-        """Fit one classifier per stage on features ``X`` and graded outcomes ``y``."""
+    def _base(self, stage: int) -> SignedLogistic | None:
+        """A stage's unfitted base over its named inputs, held to their directions."""
+        if self.base_inputs is None:
+            return None
+        names = list(getattr(self, "feature_names_in_", []))
+        inputs = self.base_inputs[stage]
+        unknown = [name for name in inputs if name not in names]
+        if unknown:
+            raise ValueError(f"base inputs not among the features: {', '.join(unknown)}")
+        signs = [int((self.monotonic_cst or {}).get(name, 0)) for name in inputs]
+        return SignedLogistic([names.index(name) for name in inputs], signs)
+
+    def fit(self, X, y, sample_weight=None, editions=None) -> OutcomeRanker:
+        """Fit each stage on features ``X`` and graded outcomes ``y``; ``editions`` (each
+        row's edition) lets each stage's tree weight be chosen on the latest one."""
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan")
         check_classification_targets(y)
         self.classes_ = np.unique(y)
-        self.stages_ = []  # per grade above the lowest: a model, or the constant rate
-        reached = np.ones(len(y), dtype=bool)
-        for low, grade in zip(self.classes_[:-1], self.classes_[1:], strict=True):
-            reached &= y >= low
-            target = (y[reached] >= grade).astype(int)
-            weight = None if sample_weight is None else np.asarray(sample_weight)[reached]
-            if len(np.unique(target)) < 2:
-                self.stages_.append(float(target.mean()) if len(target) else 0.0)
-                continue
-            model = self._stage_model(len(target))
-            model.fit(X[reached], target, sample_weight=weight)
-            self.stages_.append(model)
+        stages = len(self.classes_) - 1
+        if self.base_inputs is not None and len(self.base_inputs) < stages:
+            raise ValueError(f"base_inputs names {len(self.base_inputs)} stages, not {stages}")
+        weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        self.tree_weights_ = self._chosen_weights(X, y, weight, editions)
+        self.stages_, self.bases_ = self._fit_stages(X, y, weight, self.tree_weights_)
         self.n_iter_ = [s.n_iter_ if hasattr(s, "n_iter_") else 0 for s in self.stages_]
         return self
+
+    def _steps(self) -> list[tuple]:
+        """Each stage as (the grade it starts from, the grade it reaches)."""
+        return list(zip(self.classes_[:-1], self.classes_[1:], strict=True))
+
+    def _fit_stages(
+        self, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, tree_weights: list[float]
+    ) -> tuple[list, list]:
+        """Per grade above the lowest: the trees (None when their weight is 0, or the
+        constant rate when the stage saw one outcome only) and the base (or None)."""
+        stages, bases = [], []
+        reached = np.ones(len(y), dtype=bool)
+        for stage, (low, grade) in enumerate(self._steps()):
+            reached &= y >= low
+            target = (y[reached] >= grade).astype(int)
+            w = None if weight is None else weight[reached]
+            if len(np.unique(target)) < 2:
+                stages.append(float(target.mean()) if len(target) else 0.0)
+                bases.append(None)
+                continue
+            base = self._base(stage)
+            if base is not None:
+                base.fit(X[reached], target, w)
+            trees = None
+            if base is None or tree_weights[stage] > 0:
+                trees = self._stage_model(len(target)).fit(X[reached], target, sample_weight=w)
+            stages.append(trees)
+            bases.append(base)
+        return stages, bases
+
+    def _chosen_weights(
+        self, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, editions
+    ) -> list[float]:
+        """Each stage's tree weight (see the module docstring)."""
+        stages = len(self.classes_) - 1
+        if self.base_inputs is None:
+            return [1.0] * stages
+        if self.tree_weight is not None:
+            return [float(self.tree_weight)] * stages
+        if editions is None:
+            return [0.0] * stages
+        editions = np.asarray(editions)
+        if len(editions) != len(y):
+            raise ValueError(f"{len(editions)} editions for {len(y)} rows")
+        held = editions == editions.max()
+        if held.all():
+            return [0.0] * stages
+        w = None if weight is None else weight[~held]
+        fitted, bases = self._fit_stages(X[~held], y[~held], w, [1.0] * stages)
+        chosen = []
+        for stage, (low, grade) in enumerate(self._steps()):
+            rows = held & (y >= low)
+            target = y[rows] >= grade
+            trees, base = fitted[stage], bases[stage]
+            if base is None or rows.sum() < MIN_HELD_OUT or target.min() == target.max():
+                chosen.append(0.0)
+                continue
+            b, t = base.logit(X[rows]), trees.decision_function(X[rows])
+            z = b[None, :] + TREE_WEIGHTS[:, None] * (t - b)[None, :]
+            losses = -np.where(target, log_expit(z), log_expit(-z))  # weights x rows
+            if weight is not None:
+                losses *= weight[rows] / weight[rows].mean()
+            chosen.append(_within_noise_of_best(losses))
+        return chosen
 
     def stage_probabilities(self, X) -> np.ndarray:
         """Columns: the chance of reaching each grade above the lowest (for grades 0..3:
@@ -111,17 +225,25 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             # an array of the fitted width is taken as it is (its caller keeps the column
             # order); anything else is checked, names included
             X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
-        if len(X) <= FLAT_ROWS:  # a request's few hundred rows: see models.flat_trees
-            x = np.asarray(X, dtype=np.float64)
-            chances = [
-                np.full(len(x), s) if forest is None else forest.proba(x)
-                for s, forest in zip(self.stages_, self._forests(), strict=True)
-            ]
-        else:
-            chances = [
-                np.full(len(X), s) if isinstance(s, float) else s.predict_proba(X)[:, 1]
-                for s in self.stages_
-            ]
+        x = np.asarray(X, dtype=np.float64)
+        flat = len(X) <= FLAT_ROWS  # a request's few hundred rows: see models.flat_trees
+        chances = []
+        for stage, (trees, base, w) in enumerate(
+            zip(self.stages_, self.bases_, self.tree_weights_, strict=True)
+        ):
+            if isinstance(trees, float):
+                chances.append(np.full(len(X), trees))
+                continue
+            if trees is not None:
+                t = self._forests()[stage].logit(x) if flat else trees.decision_function(X)
+            if base is None:
+                z = t
+            elif trees is None:
+                z = base.logit(x)
+            else:
+                b = base.logit(x)
+                z = b + w * (t - b)
+            chances.append(expit(z))
         return np.cumprod(np.column_stack(chances), axis=1) if chances else np.zeros((len(X), 0))
 
     def _forests(self) -> list[FlatForest | None]:
@@ -129,7 +251,10 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         first use and not saved with the model."""
         forests = self.__dict__.get("_flat_forests")
         if forests is None:
-            forests = [None if isinstance(s, float) else FlatForest(s) for s in self.stages_]
+            forests = [
+                FlatForest(s) if isinstance(s, HistGradientBoostingClassifier) else None
+                for s in self.stages_
+            ]
             self.__dict__["_flat_forests"] = forests
         return forests
 
@@ -137,6 +262,14 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         state = super().__getstate__()
         state.pop("_flat_forests", None)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        """A ranker saved before stages had a base was its trees alone: read it so."""
+        state = {"base_inputs": None, "tree_weight": None, **state}
+        if "stages_" in state and "bases_" not in state:
+            state["bases_"] = [None] * len(state["stages_"])
+            state["tree_weights_"] = [1.0] * len(state["stages_"])
+        super().__setstate__(state)
 
     def predict_proba(self, X) -> np.ndarray:
         """Probability of each grade in :attr:`classes_`."""

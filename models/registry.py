@@ -29,6 +29,7 @@ DECISION_FILE = "promotion.json"
 # Types our estimators are made of that skops does not trust by default.
 TRUSTED_PREFIXES: tuple[str, ...] = (
     "models.ranker.",
+    "models.signed_logistic.",
     "sklearn.",
     "numpy.",
     "scipy.",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+from models import ranker as ranker_module
 from models.flat_trees import FlatForest
 from models.ranker import OutcomeRanker
 
@@ -59,3 +61,19 @@ def test_the_ranker_scores_small_batches_as_scikit_learn_does() -> None:
         axis=1,
     )
     assert np.array_equal(ranker.stage_probabilities(fresh), by_sklearn)
+
+
+def test_a_shrunk_ranker_scores_small_batches_as_its_large_batch_path(monkeypatch) -> None:
+    """A ranker blending a base with its trees: the flat walk (a request's rows) and
+    scikit-learn's own (a large batch) give the same chances to the bit."""
+    x, _ = _data(4000, 5)
+    grades = np.digitize(np.nan_to_num(x[:, 0]) + np.nan_to_num(x[:, 2]), [-0.5, 0.5, 1.5])
+    frame = pd.DataFrame(x, columns=list("abcdef"))
+    ranker = OutcomeRanker(max_iter=40, base_inputs=(("a",), ("b", "c"), ("c",)), tree_weight=0.5)
+    ranker.fit(frame, grades)
+    fresh = _data(300, 6)[0]
+    flat = ranker.stage_probabilities(fresh)
+    monkeypatch.setattr(ranker_module, "FLAT_ROWS", 0)
+    assert np.array_equal(flat, ranker.stage_probabilities(fresh))
+    base_alone = OutcomeRanker(base_inputs=ranker.base_inputs, tree_weight=0.0).fit(frame, grades)
+    assert not np.allclose(flat, base_alone.stage_probabilities(fresh))  # the trees count
