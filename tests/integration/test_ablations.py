@@ -21,15 +21,10 @@ from matching.training import feature_matrix, labelled_pairs
 
 
 @pytest.fixture(scope="module")
-def data(programme, matcher) -> EvalData:
-    return EvalData(
-        programme.participants,
-        programme.challenges,
-        programme.sensitive,
-        programme.outcomes,
-        programme.truth,
-        matcher,
-    )
+def data(programme, embedder) -> EvalData:
+    """An engine of this module's own: the systems set rankers on it, which the
+    session's shared engine must never keep."""
+    return EvalData.from_programme(programme, embedder)
 
 
 def _latest_challenge(data: EvalData) -> tuple[int, np.ndarray]:
