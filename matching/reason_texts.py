@@ -386,7 +386,7 @@ def phrase(key: str, language: str, effect: float, extra: str = "", **values) ->
     """The reason's words: the phrasing of ``key`` (plus ``extra``), and a clause when
     the measured ``effect`` goes another way than the words say (a neutral phrasing
     included), so that no reason reads as a plus where it lowered the chances."""
-    went = 1 if effect > NEGLIGIBLE else -1 if effect < -NEGLIGIBLE else 0
+    went = direction(effect)
     clash = went if went and went != TEMPLATES[key][0] else 0
     return _phrased(key, language, clash, extra, tuple(values.items()))
 

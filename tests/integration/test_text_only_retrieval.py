@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from evaluation.real_text import text_only_records
-from matching.engine import Matcher
+from evaluation.systems import engine_over
 from matching.scoring import FallbackScorer
 from matching.training import train_ranker
 from training_data.config import GeneratorConfig
@@ -20,14 +20,7 @@ PERSON = 10_000
 @pytest.fixture(scope="module")
 def edition_of_500(embedder):
     programme = generate(GeneratorConfig(seed=21, participants=500, editions=1, challenges=14))
-    engine = Matcher(embedder)
-    engine.load_programme(
-        programme.participants,
-        programme.challenges,
-        programme.sensitive,
-        persist=False,
-        outcomes=programme.outcomes,
-    )
+    engine = engine_over(programme, embedder)
     # willing to travel across the region (the form's default is 45 minutes): what is
     # tested is the reading of the text, not the distance to where the challenge is
     record = text_only_records([CAMARERO]).assign(
