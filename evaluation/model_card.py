@@ -74,6 +74,11 @@ def _bias_lines(bias: dict | None) -> list[str]:
     ]
 
 
+def _tree_weights(ranker: OutcomeRanker | None) -> str:
+    weights = getattr(ranker, "tree_weights_", None)
+    return ", ".join(f"{w:.1f}" for w in weights) if weights is not None else "–"
+
+
 def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None, out: Path) -> Path:
     """``model_card.md`` (and the evaluated ranker) in ``out``."""
     digest = "–"
@@ -96,6 +101,10 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         "- Gradient-boosted trees (scikit-learn `HistGradientBoostingClassifier`) over graded "
         "outcomes (0 none, 1 joined, 2 completed, 3 hired), giving P(join), P(complete) and "
         "P(hire) per (participant, challenge) pair; candidates are ranked by their sum.",
+        "- Each stage is shrunk toward a logistic regression on the fallback rules' own "
+        "inputs (weights held to the rules' directions): its log-odds are base + w·(trees − "
+        "base), w chosen on the latest training edition. The evaluated model's w per stage: "
+        f"{_tree_weights(ranker)}.",
         f"- Features ({len(FEATURES)}): {', '.join(FEATURES)}. No sensitive attribute (origin, "
         "nationality, gender, age, migrant status) is a feature; a test enforces it.",
         f"- The evaluated model: `{RANKER_FILE}`, SHA-256 `{digest}`; trained on the observed "
