@@ -205,7 +205,8 @@ def sweep(
             out.print(
                 f"seed {row['seed']}: learned - rules {row['learned_minus_rules']:+.4f} "
                 f"[{row['low']:+.4f}, {row['high']:+.4f}] over {row['challenges']} "
-                f"challenges; gate: {row['gate']}; tree weights {row['tree_weights']}; "
+                f"challenges; gate: {row['gate']}; tree weights {row['tree_weights']}, base "
+                f"pulls {row['base_strengths']}; "
                 "without company history - rules "
                 f"{row['no_company_minus_rules']:+.4f}, rules refitted - rules "
                 f"{row['refitted_minus_rules']:+.4f}",

@@ -6,9 +6,11 @@
   reweighting alone; the full ranker's gain over it is what learning the companies adds.
 - **rules refitted**: the fallback rules' own inputs, each stage's weights fitted to the
   observed outcomes by a logistic regression (join; complete given joined; hired given
-  completed), each weight held to the direction the rules give it: the learned
-  ranker's base, without its trees. Whether the rules' structure with learnt weights
-  already does what the trees do.
+  completed), each weight held to the direction the rules give it and lightly pulled
+  toward the rules' own (scikit-learn's default strength): the learned ranker's base
+  with the pull a ranker takes when it has no held-out edition to choose one on, and
+  without its trees. Whether the rules' structure with learnt weights already does
+  what the trees do.
 
 Both use only the training editions' observed outcomes, like the systems they are set
 beside (see :mod:`evaluation.systems`).

@@ -68,6 +68,7 @@ def one_seed(config: GeneratorConfig, embedder: Embedder) -> dict:
     row["challenges"] = int(split.counterfactual["challenge_id"].nunique())
     row["gate"] = learned.training.metrics.get("promotion", {}).get("decision")
     row["tree_weights"] = learned.training.metrics["tree_weights"]
+    row["base_strengths"] = learned.training.metrics["base_strengths"]
     return row
 
 

@@ -47,68 +47,61 @@ class FallbackScorer:
         )
 
     def stages(self, x: np.ndarray) -> np.ndarray:
-        def col(name: str) -> np.ndarray:
-            return x[:, F[name]]
-
-        induction = col("induction") - INDUCTION_UNKNOWN  # unknown: neither way
-        pref, fits = col("niche_preference"), col("schedule_fit")
-        gap_taught, gap_open = col("essential_gap_taught"), col("essential_gap_untaught")
-        spanish_gap = col("spanish_gap")
-        join = expit(
-            priors.JOIN_BASE
-            + priors.JOIN_PREFERENCE * pref
-            + priors.JOIN_SCHEDULE_FIT * fits
-            + priors.JOIN_COMMUTE_OVER * col("commute_over_limit")
-            + priors.JOIN_INDUCTION * induction
-        )
-        complete = expit(
-            priors.COMPLETE_BASE
-            + priors.COMPLETE_UNTAUGHT_GAP * gap_open
-            + priors.COMPLETE_TAUGHT_GAP * gap_taught
-            + priors.COMPLETE_SPANISH_GAP * spanish_gap
-            + priors.COMPLETE_PREFERENCE * pref
-            + priors.COMPLETE_SCHEDULE_FIT * fits
-            + priors.COMPLETE_REMOTE_WITHOUT_DEVICE * col("remote_without_device")
-            + priors.COMPLETE_INDUCTION * induction
-        )
-        hire = expit(
-            priors.HIRE_BASE
-            + priors.HIRE_SKILLS * (1 - gap_open - priors.HIRE_TAUGHT_GAP_SHARE * gap_taught)
-            + priors.HIRE_OPTIONAL * col("optional_coverage")
-            + priors.HIRE_NICHE_EXPERIENCE * col("niche_experience")
-            + priors.HIRE_TEXT_EVIDENCE * col("text_evidence")
-            + priors.HIRE_SIMILARITY * col("similarity")
-            + priors.HIRE_SPANISH_GAP * spanish_gap
+        join, complete, hire = (
+            expit(constant + x[:, columns] @ weights) for constant, columns, weights in _RULE_TERMS
         )
         p_complete = join * complete
         return np.column_stack([join, p_complete, p_complete * hire])
 
 
-# the inputs each stage of the rules above reads: the learned ranker's base for that
-# stage refits their weights (see models.ranker), and so does the "rules refitted"
-# ablation (evaluation.ablations), which is that base alone. The rules' centring of the
-# induction feature is left out: a fitted intercept absorbs it.
-RULE_INPUTS: tuple[tuple[str, ...], ...] = (
-    ("niche_preference", "schedule_fit", "commute_over_limit", "induction"),
+# The rules, stage by stage (join; complete given joined; hired given completed): a
+# constant and a weight per input, from the documented priors. The learned ranker's
+# base for each stage reads the same inputs and is pulled toward these weights (see
+# models.ranker); the "rules refitted" ablation (evaluation.ablations) is that base
+# alone. Unknown induction counts neither way; missing skills count against a hire
+# (the share taught in the training less).
+_UNKNOWN = INDUCTION_UNKNOWN
+RULES: tuple[tuple[float, dict[str, float]], ...] = (
     (
-        "essential_gap_untaught",
-        "essential_gap_taught",
-        "spanish_gap",
-        "niche_preference",
-        "schedule_fit",
-        "remote_without_device",
-        "induction",
+        priors.JOIN_BASE - priors.JOIN_INDUCTION * _UNKNOWN,
+        {
+            "niche_preference": priors.JOIN_PREFERENCE,
+            "schedule_fit": priors.JOIN_SCHEDULE_FIT,
+            "commute_over_limit": priors.JOIN_COMMUTE_OVER,
+            "induction": priors.JOIN_INDUCTION,
+        },
     ),
     (
-        "essential_gap_untaught",
-        "essential_gap_taught",
-        "optional_coverage",
-        "niche_experience",
-        "text_evidence",
-        "similarity",
-        "spanish_gap",
+        priors.COMPLETE_BASE - priors.COMPLETE_INDUCTION * _UNKNOWN,
+        {
+            "essential_gap_untaught": priors.COMPLETE_UNTAUGHT_GAP,
+            "essential_gap_taught": priors.COMPLETE_TAUGHT_GAP,
+            "spanish_gap": priors.COMPLETE_SPANISH_GAP,
+            "niche_preference": priors.COMPLETE_PREFERENCE,
+            "schedule_fit": priors.COMPLETE_SCHEDULE_FIT,
+            "remote_without_device": priors.COMPLETE_REMOTE_WITHOUT_DEVICE,
+            "induction": priors.COMPLETE_INDUCTION,
+        },
+    ),
+    (
+        priors.HIRE_BASE + priors.HIRE_SKILLS,
+        {
+            "essential_gap_untaught": -priors.HIRE_SKILLS,
+            "essential_gap_taught": -priors.HIRE_SKILLS * priors.HIRE_TAUGHT_GAP_SHARE,
+            "optional_coverage": priors.HIRE_OPTIONAL,
+            "niche_experience": priors.HIRE_NICHE_EXPERIENCE,
+            "text_evidence": priors.HIRE_TEXT_EVIDENCE,
+            "similarity": priors.HIRE_SIMILARITY,
+            "spanish_gap": priors.HIRE_SPANISH_GAP,
+        },
     ),
 )
+RULE_INPUTS: tuple[tuple[str, ...], ...] = tuple(tuple(terms) for _, terms in RULES)
+RULE_WEIGHTS: tuple[tuple[float, ...], ...] = tuple(tuple(terms.values()) for _, terms in RULES)
+_RULE_TERMS = [
+    (constant, [F[name] for name in terms], np.array(list(terms.values())))
+    for constant, terms in RULES
+]
 
 PRIOR_COLUMNS = ("prior_join", "prior_complete", "prior_hire")
 RANKER_INPUTS = (*FEATURES, *PRIOR_COLUMNS)

@@ -28,6 +28,7 @@ from matching.scoring import (
     RANKER_DIRECTIONS,
     RANKER_INPUTS,
     RULE_INPUTS,
+    RULE_WEIGHTS,
     FallbackScorer,
     LearnedScorer,
     expected_stages,
@@ -81,6 +82,7 @@ RANKER_SETTINGS: dict = {
     "max_leaf_nodes": 4,
     "monotonic_cst": RANKER_DIRECTIONS,
     "base_inputs": RULE_INPUTS,
+    "base_centre": RULE_WEIGHTS,
 }
 
 
@@ -212,6 +214,7 @@ def train_ranker(
     ranker = fit_pair_ranker(x, y, params, edition)
     # how far each stage's trees moved it from the rules' refitted base (0: not at all)
     metrics["tree_weights"] = [round(w, 2) for w in ranker.tree_weights_]
+    metrics["base_strengths"] = list(ranker.base_strengths_)
     return TrainingResult(ranker, metrics, data_hash(pairs))
 
 

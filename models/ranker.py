@@ -27,6 +27,13 @@ than the held-out edition's noise. The model is then refitted on every edition w
 it. With little data the held-out trees do not beat the base and the ranker is the
 refitted rules; with more they earn weight. Both parts are monotone in the same
 directions, so their blend (``0 <= w <= 1``) is too.
+
+**The base itself is shrunk toward the rules.** Given the rules' documented weights
+(``base_centre``), a stage's base is pulled toward them rather than toward zero, with a
+strength chosen the same way on the latest training edition: the strongest pull whose
+held-out log-loss is within one standard error of the best. A few hundred noisy
+outcomes then leave the base at the rules with a refitted intercept, and only outcomes
+that clearly disagree with a documented weight move it.
 """
 
 from __future__ import annotations
@@ -48,17 +55,27 @@ FLAT_ROWS = 20_000
 # both outcomes) to choose on: with fewer, the stage keeps its base
 TREE_WEIGHTS = np.linspace(0.0, 1.0, 11)
 MIN_HELD_OUT = 30
+# the pulls of a base toward the rules' weights tried, from the strongest (the rules
+# with a refitted intercept, nearly) to scikit-learn's default; without a held-out
+# edition to choose on, the base takes the last
+BASE_STRENGTHS = (1000.0, 100.0, 10.0, 1.0)
 
 
-def _within_noise_of_best(losses: np.ndarray) -> float:
-    """The smallest tree weight whose held-out log-loss (``losses``: one row of per-case
-    losses per weight in :data:`TREE_WEIGHTS`) is within one standard error of the
-    best weight's: the trees must beat the base by more than the held-out edition's
-    noise to earn weight."""
+def _first_within_noise(losses: np.ndarray) -> int:
+    """The first choice (``losses``: one row of per-case held-out losses per choice,
+    the most cautious choice first) whose mean loss is within one standard error of the
+    best choice's: leaving the cautious choice must beat it by more than the held-out
+    edition's noise."""
     best = losses[int(np.argmin(losses.mean(axis=1)))]
     excess = losses - best
     noise = excess.std(axis=1) / np.sqrt(losses.shape[1])
-    return float(TREE_WEIGHTS[int(np.argmax(excess.mean(axis=1) <= noise))])
+    return int(np.argmax(excess.mean(axis=1) <= noise))
+
+
+def _held_out_losses(z: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    """Per-case log-losses of log-odds ``z`` (choices x rows) against a binary target."""
+    losses = -np.where(target, log_expit(z), log_expit(-z))
+    return losses if weight is None else losses * (weight / weight.mean())
 
 
 class OutcomeRanker(ClassifierMixin, BaseEstimator):
@@ -79,6 +96,10 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
     base_inputs:
         Per stage (the grades above the lowest, in order), the feature names its base
         logistic regression reads; None: no base, the trees alone.
+    base_centre:
+        Per stage, the weights (in ``base_inputs`` order) its base is pulled toward, with
+        a strength chosen on the latest edition passed to :meth:`fit`; None: toward zero
+        with scikit-learn's default strength.
     tree_weight:
         With a base: the trees' weight in every stage (0: the base alone, no trees
         fitted; 1: the trees alone), or None to choose each stage's on the latest
@@ -96,6 +117,7 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         early_stopping: bool = True,
         random_state: int | None = 0,
         base_inputs: tuple[tuple[str, ...], ...] | None = None,
+        base_centre: tuple[tuple[float, ...], ...] | None = None,
         tree_weight: float | None = None,
     ) -> None:
         self.max_iter = max_iter
@@ -107,6 +129,7 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.random_state = random_state
         self.base_inputs = base_inputs
+        self.base_centre = base_centre
         self.tree_weight = tree_weight
 
     def _stage_model(self, rows: int) -> HistGradientBoostingClassifier:
@@ -126,8 +149,9 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         )
 
-    def _base(self, stage: int) -> SignedLogistic | None:
-        """A stage's unfitted base over its named inputs, held to their directions."""
+    def _base(self, stage: int, strength: float) -> SignedLogistic | None:
+        """A stage's unfitted base over its named inputs, held to their directions and
+        pulled toward its centre (if given) with ``strength``."""
         if self.base_inputs is None:
             return None
         names = list(getattr(self, "feature_names_in_", []))
@@ -136,7 +160,8 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         if unknown:
             raise ValueError(f"base inputs not among the features: {', '.join(unknown)}")
         signs = [int((self.monotonic_cst or {}).get(name, 0)) for name in inputs]
-        return SignedLogistic([names.index(name) for name in inputs], signs)
+        centre = None if self.base_centre is None else self.base_centre[stage]
+        return SignedLogistic([names.index(name) for name in inputs], signs, centre, strength)
 
     def fit(self, X, y, sample_weight=None, editions=None) -> OutcomeRanker:
         """Fit each stage on features ``X`` and graded outcomes ``y``; ``editions`` (each
@@ -148,8 +173,10 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         if self.base_inputs is not None and len(self.base_inputs) < stages:
             raise ValueError(f"base_inputs names {len(self.base_inputs)} stages, not {stages}")
         weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        self.tree_weights_ = self._chosen_weights(X, y, weight, editions)
-        self.stages_, self.bases_ = self._fit_stages(X, y, weight, self.tree_weights_)
+        self.base_strengths_, self.tree_weights_ = self._chosen(X, y, weight, editions)
+        self.stages_, self.bases_ = self._fit_stages(
+            X, y, weight, self.base_strengths_, self.tree_weights_
+        )
         self.n_iter_ = [s.n_iter_ if hasattr(s, "n_iter_") else 0 for s in self.stages_]
         return self
 
@@ -158,7 +185,12 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         return list(zip(self.classes_[:-1], self.classes_[1:], strict=True))
 
     def _fit_stages(
-        self, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, tree_weights: list[float]
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        weight: np.ndarray | None,
+        strengths: list[float],
+        tree_weights: list[float],
     ) -> tuple[list, list]:
         """Per grade above the lowest: the trees (None when their weight is 0, or the
         constant rate when the stage saw one outcome only) and the base (or None)."""
@@ -172,7 +204,7 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
                 stages.append(float(target.mean()) if len(target) else 0.0)
                 bases.append(None)
                 continue
-            base = self._base(stage)
+            base = self._base(stage, strengths[stage])
             if base is not None:
                 base.fit(X[reached], target, w)
             trees = None
@@ -182,40 +214,52 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             bases.append(base)
         return stages, bases
 
-    def _chosen_weights(
+    def _chosen(
         self, X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, editions
-    ) -> list[float]:
-        """Each stage's tree weight (see the module docstring)."""
+    ) -> tuple[list[float], list[float]]:
+        """Each stage's base strength and tree weight (see the module docstring)."""
         stages = len(self.classes_) - 1
+        free = BASE_STRENGTHS[-1]
         if self.base_inputs is None:
-            return [1.0] * stages
-        if self.tree_weight is not None:
-            return [float(self.tree_weight)] * stages
+            return [free] * stages, [1.0] * stages
+        fixed = self.tree_weight
         if editions is None:
-            return [0.0] * stages
+            return [free] * stages, [0.0 if fixed is None else float(fixed)] * stages
         editions = np.asarray(editions)
         if len(editions) != len(y):
             raise ValueError(f"{len(editions)} editions for {len(y)} rows")
         held = editions == editions.max()
+        cautious = BASE_STRENGTHS[0] if self.base_centre is not None else free
         if held.all():
-            return [0.0] * stages
+            return [cautious] * stages, [0.0 if fixed is None else float(fixed)] * stages
+        strengths = BASE_STRENGTHS if self.base_centre is not None else (free,)
         w = None if weight is None else weight[~held]
-        fitted, bases = self._fit_stages(X[~held], y[~held], w, [1.0] * stages)
-        chosen = []
+        fitted = [  # the trees once, with the first base; the other bases alone
+            self._fit_stages(X[~held], y[~held], w, [s] * stages, [float(i == 0)] * stages)
+            for i, s in enumerate(strengths)
+        ]
+        chosen_strengths, chosen_weights = [], []
         for stage, (low, grade) in enumerate(self._steps()):
             rows = held & (y >= low)
             target = y[rows] >= grade
-            trees, base = fitted[stage], bases[stage]
-            if base is None or rows.sum() < MIN_HELD_OUT or target.min() == target.max():
-                chosen.append(0.0)
+            bases = [bases[stage] for _, bases in fitted]
+            trees = fitted[0][0][stage]
+            if bases[0] is None or rows.sum() < MIN_HELD_OUT or target.min() == target.max():
+                chosen_strengths.append(cautious)
+                chosen_weights.append(0.0 if fixed is None else float(fixed))
                 continue
-            b, t = base.logit(X[rows]), trees.decision_function(X[rows])
-            z = b[None, :] + TREE_WEIGHTS[:, None] * (t - b)[None, :]
-            losses = -np.where(target, log_expit(z), log_expit(-z))  # weights x rows
-            if weight is not None:
-                losses *= weight[rows] / weight[rows].mean()
-            chosen.append(_within_noise_of_best(losses))
-        return chosen
+            held_weight = None if weight is None else weight[rows]
+            b = np.stack([base.logit(X[rows]) for base in bases])
+            pick = _first_within_noise(_held_out_losses(b, target, held_weight))
+            chosen_strengths.append(strengths[pick])
+            if fixed is not None:
+                chosen_weights.append(float(fixed))
+                continue
+            t = trees.decision_function(X[rows])
+            z = b[pick][None, :] + TREE_WEIGHTS[:, None] * (t - b[pick])[None, :]
+            losses = _held_out_losses(z, target, held_weight)
+            chosen_weights.append(float(TREE_WEIGHTS[_first_within_noise(losses)]))
+        return chosen_strengths, chosen_weights
 
     def stage_probabilities(self, X) -> np.ndarray:
         """Columns: the chance of reaching each grade above the lowest (for grades 0..3:
@@ -265,10 +309,12 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state: dict) -> None:
         """A ranker saved before stages had a base was its trees alone: read it so."""
-        state = {"base_inputs": None, "tree_weight": None, **state}
+        state = {"base_inputs": None, "base_centre": None, "tree_weight": None, **state}
         if "stages_" in state and "bases_" not in state:
             state["bases_"] = [None] * len(state["stages_"])
             state["tree_weights_"] = [1.0] * len(state["stages_"])
+        if "stages_" in state and "base_strengths_" not in state:
+            state["base_strengths_"] = [BASE_STRENGTHS[-1]] * len(state["stages_"])
         super().__setstate__(state)
 
     def predict_proba(self, X) -> np.ndarray:

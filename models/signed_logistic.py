@@ -3,9 +3,12 @@ ranker shrinks toward (see :mod:`models.ranker`).
 
 scikit-learn's ``LogisticRegression`` cannot bound its weights, and an unbounded fit on
 a few hundred outcomes can learn that fitting the schedule lowers the chance of
-joining. The objective here is scikit-learn's default one (log-loss plus half the
-squared weights, the intercept free); a weight whose direction is known is held to it,
-so where the data agree with the directions the fit is scikit-learn's own.
+joining. The objective is scikit-learn's (log-loss plus half the squared weights times a
+strength, the intercept free), with two changes: a weight whose direction is known is
+held to it, and the penalty can pull the weights toward a centre other than zero (the
+rules' documented weights), so that with few outcomes the fit stays near what the rules
+say instead of near "nothing matters". With the default centre (zero) and strength (1),
+where the data agree with the directions, the fit is scikit-learn's own.
 """
 
 from __future__ import annotations
@@ -17,12 +20,23 @@ from scipy.special import expit, log_expit
 
 class SignedLogistic:
     """P(y = 1) = expit(intercept + x @ coef) over chosen columns of a feature matrix,
-    each coefficient held to the sign given for its column (0: free). A missing value
-    reads as its column's training mean."""
+    each coefficient held to the sign given for its column (0: free) and pulled toward
+    ``centre`` (default zero) by ``strength``. A missing value reads as its column's
+    training mean."""
 
-    def __init__(self, columns: np.ndarray, signs: np.ndarray) -> None:
+    def __init__(
+        self,
+        columns: np.ndarray,
+        signs: np.ndarray,
+        centre: np.ndarray | None = None,
+        strength: float = 1.0,
+    ) -> None:
         self.columns = np.asarray(columns, dtype=np.intp)
         self.signs = np.asarray(signs, dtype=np.int64)
+        self.centre = np.zeros(len(self.columns)) if centre is None else np.asarray(centre, float)
+        self.strength = float(strength)
+        if len(self.centre) != len(self.columns):
+            raise ValueError(f"{len(self.centre)} centre weights for {len(self.columns)} columns")
 
     def fit(self, x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None):
         """Fit on rows of the full feature matrix ``x`` and binary outcomes ``y``."""
@@ -37,16 +51,15 @@ class SignedLogistic:
             z = design @ theta
             value = -(w * (y * log_expit(z) + (1 - y) * log_expit(-z))).sum()
             grad = design.T @ (w * (expit(z) - y))
-            value += 0.5 * theta[1:] @ theta[1:]
-            grad[1:] += theta[1:]
+            pull = theta[1:] - self.centre
+            value += 0.5 * self.strength * pull @ pull
+            grad[1:] += self.strength * pull
             return float(value), grad
 
         bounds = [(None, None)] + [
             (0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in self.signs
         ]
-        found = minimize(
-            loss, np.zeros(design.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds
-        )
+        found = minimize(loss, np.r_[0.0, self.centre], jac=True, method="L-BFGS-B", bounds=bounds)
         self.intercept = float(found.x[0])
         self.coef = found.x[1:]
         return self

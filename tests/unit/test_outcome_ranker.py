@@ -79,6 +79,31 @@ def test_outcomes_driven_by_what_the_base_does_not_read_give_the_trees_weight():
     assert learned > refitted + 0.05
 
 
+RULES = ((1.2,), (-1.0,), (1.0, -1.0))  # the weights _programme draws from: the centre
+
+
+def test_a_base_that_the_outcomes_follow_stays_at_the_rules():
+    """Outcomes drawn with the rules' own weights: each stage keeps the strongest pull
+    toward them, and its weights are the rules'."""
+    frame, y, _ = _programme(1, hidden=0.0)
+    ranker = _shrunk(base_centre=RULES).fit(frame, y, editions=EDITIONS)
+    assert ranker.base_strengths_ == [1000.0] * 3
+    for base, centre in zip(ranker.bases_, RULES, strict=True):
+        np.testing.assert_allclose(base.coef, centre, atol=0.05)
+
+
+def test_outcomes_that_contradict_the_rules_loosen_the_pull():
+    """Rules saying 3.0 where the outcomes follow 1.2 (joining, on ``a``): that stage's
+    pull is loosened and its weight comes near the outcomes' own; the stages whose
+    rules hold keep the strongest pull."""
+    frame, y, _ = _programme(1, hidden=0.0)
+    wrong = ((3.0,), *RULES[1:])
+    ranker = _shrunk(base_centre=wrong).fit(frame, y, editions=EDITIONS)
+    assert ranker.base_strengths_[0] <= 10.0
+    assert abs(ranker.bases_[0].coef[0] - 1.2) < 0.2
+    assert ranker.base_strengths_[1:] == [1000.0, 1000.0]
+
+
 def test_without_editions_to_choose_on_the_base_serves_alone():
     frame, y, _ = _programme(3, hidden=2.0)
     shrunk = _shrunk().fit(frame, y)

@@ -42,3 +42,13 @@ def test_a_missing_input_reads_as_its_training_mean():
     gap = np.array([[np.nan, 0.0]])
     mean = np.array([[x[:, 0].mean(), 0.0]])
     assert fitted.logit(gap) == fitted.logit(mean)
+
+
+def test_the_pull_toward_a_centre_holds_a_weight_as_strongly_as_asked():
+    """Outcomes with a weak effect (0.2), a centre saying 1.5: a strong pull keeps the
+    weight near the centre, scikit-learn's default strength leaves it near the data."""
+    x, y = _outcomes([0.2])
+    held = SignedLogistic([0], [1], centre=[1.5], strength=1e4).fit(x, y)
+    free = SignedLogistic([0], [1], centre=[1.5], strength=1.0).fit(x, y)
+    assert abs(held.coef[0] - 1.5) < 0.2
+    assert abs(free.coef[0] - 0.2) < 0.1
