@@ -16,7 +16,8 @@ On two data dirs: the demo at MILMA scale, and a generated programme of 100,000
 participants (built as the scale benchmark builds its data dir: a sample embedded for
 real and the rest noisy copies of those vectors, so its build costs minutes, not hours).
 Reported: requests per second, the median and 99th-percentile latency, the errors
-(anything but the expected status), and the machine's load average at the time.
+(anything but the expected status, counted by what came instead), and the machine's
+load average at the time.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,19 +146,19 @@ class _Caller:
         self.connection = http.client.HTTPConnection(host, int(port), timeout=60)
         self.headers = {"X-API-Key": key, "Content-Type": "application/json"}
 
-    def ask(self, method: str, path: str, body: dict | None, expect: int) -> tuple[float, bool]:
-        """(seconds taken, answered ``expect``)."""
+    def ask(self, method: str, path: str, body: dict | None) -> tuple[float, int]:
+        """(seconds taken, the answer's HTTP status; 0 when none came)."""
         payload = None if body is None else json.dumps(body).encode()
         start = time.perf_counter()
         try:
             self.connection.request(method, path, body=payload, headers=self.headers)
             response = self.connection.getresponse()
             response.read()
-            ok = response.status == expect
+            answered = response.status
         except (http.client.HTTPException, OSError):
             self.connection.close()  # the next request opens a new connection
-            ok = False
-        return time.perf_counter() - start, ok
+            answered = 0
+        return time.perf_counter() - start, answered
 
 
 Request = tuple[str, str, dict | None, int]  # method, path, body, expected status
@@ -214,23 +216,27 @@ def _run(base: str, key: str, workload: Workload, callers: int, total: int) -> d
 
     for connection in connections:
         for _ in range(WARM_UP // callers):
-            connection.ask(*take()[1])
-    results: list[list[tuple[str, float, bool]]] = [[] for _ in connections]
+            connection.ask(*take()[1][:3])
+    results: list[list[tuple[str, float, int, int]]] = [[] for _ in connections]
 
     def ask(i: int) -> None:
         for _ in range(total // callers):
             kind, request = take()
-            results[i].append((kind, *connections[i].ask(*request)))
+            method, path, body, expect = request
+            results[i].append((kind, *connections[i].ask(method, path, body), expect))
 
     start = time.perf_counter()
     with ThreadPoolExecutor(callers) as pool:
         list(pool.map(ask, range(callers)))
     wall = time.perf_counter() - start
     answers = [a for per in results for a in per]
-    times = {kind: np.array([t for k, t, _ in answers if k == kind]) for kind in ("read", "write")}
+    kinds = ("read", "write")
+    times = {kind: np.array([t for k, t, _, _ in answers if k == kind]) for kind in kinds}
+    wrong = Counter(f"{kind} {got or 'none'}" for kind, _, got, expect in answers if got != expect)
     return {
         "times": times,
-        "errors": sum(not ok for _, _, ok in answers),
+        "errors": sum(wrong.values()),
+        "error_answers": dict(sorted(wrong.items())),
         "wall": wall,
         "count": len(answers),
     }
@@ -292,6 +298,7 @@ def _result(data: str, path: str, callers: int, run: dict, load: float) -> dict:
         "p99_ms": _ms(reads, 99),
         "max_ms": _ms(reads, 100),
         "errors": run["errors"],
+        "error_answers": run["error_answers"],
         "load_average": load,
     }
     if len(writes):

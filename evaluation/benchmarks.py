@@ -377,6 +377,12 @@ FILE_COLUMNS = [
 ]
 
 
+def _errors(r: dict) -> str:
+    """The count of unexpected answers, with what came instead (``read 503: 2``)."""
+    answers = r.get("error_answers") or {}
+    return f"{r['errors']}" + "".join(f"; {what}: {n}" for what, n in answers.items())
+
+
 def _served_row(r: dict) -> list:
     writes = f"{r['write_p50_ms']} / {r['write_p99_ms']}" if "writes" in r else ""
     return [
@@ -388,7 +394,7 @@ def _served_row(r: dict) -> list:
         r["p99_ms"],
         r["max_ms"],
         writes,
-        r["errors"],
+        _errors(r),
         r["load_average"],
     ]
 
