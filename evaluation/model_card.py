@@ -74,9 +74,10 @@ def _bias_lines(bias: dict | None) -> list[str]:
     ]
 
 
-def _tree_weights(ranker: OutcomeRanker | None) -> str:
-    weights = getattr(ranker, "tree_weights_", None)
-    return ", ".join(f"{w:.1f}" for w in weights) if weights is not None else "–"
+def _per_stage(ranker: OutcomeRanker | None, attribute: str, form: str) -> str:
+    """One fitted setting of each stage, written out; "–" without a ranker."""
+    values = getattr(ranker, attribute, None)
+    return ", ".join(format(v, form) for v in values) if values is not None else "–"
 
 
 def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None, out: Path) -> Path:
@@ -104,7 +105,11 @@ def write_model_card(result: dict, data: EvalData, ranker: OutcomeRanker | None,
         "- Each stage is shrunk toward a logistic regression on the fallback rules' own "
         "inputs (weights held to the rules' directions): its log-odds are base + w·(trees − "
         "base), w chosen on the latest training edition. The evaluated model's w per stage: "
-        f"{_tree_weights(ranker)}.",
+        f"{_per_stage(ranker, 'tree_weights_', '.1f')}.",
+        "- That base is itself pulled toward the rules' documented weights, as strongly as "
+        "the latest training edition allows (1,000: the rules with a refitted intercept, "
+        "nearly; 1: free). The evaluated model's pull per stage: "
+        f"{_per_stage(ranker, 'base_strengths_', ',.0f')}.",
         f"- Features ({len(FEATURES)}): {', '.join(FEATURES)}. No sensitive attribute (origin, "
         "nationality, gender, age, migrant status) is a feature; a test enforces it.",
         f"- The evaluated model: `{RANKER_FILE}`, SHA-256 `{digest}`; trained on the observed "

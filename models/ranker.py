@@ -24,8 +24,8 @@ editions, held out from a fit on the ones before it, by the held-out log-loss of
 stage (from 0, the base alone, to 1, the trees alone): the smallest weight within one
 standard error of the best, so the trees earn weight only by beating the base by more
 than the held-out edition's noise. The model is then refitted on every edition with
-it. With little data the held-out trees do not beat the base and the ranker is the
-refitted rules; with more they earn weight. Both parts are monotone in the same
+it. With little data the held-out trees do not beat the base and the ranker is its
+base; with more they earn weight. Both parts are monotone in the same
 directions, so their blend (``0 <= w <= 1``) is too.
 
 **The base itself is shrunk toward the rules.** Given the rules' documented weights

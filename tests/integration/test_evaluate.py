@@ -74,6 +74,7 @@ def test_evaluate_writes_report_metrics_and_plots(tmp_path):
     assert "Intended use" in card and "Limits" in card and "ECE" in card
     assert "a diagnostic, not a deployable system" in card and "recovered" not in card
     assert "No hiring-bias check in this run" in card
+    assert "pull per stage: " in card and "pull per stage: –" not in card
     assert f"would serve: **{promotion['decision']}**" in card
     sheet = (out / "datasheet.md").read_text()
     assert "seed 8" in sheet and "profile" in sheet and "the default world" in sheet
