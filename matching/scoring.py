@@ -22,6 +22,7 @@ from matching import priors
 from matching.features import FEATURE_DIRECTIONS, FEATURES
 from matching.pool import INDUCTION_UNKNOWN
 from models.ranker import OutcomeRanker
+from models.signed_logistic import row_sums
 
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -48,7 +49,8 @@ class FallbackScorer:
 
     def stages(self, x: np.ndarray) -> np.ndarray:
         join, complete, hire = (
-            expit(constant + x[:, columns] @ weights) for constant, columns, weights in _RULE_TERMS
+            expit(row_sums(constant, x[:, columns], weights))
+            for constant, columns, weights in _RULE_TERMS
         )
         p_complete = join * complete
         return np.column_stack([join, p_complete, p_complete * hire])
@@ -102,6 +104,7 @@ _RULE_TERMS = [
     (constant, [F[name] for name in terms], np.array(list(terms.values())))
     for constant, terms in RULES
 ]
+
 
 PRIOR_COLUMNS = ("prior_join", "prior_complete", "prior_hire")
 RANKER_INPUTS = (*FEATURES, *PRIOR_COLUMNS)

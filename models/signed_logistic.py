@@ -18,6 +18,16 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
 
+def row_sums(constant: float, inputs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``constant + inputs @ weights``, summed term by term: each row's figure then does
+    not depend on the rows beside it (a matrix product's rounding does), so a person's
+    reasons read the same in a placement as in the challenge's shortlist."""
+    total = np.full(len(inputs), constant, dtype=float)
+    for column, weight in enumerate(weights):
+        total += weight * inputs[:, column]
+    return total
+
+
 class SignedLogistic:
     """P(y = 1) = expit(intercept + x @ coef) over chosen columns of a feature matrix,
     each coefficient held to the sign given for its column (0: free) and pulled toward
@@ -69,4 +79,4 @@ class SignedLogistic:
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Log-odds for each row of the full feature matrix ``x``."""
-        return self.intercept + self._filled(x[:, self.columns]) @ self.coef
+        return row_sums(self.intercept, self._filled(x[:, self.columns]), self.coef)
