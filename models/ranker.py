@@ -223,15 +223,16 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
         if self.base_inputs is None:
             return [free] * stages, [1.0] * stages
         fixed = self.tree_weight
+        kept = 0.0 if fixed is None else float(fixed)  # a stage's weight when none is chosen
         if editions is None:
-            return [free] * stages, [0.0 if fixed is None else float(fixed)] * stages
+            return [free] * stages, [kept] * stages
         editions = np.asarray(editions)
         if len(editions) != len(y):
             raise ValueError(f"{len(editions)} editions for {len(y)} rows")
         held = editions == editions.max()
         cautious = BASE_STRENGTHS[0] if self.base_centre is not None else free
         if held.all():
-            return [cautious] * stages, [0.0 if fixed is None else float(fixed)] * stages
+            return [cautious] * stages, [kept] * stages
         strengths = BASE_STRENGTHS if self.base_centre is not None else (free,)
         w = None if weight is None else weight[~held]
         fitted = [  # the trees once, with the first base; the other bases alone
@@ -246,14 +247,14 @@ class OutcomeRanker(ClassifierMixin, BaseEstimator):
             trees = fitted[0][0][stage]
             if bases[0] is None or rows.sum() < MIN_HELD_OUT or target.min() == target.max():
                 chosen_strengths.append(cautious)
-                chosen_weights.append(0.0 if fixed is None else float(fixed))
+                chosen_weights.append(kept)
                 continue
             held_weight = None if weight is None else weight[rows]
             b = np.stack([base.logit(X[rows]) for base in bases])
             pick = _first_within_noise(_held_out_losses(b, target, held_weight))
             chosen_strengths.append(strengths[pick])
             if fixed is not None:
-                chosen_weights.append(float(fixed))
+                chosen_weights.append(kept)
                 continue
             t = trees.decision_function(X[rows])
             z = b[pick][None, :] + TREE_WEIGHTS[:, None] * (t - b[pick])[None, :]
