@@ -81,12 +81,9 @@ class Matcher(EngineState):
     ) -> Matcher:
         """The engine as configured (its embedding model: see
         :mod:`matching.embedding_choice`); loads the embedding cache and the newest models."""
+        path = embedding_model_path(settings, say)
         matcher = cls(
-            Embedder(
-                embedding_model_path(settings, say),
-                settings.embedding_batch_size,
-                settings.embedding_cache_limit,
-            ),
+            Embedder(path, settings.embedding_batch_size, settings.embedding_cache_limit),
             data_dir=settings.data_dir,
             exact_limit=settings.exact_search_limit,
             hnsw_m=settings.hnsw_m,
@@ -96,6 +93,7 @@ class Matcher(EngineState):
             rules=ProgrammeRules.from_settings(settings),
             fairness_rerank=settings.fairness_rerank,
             vector_store=settings.vector_store,
+            save_delay_s=settings.index_save_seconds,
         )
         if matcher.data_dir is not None:
             matcher.embedder.load_cache(matcher.cache_file)

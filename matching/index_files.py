@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -32,16 +34,20 @@ class IndexFiles:
 
 def write_index_files(
     root: Path,
-    faiss_index: faiss.Index,
+    faiss_index: faiss.Index | np.ndarray,
     ids: np.ndarray,
     meta: dict[str, np.ndarray],
     manifest: dict,
     keep: int = KEPT_VERSIONS,
 ) -> Artefact:
-    """Publish a new index version under ``root``, keeping ``keep`` versions."""
+    """Publish a new index version under ``root``, keeping ``keep`` versions; the FAISS
+    structure given as itself or already serialised (``faiss.serialize_index``)."""
 
     def write_index(path: Path) -> None:
-        faiss.write_index(faiss_index, str(path))
+        if isinstance(faiss_index, np.ndarray):
+            faiss_index.tofile(path)
+        else:
+            faiss.write_index(faiss_index, str(path))
 
     def write_meta(path: Path) -> None:
         buffer = io.BytesIO()
@@ -50,6 +56,54 @@ def write_index_files(
 
     writers = {"index.faiss": write_index, "meta.npz": write_meta}
     return publish(root, KIND, writers, manifest, keep)
+
+
+class SavedIndex(Protocol):
+    """What a version's manifest describes of an index (``ParticipantIndex``)."""
+
+    model_name: str
+    dimension: int
+    factory: str
+    mode: str
+    exact_limit: int
+    hnsw_m: int
+    ef_construction: int
+    ef_search: int
+    probe: dict | None
+    version: str | None
+    sorted_rows: int
+
+    def __len__(self) -> int: ...
+    def data_hash(self) -> str: ...
+
+
+def publishing(
+    index: SavedIndex,
+    structure: faiss.Index | np.ndarray,
+    ids: np.ndarray,
+    meta: dict[str, np.ndarray],
+    extra: dict | None,
+) -> Callable[[Path, int], Artefact]:
+    """The call that writes ``index``'s structure, id map and flags, as given (the live
+    ones, or copies of them), as a new version under a root; it notes the version on
+    the index."""
+    hnsw = {"m": index.hnsw_m, "ef_construction": index.ef_construction}
+    manifest = {
+        **{"model_name": index.model_name, "dimension": index.dimension, "count": len(index)},
+        **{"factory": index.factory, "mode": index.mode, "exact_limit": index.exact_limit},
+        "hnsw": hnsw | {"ef_search": index.ef_search},
+        "data_hash": index.data_hash(),
+        "sorted_rows": index.sorted_rows,
+        "probe": index.probe,
+        **(extra or {}),
+    }
+
+    def publish(root: Path, keep: int) -> Artefact:
+        artefact = write_index_files(root, structure, ids, meta, manifest, keep)
+        index.version = artefact.version
+        return artefact
+
+    return publish
 
 
 def read_index_files(root: Path, model_name: str | None = None) -> IndexFiles | None:

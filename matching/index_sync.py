@@ -297,4 +297,4 @@ def set_participant_flags(
     if migrant is not None:
         engine.pool.set_flags(participant_id, migrant=migrant)
     if persist and flags and engine.data_dir is not None:
-        engine.save()
+        engine.save_later()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -275,8 +275,11 @@ class MilvusParticipantIndex:
     def save(self, root: Path, extra: dict | None = None, keep: int = KEPT_VERSIONS) -> Artefact:
         """Flush the collection and publish it as the current version under ``root``
         (``keep`` versions are kept); collections no kept version names are dropped."""
-        self._ensure_collection()
-        self.client.flush(self.collection)
+        return self.snapshot(extra)(root, keep)
+
+    def snapshot(self, extra: dict | None = None) -> Callable[[Path, int], Artefact]:
+        """The manifest of the collection as it is now, and the call that flushes the
+        collection and publishes it (Milvus keeps the vectors: nothing else to copy)."""
         manifest = {
             "uri": self.uri,
             "collection": self.collection,
@@ -290,13 +293,19 @@ class MilvusParticipantIndex:
             "probe": self.probe,
             **(extra or {}),
         }
-        artefact = publish(root, KIND, {}, manifest, keep)
-        self.version = artefact.version
-        kept = {a.manifest.get("collection") for a in versions(root, KIND)}
-        for name in self.client.list_collections():
-            if name.startswith(PREFIX) and name not in kept:
-                self.client.drop_collection(name)
-        return artefact
+
+        def publish_flushed(root: Path, keep: int) -> Artefact:
+            self._ensure_collection()
+            self.client.flush(self.collection)
+            artefact = publish(root, KIND, {}, manifest, keep)
+            self.version = artefact.version
+            kept = {a.manifest.get("collection") for a in versions(root, KIND)}
+            for name in self.client.list_collections():
+                if name.startswith(PREFIX) and name not in kept:
+                    self.client.drop_collection(name)
+            return artefact
+
+        return publish_flushed
 
     @classmethod
     def load(

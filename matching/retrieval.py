@@ -24,7 +24,7 @@ memory and from the next saved file even before a rebuild drops the row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from matching.bulk_vectors import release_pages, reserve
-from matching.index_files import ids_digest, read_index_files, write_index_files
+from matching.index_files import ids_digest, publishing, read_index_files
 from matching.search_filter import SearchFilter, checked_batch
 from matching.vector_blocks import edition_blocks, scan_top_k
 from models.artefacts import KEPT_VERSIONS, Artefact
@@ -87,9 +87,9 @@ class ParticipantIndex:
             "fingerprint": np.zeros(0, dtype=np.int64),
         }
         self._row_of: dict[int, int] = {}
-        # rows [0, _sorted_rows) are ordered by edition since the last rebuild: _blocks
+        # rows [0, sorted_rows) are ordered by edition since the last rebuild: _blocks
         # gives each edition's [start, end) there; later rows are the tail
-        self._sorted_rows = 0
+        self.sorted_rows = 0
         self._blocks: dict[int, tuple[int, int]] = {}
         self.probe: dict | None = None  # the latest recall probe (matching.recall_probe)
 
@@ -217,7 +217,7 @@ class ParticipantIndex:
         self.probe = None
 
     def _sort_blocks(self, sorted_rows: int) -> None:
-        self._sorted_rows = sorted_rows
+        self.sorted_rows = sorted_rows
         self._blocks = edition_blocks(self._meta["edition"][:sorted_rows])
 
     def _vector_view(self) -> np.ndarray:
@@ -246,8 +246,8 @@ class ParticipantIndex:
     def _edition_rows(self, edition: int) -> tuple[int, int, np.ndarray]:
         """An edition's block [start, end) and its rows in the tail."""
         start, end = self._blocks.get(edition, (0, 0))
-        tail = self._meta["edition"][self._sorted_rows :]
-        return start, end, self._sorted_rows + np.flatnonzero(tail == edition)
+        tail = self._meta["edition"][self.sorted_rows :]
+        return start, end, self.sorted_rows + np.flatnonzero(tail == edition)
 
     def search(
         self, queries: np.ndarray, k: int, flt: SearchFilter | None = None, exact: bool = False
@@ -338,26 +338,15 @@ class ParticipantIndex:
 
         Retired rows are written as they are held (zero vectors, marked not alive), so an
         erasure does not wait for a rebuild of the whole graph."""
-        manifest = {
-            "model_name": self.model_name,
-            "dimension": self.dimension,
-            "count": len(self),
-            "factory": self.factory,
-            "mode": self.mode,
-            "exact_limit": self.exact_limit,
-            "hnsw": {
-                "m": self.hnsw_m,
-                "ef_construction": self.ef_construction,
-                "ef_search": self.ef_search,
-            },
-            "data_hash": self.data_hash(),
-            "sorted_rows": self._sorted_rows,
-            "probe": self.probe,
-            **(extra or {}),
-        }
-        artefact = write_index_files(root, self._index, self._ids, self._meta, manifest, keep)
-        self.version = artefact.version
-        return artefact
+        return publishing(self, self._index, self._ids, self._meta, extra)(root, keep)
+
+    def snapshot(self, extra: dict | None = None) -> Callable[[Path, int], Artefact]:
+        """A copy of the index as it is now (taken while its lock is held, in a tenth
+        of the time writing it takes) and the call that writes that copy as a new
+        version, which needs no lock: changes made meanwhile wait for the next one."""
+        meta = {k: v.copy() for k, v in self._meta.items()}
+        structure = faiss.serialize_index(self._index)
+        return publishing(self, structure, self._ids.copy(), meta, extra)
 
     @classmethod
     def load(cls, root: Path, model_name: str | None = None) -> ParticipantIndex | None:

@@ -88,6 +88,13 @@ class Settings(BaseSettings):
         le=60.0,
         description="How often a served engine applies other workers' changes (0: never)",
     )
+    index_save_seconds: float = Field(
+        5.0,
+        ge=0.0,
+        le=300.0,
+        description="How long after a participant's change the index files are written, "
+        "changes in between written with it (0: at once; an erasure is always at once)",
+    )
     demo_seed: int = 7
 
     @field_validator("data_dir", "bulk_model")

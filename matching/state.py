@@ -22,6 +22,7 @@ from matching.challenge_view import ChallengeView
 from matching.domain.catalogue import Catalogue, load_catalogue
 from matching.features import pair_features
 from matching.history import CompanyRecord, OutcomeHistory
+from matching.index_saving import IndexSaving
 from matching.milvus_index import MilvusParticipantIndex, milvus_uri
 from matching.niches import NicheCatalogueIndex
 from matching.pool import ParticipantPool
@@ -30,7 +31,6 @@ from matching.rules import ProgrammeRules
 from matching.scoring import FallbackScorer, Scorer, stage_chances
 from matching.text.profiles import ProfileReader
 from matching.text.reader import text_reader
-from models.artefacts import KEPT_VERSIONS
 from models.embedder import Embedder
 
 KEPT_SHORTLISTS = 256
@@ -94,6 +94,7 @@ class EngineState:
         rules: ProgrammeRules | None = None,
         fairness_rerank: bool = True,
         vector_store: str = "faiss",
+        save_delay_s: float = 0.0,
     ) -> None:
         self.embedder = embedder
         self.vector_store = vector_store
@@ -129,6 +130,7 @@ class EngineState:
         self.niche_model_version: str | None = None
         self._niche_index: NicheCatalogueIndex | None = None
         self.lock = threading.RLock()
+        self.saving = IndexSaving(self, save_delay_s)
         self.revision = 0  # moves on with every change of state (see matching.engine)
         # results made at the current revision: shortlists; editions' standings and plans
         self.kept_shortlists = KeptResults(KEPT_SHORTLISTS)
@@ -198,14 +200,15 @@ class EngineState:
         return MilvusParticipantIndex.load(self.index_root, uri, self.embedder.name)
 
     def save(self, erasure: bool = False) -> None:
-        """Persist the index (new artefact version) and the embedding cache. After an
-        ``erasure`` only the new index version is kept: the older ones still hold the
-        erased person's vector."""
-        with self.lock:
-            keep = 1 if erasure else KEPT_VERSIONS
-            # each version says which model built it (matching.embedding_choice reads it)
-            self.index.save(self.index_root, {"model": self.embedder.describe()}, keep)
-            self.embedder.save_cache(self.cache_file)
+        """Persist the index (new artefact version) and the embedding cache now. After
+        an ``erasure`` only the new index version is kept: the older ones still hold
+        the erased person's vector."""
+        self.saving.now(erasure)
+
+    def save_later(self) -> None:
+        """Persist the index and the cache within seconds, without holding up requests
+        for the writing (see :mod:`matching.index_saving`)."""
+        self.saving.later()
 
     # ------------------------------------------------------------------- lookups
     def challenge(self, challenge_id: int) -> ChallengeView:

@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -209,12 +209,22 @@ class Embedder:
 
     def save_cache(self, path: Path) -> None:
         """Write the cache to an ``.npz`` file atomically."""
+        self.cache_snapshot()(path)
+
+    def cache_snapshot(self) -> Callable[[Path], None]:
+        """A copy of the cache as it is now and the call that writes that copy; only
+        the copying holds the cache's lock, so texts are embedded meanwhile."""
         with self._lock:
             keys = np.frombuffer(b"".join(self._keys), dtype=np.uint8).reshape(-1, 16)
             order = np.fromiter(self._keys.values(), dtype=np.int64, count=len(self._keys))
+            vectors = self._vectors[order]
+
+        def write(path: Path) -> None:
             buffer = io.BytesIO()
-            np.savez(buffer, keys=keys, vectors=self._vectors[order], model=np.array(self.name))
-        atomic_write_bytes(path, buffer.getvalue())
+            np.savez(buffer, keys=keys, vectors=vectors, model=np.array(self.name))
+            atomic_write_bytes(path, buffer.getvalue())
+
+        return write
 
     def load_cache(self, path: Path) -> int:
         """Add vectors from a cache file; returns how many were loaded (0 if absent, or

@@ -92,6 +92,7 @@ class Runtime:
 
     def close(self) -> None:
         self.feed.stop()
+        self.matcher.saving.flush()  # changes whose index files wait to be written
         self.engine.dispose()
         if self.loop_engine is not None:
             self.loop_engine.dispose()

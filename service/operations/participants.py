@@ -90,7 +90,7 @@ def _sync_and_commit(
             else:
                 matcher.upsert_participants(previous, persist=False)
             raise
-    matcher.save()
+    matcher.save_later()
 
 
 def create_participant(

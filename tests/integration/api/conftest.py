@@ -27,10 +27,10 @@ class Service:
         return {"X-API-Key": self.keys[role]}
 
 
-def open_service(template, target: Path) -> Service:
+def open_service(template, target: Path, **settings_given) -> Service:
     folder, keys, companies = template
     shutil.copytree(folder, target)
-    settings = Settings(data_dir=target)
+    settings = Settings(data_dir=target, **settings_given)
     runtime = open_runtime(settings)
     client = TestClient(create_app(settings, runtime))
     return Service(settings, runtime, client, dict(keys), companies)

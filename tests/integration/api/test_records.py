@@ -47,6 +47,7 @@ def test_erasure_holds_after_restart(service_template, tmp_path):
     listed = svc.client.get(f"/challenges/{cid}/shortlist?k=200", headers=cw).json()
     assert pid in [c["participant_id"] for c in listed["candidates"]]
     root = svc.runtime.matcher.index_root
+    svc.runtime.matcher.saving.flush()  # the registration's index version, written now
     assert len(versions(root, KIND)) > 1  # the one saved with the person among them
     assert svc.client.delete(f"/participants/{pid}", headers=cw).status_code == 204
     # no older index version is kept to hold their vector

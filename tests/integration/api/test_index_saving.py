@@ -1,0 +1,87 @@
+"""A participant's change reaches the index files seconds later, written by the saving
+thread, changes in between with it; an erasure reaches them at once; a stop before the
+writing loses nothing (the next start repairs the index from the records)."""
+
+import time
+
+import numpy as np
+
+from matching.index_files import KIND
+from models.artefacts import versions
+from service.runtime import open_runtime
+from tests.integration.api.conftest import open_service
+from tests.integration.api.test_records import NEW
+
+
+def _saved_ids(matcher) -> set[int]:
+    return set(matcher.index.load(matcher.index_root).ids.tolist())
+
+
+def _register(svc, name: str) -> int:
+    body = {**NEW, "display_name": name, "email": f"{name.split()[-1].lower()}@example.org"}
+    made = svc.client.post("/participants", json=body, headers=svc.as_("caseworker"))
+    assert made.status_code == 201, made.text
+    return made.json()["participant_id"]
+
+
+def test_registrations_are_written_together_after_the_request(service_template, tmp_path):
+    svc = open_service(service_template, tmp_path / "var", index_save_seconds=120)
+    matcher = svc.runtime.matcher
+    before = [v.version for v in versions(matcher.index_root, KIND)]
+    made = [_register(svc, f"Persona {i}") for i in range(3)]
+    # answered before any file was written
+    assert [v.version for v in versions(matcher.index_root, KIND)] == before
+    assert matcher.saving.unsaved
+    svc.runtime.close()  # a stop writes what waits, once
+    after = [v.version for v in versions(matcher.index_root, KIND)]
+    assert len(set(after) - set(before)) == 1 and set(made) <= _saved_ids(matcher)
+    again = open_runtime(svc.settings)
+    try:
+        assert not again.sync.changed  # nothing to embed again
+    finally:
+        again.close()
+
+
+def test_the_saving_thread_writes_by_itself(service_template, tmp_path):
+    svc = open_service(service_template, tmp_path / "var", index_save_seconds=0.2)
+    matcher = svc.runtime.matcher
+    try:
+        pid = _register(svc, "Persona sola")
+        deadline = time.monotonic() + 30
+        while matcher.saving.unsaved and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with matcher.saving._writing:  # a write under way has finished
+            assert not matcher.saving.unsaved and pid in _saved_ids(matcher)
+    finally:
+        svc.runtime.close()
+
+
+def test_a_stop_before_the_writing_is_repaired_at_start(service_template, tmp_path):
+    svc = open_service(service_template, tmp_path / "var", index_save_seconds=120)
+    pid = _register(svc, "Persona perdida")
+    assert pid not in _saved_ids(svc.runtime.matcher)
+    # the process ends without closing: the saving thread's wait dies with it
+    svc.runtime.feed.stop()
+    svc.runtime.engine.dispose()
+    again = open_runtime(svc.settings)
+    try:
+        assert again.sync.added == 1 and pid in again.matcher.index.ids
+    finally:
+        again.close()
+
+
+def test_an_erasure_while_a_registration_waits_leaves_no_vector_on_disk(service_template, tmp_path):
+    svc = open_service(service_template, tmp_path / "var", index_save_seconds=0.3)
+    matcher = svc.runtime.matcher
+    try:
+        pid = _register(svc, "Persona borrada")
+        deleted = svc.client.delete(f"/participants/{pid}", headers=svc.as_("caseworker"))
+        assert deleted.status_code == 204
+        assert len(versions(matcher.index_root, KIND)) == 1  # written at once, alone
+        time.sleep(1.0)  # past the saving thread's turn
+        assert not matcher.saving.unsaved
+    finally:
+        svc.runtime.close()
+    for version in versions(matcher.index_root, KIND):
+        with np.load(version.file("meta.npz")) as meta:
+            assert pid not in meta["ids"][meta["alive"]], version.version
