@@ -34,20 +34,16 @@ class IndexFiles:
 
 def write_index_files(
     root: Path,
-    faiss_index: faiss.Index | np.ndarray,
+    faiss_index: faiss.Index,
     ids: np.ndarray,
     meta: dict[str, np.ndarray],
     manifest: dict,
     keep: int = KEPT_VERSIONS,
 ) -> Artefact:
-    """Publish a new index version under ``root``, keeping ``keep`` versions; the FAISS
-    structure given as itself or already serialised (``faiss.serialize_index``)."""
+    """Publish a new index version under ``root``, keeping ``keep`` versions."""
 
     def write_index(path: Path) -> None:
-        if isinstance(faiss_index, np.ndarray):
-            faiss_index.tofile(path)
-        else:
-            faiss.write_index(faiss_index, str(path))
+        faiss.write_index(faiss_index, str(path))
 
     def write_meta(path: Path) -> None:
         buffer = io.BytesIO()
@@ -79,7 +75,7 @@ class SavedIndex(Protocol):
 
 def publishing(
     index: SavedIndex,
-    structure: faiss.Index | np.ndarray,
+    structure: faiss.Index,
     ids: np.ndarray,
     meta: dict[str, np.ndarray],
     extra: dict | None,

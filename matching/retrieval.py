@@ -345,8 +345,7 @@ class ParticipantIndex:
         of the time writing it takes) and the call that writes that copy as a new
         version, which needs no lock: changes made meanwhile wait for the next one."""
         meta = {k: v.copy() for k, v in self._meta.items()}
-        structure = faiss.serialize_index(self._index)
-        return publishing(self, structure, self._ids.copy(), meta, extra)
+        return publishing(self, faiss.clone_index(self._index), self._ids.copy(), meta, extra)
 
     @classmethod
     def load(cls, root: Path, model_name: str | None = None) -> ParticipantIndex | None:
