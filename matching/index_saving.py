@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -52,11 +53,14 @@ class IndexSaving:
     def __init__(self, engine: SavedEngine, delay_s: float) -> None:
         self.engine = engine
         self.delay_s = delay_s
+        # run before each copy, without the engine's lock: the service applies the
+        # changes other workers committed (an erasure above all), so that a copy
+        # written to the shared data dir holds nothing they have removed
+        self.before_copy: Callable[[], object] | None = None
         self._writing = threading.Lock()  # one version written at a time, in order
         self._wake = threading.Condition()
         self._unsaved = False
-        self._thread: threading.Thread | None = None
-        self._stopped = False
+        self._thread: threading.Thread | None = None  # the one saving thread
 
     def now(self, erasure: bool = False) -> None:
         """Write the index and the cache before returning (after an ``erasure`` only
@@ -64,10 +68,10 @@ class IndexSaving:
         vector)."""
         engine = self.engine
         with engine.lock, self._writing:
-            self._unsaved = False
             keep = 1 if erasure else KEPT_VERSIONS
             engine.index.save(engine.index_root, self._described(), keep)
             engine.embedder.save_cache(engine.cache_file)
+            self._unsaved = False
 
     def later(self) -> None:
         """Write the index and the cache within ``delay_s`` seconds, on the saving
@@ -77,8 +81,7 @@ class IndexSaving:
             return
         with self._wake:
             self._unsaved = True
-            if self._thread is None or not self._thread.is_alive():
-                self._stopped = False
+            if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._save_when_due, name="index-saving", daemon=True
                 )
@@ -86,13 +89,13 @@ class IndexSaving:
             self._wake.notify()
 
     def flush(self) -> None:
-        """Write now what waits to be written, and stop the saving thread (at close)."""
+        """Stop the saving thread and write now what waits to be written (at close,
+        and before the index is rebuilt)."""
         with self._wake:
-            self._stopped = True
+            thread, self._thread = self._thread, None
             self._wake.notify()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        if thread is not None:
+            thread.join()
         if self._unsaved:
             self.now()
 
@@ -102,14 +105,16 @@ class IndexSaving:
         return self._unsaved
 
     def _save_when_due(self) -> None:
+        me = threading.current_thread()
+
+        def retired() -> bool:
+            return self._thread is not me
+
         while True:
             with self._wake:
-                while not self._unsaved and not self._stopped:
-                    self._wake.wait()
-                if self._stopped:
-                    return
+                self._wake.wait_for(lambda: self._unsaved or retired())
                 # the first unsaved change starts the clock; later ones ride along
-                if self._wake.wait_for(lambda: self._stopped, timeout=self.delay_s):
+                if retired() or self._wake.wait_for(retired, timeout=self.delay_s):
                     return
                 if not self._unsaved:  # an erasure's save came first
                     continue
@@ -122,6 +127,8 @@ class IndexSaving:
     def _save_copy(self) -> None:
         """Copy under the engine's lock, write with only the writing lock held."""
         engine = self.engine
+        if self.before_copy is not None:
+            self.before_copy()
         with engine.lock:
             self._writing.acquire()
             self._unsaved = False

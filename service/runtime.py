@@ -159,6 +159,7 @@ def open_runtime(
     for note in report.notes:
         say(note)
     feed = FeedFollower(sessions, matcher, applied=version)
+    matcher.saving.before_copy = feed.catch_up
     loop_engine = None
     if engine.dialect.name == "sqlite":
         loop_engine = make_engine(settings.sqlalchemy_url, wait_for_writers=False)
@@ -197,6 +198,7 @@ def serving_version(runtime: Runtime) -> str | None:
 
 def reindex(runtime: Runtime) -> SyncReport:
     """Rebuild the participant index from the database."""
+    runtime.matcher.saving.flush()  # no older copy may land in the emptied folder
     _discard_index(runtime.settings)
     with runtime.sessions() as session:
         version = latest_version(session)

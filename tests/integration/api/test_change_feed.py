@@ -192,3 +192,18 @@ def test_what_a_worker_keeps_is_dropped_when_another_changes_it(pair):
     paused = ca.put("/admin/controls", json={"mode": "paused", "reason": "audit"}, headers=admin)
     assert paused.status_code == 200, paused.text
     assert cb.get(f"/challenges/{cid}/shortlist?k=5", headers=cw).status_code == 503
+
+
+def test_a_workers_delayed_save_applies_another_workers_erasure_first(pair):
+    """B registers someone and saves later; A erases someone meanwhile. The copy B
+    writes to the shared data dir must not bring the erased person's vector back."""
+    (a, b), (ca, cb), cw, _ = pair
+    erased = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
+    b.feed.catch_up()
+    assert erased in b.matcher.index.ids
+    b.matcher.saving.delay_s = 120  # the save waits until this test makes it
+    assert cb.post("/participants", json=NEW, headers=cw).status_code == 201
+    assert ca.delete(f"/participants/{erased}", headers=cw).status_code == 204
+    b.matcher.saving._save_copy()  # the saving thread's turn comes
+    saved = b.matcher.index.load(b.matcher.index_root)
+    assert saved.version == b.matcher.index.version and erased not in saved.ids

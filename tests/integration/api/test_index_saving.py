@@ -2,6 +2,7 @@
 thread, changes in between with it; an erasure reaches them at once; a stop before the
 writing loses nothing (the next start repairs the index from the records)."""
 
+import threading
 import time
 
 import numpy as np
@@ -68,6 +69,21 @@ def test_a_stop_before_the_writing_is_repaired_at_start(service_template, tmp_pa
         assert again.sync.added == 1 and pid in again.matcher.index.ids
     finally:
         again.close()
+        svc.runtime.matcher.saving.flush()  # the abandoned engine's thread ends here
+
+
+def _held_on_disk(matcher, pid: int, key: bytes) -> list[str]:
+    """Where the files still hold the person: index versions with their live row, and
+    the embedding cache with their vector."""
+    held = []
+    for version in versions(matcher.index_root, KIND):
+        with np.load(version.file("meta.npz")) as meta:
+            if pid in meta["ids"][meta["alive"]]:
+                held.append(version.version)
+    with np.load(matcher.cache_file) as cache:
+        if key in {bytes(k) for k in cache["keys"]}:
+            held.append("embeddings.npz")
+    return held
 
 
 def test_an_erasure_while_a_registration_waits_leaves_no_vector_on_disk(service_template, tmp_path):
@@ -75,6 +91,7 @@ def test_an_erasure_while_a_registration_waits_leaves_no_vector_on_disk(service_
     matcher = svc.runtime.matcher
     try:
         pid = _register(svc, "Persona borrada")
+        key = matcher.profile_keys[pid]
         deleted = svc.client.delete(f"/participants/{pid}", headers=svc.as_("caseworker"))
         assert deleted.status_code == 204
         assert len(versions(matcher.index_root, KIND)) == 1  # written at once, alone
@@ -82,6 +99,42 @@ def test_an_erasure_while_a_registration_waits_leaves_no_vector_on_disk(service_
         assert not matcher.saving.unsaved
     finally:
         svc.runtime.close()
-    for version in versions(matcher.index_root, KIND):
-        with np.load(version.file("meta.npz")) as meta:
-            assert pid not in meta["ids"][meta["alive"]], version.version
+    assert _held_on_disk(matcher, pid, key) == []
+
+
+def test_an_erasure_waits_for_an_older_copy_being_written_and_comes_after_it(
+    service_template, tmp_path
+):
+    svc = open_service(service_template, tmp_path / "var", index_save_seconds=0.1)
+    matcher = svc.runtime.matcher
+    writing, release = threading.Event(), threading.Event()
+    copy_of_cache = matcher.embedder.cache_snapshot
+
+    def held_until_released():
+        write = copy_of_cache()
+
+        def write_when_released(path):
+            writing.set()
+            release.wait(60)
+            write(path)
+
+        return write_when_released
+
+    matcher.embedder.cache_snapshot = held_until_released
+    try:
+        pid = _register(svc, "Persona retenida")
+        key = matcher.profile_keys[pid]
+        assert writing.wait(30)  # the saving thread writes a copy that holds them
+        cw = svc.as_("caseworker")
+        erasure = threading.Thread(
+            target=svc.client.delete, args=(f"/participants/{pid}",), kwargs={"headers": cw}
+        )
+        erasure.start()
+        erasure.join(0.5)
+        assert erasure.is_alive()  # waiting for the older copy to be written
+        release.set()
+        erasure.join(60)
+        assert _held_on_disk(matcher, pid, key) == []
+    finally:
+        release.set()
+        svc.runtime.close()
