@@ -197,7 +197,7 @@ def test_what_a_worker_keeps_is_dropped_when_another_changes_it(pair):
 def test_a_workers_delayed_save_applies_another_workers_erasure_first(pair):
     """B registers someone and saves later; A erases someone meanwhile. The copy B
     writes to the shared data dir must not bring the erased person's vector back."""
-    (a, b), (ca, cb), cw, _ = pair
+    (_a, b), (ca, cb), cw, _ = pair
     erased = ca.post("/participants", json=NEW, headers=cw).json()["participant_id"]
     b.feed.catch_up()
     assert erased in b.matcher.index.ids
