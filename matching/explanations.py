@@ -29,7 +29,7 @@ from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ParticipantPool
 from matching.reason_choices import Facts, effect_phrasings, factor_phrasings
-from matching.reason_texts import IMPLIED, direction, phrase, worded
+from matching.reason_texts import IMPLIED, directions, phrased, worded
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -62,6 +62,22 @@ FACTORS: dict[str, dict[str, float | None]] = {
     },
     "history": {"company_taste_match": 0.0, "company_mentor_match": 0.0},
 }
+# every reason a candidate is given, in the order reasons of equal effect are listed
+REASONS = (
+    "skills",
+    "training",
+    "experience",
+    "language",
+    "schedule",
+    "preference",
+    "similarity",
+    "readiness",
+    "engagement",
+    "commute",
+    "background",
+    "history",
+    "company",
+)
 
 
 class ReasonFields(TypedDict):
@@ -152,7 +168,11 @@ def explain(
     effects: dict[str, np.ndarray] | None = None,
 ) -> list[Explanation]:
     """Skill lists and reasons for candidates ``chosen`` (positions into ``features``);
-    ``effects`` may come from a batched :func:`factor_effects` call."""
+    ``effects`` may come from a batched :func:`factor_effects` call.
+
+    What does not depend on the words (each effect's direction, the reasons' order, the
+    skill marks) is worked out for all candidates at once; a long list spent more on
+    those steps, one candidate and factor at a time, than on scoring."""
     if effects is None:
         effects = factor_effects(scorer, [(features, chosen, challenge)])[0]
     niche = catalogue.niches[challenge.niche].name[language]
@@ -161,9 +181,11 @@ def explain(
     optional = challenge.optional.tolist()
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
     # plain Python numbers, read once: a candidate's phrasing looks at each many times
-    factors = list(effects)
-    matrix = np.column_stack([effects[f] for f in factors]) if factors else np.zeros((0, 0))
+    matrix = np.column_stack([effects[f] for f in REASONS])
     effect_rows, shown_rows = matrix.tolist(), np.round(matrix, 4).tolist()
+    went_rows = directions(matrix).tolist()
+    # strongest first; among equal effects, in the order of REASONS
+    order_rows = np.argsort(-np.abs(matrix), axis=1, kind="stable").tolist()
     feature_rows = features[chosen].tolist()
     facts = Facts.of(pool, rows[chosen], challenge.niche)
 
@@ -178,54 +200,53 @@ def explain(
         return ", ".join(catalogue.label_at(s, language) for s in skills)
 
     out = []
-    for pos, c in enumerate(chosen):
-        row = rows[c]
-        x = feature_rows[pos]
-        own = set(pool.skill_list(row).tolist())
+    for pos, (skills, implied, read) in enumerate(pool.marked_skills(rows[chosen])):
+        x, went = feature_rows[pos], went_rows[pos]
+        own = set(skills)
         matched = [s for s in essential if s in own]
         matched_optional = [s for s in optional if s in own]
         missing = [s for s in essential if s not in own]
         gap_taught = [s for s in missing if s in taught]
         gap_open = [s for s in missing if s not in taught]
-        implied = pool.implied_skills(row)
-        effect = dict(zip(factors, effect_rows[pos], strict=True))
-        shown = dict(zip(factors, shown_rows[pos], strict=True))
-        shown_implied = len(implied & set(matched))
-        texts = {
-            "skills": phrase(
-                "skills"
-                if matched
-                else "skills_unlisted"
-                if not essential
-                else "skills_none_others"
-                if direction(effect["skills"]) > 0
-                else "skills_none",
+        effect = dict(zip(REASONS, effect_rows[pos], strict=True))
+        shown_implied = len(implied.intersection(matched))
+        skills_key = (
+            "skills"
+            if matched
+            else "skills_unlisted"
+            if not essential
+            else "skills_none_others"
+            if went[0] > 0
+            else "skills_none"
+        )
+        texts = [
+            phrased(
+                skills_key,
                 language,
-                effect["skills"],
+                went[0],
                 worded(IMPLIED[language], language, count=shown_implied) if shown_implied else "",
-                have=len(matched),
-                total=len(essential),
-                names=labels(matched[:4]),
+                (("have", len(matched)), ("total", len(essential)), ("names", labels(matched[:4]))),
             ),
-            "training": phrase(
+            phrased(
                 "training" if gap_taught else "no_training_gap",
                 language,
-                effect["training"],
-                count=len(gap_taught),
-                names=labels(gap_taught),
+                went[1],
+                "",
+                (("count", len(gap_taught)), ("names", labels(gap_taught))),
             ),
-        }
+        ]
         phrasings = factor_phrasings(x, facts, pos, challenge, language, mean_similarity)
         phrasings.update(effect_phrasings(effect, x, facts, pos, language))
-        for factor, (key, values) in phrasings.items():
-            texts[factor] = phrase(key, language, effect[factor], niche=niche, **values)
-        ordered = sorted(texts, key=lambda factor: -abs(effect[factor]))
+        for j, factor in enumerate(REASONS[2:], start=2):
+            key, values = phrasings[factor]
+            texts.append(phrased(key, language, went[j], "", (("niche", niche), *values.items())))
+        shown = shown_rows[pos]
         reasons = [
-            {"factor": factor, "effect": shown[factor], "text": texts[factor]} for factor in ordered
+            {"factor": REASONS[j], "effect": shown[j], "text": texts[j]} for j in order_rows[pos]
         ]
         out.append(
             Explanation(
-                refs(matched + matched_optional, implied, pool.read_skills(row)),
+                refs(matched + matched_optional, implied, read),
                 refs(gap_taught),
                 refs(gap_open),
                 reasons,

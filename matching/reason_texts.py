@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
+
 TEMPLATES: dict[str, tuple[int, dict[str, str | tuple[str, str, str]]]] = {
     "skills": (
         +1,
@@ -365,6 +367,11 @@ def direction(effect: float) -> int:
     return 0
 
 
+def directions(effects: np.ndarray) -> np.ndarray:
+    """:func:`direction` of every effect in an array at once."""
+    return (effects > NEGLIGIBLE).astype(np.int8) - (effects < -NEGLIGIBLE)
+
+
 def worded(text: str | tuple[str, str, str], language: str, **values) -> str:
     """A phrasing filled in: a (count name, one, other) phrasing takes its singular form
     when that count is 1; years are written with the language's decimal mark."""
@@ -386,15 +393,14 @@ def phrase(key: str, language: str, effect: float, extra: str = "", **values) ->
     """The reason's words: the phrasing of ``key`` (plus ``extra``), and a clause when
     the measured ``effect`` goes another way than the words say (a neutral phrasing
     included), so that no reason reads as a plus where it lowered the chances."""
-    went = direction(effect)
-    clash = went if went and went != TEMPLATES[key][0] else 0
-    return _phrased(key, language, clash, extra, tuple(values.items()))
+    return phrased(key, language, direction(effect), extra, tuple(values.items()))
 
 
 @lru_cache(maxsize=65_536)
-def _phrased(key: str, language: str, clash: int, extra: str, values: tuple) -> str:
-    """:func:`phrase` once per distinct wording: a shortlist's reasons repeat the same
-    few sentences for most candidates (a long list spent more on wording than on
-    scoring)."""
+def phrased(key: str, language: str, went: int, extra: str, values: tuple) -> str:
+    """:func:`phrase` of an effect that went ``went`` (its :func:`direction`), made once
+    per distinct wording: a shortlist's reasons repeat the same few sentences for most
+    candidates (a long list spent more on wording than on scoring)."""
     text = worded(TEMPLATES[key][1][language], language, **dict(values)) + extra
+    clash = went if went and went != TEMPLATES[key][0] else 0
     return text + CLAUSES[clash][language] if clash else text

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from matching.explanations import REASONS
 from matching.reason_texts import CLAUSES, IMPLIED, NEGLIGIBLE, TEMPLATES
 from matching.scoring import FallbackScorer
 from matching.training import train_ranker
@@ -80,3 +81,14 @@ def test_the_old_contradiction_cannot_happen(matcher, programme):
             experience = next(r for r in candidate.reasons if r.factor == "experience")
             if experience.text == TEMPLATES["no_experience"][1]["en"]:
                 assert experience.effect == 0
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_factor_has_one_reason_strongest_first(matcher, programme, language):
+    matcher.scorer = FallbackScorer()
+    for cid in programme.challenges["challenge_id"]:
+        for candidate in matcher.shortlist(int(cid), k=20, language=language).candidates:
+            factors = [r.factor for r in candidate.reasons]
+            assert sorted(factors) == sorted(REASONS)
+            strength = [abs(r.effect) for r in candidate.reasons]
+            assert strength == sorted(strength, reverse=True), candidate.reasons
