@@ -28,7 +28,7 @@ from matching.domain.results import SkillRef
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ParticipantPool
-from matching.reason_choices import Facts, effect_phrasings, factor_phrasings
+from matching.reason_choices import Facts, phrasings
 from matching.reason_texts import IMPLIED, directions, phrased, worded
 from matching.scoring import Scorer, expected_stages
 
@@ -180,14 +180,22 @@ def explain(
     essential = challenge.essential.tolist()
     optional = challenge.optional.tolist()
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
-    # plain Python numbers, read once: a candidate's phrasing looks at each many times
     matrix = np.column_stack([effects[f] for f in REASONS])
-    effect_rows, shown_rows = matrix.tolist(), np.round(matrix, 4).tolist()
-    went_rows = directions(matrix).tolist()
+    shown_rows = np.round(matrix, 4).tolist()
+    went = directions(matrix)
     # strongest first; among equal effects, in the order of REASONS
     order_rows = np.argsort(-np.abs(matrix), axis=1, kind="stable").tolist()
-    feature_rows = features[chosen].tolist()
     facts = Facts.of(pool, rows[chosen], challenge.niche)
+    words = phrasings(features[chosen], facts, challenge, language, mean_similarity, effects, niche)
+    # every factor's text but the skills' and training's, a factor at a time
+    worded_factors = [
+        [
+            phrased(key, language, w, "", values)
+            for (key, values), w in zip(words[f], went[:, j].tolist(), strict=True)
+        ]
+        for j, f in enumerate(REASONS[2:], start=2)
+    ]
+    went_rows = went[:, :2].tolist()
 
     def refs(
         skills: list[int],
@@ -200,15 +208,17 @@ def explain(
         return ", ".join(catalogue.label_at(s, language) for s in skills)
 
     out = []
-    for pos, (skills, implied, read) in enumerate(pool.marked_skills(rows[chosen])):
-        x, went = feature_rows[pos], went_rows[pos]
+    marks = pool.marked_skills(rows[chosen])
+    for pos, ((skills, implied, read), other_texts) in enumerate(
+        zip(marks, zip(*worded_factors, strict=True), strict=True)
+    ):
+        went_skills, went_training = went_rows[pos]
         own = set(skills)
         matched = [s for s in essential if s in own]
         matched_optional = [s for s in optional if s in own]
         missing = [s for s in essential if s not in own]
         gap_taught = [s for s in missing if s in taught]
         gap_open = [s for s in missing if s not in taught]
-        effect = dict(zip(REASONS, effect_rows[pos], strict=True))
         shown_implied = len(implied.intersection(matched))
         skills_key = (
             "skills"
@@ -216,30 +226,26 @@ def explain(
             else "skills_unlisted"
             if not essential
             else "skills_none_others"
-            if went[0] > 0
+            if went_skills > 0
             else "skills_none"
         )
-        texts = [
+        texts = (
             phrased(
                 skills_key,
                 language,
-                went[0],
+                went_skills,
                 worded(IMPLIED[language], language, count=shown_implied) if shown_implied else "",
                 (("have", len(matched)), ("total", len(essential)), ("names", labels(matched[:4]))),
             ),
             phrased(
                 "training" if gap_taught else "no_training_gap",
                 language,
-                went[1],
+                went_training,
                 "",
                 (("count", len(gap_taught)), ("names", labels(gap_taught))),
             ),
-        ]
-        phrasings = factor_phrasings(x, facts, pos, challenge, language, mean_similarity)
-        phrasings.update(effect_phrasings(effect, x, facts, pos, language))
-        for j, factor in enumerate(REASONS[2:], start=2):
-            key, values = phrasings[factor]
-            texts.append(phrased(key, language, went[j], "", (("niche", niche), *values.items())))
+            *other_texts,
+        )
         shown = shown_rows[pos]
         reasons = [
             {"factor": REASONS[j], "effect": shown[j], "text": texts[j]} for j in order_rows[pos]

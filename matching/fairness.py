@@ -53,15 +53,19 @@ def fair_top_k(
     target = float(merit[protected].sum() / total) if total > 0 else float(protected.mean())
     # plain Python numbers below: the loop reads them one at a time
     queues = [order[~protected[order]].tolist(), order[protected[order]].tolist()]  # rest, prot
+    # where each candidate stands in the plain order: the better of two heads comes first
+    standing = np.empty(len(order), dtype=np.int64)
+    standing[order] = np.arange(len(order))
+    standing_of = standing.tolist()
     weights = position_exposure(k)
     cumulative = np.cumsum(weights).tolist()
-    score_of, is_protected = scores.tolist(), protected.tolist()
     horizon = {}  # position -> the checkpoint it answers to
     start = 0
     for mark in checkpoints(k):
         horizon.update(dict.fromkeys(range(start, mark), mark))
         start = mark
     chosen: list[int] = []
+    taken = [0, 0]  # how many of each queue are chosen
     given = 0.0  # exposure the protected group has so far
 
     def miss(now: float, p: int) -> float:
@@ -73,13 +77,16 @@ def fair_top_k(
         return max(0.0, low - (now + later), now - high)
 
     for p, w in enumerate(weights.tolist()):
-        heads = [q[0] if q else None for q in queues]
-        best = max((h for h in heads if h is not None), key=lambda c: (score_of[c], -c))
-        group = int(is_protected[best])
+        heads = [q[n] if n < len(q) else None for q, n in zip(queues, taken, strict=True)]
+        rest, prot = heads
+        group = (
+            1 if rest is None or (prot is not None and standing_of[prot] < standing_of[rest]) else 0
+        )
         other = 1 - group
         if heads[other] is not None and miss(given + w * other, p) < miss(given + w * group, p):
             group = other
-        chosen.append(queues[group].pop(0))
+        chosen.append(heads[group])
+        taken[group] += 1
         given += w * group
     result = np.asarray(chosen, dtype=np.int64)
     plain = order[:k]
