@@ -16,7 +16,6 @@ the sign of the effect.
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -29,7 +28,7 @@ from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ParticipantPool
 from matching.reason_choices import Facts, phrasings
-from matching.reason_texts import IMPLIED, directions, phrased, worded
+from matching.reason_texts import IMPLIED, NEGLIGIBLE, phrased, worded
 from matching.scoring import Scorer, expected_stages
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -98,12 +97,35 @@ class Explanation:
     reasons: list[ReasonFields]  # strongest effect first
 
 
-def _reference(features: np.ndarray, challenge: ChallengeView) -> dict[str, dict[int, float]]:
-    """Per factor, the value each of its feature columns is set to."""
-    average = features.mean(axis=0) if len(features) else np.zeros(len(FEATURES))
+# every (factor, feature column) pair: the variant that sets it, the column, its neutral
+# value, and whether it is set to the candidates' average instead
+_PAIRS = [
+    (g + 1, F[c], v) for g, columns in enumerate(FACTORS.values()) for c, v in columns.items()
+]
+_VARIANT = np.array([g for g, _, _ in _PAIRS])
+_COLUMN = np.array([c for _, c, _ in _PAIRS])
+_AVERAGED = np.array([v is AVERAGE for _, _, v in _PAIRS])
+_NEUTRAL = np.array([0.0 if v is AVERAGE else v for _, _, v in _PAIRS])
+# the pairs whose neutral value depends on the challenge
+_OF_CHALLENGE = {
+    c: _COLUMN.tolist().index(F[c])
+    for c in (
+        "essential_coverage",
+        "essential_gap_taught",
+        "essential_gap_untaught",
+        "spanish_level",
+    )
+}
+
+
+def _reference(features: np.ndarray, challenge: ChallengeView) -> np.ndarray:
+    """The value each (factor, feature column) pair of :data:`_PAIRS` is set to."""
+    values = _NEUTRAL.copy()
+    if len(features):
+        values[_AVERAGED] = features[:, _COLUMN[_AVERAGED]].mean(axis=0)
     n_essential = len(challenge.essential)
     taught = len(np.intersect1d(challenge.essential, challenge.taught)) / max(1, n_essential)
-    challenge_neutral = {
+    neutral = {
         # holding no skill: every essential one missing, split as the training teaches
         "essential_coverage": 0.0 if n_essential else 1.0,
         "essential_gap_taught": taught if n_essential else 0.0,
@@ -111,13 +133,9 @@ def _reference(features: np.ndarray, challenge: ChallengeView) -> dict[str, dict
         # exactly the Spanish the challenge asks for
         "spanish_level": float(challenge.min_spanish),
     }
-    out = {}
-    for factor, columns in FACTORS.items():
-        out[factor] = {
-            F[c]: float(average[F[c]]) if v is AVERAGE else challenge_neutral.get(c, v)
-            for c, v in columns.items()
-        }
-    return out
+    for column, value in neutral.items():
+        values[_OF_CHALLENGE[column]] = value
+    return values
 
 
 def factor_effects(
@@ -128,19 +146,14 @@ def factor_effects(
     a single call."""
     stacked, sizes = [], []
     for features, chosen, challenge in blocks:
-        reference = _reference(features, challenge)
-        base = features[chosen]
-        variants = [base]
-        for factor in FACTORS:
-            x = base.copy()
-            for column, value in reference[factor].items():
-                x[:, column] = value
-            variants.append(x)
-        learnt = base.copy()  # as if the taught skills were already there
+        # the candidates as they are, once per factor with its columns at the reference,
+        # and as if the taught skills were already there
+        variants = np.repeat(features[chosen][None], len(FACTORS) + 2, axis=0)
+        variants[_VARIANT, :, _COLUMN] = _reference(features, challenge)[:, None]
+        learnt = variants[-1]
         learnt[:, F["essential_coverage"]] += learnt[:, F["essential_gap_taught"]]
         learnt[:, F["essential_gap_taught"]] = 0.0
-        variants.append(learnt)
-        stacked.extend(variants)
+        stacked.append(variants.reshape(-1, len(FEATURES)))
         sizes.append(len(chosen))
     if not stacked:
         return []
@@ -182,7 +195,8 @@ def explain(
     mean_similarity = float(features[:, F["similarity"]].mean()) if len(features) else 0.0
     matrix = np.column_stack([effects[f] for f in REASONS])
     shown_rows = np.round(matrix, 4).tolist()
-    went = directions(matrix)
+    # which way each effect went (reason_texts.direction, for all at once)
+    went = (matrix > NEGLIGIBLE).astype(np.int8) - (matrix < -NEGLIGIBLE)
     # strongest first; among equal effects, in the order of REASONS
     order_rows = np.argsort(-np.abs(matrix), axis=1, kind="stable").tolist()
     facts = Facts.of(pool, rows[chosen], challenge.niche)
@@ -197,15 +211,12 @@ def explain(
     ]
     went_rows = went[:, :2].tolist()
 
-    def refs(
-        skills: list[int],
-        implied: AbstractSet[int] = frozenset(),
-        read: AbstractSet[int] = frozenset(),
-    ) -> list[SkillRef]:
-        return [catalogue.skill_ref(s, language, s in implied, s in read) for s in skills]
+    # the challenge's skills as answers name them, looked up once per shortlist
+    label = {s: catalogue.label_at(s, language) for s in essential}
+    unmarked = {s: catalogue.skill_ref(s, language) for s in essential}
 
-    def labels(skills: list[int]) -> str:
-        return ", ".join(catalogue.label_at(s, language) for s in skills)
+    def marked_refs(skills: list[int], implied: set[int], read: set[int]) -> list[SkillRef]:
+        return [catalogue.skill_ref(s, language, s in implied, s in read) for s in skills]
 
     out = []
     marks = pool.marked_skills(rows[chosen])
@@ -235,14 +246,18 @@ def explain(
                 language,
                 went_skills,
                 worded(IMPLIED[language], language, count=shown_implied) if shown_implied else "",
-                (("have", len(matched)), ("total", len(essential)), ("names", labels(matched[:4]))),
+                (
+                    ("have", len(matched)),
+                    ("total", len(essential)),
+                    ("names", ", ".join([label[s] for s in matched[:4]])),
+                ),
             ),
             phrased(
                 "training" if gap_taught else "no_training_gap",
                 language,
                 went_training,
                 "",
-                (("count", len(gap_taught)), ("names", labels(gap_taught))),
+                (("count", len(gap_taught)), ("names", ", ".join([label[s] for s in gap_taught]))),
             ),
             *other_texts,
         )
@@ -252,9 +267,9 @@ def explain(
         ]
         out.append(
             Explanation(
-                refs(matched + matched_optional, implied, read),
-                refs(gap_taught),
-                refs(gap_open),
+                marked_refs(matched + matched_optional, implied, read),
+                [unmarked[s] for s in gap_taught],
+                [unmarked[s] for s in gap_open],
                 reasons,
             )
         )

@@ -37,7 +37,7 @@ from matching.domain.results import Placement, Placements, PlacementState
 from matching.explanations import explain, factor_effects
 from matching.placement_plan import ConfirmedTeams, edition_plan, plan_place
 from matching.placement_texts import counted, placement_text
-from matching.shortlists import pair_detail
+from matching.shortlists import pair_details
 from matching.standings import Standing, edition_standing, person_standings
 from matching.state import EngineState
 
@@ -138,7 +138,7 @@ def _explained(engine: EngineState, top: list[Standing], language: str) -> list[
             language,
             effect,
         )
-        out.append(pair_detail(s.ranked, s.c, explanation))
+        out.extend(pair_details(s.ranked, chosen, [explanation]))
     return out
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
-
 TEMPLATES: dict[str, tuple[int, dict[str, str | tuple[str, str, str]]]] = {
     "skills": (
         +1,
@@ -365,11 +363,6 @@ def direction(effect: float) -> int:
     if effect < -NEGLIGIBLE:
         return -1
     return 0
-
-
-def directions(effects: np.ndarray) -> np.ndarray:
-    """:func:`direction` of every effect in an array at once."""
-    return (effects > NEGLIGIBLE).astype(np.int8) - (effects < -NEGLIGIBLE)
 
 
 def worded(text: str | tuple[str, str, str], language: str, **values) -> str:

@@ -176,24 +176,37 @@ def rank_challenges(engine: EngineState, challenge_ids, k: int) -> list[RankedCa
     ]
 
 
-def pair_detail(ranked: RankedCandidates, c: int, e: Explanation) -> dict:
-    """The :class:`~matching.domain.results.PairDetail` fields of candidate ``c`` (a
-    position into ``ranked``) with its explanation ``e``."""
-    x, stages = ranked.x, ranked.stages
-    return {
-        "score": round(float(ranked.key[c]) / 3.0, 4),
-        "p_join": round(float(stages[c, 0]), 4),
-        "p_complete": round(float(stages[c, 1]), 4),
-        "p_hire": round(float(stages[c, 2]), 4),
-        "similarity": round(float(ranked.sims[c]), 4),
-        "matched_skills": e.matched,
-        "missing_taught": e.missing_taught,
-        "missing_untaught": e.missing_untaught,
-        "reasons": e.reasons,
-        "commute_minutes": int(x[c, F["commute_minutes"]]),
-        "schedule_fit": bool(x[c, F["schedule_fit"]]),
-        "spanish_level": CEFR_LEVELS[int(x[c, F["spanish_level"]])],
-    }
+def pair_details(
+    ranked: RankedCandidates, chosen: np.ndarray, explanations: list[Explanation]
+) -> list[dict]:
+    """The :class:`~matching.domain.results.PairDetail` fields of candidates ``chosen``
+    (positions into ``ranked``) with their explanations, their figures read for all of
+    them at once."""
+    x = ranked.x[chosen]
+    key, sims = ranked.key[chosen].tolist(), ranked.sims[chosen].tolist()
+    stages = ranked.stages[chosen].tolist()
+    commute = x[:, F["commute_minutes"]].astype(int).tolist()
+    fits = x[:, F["schedule_fit"]].astype(bool).tolist()
+    levels = x[:, F["spanish_level"]].astype(int).tolist()
+    return [
+        {
+            "score": round(score / 3.0, 4),
+            "p_join": round(p_join, 4),
+            "p_complete": round(p_complete, 4),
+            "p_hire": round(p_hire, 4),
+            "similarity": round(similarity, 4),
+            "matched_skills": e.matched,
+            "missing_taught": e.missing_taught,
+            "missing_untaught": e.missing_untaught,
+            "reasons": e.reasons,
+            "commute_minutes": minutes,
+            "schedule_fit": fit,
+            "spanish_level": CEFR_LEVELS[level],
+        }
+        for score, (p_join, p_complete, p_hire), similarity, e, minutes, fit, level in zip(
+            key, stages, sims, explanations, commute, fits, levels, strict=True
+        )
+    ]
 
 
 def shortlist_fields(
@@ -214,8 +227,12 @@ def shortlist_fields(
         engine.scorer, ranked.x, chosen, ranked.rows, engine.pool, ch, engine.catalogue, language
     )
     candidates = [
-        {"participant_id": int(ranked.ids[c]), "rank": pos + 1, **pair_detail(ranked, c, e)}
-        for pos, (c, e) in enumerate(zip(chosen, explanations, strict=True))
+        {"participant_id": participant, "rank": pos + 1, **detail}
+        for pos, (participant, detail) in enumerate(
+            zip(
+                ranked.ids[chosen].tolist(), pair_details(ranked, chosen, explanations), strict=True
+            )
+        )
     ]
     empty = None if candidates else empty_reason(engine.pool, ranked.search)
     return {
