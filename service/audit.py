@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from service.security import Principal
 from service.tables import AuditRow, utcnow
 
+# built once: every shortlist writes a row
+INSERT_ROW = insert(AuditRow.__table__)
+
 
 def record(
     session: Session,
@@ -42,6 +45,6 @@ def record(
         model_version=model_version,
         index_version=index_version,
     )
-    session.connection().execute(insert(AuditRow.__table__), values)
+    session.connection().execute(INSERT_ROW, values)
     if commit:
         session.commit()
