@@ -27,7 +27,7 @@ from matching.domain.results import SkillRef
 from matching.features import FEATURES
 from matching.history import HEADLINE_RATES
 from matching.pool import INDUCTION_UNKNOWN, ParticipantPool
-from matching.reason_choices import Facts, phrasings
+from matching.reason_choices import Facts, factor_texts
 from matching.reason_texts import IMPLIED, NEGLIGIBLE, phrased, worded
 from matching.scoring import Scorer, expected_stages
 
@@ -200,15 +200,18 @@ def explain(
     # strongest first; among equal effects, in the order of REASONS
     order_rows = np.argsort(-np.abs(matrix), axis=1, kind="stable").tolist()
     facts = Facts.of(pool, rows[chosen], challenge.niche)
-    words = phrasings(features[chosen], facts, challenge, language, mean_similarity, effects, niche)
     # every factor's text but the skills' and training's, a factor at a time
-    worded_factors = [
-        [
-            phrased(key, language, w, "", values)
-            for (key, values), w in zip(words[f], went[:, j].tolist(), strict=True)
-        ]
-        for j, f in enumerate(REASONS[2:], start=2)
-    ]
+    by_factor = factor_texts(
+        features[chosen],
+        facts,
+        challenge,
+        language,
+        mean_similarity,
+        effects,
+        dict(zip(REASONS, went.T.tolist(), strict=True)),
+        niche,
+    )
+    worded_factors = [by_factor[f] for f in REASONS[2:]]
     went_rows = went[:, :2].tolist()
 
     # the challenge's skills as answers name them, looked up once per shortlist

@@ -6,8 +6,7 @@ more than choosing. The phrasings themselves are in :mod:`matching.reason_texts`
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +15,7 @@ from matching.challenge_view import ChallengeView
 from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
 from matching.features import FEATURES
 from matching.pool import ParticipantPool, preference_rank
+from matching.reason_texts import phrased
 
 F = {name: i for i, name in enumerate(FEATURES)}
 NAMED_WORK_EVIDENCE = 0.5
@@ -88,152 +88,143 @@ READ = (
     "spanish_level",
     "schedule_fit",
     "niche_preference",
-    "similarity",
     "remote_without_device",
-    "induction",
     "commute_over_limit",
     "commute_minutes",
     "company_joined",
 )
 
 
-def phrasings(
+def factor_texts(
     x: np.ndarray,
     facts: Facts,
     challenge: ChallengeView,
     language: str,
     mean_similarity: float,
     effects: Mapping[str, np.ndarray],
+    went: Mapping[str, list[int]],
     niche: str,
-) -> dict[str, list[Phrasing]]:
-    """Per factor (but skills and training), every candidate's phrasing, its values led
-    by the niche's name; ``x`` holds the candidates' features, one row each."""
+) -> dict[str, list[str]]:
+    """Per factor (but skills and training), every candidate's reason; ``x`` holds the
+    candidates' features, one row each, and ``went`` which way each effect went. A
+    factor's words depend on a few of the candidate's values, and most candidates share
+    them: each distinct set is worded once."""
     col = {name: x[:, F[name]].tolist() for name in READ}
     named = ("niche", niche)
     words = WORDS[language]
     minimum = challenge.min_spanish
     schedule = ("schedule", words[SCHEDULES[challenge.schedule]])
-    went_well = {
-        f: (effects[f] >= 0).tolist() for f in ("commute", "background", "history", "company")
-    }
-    no_history = [joined == 0 for joined in col["company_joined"]]
-    return {
-        "experience": [
-            _experience(named, *fact, evidence)
-            for *fact, evidence in zip(
-                facts.years_here,
-                facts.years_from_text,
-                facts.years_anywhere,
-                col["text_evidence"],
-                strict=True,
-            )
-        ],
-        "language": [
-            (
-                "language_low"
-                if level < minimum
-                else "language_above"
-                if level > minimum
-                else "language_ok",
-                (named, ("level", CEFR_LEVELS[level]), ("minimum", CEFR_LEVELS[minimum])),
-            )
-            for level in map(int, col["spanish_level"])
-        ],
-        "schedule": [
-            (
-                "schedule_ok" if fit else "schedule_no",
-                (named, ("availability", words[AVAILABILITY[available]]), schedule),
-            )
-            for fit, available in zip(col["schedule_fit"], facts.availability, strict=True)
-        ],
-        "preference": [
-            (
-                "preference_text" if from_text else "preference",
-                (named, ("rank", preference_rank(pref))),
-            )
-            if pref > 0
-            else ("no_preference", (named,))
-            for pref, from_text in zip(col["niche_preference"], facts.prefs_from_text, strict=True)
-        ],
-        "similarity": [
-            ("similarity_high" if s >= mean_similarity else "similarity_low", (named,))
-            for s in col["similarity"]
-        ],
-        "readiness": [
-            ("no_device" if without else "ready", (named,))
-            for without in col["remote_without_device"]
-        ],
-        "engagement": [
-            (
-                "induction_unknown"
-                if math.isnan(induction)
-                else "induction_yes"
-                if induction
-                else "induction_no",
-                (named,),
-            )
-            for induction in col["induction"]
-        ],
-        **_measured_against_average(col, facts, words, named, went_well, no_history),
-    }
+    well = {f: (effects[f] >= 0).tolist() for f in ("commute", "background", "history", "company")}
+    none = [joined == 0 for joined in col["company_joined"]]
+    induction = x[:, F["induction"]]
+    engagement = np.where(
+        np.isnan(induction),
+        "induction_unknown",
+        np.where(induction != 0, "induction_yes", "induction_no"),
+    ).tolist()
 
+    def experience(years: float, from_text: bool, anywhere: float, evidence: float) -> Phrasing:
+        if years > 0:
+            return ("experience_text" if from_text else "experience"), (
+                named,
+                ("years", round(years, 1)),
+            )
+        if evidence >= NAMED_WORK_EVIDENCE:
+            return "named_work", (named,)
+        if anywhere > 0:
+            return "experience_elsewhere", (named, ("years", round(anywhere, 1)))
+        return ("text_hint" if evidence > 0 else "no_experience"), (named,)
 
-def _experience(
-    named: tuple, years: float, from_text: bool, anywhere: float, evidence: float
-) -> Phrasing:
-    if years > 0:
-        return ("experience_text" if from_text else "experience"), (
-            named,
-            ("years", round(years, 1)),
+    def spanish(level: float) -> Phrasing:
+        level = int(level)
+        key = (
+            "language_low"
+            if level < minimum
+            else "language_above"
+            if level > minimum
+            else "language_ok"
         )
-    if evidence >= NAMED_WORK_EVIDENCE:
-        return "named_work", (named,)
-    if anywhere > 0:
-        return "experience_elsewhere", (named, ("years", round(anywhere, 1)))
-    return ("text_hint" if evidence > 0 else "no_experience"), (named,)
+        return key, (named, ("level", CEFR_LEVELS[level]), ("minimum", CEFR_LEVELS[minimum]))
 
+    def fits(fit: float, available: int) -> Phrasing:
+        availability = ("availability", words[AVAILABILITY[available]])
+        return ("schedule_ok" if fit else "schedule_no"), (named, availability, schedule)
 
-def _measured_against_average(
-    col: dict[str, list],
-    facts: Facts,
-    words: dict[str, str],
-    named: tuple,
-    went_well: dict[str, list[bool]],
-    no_history: list[bool],
-) -> dict[str, list[Phrasing]]:
-    """Phrasings for factors measured against the candidates' average or the headline
-    rates (commute within the limit, background, the company's record) or made of
-    several directions (likeness to the company's earlier trainees): whether they count
-    for or against is the sign of the measured effect."""
-    return {
-        "commute": [
-            (
-                "commute_far" if over > 0 else "commute_short" if well else "commute_long",
-                (named, ("minutes", int(minutes)), ("limit", limit)),
-            )
-            for over, well, minutes, limit in zip(
-                col["commute_over_limit"],
-                went_well["commute"],
-                col["commute_minutes"],
-                facts.max_commute,
-                strict=True,
-            )
-        ],
-        "background": [
-            (
-                "background_up" if well else "background_down",
-                (named, ("education", words[EDUCATION[education]]), ("months", months)),
-            )
-            for well, education, months in zip(
-                went_well["background"], facts.education, facts.months_unemployed, strict=True
-            )
-        ],
-        "history": [
-            ("history_none" if none else "history_like" if well else "history_unlike", (named,))
-            for none, well in zip(no_history, went_well["history"], strict=True)
-        ],
-        "company": [
-            ("company_none" if none else "company_up" if well else "company_down", (named,))
-            for none, well in zip(no_history, went_well["company"], strict=True)
-        ],
+    def preference(pref: float, from_text: bool) -> Phrasing:
+        if pref > 0:
+            key = "preference_text" if from_text else "preference"
+            return key, (named, ("rank", preference_rank(pref)))
+        return "no_preference", (named,)
+
+    def commute(over: float, went_well: bool, minutes: float, limit: int) -> Phrasing:
+        key = "commute_far" if over > 0 else "commute_short" if went_well else "commute_long"
+        return key, (named, ("minutes", int(minutes)), ("limit", limit))
+
+    def background(went_well: bool, education: int, months: int) -> Phrasing:
+        shown = (named, ("education", words[EDUCATION[education]]), ("months", months))
+        return ("background_up" if went_well else "background_down"), shown
+
+    def plain(key: str) -> Phrasing:
+        return key, (named,)
+
+    def either(up: str, down: str, nothing: str = "") -> Callable[..., Phrasing]:
+        """A phrasing by the effect's sign, or ``nothing`` without a company history."""
+        return lambda no_history, went_well: plain(
+            nothing if no_history else up if went_well else down
+        )
+
+    chosen_by = {
+        "experience": (
+            experience,
+            facts.years_here,
+            facts.years_from_text,
+            facts.years_anywhere,
+            col["text_evidence"],
+        ),
+        "language": (spanish, col["spanish_level"]),
+        "schedule": (fits, col["schedule_fit"], facts.availability),
+        "preference": (preference, col["niche_preference"], facts.prefs_from_text),
+        "similarity": (
+            lambda high: plain("similarity_high" if high else "similarity_low"),
+            (x[:, F["similarity"]] >= mean_similarity).tolist(),
+        ),
+        "readiness": (
+            lambda without: plain("no_device" if without else "ready"),
+            col["remote_without_device"],
+        ),
+        "engagement": (plain, engagement),
+        "commute": (
+            commute,
+            col["commute_over_limit"],
+            well["commute"],
+            col["commute_minutes"],
+            facts.max_commute,
+        ),
+        "background": (background, well["background"], facts.education, facts.months_unemployed),
+        "history": (
+            either("history_like", "history_unlike", "history_none"),
+            none,
+            well["history"],
+        ),
+        "company": (either("company_up", "company_down", "company_none"), none, well["company"]),
     }
+    return {
+        factor: _worded(choose, columns, went[factor], language)
+        for factor, (choose, *columns) in chosen_by.items()
+    }
+
+
+def _worded(
+    choose: Callable[..., Phrasing], columns: list[list], went: list[int], language: str
+) -> list[str]:
+    """Each candidate's words for one factor: ``choose`` picks the phrasing from the
+    candidate's values in ``columns``, once per distinct values and direction."""
+    seen: dict[tuple, str] = {}
+    out = []
+    for values in zip(*columns, went, strict=True):
+        text = seen.get(values)
+        if text is None:
+            key, quoted = choose(*values[:-1])
+            text = seen[values] = phrased(key, language, values[-1], "", quoted)
+        out.append(text)
+    return out

@@ -3,11 +3,13 @@ for the fallback rules and for a trained ranker, in English and Spanish."""
 
 import re
 
+import numpy as np
 import pytest
 
-from matching.explanations import REASONS
+from matching.explanations import REASONS, explain, factor_effects
 from matching.reason_texts import CLAUSES, IMPLIED, NEGLIGIBLE, TEMPLATES
 from matching.scoring import FallbackScorer
+from matching.shortlists import rank_candidates
 from matching.training import train_ranker
 
 
@@ -92,3 +94,32 @@ def test_every_factor_has_one_reason_strongest_first(matcher, programme, languag
             assert sorted(factors) == sorted(REASONS)
             strength = [abs(r.effect) for r in candidate.reasons]
             assert strength == sorted(strength, reverse=True), candidate.reasons
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_candidates_alike_but_for_the_effect_get_their_own_words(matcher, programme, language):
+    """Most candidates share a factor's values, and their words are made once for all of
+    them; a candidate whose effect went the other way still gets words that say so."""
+    matcher.scorer = FallbackScorer()
+    cid = int(programme.challenges["challenge_id"].iloc[0])
+    ranked = rank_candidates(matcher, cid, 30, False, False, False)
+    chosen = ranked.order
+    effects = factor_effects(matcher.scorer, [(ranked.x, chosen, ranked.challenge)])[0]
+    turns = np.where(np.arange(len(chosen)) % 2, 0.1, -0.1)  # up, down, up, ...
+    turned = {factor: turns for factor in effects}
+    explanations = explain(
+        matcher.scorer,
+        ranked.x,
+        chosen,
+        ranked.rows,
+        matcher.pool,
+        ranked.challenge,
+        matcher.catalogue,
+        language,
+        turned,
+    )
+    assert len(explanations) == 30
+    for explanation in explanations:
+        for reason in explanation.reasons:
+            went = stated_direction(reason["text"], language)
+            assert agrees(went, reason["effect"]), reason
