@@ -15,9 +15,9 @@ eight at a time. Three ways of asking, reported apart:
 On two data dirs: the demo at MILMA scale, and a generated programme of 100,000
 participants (built as the scale benchmark builds its data dir: a sample embedded for
 real and the rest noisy copies of those vectors, so its build costs minutes, not hours).
-Reported: requests per second, the median and 99th-percentile latency, the errors
-(anything but the expected status, counted by what came instead), and the machine's
-load average at the time.
+Reported: requests per second, the median and 99th-percentile latency, the served
+worker's CPU time a request, the errors (anything but the expected status, counted by
+what came instead), and the machine's load average at the time.
 """
 
 from __future__ import annotations
@@ -216,9 +216,20 @@ class Workload:
         return "POST", "/participants", body, 201
 
 
-def _run(base: str, key: str, workload: Workload, callers: int, total: int) -> dict:
+def _worker_cpu_seconds(pid: int) -> float | None:
+    """The served worker's CPU time so far (user and system), where ``/proc`` tells it.
+    Steadier than a rate on a machine whose speed varies from hour to hour."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(base: str, key: str, workload: Workload, callers: int, total: int, worker: int) -> dict:
     """``total`` requests of ``workload`` from ``callers`` connections at once (after a
-    warm-up); latencies per kind of request, errors and wall seconds."""
+    warm-up); latencies per kind of request, errors, wall seconds, and the CPU time of
+    the ``worker`` process a request (None where it cannot be read)."""
     connections = [_Caller(base, key) for _ in range(callers)]
     lock = threading.Lock()
 
@@ -237,11 +248,12 @@ def _run(base: str, key: str, workload: Workload, callers: int, total: int) -> d
             method, path, body, expect = request
             results[i].append((kind, *connections[i].ask(method, path, body), expect))
 
-    start = time.perf_counter()
+    cpu_before, start = _worker_cpu_seconds(worker), time.perf_counter()
     with ThreadPoolExecutor(callers) as pool:
         list(pool.map(ask, range(callers)))
-    wall = time.perf_counter() - start
+    wall, cpu_after = time.perf_counter() - start, _worker_cpu_seconds(worker)
     answers = [a for per in results for a in per]
+    cpu_used = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     kinds = ("read", "write")
     times = {kind: np.array([t for k, t, _, _ in answers if k == kind]) for kind in kinds}
     wrong = Counter(f"{kind} {got or 'none'}" for kind, _, got, expect in answers if got != expect)
@@ -251,6 +263,7 @@ def _run(base: str, key: str, workload: Workload, callers: int, total: int) -> d
         "error_answers": dict(sorted(wrong.items())),
         "wall": wall,
         "count": len(answers),
+        "worker_cpu_ms": None if cpu_used is None else round(cpu_used / len(answers) * 1000, 2),
     }
 
 
@@ -309,6 +322,7 @@ def _result(data: str, path: str, callers: int, run: dict, load: float) -> dict:
         "p50_ms": _ms(reads, 50),
         "p99_ms": _ms(reads, 99),
         "max_ms": _ms(reads, 100),
+        "worker_cpu_ms": run["worker_cpu_ms"],
         "errors": run["errors"],
         "error_answers": run["error_answers"],
         "load_average": load,
@@ -332,7 +346,7 @@ def _measure(data: str, data_dir: Path, target: Target) -> list[dict]:
         for path in ("kept", "computed", "mix"):
             total = REQUESTS if path == "kept" else COMPUTED_REQUESTS
             for callers in (1, CONCURRENCY):
-                run = _run(base, target.key, Workload(target, path), callers, total)
+                run = _run(base, target.key, Workload(target, path), callers, total, server.pid)
                 rows.append(_result(data, path, callers, run, _load_average()))
     finally:
         server.terminate()
