@@ -296,17 +296,15 @@ class ParticipantPool:
 
     def skills_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Concatenated skill indices of ``rows`` and their CSR-style offsets."""
-        lengths = self.cols["skill_len"][rows]
-        flat = self.skill_flat[ragged.segment_positions(self.cols["skill_start"][rows], lengths)]
+        positions, lengths = self._skill_positions(rows)
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        return flat, offsets
+        return self.skill_flat[positions], offsets
 
     def marked_skills(self, rows: np.ndarray) -> list[tuple[list[int], set[int], set[int]]]:
         """Per row: its skills, those only its stated experience implies and those only
         its text names, read for all ``rows`` at once (row by row, the reads cost more
         than the explanation that quotes them)."""
-        lengths = self.cols["skill_len"][rows]
-        positions = ragged.segment_positions(self.cols["skill_start"][rows], lengths)
+        positions, lengths = self._skill_positions(rows)
         skills = self.skill_flat[positions].tolist()
         implied = self.skill_implied[positions].tolist()
         read = self.skill_read[positions].tolist()
@@ -317,6 +315,11 @@ class ParticipantPool:
             out.append((own, *marked))
             start = end
         return out
+
+    def _skill_positions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the skills of ``rows`` lie in :attr:`skill_flat`, and how many each has."""
+        lengths = self.cols["skill_len"][rows]
+        return ragged.segment_positions(self.cols["skill_start"][rows], lengths), lengths
 
     def skill_list(self, row: int) -> np.ndarray:
         start, length = self.cols["skill_start"][row], self.cols["skill_len"][row]

@@ -167,7 +167,7 @@ def factor_texts(
     def plain(key: str) -> Phrasing:
         return key, (named,)
 
-    def either(up: str, down: str, nothing: str = "") -> Callable[..., Phrasing]:
+    def either(up: str, down: str, nothing: str) -> Callable[..., Phrasing]:
         """A phrasing by the effect's sign, or ``nothing`` without a company history."""
         return lambda no_history, went_well: plain(
             nothing if no_history else up if went_well else down
