@@ -67,13 +67,18 @@ def list_outcomes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[OutcomeOut]:
-    """Outcomes, newest first. A company sees its own challenges' consenting trainees."""
+    """Outcomes, newest first. A company sees only what its own keys recorded, for its
+    own challenges' consenting trainees: what caseworkers recorded (and their reasons)
+    stays with the programme, as does what another company recorded before a challenge
+    changed hands."""
     query = select(OutcomeRow, ParticipantRow.pseudonym).join(
         ParticipantRow, ParticipantRow.id == OutcomeRow.participant_id
     )
     if who.role == "company":
         query = query.join(ChallengeRow, ChallengeRow.id == OutcomeRow.challenge_id).where(
-            ChallengeRow.company_id == who.company_id, ParticipantRow.consent_share.is_(True)
+            ChallengeRow.company_id == who.company_id,
+            OutcomeRow.client_scope == outcome_ops.client_scope(who),
+            ParticipantRow.consent_share.is_(True),
         )
         participant_id = None
     if challenge_id is not None:

@@ -60,6 +60,31 @@ def test_randomised_cross_company_access_leaks_nothing(service):
     assert service.client.get("/outcomes?limit=200", headers=headers).status_code == 200
 
 
+
+def test_a_company_lists_only_the_outcomes_it_recorded(service):
+    """What caseworkers record about a trainee, and why, stays with the programme."""
+    company = service.as_("company")
+    view = service.client.get(f"/companies/{service.companies[0]}/matches?k=3", headers=company)
+    block = next(b for b in view.json()["challenges"] if b["matches"])
+    trainee = block["matches"][0]["trainee"]["trainee_id"]
+    cid = block["challenge"]["challenge_id"]
+    with service.runtime.sessions() as session:
+        person = session.scalar(
+            select(ParticipantRow.id).where(ParticipantRow.pseudonym == trainee)
+        )
+    private = {"event": "dropped_out", "reason": "hearing on Monday, keep it quiet"}
+    said = service.client.post(
+        "/outcomes",
+        headers=service.as_("caseworker"),
+        json={"challenge_id": cid, "participant_id": person, **private},
+    )
+    assert said.status_code == 201
+    own = {"challenge_id": cid, "trainee_id": trainee, "event": "interviewed"}
+    assert service.client.post("/outcomes", headers=company, json=own).status_code == 201
+    listed = service.client.get(f"/outcomes?challenge_id={cid}&limit=200", headers=company)
+    assert [o["event"] for o in listed.json()["items"]] == ["interviewed"]
+    assert "hearing" not in listed.text
+
 def test_company_view_is_blind_and_has_no_sensitive_fields(service):
     mine = service.companies[0]
     got = service.client.get(f"/companies/{mine}/matches?k=10", headers=service.as_("company"))
