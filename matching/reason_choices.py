@@ -14,7 +14,7 @@ import numpy as np
 from matching.challenge_view import ChallengeView
 from matching.domain.vocabulary import AVAILABILITY, CEFR_LEVELS, EDUCATION, SCHEDULES
 from matching.features import FEATURES
-from matching.pool import ParticipantPool, preference_rank
+from matching.pool import INDUCTION_UNKNOWN, ParticipantPool, preference_rank
 from matching.reason_texts import phrased
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -117,10 +117,10 @@ def factor_texts(
     well = {f: (effects[f] >= 0).tolist() for f in ("commute", "background", "history", "company")}
     none = [joined == 0 for joined in col["company_joined"]]
     induction = x[:, F["induction"]]
-    engagement = np.where(
-        np.isnan(induction),
-        "induction_unknown",
-        np.where(induction != 0, "induction_yes", "induction_no"),
+    engagement = np.select(
+        [induction == INDUCTION_UNKNOWN, induction > INDUCTION_UNKNOWN],
+        ["induction_unknown", "induction_yes"],
+        "induction_no",
     ).tolist()
 
     def experience(years: float, from_text: bool, anywhere: float, evidence: float) -> Phrasing:

@@ -9,8 +9,9 @@ cross-site request can never act through the API).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -25,6 +26,10 @@ from service.security import (
     key_prefix,
     verified,
 )
+
+# A row id in a path, within the database's integer range: a larger one is refused
+# with a message naming it, before any query could overflow.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 PUBLIC_PATHS = frozenset(
     {"/health", "/ready", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}

@@ -50,10 +50,17 @@ class ConflictError(Exception):
 
 
 def validation_details(exc: ValidationError, prefix: tuple[str, ...] = ("body",)) -> list[dict]:
-    return [
-        {"loc": [*prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
+    """A model's errors as FastAPI reports a request's, with the limits they name (a
+    field's ``max_length``, ``ge``...) kept, so that a page can say them in words."""
+    details = []
+    for err in exc.errors(include_url=False, include_input=False):
+        detail = {"loc": [*prefix, *err["loc"]], "msg": err["msg"], "type": err["type"]}
+        limits = {
+            k: v if isinstance(v, int | float | str) else str(v)
+            for k, v in err.get("ctx", {}).items()
+        }
+        details.append(detail | ({"ctx": limits} if limits else {}))
+    return details
 
 
 def is_page(request: Request) -> bool:

@@ -47,6 +47,9 @@ NicheCode = Literal[NICHE_CODES]
 EventName = Literal[EVENTS]
 TextLanguage = Literal[TEXT_LANGUAGES]
 RecordId = Annotated[StrictInt, Field(ge=1, le=2_147_483_647)]
+# a programme's dates: wide enough for any edition, narrow enough that the days
+# counted around one (outcomes, placements) stay within the calendar
+ProgrammeDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 SkillUri = Annotated[
     str,
     StringConstraints(
@@ -259,8 +262,8 @@ class EditionIn(RecordInput):
     )
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    start_date: date
-    end_date: date
+    start_date: ProgrammeDate
+    end_date: ProgrammeDate
     remote: StrictBool = False
 
     @field_validator("end_date")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from matching.domain.results import Shortlist
 from service import audit
 from service.change_feed import OVERRIDE, FeedFollower, record_change
-from service.errors import NotFoundError
+from service.errors import FieldError, NotFoundError
 from service.operations.common import now
 from service.operations.participants import get_participant
 from service.oversight_schemas import (
@@ -29,7 +29,7 @@ from service.oversight_schemas import (
     ReviewedShortlist,
 )
 from service.security import Principal
-from service.tables import OverrideRow
+from service.tables import ChallengeRow, OverrideRow
 
 
 def override_out(row: OverrideRow, applied: bool = True) -> OverrideOut:
@@ -80,8 +80,18 @@ def _in_force(session: Session, challenge_ids: list[int]) -> list[OverrideRow]:
 def add_override(
     session: Session, challenge_id: int, body: OverrideIn, who: Principal
 ) -> OverrideRow:
-    """Store a correction (it replaces the participant's earlier one on this challenge)."""
-    get_participant(session, body.participant_id)
+    """Store a correction (it replaces the participant's earlier one on this challenge).
+    Only for a person of the challenge's edition: an exclusion teaches the ranker about
+    the pair, and a pair that could never be shortlisted would teach it noise. The
+    audit row says whether a note was given, not the note: the note may name the person
+    and goes with the correction when the person is erased."""
+    person = get_participant(session, body.participant_id)
+    challenge = session.get(ChallengeRow, challenge_id)
+    if challenge is not None and challenge.edition_id != person.edition_id:
+        raise FieldError(
+            "participant_id",
+            f"participant {person.id} is not in the edition of challenge {challenge_id}",
+        )
     for earlier in active_overrides(session, challenge_id):
         if earlier.participant_id == body.participant_id:
             earlier.withdrawn_at = now()
@@ -102,8 +112,8 @@ def add_override(
         who,
         f"shortlist.{body.action}",
         f"challenge:{challenge_id}",
-        {"reason": body.reason, "note": body.note, "position": body.position},
-        [get_participant(session, body.participant_id).pseudonym],
+        {"reason": body.reason, "with_note": bool(body.note), "position": body.position},
+        [person.pseudonym],
         commit=False,
     )
     session.commit()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import audit
 from service.controls import read_controls, set_controls
-from service.deps import get_runtime, get_session, require_role
+from service.deps import RowId, get_runtime, get_session, require_role
 from service.errors import FieldError
 from service.operations import keys as key_ops
 from service.operations.common import paginate
@@ -101,9 +101,7 @@ def list_keys(
 
 
 @router.delete("/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_key(
-    key_id: Annotated[int, Path(ge=1, le=2_147_483_647)], who: Admin, session: Db, runtime: Rt
-) -> Response:
+def delete_key(key_id: RowId, who: Admin, session: Db, runtime: Rt) -> Response:
     """Revoke a key: it stops working at once in this worker, and within the change
     feed's poll interval in any other."""
     key_ops.withdraw_key(runtime, session, key_id, who)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import BusinessChallenge, ChallengeIn
 from matching.domain.results import ChallengeSuggestion
-from service.deps import get_runtime, get_session, require_role
+from service.deps import RowId, get_runtime, get_session, require_role
 from service.errors import FieldError, query_error
 from service.operations import challenges as challenge_ops
 from service.operations import company_views as company_ops
@@ -28,7 +28,6 @@ Caseworker = Annotated[Principal, Depends(require_role("caseworker"))]
 Viewer = Annotated[Principal, Depends(require_role("caseworker", "company"))]
 Db = Annotated[Session, Depends(get_session)]
 Rt = Annotated[Runtime, Depends(get_runtime)]
-ChallengeId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 BigId = Annotated[int | None, Query(ge=1, le=2_147_483_647)]
 
 
@@ -76,13 +75,13 @@ def suggest(
 
 
 @router.get("/{challenge_id}", response_model=BusinessChallenge)
-def read(challenge_id: ChallengeId, who: Viewer, session: Db) -> BusinessChallenge:
+def read(challenge_id: RowId, who: Viewer, session: Db) -> BusinessChallenge:
     return challenge_ops.challenge_out(challenge_ops.get_challenge(session, challenge_id, who))
 
 
 @router.patch("/{challenge_id}", response_model=BusinessChallenge)
 def update(
-    challenge_id: ChallengeId,
+    challenge_id: RowId,
     body: ChallengePatch,
     who: Caseworker,  # type: ignore[valid-type]
     session: Db,
@@ -97,7 +96,7 @@ def update(
 
 @router.get("/{challenge_id}/shortlist", response_model=ReviewedShortlist)
 async def shortlist(
-    challenge_id: ChallengeId,
+    challenge_id: RowId,
     who: Caseworker,
     runtime: Rt,
     k: Annotated[int, Query(description="How many candidates (up to MILMA_MAX_SHORTLIST_K)")] = 10,
@@ -132,7 +131,7 @@ def _shortlist_json(
     "/{challenge_id}/overrides", status_code=status.HTTP_201_CREATED, response_model=OverrideOut
 )
 def add_override(
-    challenge_id: ChallengeId, body: OverrideIn, who: Caseworker, session: Db
+    challenge_id: RowId, body: OverrideIn, who: Caseworker, session: Db
 ) -> OverrideOut:
     """Pin, move or exclude a candidate with a reason; audited, shown to every caseworker
     who opens the shortlist, and (exclusions because the person says no or the match is
@@ -142,7 +141,7 @@ def add_override(
 
 
 @router.get("/{challenge_id}/overrides", response_model=list[OverrideOut])
-def list_overrides(challenge_id: ChallengeId, who: Caseworker, session: Db) -> list[OverrideOut]:
+def list_overrides(challenge_id: RowId, who: Caseworker, session: Db) -> list[OverrideOut]:
     """The corrections in force on this challenge's shortlist, oldest first."""
     challenge_ops.get_challenge(session, challenge_id, who)
     return [
@@ -152,8 +151,8 @@ def list_overrides(challenge_id: ChallengeId, who: Caseworker, session: Db) -> l
 
 @router.delete("/{challenge_id}/overrides/{override_id}", status_code=status.HTTP_204_NO_CONTENT)
 def withdraw_override(
-    challenge_id: ChallengeId,
-    override_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
+    challenge_id: RowId,
+    override_id: RowId,
     who: Caseworker,
     session: Db,
 ) -> Response:
@@ -165,7 +164,7 @@ def withdraw_override(
 
 @router.post("/{challenge_id}/contact-releases", status_code=status.HTTP_201_CREATED)
 def release_contact(
-    challenge_id: ChallengeId, body: ContactReleaseIn, who: Caseworker, session: Db
+    challenge_id: RowId, body: ContactReleaseIn, who: Caseworker, session: Db
 ) -> dict:
     """Release a consenting trainee's name and contact to this challenge's company, once an
     interview is agreed (audited)."""

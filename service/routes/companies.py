@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import Company, CompanyIn
-from service.deps import get_runtime, get_session, require_role
+from service.deps import RowId, get_runtime, get_session, require_role
 from service.errors import FieldError, query_error
 from service.operations import company_views as company_ops
 from service.operations import registry
@@ -25,7 +25,6 @@ Manager = Annotated[Principal, Depends(require_role("caseworker", "admin"))]
 Viewer = Annotated[Principal, Depends(require_role("caseworker", "admin", "company"))]
 MatchViewer = Annotated[Principal, Depends(require_role("caseworker", "company"))]
 Db = Annotated[Session, Depends(get_session)]
-CompanyId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Company)
@@ -48,14 +47,14 @@ def list_companies(
 
 
 @router.get("/{company_id}", response_model=Company)
-def read(company_id: CompanyId, who: Viewer, session: Db) -> Company:
+def read(company_id: RowId, who: Viewer, session: Db) -> Company:
     """A company; a company key sees only its own."""
     return company_out(visible_company(session, company_id, who))
 
 
 @router.patch("/{company_id}", response_model=Company)
 def update(
-    company_id: CompanyId,
+    company_id: RowId,
     body: CompanyPatch,
     who: Manager,  # type: ignore[valid-type]
     session: Db,
@@ -66,7 +65,7 @@ def update(
 
 @router.get("/{company_id}/matches", response_model=CompanyMatches)
 def matches(
-    company_id: CompanyId,
+    company_id: RowId,
     who: MatchViewer,
     session: Db,
     runtime: Annotated[Runtime, Depends(get_runtime)],

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.domain.records import Edition, EditionIn
 from matching.domain.results import TeamPlan
-from service.deps import get_runtime, get_session, require_role
+from service.deps import RowId, get_runtime, get_session, require_role
 from service.operations import registry
 from service.operations import teams as team_ops
 from service.operations.common import get_edition, paginate
@@ -24,7 +24,6 @@ router = APIRouter(prefix="/editions", tags=["editions"])
 Caseworker = Annotated[Principal, Depends(require_role("caseworker"))]
 Reader = Annotated[Principal, Depends(require_role("caseworker", "admin", "analyst"))]
 Db = Annotated[Session, Depends(get_session)]
-EditionId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Edition)
@@ -44,13 +43,13 @@ def list_editions(
 
 
 @router.get("/{edition_id}", response_model=Edition)
-def read(edition_id: EditionId, who: Reader, session: Db) -> Edition:
+def read(edition_id: RowId, who: Reader, session: Db) -> Edition:
     return edition_out(get_edition(session, edition_id))
 
 
 @router.patch("/{edition_id}", response_model=Edition)
 def update(
-    edition_id: EditionId,
+    edition_id: RowId,
     body: EditionPatch,
     who: Caseworker,  # type: ignore[valid-type]
     session: Db,
@@ -61,7 +60,7 @@ def update(
 
 @router.post("/{edition_id}/team-plan", response_model=TeamPlan)
 def team_plan(
-    edition_id: EditionId,
+    edition_id: RowId,
     body: TeamPlanRequest,
     who: Caseworker,
     session: Db,
@@ -76,7 +75,7 @@ def team_plan(
 
 @router.put("/{edition_id}/teams", response_model=list[ConfirmedTeam])
 def confirm_teams(
-    edition_id: EditionId,
+    edition_id: RowId,
     body: TeamsConfirm,
     who: Caseworker,
     session: Db,
@@ -89,6 +88,6 @@ def confirm_teams(
 
 
 @router.get("/{edition_id}/teams", response_model=list[ConfirmedTeam])
-def read_teams(edition_id: EditionId, who: Caseworker, session: Db) -> list[ConfirmedTeam]:
+def read_teams(edition_id: RowId, who: Caseworker, session: Db) -> list[ConfirmedTeam]:
     get_edition(session, edition_id)
     return team_ops.confirmed_teams(session, edition_id)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
 from matching.domain.records import STORED, NicheCode, SensitiveAttributes
 from matching.domain.results import NicheRanking, Placements, SkillRef, TextConcepts
 from service import audit
 from service.controls import recommending
-from service.deps import get_runtime, get_session, require_role
+from service.deps import RowId, get_runtime, get_session, require_role
 from service.errors import FieldError, query_error
 from service.operations import participants as participant_ops
 from service.operations import placements as placement_ops
@@ -33,7 +33,6 @@ router = APIRouter(prefix="/participants", tags=["participants"])
 Caseworker = Annotated[Principal, Depends(require_role("caseworker"))]
 Db = Annotated[Session, Depends(get_session)]
 Rt = Annotated[Runtime, Depends(get_runtime)]
-ParticipantId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ParticipantOut)
@@ -64,13 +63,13 @@ def list_participants(
 
 
 @router.get("/{participant_id}", response_model=ParticipantOut)
-def read(participant_id: ParticipantId, who: Caseworker, session: Db) -> ParticipantOut:
+def read(participant_id: RowId, who: Caseworker, session: Db) -> ParticipantOut:
     return participant_ops.participant_out(participant_ops.get_participant(session, participant_id))
 
 
 @router.patch("/{participant_id}", response_model=ParticipantOut)
 def update(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     body: ParticipantPatch,
     who: Caseworker,  # type: ignore[valid-type]
     session: Db,
@@ -84,7 +83,7 @@ def update(
 
 
 @router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT)
-def erase(participant_id: ParticipantId, who: Caseworker, session: Db, runtime: Rt) -> Response:
+def erase(participant_id: RowId, who: Caseworker, session: Db, runtime: Rt) -> Response:
     """Erase a participant from the database, the index and every cache."""
     participant_ops.erase_participant(runtime, session, participant_id, who)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -92,7 +91,7 @@ def erase(participant_id: ParticipantId, who: Caseworker, session: Db, runtime: 
 
 @router.put("/{participant_id}/consent", response_model=ParticipantOut)
 def consent(
-    participant_id: ParticipantId, body: ConsentIn, who: Caseworker, session: Db, runtime: Rt
+    participant_id: RowId, body: ConsentIn, who: Caseworker, session: Db, runtime: Rt
 ) -> ParticipantOut:
     """Grant or withdraw consent to share with companies (applies to the next request)."""
     row = participant_ops.set_consent(
@@ -102,9 +101,7 @@ def consent(
 
 
 @router.get("/{participant_id}/sensitive", response_model=SensitiveAttributes)
-def read_sensitive(
-    participant_id: ParticipantId, who: Caseworker, session: Db
-) -> SensitiveAttributes:
+def read_sensitive(participant_id: RowId, who: Caseworker, session: Db) -> SensitiveAttributes:
     """Sensitive attributes (for team quotas and fairness audits only)."""
     row = participant_ops.get_participant(session, participant_id)
     if row.sensitive is None:
@@ -116,7 +113,7 @@ def read_sensitive(
 
 @router.put("/{participant_id}/sensitive", response_model=SensitiveAttributes)
 def write_sensitive(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     body: SensitiveAttributes,
     who: Caseworker,
     session: Db,
@@ -128,7 +125,7 @@ def write_sensitive(
 
 @router.get("/{participant_id}/niches", response_model=NicheRanking)
 def niches(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     who: Caseworker,
     session: Db,
     runtime: Rt,
@@ -151,7 +148,7 @@ def niches(
 
 @router.get("/{participant_id}/skills", response_model=list[SkillRef])
 def skills(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     who: Caseworker,
     session: Db,
     runtime: Rt,
@@ -167,7 +164,7 @@ def skills(
 
 @router.get("/{participant_id}/placements", response_model=Placements)
 def placements(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     who: Caseworker,
     session: Db,
     runtime: Rt,
@@ -188,7 +185,7 @@ def placements(
 
 @router.get("/{participant_id}/concepts", response_model=TextConcepts)
 def concepts(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     who: Caseworker,
     session: Db,
     runtime: Rt,
@@ -202,7 +199,7 @@ def concepts(
 
 @router.post("/{participant_id}/cv", response_model=CvRead)
 def upload_cv(
-    participant_id: ParticipantId,
+    participant_id: RowId,
     who: Caseworker,
     session: Db,
     runtime: Rt,

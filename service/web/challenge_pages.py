@@ -22,6 +22,7 @@ from matching.domain.geography import PLACE_NAMES
 from matching.domain.records import ChallengeIn
 from matching.domain.vocabulary import CEFR_LEVELS, EVENTS, SCHEDULES
 from service.controls import RecommendationsPausedError
+from service.deps import RowId
 from service.errors import FieldError, NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations.common import count
@@ -275,7 +276,7 @@ async def create_challenge(
 
 @router.get("/app/challenges/{challenge_id}/edit")
 def edit_challenge(
-    request: Request, challenge_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, challenge_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     row = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
     values = challenge_ops.challenge_fields(row)
@@ -284,7 +285,7 @@ def edit_challenge(
 
 @router.post("/app/challenges/{challenge_id}/edit")
 async def update_challenge(
-    request: Request, challenge_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, challenge_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))
@@ -324,7 +325,7 @@ def challenge_page(
     viewer: Viewer,
     session: Session,
     runtime: Runtime,
-    challenge_id: int,
+    challenge_id: RowId,
     k_text: str | None,
     consent: bool,
     fairness: bool,
@@ -392,7 +393,7 @@ def challenge_page(
 @router.get("/app/challenges/{challenge_id}")
 def challenge(
     request: Request,
-    challenge_id: int,
+    challenge_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     runtime: Rt,
@@ -418,7 +419,7 @@ def challenge_form_error(
     viewer: Viewer,
     session: Session,
     runtime: Runtime,
-    challenge_id: int,
+    challenge_id: RowId,
     key: int | str,
     exc: Exception,
 ) -> Response:
@@ -443,7 +444,7 @@ def challenge_form_error(
 
 @router.post("/app/challenges/{challenge_id}/outcomes")
 async def record_outcome(
-    request: Request, challenge_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, challenge_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     """An outcome from a candidate's card; the page comes back at that card."""
     form = await request.form()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
+from service.deps import RowId
 from service.operations import challenges as challenge_ops
 from service.web import forms
 from service.web.challenge_pages import challenge_form_error, chosen_skills
@@ -21,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 @router.post("/app/challenges/{challenge_id}/suggestion")
 def suggest(
     request: Request,
-    challenge_id: int,
+    challenge_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     runtime: Rt,
@@ -59,7 +60,7 @@ def suggest(
 
 @router.post("/app/challenges/{challenge_id}/skills")
 async def save_skills(
-    request: Request, challenge_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, challenge_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     """Save the confirmed niche and skills: each skill came with a choice of essential,
     optional or leave out."""

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.controls import RecommendationsPausedError
+from service.deps import RowId
 from service.errors import FieldError, NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations import company_views as company_ops
@@ -133,7 +134,7 @@ def company_home(
 
 @router.get("/app/company/challenges/{challenge_id}")
 def company_challenge(
-    request: Request, challenge_id: int, viewer: CompanyPage, session: Db, runtime: Rt
+    request: Request, challenge_id: RowId, viewer: CompanyPage, session: Db, runtime: Rt
 ) -> Response:
     return _company_page(request, viewer, session, runtime, challenge_id)
 
@@ -141,7 +142,7 @@ def company_challenge(
 @router.post("/app/company/challenges/{challenge_id}/feedback")
 def company_feedback(
     request: Request,
-    challenge_id: int,
+    challenge_id: RowId,
     viewer: CompanyPage,
     session: Db,
     runtime: Rt,

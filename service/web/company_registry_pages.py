@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from matching.domain.catalogue import NICHE_CODES
 from matching.domain.records import CompanyIn
+from service.deps import RowId
 from service.operations import registry
 from service.tables import ApiKeyRow, ChallengeRow, CompanyRow
 from service.web import forms
@@ -98,7 +99,7 @@ async def create_company(request: Request, viewer: ManagerPage, session: Db, run
 
 @router.get("/app/companies/{company_id}")
 def company(
-    request: Request, company_id: int, viewer: ManagerPage, session: Db, runtime: Rt
+    request: Request, company_id: RowId, viewer: ManagerPage, session: Db, runtime: Rt
 ) -> Response:
     row = registry.visible_company(session, company_id, viewer.principal)
     challenges = session.scalars(
@@ -125,7 +126,9 @@ def company(
 
 
 @router.get("/app/companies/{company_id}/edit")
-def edit_company(request: Request, company_id: int, viewer: ManagerPage, session: Db, runtime: Rt):
+def edit_company(
+    request: Request, company_id: RowId, viewer: ManagerPage, session: Db, runtime: Rt
+):
     row = registry.visible_company(session, company_id, viewer.principal)
     values = {"name": row.name, "size": row.size, "sector": row.sector}
     return _form_page(request, viewer, runtime, values, {}, row)
@@ -133,7 +136,7 @@ def edit_company(request: Request, company_id: int, viewer: ManagerPage, session
 
 @router.post("/app/companies/{company_id}/edit")
 async def update_company(
-    request: Request, company_id: int, viewer: ManagerPage, session: Db, runtime: Rt
+    request: Request, company_id: RowId, viewer: ManagerPage, session: Db, runtime: Rt
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))

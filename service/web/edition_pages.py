@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from matching.domain.records import EditionIn
+from service.deps import RowId
 from service.operations import registry
 from service.operations.common import get_edition
 from service.tables import ChallengeRow, CompanyRow, EditionRow, ParticipantRow, SensitiveRow
@@ -98,7 +99,7 @@ async def create_edition(request: Request, viewer: CaseworkerPage, session: Db) 
 
 @router.get("/app/editions/{edition_id}")
 def edition(
-    request: Request, edition_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, edition_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     row = get_edition(session, edition_id)
     lang = request_words(request).language
@@ -144,7 +145,7 @@ def edition(
 
 
 @router.get("/app/editions/{edition_id}/edit")
-def edit_edition(request: Request, edition_id: int, viewer: CaseworkerPage, session: Db):
+def edit_edition(request: Request, edition_id: RowId, viewer: CaseworkerPage, session: Db):
     row = get_edition(session, edition_id)
     values = {f: getattr(row, f) for f in LABELS}
     return _form_page(request, viewer, values, {}, row)
@@ -152,7 +153,7 @@ def edit_edition(request: Request, edition_id: int, viewer: CaseworkerPage, sess
 
 @router.post("/app/editions/{edition_id}/edit")
 async def update_edition(
-    request: Request, edition_id: int, viewer: CaseworkerPage, session: Db
+    request: Request, edition_id: RowId, viewer: CaseworkerPage, session: Db
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))

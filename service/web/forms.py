@@ -154,8 +154,10 @@ def _message(name: str, detail: dict, w: Words) -> str:
 
 
 def text(form: FormData, name: str) -> str:
+    """A field's text, its line breaks as stored: browsers send a textarea's as CR LF,
+    which would make a stored text of the largest size too long to save unchanged."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
 
 def flag(form: FormData, name: str) -> bool:
@@ -163,12 +165,13 @@ def flag(form: FormData, name: str) -> bool:
 
 
 def number(form: FormData, name: str) -> int | str | None:
-    """A whole number as an int; anything else as typed (the model then names the
-    field); an empty field as None (the model's default)."""
+    """A whole number (ASCII digits) as an int; anything else as typed, superscripts and
+    other scripts' digits included (the model then names the field); an empty field as
+    None (the model's default)."""
     raw = text(form, name)
     if raw == "":
         return None
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else raw
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else raw
 
 
 def decimal(form: FormData, name: str) -> float | str | None:

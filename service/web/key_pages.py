@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from service.deps import RowId
 from service.errors import FieldError, NotFoundError
 from service.operations import keys as key_ops
 from service.schemas import KeyIn
@@ -75,7 +76,7 @@ async def create_key(request: Request, viewer: AdminPage, session: Db) -> Respon
 
 @router.post("/app/admin/keys/{key_id}/revoke")
 async def revoke_key(
-    request: Request, key_id: int, viewer: AdminPage, session: Db, runtime: Rt
+    request: Request, key_id: RowId, viewer: AdminPage, session: Db, runtime: Rt
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))

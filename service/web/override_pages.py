@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from service.deps import RowId
 from service.errors import NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations import overrides as override_ops
@@ -22,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 @router.post("/app/challenges/{challenge_id}/overrides")
 def add_override(
     request: Request,
-    challenge_id: int,
+    challenge_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     runtime: Rt,
@@ -53,8 +54,8 @@ def add_override(
 
 @router.post("/app/challenges/{challenge_id}/overrides/{override_id}/withdraw")
 def withdraw_override(
-    challenge_id: int,
-    override_id: int,
+    challenge_id: RowId,
+    override_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     csrf: Annotated[str, Form()] = "",

@@ -26,6 +26,7 @@ from matching.domain.results import Placements
 from matching.domain.vocabulary import EVENTS
 from service.controls import RecommendationsPausedError, recommending
 from service.cv_files import CvFileError, cv_text
+from service.deps import RowId
 from service.errors import FieldError, NotFoundError
 from service.operations import outcomes as outcome_ops
 from service.operations import participants as participant_ops
@@ -201,7 +202,7 @@ async def create_participant(
 
 @router.get("/app/participants/{participant_id}/edit")
 def edit_participant(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     row = participant_ops.get_participant(session, participant_id)
     return _form_page(request, viewer, session, runtime, pform.values_of(row), {}, row)
@@ -209,7 +210,7 @@ def edit_participant(
 
 @router.post("/app/participants/{participant_id}/edit")
 async def update_participant(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))
@@ -235,7 +236,7 @@ def participant_page(
     viewer: Viewer,
     session: Session,
     runtime: Runtime,
-    participant_id: int,
+    participant_id: RowId,
     errors: dict,
     notice: str | None = None,
     status: int = 200,
@@ -312,7 +313,7 @@ NOTICES = {
 @router.get("/app/participants/{participant_id}")
 def participant(
     request: Request,
-    participant_id: int,
+    participant_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     runtime: Rt,
@@ -332,7 +333,7 @@ def participant(
 
 @router.post("/app/participants/{participant_id}/cv")
 async def upload_cv(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     """A CV file from the participant page: its text joins the profile text."""
     form = await request.form()
@@ -358,7 +359,7 @@ async def upload_cv(
 
 @router.post("/app/participants/{participant_id}/consent")
 async def change_consent(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))
@@ -373,7 +374,7 @@ async def change_consent(
 
 @router.get("/app/participants/{participant_id}/sensitive")
 def sensitive_form(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db
 ) -> Response:
     row = participant_ops.get_participant(session, participant_id)
     stored = row.sensitive
@@ -400,7 +401,7 @@ def _sensitive_page(request, viewer, row, values, errors, status=200) -> Respons
 
 @router.post("/app/participants/{participant_id}/sensitive")
 async def save_sensitive(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))
@@ -415,14 +416,14 @@ async def save_sensitive(
 
 
 @router.get("/app/participants/{participant_id}/erase")
-def erase_form(request: Request, participant_id: int, viewer: CaseworkerPage, session: Db):
+def erase_form(request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db):
     row = participant_ops.get_participant(session, participant_id)
     return render(request, "participant_erase.html", viewer, person=row, errors={})
 
 
 @router.post("/app/participants/{participant_id}/erase")
 async def erase(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     """Erase a person everywhere, once the caseworker has typed their name."""
     form = await request.form()
@@ -438,7 +439,7 @@ async def erase(
 
 @router.post("/app/participants/{participant_id}/outcomes")
 async def record_outcome(
-    request: Request, participant_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, participant_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     """An outcome from the person's page; the page comes back at its history."""
     form = await request.form()

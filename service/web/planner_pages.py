@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.controls import RecommendationsPausedError
+from service.deps import RowId
 from service.errors import FieldError
 from service.operations import teams as team_ops
 from service.operations.common import get_edition
@@ -45,7 +46,7 @@ def _planner_page(
     request: Request,
     viewer: Viewer,
     session: Session,
-    edition_id: int,
+    edition_id: RowId,
     min_share: float,
     plan=None,
     error: str | None = None,
@@ -88,7 +89,7 @@ def _planner_page(
 
 @router.get("/app/editions/{edition_id}/planner")
 def planner(
-    request: Request, edition_id: int, viewer: CaseworkerPage, session: Db, runtime: Rt
+    request: Request, edition_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
 ) -> Response:
     share = runtime.matcher.rules.composition.min_share
     return _planner_page(request, viewer, session, edition_id, share)
@@ -97,7 +98,7 @@ def planner(
 @router.post("/app/editions/{edition_id}/planner")
 def run_planner(
     request: Request,
-    edition_id: int,
+    edition_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     runtime: Rt,
@@ -137,7 +138,7 @@ def run_planner(
 @router.post("/app/editions/{edition_id}/planner/confirm")
 def confirm_plan(
     request: Request,
-    edition_id: int,
+    edition_id: RowId,
     viewer: CaseworkerPage,
     session: Db,
     runtime: Rt,

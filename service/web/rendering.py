@@ -210,7 +210,8 @@ def signed_in_viewer(request: Request) -> Viewer | None:
 
 
 def check_csrf(viewer: Viewer, token: str) -> None:
-    if not hmac.compare_digest(viewer.csrf, token or ""):
+    """Compared as bytes: a token of any characters is refused, never an error."""
+    if not hmac.compare_digest(viewer.csrf.encode(), (token or "").encode()):
         raise PageForbiddenError
 
 

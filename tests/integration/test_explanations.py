@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from matching.explanations import REASONS, explain, factor_effects
+from matching.features import FEATURES
+from matching.pool import INDUCTION_UNKNOWN
 from matching.reason_texts import CLAUSES, IMPLIED, NEGLIGIBLE, TEMPLATES
 from matching.scoring import FallbackScorer
 from matching.shortlists import rank_candidates
@@ -123,3 +125,34 @@ def test_candidates_alike_but_for_the_effect_get_their_own_words(matcher, progra
         for reason in explanation.reasons:
             went = stated_direction(reason["text"], language)
             assert agrees(went, reason["effect"]), reason
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_induction_reason_says_what_is_recorded(matcher, programme, language):
+    """Attended, missed, or not recorded: a person nobody recorded is never said to have
+    come (the pool holds 'not recorded' as a middle value, not as a gap)."""
+    matcher.scorer = FallbackScorer()
+    cid = int(programme.challenges["challenge_id"].iloc[0])
+    ranked = rank_candidates(matcher, cid, 30, False, False, False)
+    x = ranked.x.copy()
+    column = x[:, FEATURES.index("induction")]
+    column[::3] = INDUCTION_UNKNOWN
+    effects = factor_effects(matcher.scorer, [(x, ranked.order, ranked.challenge)])[0]
+    explanations = explain(
+        matcher.scorer,
+        x,
+        ranked.order,
+        ranked.rows,
+        matcher.pool,
+        ranked.challenge,
+        matcher.catalogue,
+        language,
+        effects,
+    )
+    said = {
+        value: TEMPLATES[f"induction_{name}"][1][language]
+        for value, name in ((1.0, "yes"), (0.0, "no"), (INDUCTION_UNKNOWN, "unknown"))
+    }
+    for explanation, row in zip(explanations, ranked.order, strict=True):
+        engagement = next(r for r in explanation.reasons if r["factor"] == "engagement")
+        assert engagement["text"] == said[float(column[row])], engagement

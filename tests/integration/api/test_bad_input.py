@@ -66,6 +66,18 @@ CASES = [
         {"name": "E", "start_date": "2024-05-01", "end_date": "2024-01-01"},
         "end_date",
     ),
+    (
+        "post",
+        "/editions",
+        {"name": "E", "start_date": "0001-01-01", "end_date": "0001-02-01"},
+        "start_date",
+    ),
+    (
+        "post",
+        "/editions",
+        {"name": "E", "start_date": "2024-01-01", "end_date": "9999-12-31"},
+        "end_date",
+    ),
 ]
 
 
@@ -197,3 +209,19 @@ def test_audit_rows_for_each_call_type_and_read_only(service):
     for method in ("put", "patch", "delete"):
         got = getattr(service.client, method)("/audit", headers=service.as_("admin"))
         assert got.status_code == 405
+
+
+def test_a_correction_names_only_a_person_of_the_challenges_edition(service):
+    """An exclusion is a label for the pair: a pair that could never be shortlisted
+    is refused, and nothing is stored."""
+    with service.runtime.sessions() as session:
+        challenge = session.scalars(select(ChallengeRow)).first()
+        stranger = session.scalar(
+            select(ParticipantRow.id).where(ParticipantRow.edition_id != challenge.edition_id)
+        )
+    url = f"/challenges/{challenge.id}/overrides"
+    cw = service.as_("caseworker")
+    body = {"participant_id": stranger, "action": "exclude", "reason": "not_a_fit"}
+    refused = service.client.post(url, json=body, headers=cw)
+    assert refused.status_code == 422 and "participant_id" in str(refused.json()["detail"])
+    assert service.client.get(url, headers=cw).json() == []

@@ -4,6 +4,7 @@ figures: the team planner's infeasible plans and the CV reader's refused files."
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
@@ -14,6 +15,46 @@ def signed_in(service, role: str = "caseworker") -> tuple[TestClient, str]:
     client.post("/app/login", data={"api_key": service.keys[role]}, follow_redirects=False)
     page = client.get("/app/editions").text
     return client, re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+class FormReader(HTMLParser):
+    """The fields a browser would send from a page's form that posts to ``action``."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside, self.fields = action, False, {}
+        self.open_field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        if not self.inside or not a.get("name"):
+            return
+        checkable = a.get("type") in ("checkbox", "radio")
+        if tag == "input" and (not checkable or "checked" in a):
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag in ("textarea", "select"):
+            self.open_field = a["name"]
+            self.fields.setdefault(a["name"], "")
+        elif tag == "option" and "selected" in a and self.open_field:
+            self.fields[self.open_field] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("textarea", "select"):
+            self.open_field = None
+        if tag == "form":
+            self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.open_field and self.inside and self.get_starttag_text().startswith("<textarea"):
+            self.fields[self.open_field] += data
+
+
+def edit_form(client: TestClient, url: str) -> dict:
+    reader = FormReader(url)
+    reader.feed(client.get(url).text)
+    return reader.fields
 
 
 def test_an_infeasible_plan_is_told_in_spanish_with_its_figures(service):
@@ -40,3 +81,46 @@ def test_a_refused_cv_file_is_told_in_spanish_beside_the_field(service):
         files={"file": ("cv.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")},
     )
     assert "Solo se aceptan archivos PDF y DOCX." in image.text
+
+
+def test_an_edit_out_of_bounds_is_told_with_its_limit_and_keeps_the_record(service):
+    client, _ = signed_in(service)
+    before = service.client.get("/participants/402", headers=service.as_("caseworker")).json()
+    for field, typed in (("max_commute_minutes", "1"), ("display_name", "n" * 300)):
+        form = edit_form(client, "/app/participants/402/edit") | {field: typed}
+        answer = client.post("/app/participants/402/edit", data=form)
+        assert answer.status_code == 422, field
+        alert = re.search(rf'id="{field}-error"[^>]*>(.*?)<', answer.text, re.S).group(1)
+        assert re.search(r"\d", alert), alert  # the limit, in the page's words
+    after = service.client.get("/participants/402", headers=service.as_("caseworker")).json()
+    assert after == before
+
+
+def test_a_text_of_the_largest_size_saves_again_unchanged_from_a_browser(service):
+    """A browser sends a textarea's line breaks as CR LF."""
+    client, _ = signed_in(service)
+    text = ("Cocinera en un comedor escolar.\n" * 200)[:5000]
+    cw = service.as_("caseworker")
+    assert service.client.patch(
+        "/participants/403", headers=cw, json={"profile_text": text}
+    ).is_success
+    form = edit_form(client, "/app/participants/403/edit")
+    assert form["profile_text"].strip() == text.strip()
+    form["profile_text"] = form["profile_text"].replace("\n", "\r\n")
+    answer = client.post("/app/participants/403/edit", data=form, follow_redirects=False)
+    assert answer.status_code == 303
+    assert (
+        service.client.get("/participants/403", headers=cw).json()["profile_text"] == text.strip()
+    )
+
+
+def test_odd_digits_huge_ids_and_odd_tokens_are_refused_not_errors(service):
+    client, _ = signed_in(service)
+    for typed in ("²", "١", "¹⁹⁹⁰"):
+        form = edit_form(client, "/app/participants/404/edit") | {"max_commute_minutes": typed}
+        answer = client.post("/app/participants/404/edit", data=form)
+        assert answer.status_code == 422, typed
+    assert client.get("/app/participants/9223372036854775808").status_code == 400
+    assert client.get("/app/challenges/99999999999/edit").status_code == 400
+    refused = client.post("/app/participants/404/consent", data={"csrf": "é", "granted": "no"})
+    assert refused.status_code == 403
