@@ -60,7 +60,6 @@ def test_randomised_cross_company_access_leaks_nothing(service):
     assert service.client.get("/outcomes?limit=200", headers=headers).status_code == 200
 
 
-
 def test_a_company_lists_only_the_outcomes_it_recorded(service):
     """What caseworkers record about a trainee, and why, stays with the programme."""
     company = service.as_("company")
@@ -84,6 +83,7 @@ def test_a_company_lists_only_the_outcomes_it_recorded(service):
     listed = service.client.get(f"/outcomes?challenge_id={cid}&limit=200", headers=company)
     assert [o["event"] for o in listed.json()["items"]] == ["interviewed"]
     assert "hearing" not in listed.text
+
 
 def test_company_view_is_blind_and_has_no_sensitive_fields(service):
     mine = service.companies[0]
