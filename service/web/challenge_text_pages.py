@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from service.deps import RowId
+from service.errors import FieldError
 from service.operations import challenges as challenge_ops
 from service.web import forms
 from service.web.challenge_pages import challenge_form_error, chosen_skills
@@ -58,6 +60,15 @@ def suggest(
     )
 
 
+def _choices_cover(form: FormData, kept: list[str]) -> None:
+    """The confirmation form asks essential, optional or leave out for every skill the
+    challenge has; a post that answers for none of them would silently leave it with
+    none."""
+    answered = {key.removeprefix("skill:") for key in form if key.startswith("skill:")}
+    if kept and not answered & set(kept):
+        raise FieldError("essential_skills", "no choice for any of the challenge's skills")
+
+
 @router.post("/app/challenges/{challenge_id}/skills")
 async def save_skills(
     request: Request, challenge_id: RowId, viewer: CaseworkerPage, session: Db, runtime: Rt
@@ -74,8 +85,9 @@ async def save_skills(
         "optional_skills": chosen["optional"],
     }
     try:
+        _choices_cover(form, row.essential_skills + row.optional_skills)
         merged = challenge_ops.merge_challenge(row, patch)
-    except RequestValidationError as exc:
+    except (RequestValidationError, FieldError) as exc:
         return challenge_form_error(request, viewer, session, runtime, challenge_id, "form", exc)
     challenge_ops.save_challenge(runtime, session, merged, row, viewer.principal)
     return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)

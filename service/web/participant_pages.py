@@ -40,7 +40,16 @@ from service.web import forms
 from service.web import participant_form as pform
 from service.web.history import history
 from service.web.i18n import N_, Words, request_words
-from service.web.rendering import CaseworkerPage, Db, Rt, Viewer, check_csrf, render
+from service.web.rendering import (
+    BAD_REQUEST,
+    CaseworkerPage,
+    Db,
+    Rt,
+    Viewer,
+    check_csrf,
+    error_page,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
@@ -363,9 +372,16 @@ async def change_consent(
 ) -> Response:
     form = await request.form()
     check_csrf(viewer, forms.text(form, "csrf"))
-    granted = forms.text(form, "granted") == "yes"
+    answer = forms.text(form, "granted")
+    if answer not in ("yes", "no"):  # the page's two buttons send nothing else
+        return error_page(request, 400, BAD_REQUEST)
     participant_ops.set_consent(
-        runtime, session, participant_id, granted, pform.CONSENT_TEXT_VERSION, viewer.principal
+        runtime,
+        session,
+        participant_id,
+        answer == "yes",
+        pform.CONSENT_TEXT_VERSION,
+        viewer.principal,
     )
     return RedirectResponse(
         f"/app/participants/{participant_id}?consent=1#consent-h", status_code=303

@@ -124,3 +124,19 @@ def test_odd_digits_huge_ids_and_odd_tokens_are_refused_not_errors(service):
     assert client.get("/app/challenges/99999999999/edit").status_code == 400
     refused = client.post("/app/participants/404/consent", data={"csrf": "é", "granted": "no"})
     assert refused.status_code == 403
+
+
+def test_a_stray_post_changes_neither_skills_nor_consent(service):
+    client, csrf = signed_in(service)
+    cw = service.as_("caseworker")
+    before = service.client.get("/challenges/3", headers=cw).json()
+    assert before["essential_skills"]
+    stray = client.post(
+        "/app/challenges/3/skills", data={"csrf": csrf, "essential_skills": "nonsense"}
+    )
+    assert stray.status_code == 422
+    assert service.client.get("/challenges/3", headers=cw).json() == before
+    consent = service.client.get("/participants/405", headers=cw).json()["consent_share"]
+    odd = client.post("/app/participants/405/consent", data={"csrf": csrf, "granted": "maybe"})
+    assert odd.status_code == 400
+    assert service.client.get("/participants/405", headers=cw).json()["consent_share"] == consent
