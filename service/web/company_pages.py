@@ -126,17 +126,27 @@ def company_home(
     saved: str | None = None,
     already: str | None = None,
 ) -> Response:
-    w = request_words(request)
-    said = "saved" if saved else "already" if already else None
-    notice = w.gettext(NOTICES[said]) if said else None
+    notice = _feedback_notice(request, saved, already)
     return _company_page(request, viewer, session, runtime, None, notice)
 
 
 @router.get("/app/company/challenges/{challenge_id}")
 def company_challenge(
-    request: Request, challenge_id: RowId, viewer: CompanyPage, session: Db, runtime: Rt
+    request: Request,
+    challenge_id: RowId,
+    viewer: CompanyPage,
+    session: Db,
+    runtime: Rt,
+    saved: str | None = None,
+    already: str | None = None,
 ) -> Response:
-    return _company_page(request, viewer, session, runtime, challenge_id)
+    notice = _feedback_notice(request, saved, already)
+    return _company_page(request, viewer, session, runtime, challenge_id, notice)
+
+
+def _feedback_notice(request: Request, saved: str | None, already: str | None) -> str | None:
+    said = "saved" if saved else "already" if already else None
+    return request_words(request).gettext(NOTICES[said]) if said else None
 
 
 @router.post("/app/company/challenges/{challenge_id}/feedback")
@@ -163,6 +173,8 @@ def company_feedback(
         created = record_once(runtime, session, body, viewer)
     except (ValidationError, FieldError, NotFoundError) as exc:
         message = next(iter(forms.field_errors(exc, w).values()))
-        return _company_page(request, viewer, session, runtime, None, None, message, 422)
+        return _company_page(request, viewer, session, runtime, challenge_id, None, message, 422)
     said = "saved" if created else "already"
-    return RedirectResponse(f"/app/company?{said}=1#t-{trainee_id}", status_code=303)
+    return RedirectResponse(
+        f"/app/company/challenges/{challenge_id}?{said}=1#t-{trainee_id}", status_code=303
+    )

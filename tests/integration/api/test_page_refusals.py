@@ -140,3 +140,18 @@ def test_a_stray_post_changes_neither_skills_nor_consent(service):
     odd = client.post("/app/participants/405/consent", data={"csrf": csrf, "granted": "maybe"})
     assert odd.status_code == 400
     assert service.client.get("/participants/405", headers=cw).json()["consent_share"] == consent
+
+
+def test_company_feedback_comes_back_to_the_same_challenge_and_trainee(service):
+    client = TestClient(service.client.app)
+    client.cookies.set("lang", "es")
+    client.post("/app/login", data={"api_key": service.keys["company"]}, follow_redirects=False)
+    home = client.get("/app/company").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', home).group(1)
+    action, trainee = re.search(
+        r'id="t-([^"]+)".*?action="(/app/company/challenges/\d+/feedback)"', home, re.S
+    ).group(2, 1)
+    sent = client.post(action, data={"csrf": csrf, "trainee_id": trainee, "event": "interviewed"})
+    assert sent.url.path == action.removesuffix("/feedback")
+    assert sent.url.fragment == f"t-{trainee}"
+    assert f'id="t-{trainee}"' in sent.text and 'role="status"' in sent.text
