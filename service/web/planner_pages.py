@@ -125,6 +125,9 @@ def run_planner(
             errors=errors,
             status=422,
         )
+    if not session.scalar(select(ChallengeRow.id).where(ChallengeRow.edition_id == edition_id)):
+        # nothing to plan: the page says so and links to the first challenge
+        return _planner_page(request, viewer, session, edition_id, share, status=422)
     try:
         plan = team_ops.propose(runtime, session, edition_id, body, viewer.principal, w.language)
     except FieldError as exc:

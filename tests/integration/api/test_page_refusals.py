@@ -155,3 +155,22 @@ def test_company_feedback_comes_back_to_the_same_challenge_and_trainee(service):
     assert sent.url.path == action.removesuffix("/feedback")
     assert sent.url.fragment == f"t-{trainee}"
     assert f'id="t-{trainee}"' in sent.text and 'role="status"' in sent.text
+
+
+def test_a_new_editions_planner_says_what_is_missing(service):
+    client, csrf = signed_in(service)
+    cw = service.as_("caseworker")
+    made = service.client.post(
+        "/editions",
+        headers=cw,
+        json={"name": "BC Lab Nueva", "start_date": "2026-09-01", "end_date": "2027-02-28"},
+    )
+    edition = made.json()["edition_id"]
+    for page in (
+        client.get(f"/app/editions/{edition}/planner"),
+        client.post(f"/app/editions/{edition}/planner", data={"csrf": csrf}),
+    ):
+        assert page.status_code in (200, 422)
+        assert "Esta edición aún no tiene retos." in page.text
+        assert f'href="/app/challenges/new?edition={edition}"' in page.text
+        assert 'id="plan-form"' not in page.text
