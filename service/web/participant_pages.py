@@ -166,7 +166,11 @@ def new_participant(
 ) -> Response:
     defaults = ParticipantCreate.model_construct()
     values = {name: getattr(defaults, name, "") for name in pform.PROFILE_FIELDS}
-    values.update(edition_id=edition, skills_text="", induction="", migrant="")
+    # people join the edition being recruited for, the newest, unless a page asked
+    newest = session.scalar(
+        select(EditionRow.id).order_by(EditionRow.start_date.desc(), EditionRow.id.desc())
+    )
+    values.update(edition_id=edition or newest or "", skills_text="", induction="", migrant="")
     return _form_page(request, viewer, session, runtime, values, {}, None)
 
 

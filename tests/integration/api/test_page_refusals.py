@@ -29,6 +29,8 @@ class FormReader(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self.inside = a.get("action") == self.action
+        if tag == "option" and "selected" in a and self.open_field:
+            self.fields[self.open_field] = a.get("value", "")
         if not self.inside or not a.get("name"):
             return
         checkable = a.get("type") in ("checkbox", "radio")
@@ -37,8 +39,6 @@ class FormReader(HTMLParser):
         elif tag in ("textarea", "select"):
             self.open_field = a["name"]
             self.fields.setdefault(a["name"], "")
-        elif tag == "option" and "selected" in a and self.open_field:
-            self.fields[self.open_field] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("textarea", "select"):
@@ -174,3 +174,12 @@ def test_a_new_editions_planner_says_what_is_missing(service):
         assert "Esta edición aún no tiene retos." in page.text
         assert f'href="/app/challenges/new?edition={edition}"' in page.text
         assert 'id="plan-form"' not in page.text
+
+
+def test_a_new_person_is_registered_in_the_newest_edition_by_default(service):
+    client, _ = signed_in(service)
+    editions = service.client.get("/editions", headers=service.as_("caseworker")).json()
+    items = editions["items"] if isinstance(editions, dict) else editions
+    newest = max(items, key=lambda e: (e["start_date"], e["edition_id"]))["edition_id"]
+    form = edit_form(client, "/app/participants/new")
+    assert form["edition_id"] == str(newest)
