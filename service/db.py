@@ -31,6 +31,7 @@ from service.tables import (
     OverrideRow,
     ParticipantRow,
     SensitiveRow,
+    name_key,
 )
 from training_data.dataset import ProgrammeTables
 
@@ -138,6 +139,7 @@ def import_programme(session: Session, tables: ProgrammeTables) -> int:
     rows = _records(people)
     for row in rows:
         row["consent_at"] = None
+        row["search_name"] = name_key(row["display_name"])
     session.execute(insert(ParticipantRow), rows)
     session.execute(insert(SensitiveRow), _records(tables.sensitive))
     outcomes = tables.outcomes.assign(

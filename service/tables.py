@@ -8,6 +8,7 @@ pseudonym.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -22,12 +23,19 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def name_key(text: str) -> str:
+    """A name as it is searched: without accents and case, so that "alvarez" typed on
+    a phone finds "Álvarez" (SQLite's LIKE folds the case of ASCII letters only)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class UTCDateTime(TypeDecorator):
@@ -93,6 +101,8 @@ class ParticipantRow(Base):
     pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
     display_name: Mapped[str] = mapped_column(String(120))
+    # the name folded for search (:func:`name_key`), kept with every change of the name
+    search_name: Mapped[str] = mapped_column(Text, default="", server_default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     profile_text: Mapped[str] = mapped_column(Text, default="")
@@ -125,6 +135,11 @@ class ParticipantRow(Base):
         passive_deletes=True,
         uselist=False,
     )
+
+    @validates("display_name")
+    def _keep_search_name(self, _key: str, value: str) -> str:
+        self.search_name = name_key(value)
+        return value
 
 
 class SensitiveRow(Base):

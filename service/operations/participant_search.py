@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.sql import Select
 
-from service.tables import ParticipantRow, TeamMemberRow
+from service.tables import ParticipantRow, TeamMemberRow, name_key
 
 Status = Literal["available", "unavailable", "in_team"]
 STATUSES: tuple[str, ...] = ("available", "unavailable", "in_team")
@@ -27,15 +27,15 @@ class ParticipantQuery:
 
 
 def participant_query(find: ParticipantQuery) -> Select:
-    """The rows matching ``find`` (unordered). Words match the name or the profile text,
-    case-insensitively; a niche matches a stated preference or experience in it."""
+    """The rows matching ``find`` (unordered). Words match the name, with or without
+    accents and in any case, or the profile text, case-insensitively; a niche matches a
+    stated preference or experience in it."""
     query = select(ParticipantRow)
     for word in find.words.split()[:8]:
-        pattern = f"%{_escaped(word)}%"
         query = query.where(
             or_(
-                ParticipantRow.display_name.ilike(pattern, escape="\\"),
-                ParticipantRow.profile_text.ilike(pattern, escape="\\"),
+                ParticipantRow.search_name.like(f"%{_escaped(name_key(word))}%", escape="\\"),
+                ParticipantRow.profile_text.ilike(f"%{_escaped(word)}%", escape="\\"),
             )
         )
     if find.edition_id is not None:

@@ -183,3 +183,17 @@ def test_a_new_person_is_registered_in_the_newest_edition_by_default(service):
     newest = max(items, key=lambda e: (e["start_date"], e["edition_id"]))["edition_id"]
     form = edit_form(client, "/app/participants/new")
     assert form["edition_id"] == str(newest)
+
+
+def test_years_are_shown_in_spanish_and_saved_back_unchanged(service):
+    client, _ = signed_in(service)
+    cw = service.as_("caseworker")
+    years = {"experience": [{"niche": "hotel_reception", "years": 1.5}]}
+    assert service.client.patch("/participants/406", headers=cw, json=years).is_success
+    form = edit_form(client, "/app/participants/406/edit")
+    assert form["exp_years_0"] == "1,5"
+    saved = client.post("/app/participants/406/edit", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    assert service.client.get("/participants/406", headers=cw).json()["experience"] == [
+        {"niche": "hotel_reception", "years": 1.5}
+    ]
