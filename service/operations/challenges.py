@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from service.tables import (
     ChallengeRow,
     CompanyRow,
     ParticipantRow,
+    ShownTraineeRow,
 )
 from service.without_waiting import WouldWaitError, held_without_waiting
 
@@ -77,6 +78,9 @@ def save_challenge(
         row = ChallengeRow(**data.model_dump())
         session.add(row)
     else:
+        if data.company_id != row.company_id:
+            # the trainees the former company was shown are not the new one's to judge
+            session.execute(delete(ShownTraineeRow).where(ShownTraineeRow.challenge_id == row.id))
         for field, value in data.model_dump().items():
             setattr(row, field, value)
     session.flush()

@@ -12,9 +12,7 @@ from service.errors import FieldError, NotFoundError, validation_details
 from service.schemas import (
     Page,
 )
-from service.tables import (
-    EditionRow,
-)
+from service.tables import ChallengeRow, EditionRow, ParticipantRow
 
 
 def now() -> datetime:
@@ -49,3 +47,13 @@ def as_request_error(exc: ValidationError) -> Exception:
 def require_edition(session: Session, edition_id: int) -> None:
     if session.get(EditionRow, edition_id) is None:
         raise FieldError("edition_id", f"edition {edition_id} does not exist")
+
+
+def require_same_edition(person: ParticipantRow, challenge: ChallengeRow, field: str) -> None:
+    """Refuse a write about a person for a challenge of another edition."""
+    if person.edition_id != challenge.edition_id:
+        raise FieldError(
+            field,
+            f"participant {person.id} is in edition {person.edition_id}; challenge "
+            f"{challenge.id} is in edition {challenge.edition_id}",
+        )

@@ -19,8 +19,7 @@ from service.controls import recommending
 from service.errors import FieldError
 from service.operations import overrides as override_ops
 from service.operations.challenges import challenge_out
-from service.operations.common import now
-from service.operations.outcomes import require_same_edition
+from service.operations.common import now, require_same_edition
 from service.operations.participants import get_participant
 from service.runtime import Runtime
 from service.schemas import (

@@ -27,7 +27,7 @@ from service.change_feed import OUTCOME
 from service.db import outcome_frame
 from service.errors import ConflictError, FieldError, NotFoundError
 from service.operations.challenges import get_challenge
-from service.operations.common import get_edition, now
+from service.operations.common import get_edition, now, require_same_edition
 from service.operations.participants import get_participant
 from service.runtime import Runtime
 from service.schemas import OutcomeIn
@@ -90,16 +90,6 @@ def _edition_participant(
             raise NotFoundError(f"trainee {body.trainee_id} not found")
     require_same_edition(row, challenge, field)
     return row
-
-
-def require_same_edition(person: ParticipantRow, challenge: ChallengeRow, field: str) -> None:
-    """Refuse a write about a person for a challenge of another edition."""
-    if person.edition_id != challenge.edition_id:
-        raise FieldError(
-            field,
-            f"participant {person.id} is in edition {person.edition_id}; challenge "
-            f"{challenge.id} is in edition {challenge.edition_id}",
-        )
 
 
 def _checked_date(session: Session, at: datetime | None, challenge: ChallengeRow) -> datetime:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from matching.domain.results import Shortlist
 from service import audit
 from service.change_feed import OVERRIDE, FeedFollower, record_change
-from service.errors import FieldError, NotFoundError
-from service.operations.common import now
+from service.errors import NotFoundError
+from service.operations.common import now, require_same_edition
 from service.operations.participants import get_participant
 from service.oversight_schemas import (
     OverrideIn,
@@ -86,12 +86,7 @@ def add_override(
     audit row says whether a note was given, not the note: the note may name the person
     and goes with the correction when the person is erased."""
     person = get_participant(session, body.participant_id)
-    challenge = session.get(ChallengeRow, challenge_id)
-    if challenge is not None and challenge.edition_id != person.edition_id:
-        raise FieldError(
-            "participant_id",
-            f"participant {person.id} is not in the edition of challenge {challenge_id}",
-        )
+    require_same_edition(person, session.get(ChallengeRow, challenge_id), "participant_id")
     for earlier in active_overrides(session, challenge_id):
         if earlier.participant_id == body.participant_id:
             earlier.withdrawn_at = now()

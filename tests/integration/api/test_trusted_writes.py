@@ -188,3 +188,21 @@ def test_an_outcome_dated_in_the_future_is_refused(svc):
     )
     assert ahead.status_code == 422 and "future" in ahead.json()["detail"][0]["msg"]
     assert svc.client.post("/outcomes", json=body, headers=cw).status_code == 201
+
+
+def test_a_challenge_that_changes_hands_starts_with_nobody_shown(svc):
+    """What one company was shown is not the next one's to judge, nor to read."""
+    challenge, shown = _shown(svc, "company", svc.companies[0])
+    assert _outcome(svc, "company", challenge, shown[0]).status_code in (200, 201)
+    cw = svc.as_("caseworker")
+    moved = {"company_id": svc.companies[1]}
+    try:
+        assert svc.client.patch(f"/challenges/{challenge}", json=moved, headers=cw).is_success
+        assert _outcome(svc, "other_company", challenge, shown[0]).status_code == 404
+        read = svc.client.get(
+            f"/outcomes?challenge_id={challenge}", headers=svc.as_("other_company")
+        ).json()
+        assert read["items"] == []
+    finally:
+        back = {"company_id": svc.companies[0]}
+        svc.client.patch(f"/challenges/{challenge}", json=back, headers=cw)
