@@ -72,6 +72,14 @@ PROFILE_TEXT_MAX = 5000  # characters of a participant's own description
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _HIDDEN = re.compile(f"{_CONTROLS.pattern}|{_BIDI_CONTROLS.pattern}")
+# characters that show as nothing and mean nothing in a name or a text (soft hyphen,
+# zero-width space, word joiner, byte-order mark, blank Braille, tags...): dropped,
+# so that two names that look the same are the same. The zero-width (non-)joiners stay:
+# some scripts need them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u180e\u200b\u2028\u2029\u2060-\u2064\u2800\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]"
+)
 # the validation context of records read back from the database: shown as stored
 STORED = {"stored": True}
 
@@ -80,7 +88,16 @@ def without_hidden_characters(text: str) -> str:
     """``text`` with its control characters made spaces and its bidirectional controls
     dropped: for text read from a file or a document, which no one typed to be stored
     as it is (what a person types is refused instead, see :class:`RecordInput`)."""
-    return _BIDI_CONTROLS.sub("", _CONTROLS.sub(" ", text))
+    return _INVISIBLE.sub("", _BIDI_CONTROLS.sub("", _CONTROLS.sub(" ", text)))
+
+
+def _without_invisible(value: object) -> object:
+    """``value`` (a string, or strings in a list) without :data:`_INVISIBLE` characters."""
+    if isinstance(value, str):
+        return _INVISIBLE.sub("", value)
+    if isinstance(value, list):
+        return [_without_invisible(item) for item in value]
+    return value
 
 
 def refuse_hidden_characters(value: object) -> None:
@@ -106,10 +123,17 @@ def refuse_hidden_characters(value: object) -> None:
 
 class RecordInput(BaseModel):
     """A model read from outside: unknown fields refused, text stripped and free of
-    hidden characters. Records read back from the database are validated with the
-    :data:`STORED` context, which shows what is stored as it is."""
+    hidden characters: controls refused, characters that show as nothing dropped.
+    Records read back from the database are validated with the :data:`STORED` context,
+    which shows what is stored as it is."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _drop_invisible(cls, value, info: ValidationInfo):
+        """Before the field's own checks, so a name of nothing visible is empty."""
+        return value if (info.context or {}).get("stored") else _without_invisible(value)
 
     @field_validator("*")
     @classmethod

@@ -20,6 +20,7 @@ CASES = [
     ("post", "/participants", {**NEW, "edition_id": "four"}, "edition_id"),
     ("post", "/participants", {**NEW, "max_commute_minutes": 9999}, "max_commute_minutes"),
     ("post", "/participants", {**NEW, "display_name": "x" * 500}, "display_name"),
+    ("post", "/participants", {**NEW, "display_name": "\u200b\ufeff\u00ad"}, "display_name"),
     ("post", "/participants", {**NEW, "spanish_level": "D9"}, "spanish_level"),
     ("post", "/participants", {**NEW, "district": "Atlantis"}, "district"),
     (
@@ -225,3 +226,13 @@ def test_a_correction_names_only_a_person_of_the_challenges_edition(service):
     refused = service.client.post(url, json=body, headers=cw)
     assert refused.status_code == 422 and "participant_id" in str(refused.json()["detail"])
     assert service.client.get(url, headers=cw).json() == []
+
+
+def test_characters_that_show_as_nothing_are_dropped_from_what_is_typed(service):
+    """Two names that look the same are stored the same."""
+    cw = service.as_("caseworker")
+    typed = {**NEW, "display_name": "Ana\u200b Ru\u00adiz\ufeff", "skills_text": ["coser\u2060"]}
+    made = service.client.post("/participants", json=typed, headers=cw)
+    assert made.status_code == 201
+    assert made.json()["display_name"] == "Ana Ruiz"
+    assert made.json()["skills_text"] == ["coser"]
