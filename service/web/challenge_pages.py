@@ -33,6 +33,7 @@ from service.tables import (
     ChallengeRow,
     CompanyRow,
     EditionRow,
+    OutcomeRow,
     ParticipantRow,
     TeamMemberRow,
     TeamRow,
@@ -362,6 +363,15 @@ def challenge_page(
         result, paused = None, exc.reason
     shown = [c.participant_id for c in result.candidates] if result else []
     people = _people(session, shown)
+    # what is already on record for this challenge about each person shown, latest last
+    latest = {
+        pid: (event, at)
+        for pid, event, at in session.execute(
+            select(OutcomeRow.participant_id, OutcomeRow.event, OutcomeRow.at)
+            .where(OutcomeRow.challenge_id == challenge_id, OutcomeRow.participant_id.in_(shown))
+            .order_by(OutcomeRow.at, OutcomeRow.id)
+        )
+    }
     company = session.get(CompanyRow, challenge.company_id)
     edition = session.get(EditionRow, challenge.edition_id)
     return render(
@@ -374,6 +384,7 @@ def challenge_page(
         edition=edition,
         shortlist=result,
         people={i: (short_name(p.display_name), p) for i, p in people.items()},
+        latest=latest,
         paused=paused,
         k=k,
         max_k=max_k,

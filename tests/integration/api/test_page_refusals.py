@@ -197,3 +197,15 @@ def test_years_are_shown_in_spanish_and_saved_back_unchanged(service):
     assert service.client.get("/participants/406", headers=cw).json()["experience"] == [
         {"niche": "hotel_reception", "years": 1.5}
     ]
+
+
+def test_a_shortlist_says_what_is_already_on_record_for_the_challenge(service):
+    client, _ = signed_in(service)
+    cw = service.as_("caseworker")
+    first = service.client.get("/challenges/3/shortlist?k=5", headers=cw).json()
+    person = first["candidates"][0]["participant_id"]
+    body = {"challenge_id": 3, "participant_id": person, "event": "completed"}
+    assert service.client.post("/outcomes", json=body, headers=cw).status_code in (200, 201)
+    page = client.get("/app/challenges/3?k=5").text
+    card = re.search(rf'id="p-{person}".*?</li>', page, re.S).group(0)
+    assert "Ya consta para este reto: Terminó la formación" in card
