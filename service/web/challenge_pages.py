@@ -333,7 +333,10 @@ def challenge_page(
     errors: dict,
     notice: str | None,
     status: int = 200,
+    typed: dict | None = None,
 ) -> Response:
+    """The challenge and its shortlist; ``errors`` by form (a candidate's card, or
+    ``form``), with what was ``typed`` in the form that failed, so it comes back filled."""
     challenge = challenge_ops.get_challenge(session, challenge_id, viewer.principal)
     w = request_words(request)
     rules = runtime.matcher.rules
@@ -385,6 +388,7 @@ def challenge_page(
         shortlist=result,
         people={i: (short_name(p.display_name), p) for i, p in people.items()},
         latest=latest,
+        typed=typed or {},
         paused=paused,
         k=k,
         max_k=max_k,
@@ -433,8 +437,10 @@ def challenge_form_error(
     challenge_id: RowId,
     key: int | str,
     exc: Exception,
+    typed: dict | None = None,
 ) -> Response:
-    """The challenge page again (422), with a form's error beside the candidate ``key``."""
+    """The challenge page again (422), with a form's error beside the candidate ``key``
+    and what was ``typed`` in it."""
     found = forms.field_errors(exc, request_words(request))
     message = next(iter(found.values()))
     fairness = runtime.matcher.fairness_rerank
@@ -450,6 +456,7 @@ def challenge_form_error(
         {key: message},
         None,
         422,
+        typed,
     )
 
 

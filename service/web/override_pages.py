@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from service.deps import RowId
-from service.errors import NotFoundError
+from service.errors import FieldError, NotFoundError
 from service.operations import challenges as challenge_ops
 from service.operations import overrides as override_ops
 from service.oversight_schemas import OverrideIn
@@ -46,9 +46,12 @@ def add_override(
             note=note,
         )
         override_ops.add_override(session, challenge_id, body, viewer.principal)
-    except (ValueError, ValidationError, NotFoundError) as exc:
+    except (ValueError, ValidationError, NotFoundError, FieldError) as exc:
         key = f"o{participant_id}" if participant_id.isdigit() else "form"
-        return challenge_form_error(request, viewer, session, runtime, challenge_id, key, exc)
+        typed = {"action": action, "position": position, "reason": reason, "note": note}
+        return challenge_form_error(
+            request, viewer, session, runtime, challenge_id, key, exc, typed
+        )
     return RedirectResponse(f"/app/challenges/{challenge_id}?saved=1", status_code=303)
 
 

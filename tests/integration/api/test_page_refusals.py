@@ -209,3 +209,22 @@ def test_a_shortlist_says_what_is_already_on_record_for_the_challenge(service):
     page = client.get("/app/challenges/3?k=5").text
     card = re.search(rf'id="p-{person}".*?</li>', page, re.S).group(0)
     assert "Ya consta para este reto: Terminó la formación" in card
+
+
+def test_a_refused_correction_comes_back_filled_in_with_its_error_in_reach(service):
+    client, csrf = signed_in(service)
+    page = client.get("/app/challenges/3?k=5").text
+    person = re.search(r'id="p-(\d+)"', page).group(1)
+    typed = {"action": "move", "position": "", "reason": "other", "note": "Nota de prueba"}
+    answer = client.post(
+        "/app/challenges/3/overrides", data={"csrf": csrf, "participant_id": person, **typed}
+    )
+    assert answer.status_code == 422
+    top = answer.text.split('id="shortlist-h"')[0]
+    assert f'href="#p-{person}"' in top  # the error is told at the top, linked to the card
+    card = re.search(
+        rf'id="p-{person}".*?(action="/app/challenges/3/overrides".*?</form>)', answer.text, re.S
+    ).group(1)
+    assert re.search(r'<option value="move" selected>', card)
+    assert re.search(r'<option value="other" selected>', card)
+    assert 'value="Nota de prueba"' in card and "autofocus" in card
