@@ -70,6 +70,16 @@ PLACEMENT_TEXTS: dict[str, dict[str, str]] = {
         "en": "{count} of edition {edition}, the one that suits them best first.",
         "es": "{count} de la edición {edition}, primero el que mejor le encaja.",
     },
+    "note_ranked_top": {
+        "en": "{shown} of the {count} of edition {edition}, the one that suits them best first.",
+        "es": "{shown} de los {count} de la edición {edition}, primero el que mejor le encaja.",
+    },
+    "note_next_edition_top": {
+        "en": "Their edition ({own}) has no challenges; {shown} of the {count} of edition "
+        "{edition}, the next that has some, the one that suits them best first.",
+        "es": "Su edición ({own}) no tiene retos; {shown} de los {count} de la edición "
+        "{edition}, la siguiente que los tiene, primero el que mejor le encaja.",
+    },
     "note_next_edition": {
         "en": "Their edition ({own}) has no challenges; {count} of edition {edition}, the "
         "next that has some, the one that suits them best first.",

@@ -90,10 +90,13 @@ def person_placements(
         )
         for i, (s, detail) in enumerate(zip(top, details, strict=True))
     ]
+    # a list cut short says so: "3 of the 7 challenges", not "7 challenges" over three
+    cut = "_top" if len(top) < len(mine) else ""
     note = placement_text(
-        "note_ranked" if edition == own else "note_next_edition",
+        ("note_ranked" if edition == own else "note_next_edition") + cut,
         language,
         own=own,
+        shown=len(top),
         count=counted(len(mine), "challenge", language),
         edition=edition,
     )

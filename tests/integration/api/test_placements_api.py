@@ -62,7 +62,7 @@ def test_a_caseworker_gets_the_placements_named_explained_and_audited(service):
     assert entry["p_hire"] == body["placements"][0]["p_hire"]
 
     spanish = service.client.get(URL.format(row.id) + "?k=3&language=es", headers=cw).json()
-    assert spanish["note"].startswith("7 retos de la edición 4")
+    assert spanish["note"].startswith("3 de los 7 retos de la edición 4")
     assert spanish["placements"][0]["contest"].startswith("Puesto ")
     assert [p["challenge_id"] for p in spanish["placements"]] == [
         p["challenge_id"] for p in body["placements"]
@@ -73,6 +73,9 @@ def test_a_caseworker_gets_the_placements_named_explained_and_audited(service):
     assert english.target == f"participant:{row.pseudonym}" and english.role == "caseworker"
     assert english.request == {"k": 3, "language": "en", "state": "ranked"}
     assert english.model_version == body["model_version"] and english.index_version
+    # the whole list: the count alone
+    everything = service.client.get(URL.format(row.id) + "?k=50&language=es", headers=cw).json()
+    assert everything["note"].startswith("7 retos de la edición 4")
 
 
 def test_only_caseworkers_may_ask(service):
