@@ -366,6 +366,16 @@ def challenge_page(
         result, paused = None, exc.reason
     shown = [c.participant_id for c in result.candidates] if result else []
     people = _people(session, shown)
+    members = [
+        (pid, short_name(display_name))
+        for pid, display_name in session.execute(
+            select(ParticipantRow.id, ParticipantRow.display_name)
+            .join(TeamMemberRow, TeamMemberRow.participant_id == ParticipantRow.id)
+            .join(TeamRow, TeamRow.id == TeamMemberRow.team_id)
+            .where(TeamRow.challenge_id == challenge_id)
+            .order_by(ParticipantRow.display_name, ParticipantRow.id)
+        )
+    ]
     # what is already on record for this challenge about each person shown, latest last
     latest = {
         pid: (event, at)
@@ -388,6 +398,7 @@ def challenge_page(
         shortlist=result,
         people={i: (short_name(p.display_name), p) for i, p in people.items()},
         latest=latest,
+        members=members,
         typed=typed or {},
         paused=paused,
         k=k,

@@ -228,3 +228,25 @@ def test_a_refused_correction_comes_back_filled_in_with_its_error_in_reach(servi
     assert re.search(r'<option value="move" selected>', card)
     assert re.search(r'<option value="other" selected>', card)
     assert 'value="Nota de prueba"' in card and "autofocus" in card
+
+
+def test_a_confirmed_team_is_listed_on_its_challenge_and_marked_on_the_shortlist(service):
+    client, _ = signed_in(service)
+    cw = service.as_("caseworker")
+    plan = service.client.post("/editions/4/team-plan", headers=cw, json={}).json()
+    teams = [
+        {"challenge_id": t["challenge_id"], "members": [m["participant_id"] for m in t["members"]]}
+        for t in plan["teams"]
+    ]
+    assert service.client.put("/editions/4/teams", headers=cw, json={"teams": teams}).is_success
+    challenge, members = teams[0]["challenge_id"], teams[0]["members"]
+    page = client.get(f"/app/challenges/{challenge}?k=50").text
+    team = re.search(r'data-testid="team">(.*?)</ul>', page, re.S).group(1)
+    listed = [int(i) for i in re.findall(r'href="/app/participants/(\d+)"', team)]
+    assert sorted(listed) == sorted(members)
+    assert f"Equipo confirmado: {len(members)} personas" in page
+    headings = {
+        int(m.group(1)): m.group(0)
+        for m in re.finditer(r'id="p-(\d+)"[^>]*>\s*<h3>.*?</h3>', page, re.S)
+    }
+    assert headings and all(("en el equipo" in h) == (p in members) for p, h in headings.items())
