@@ -10,7 +10,7 @@ from matching.explanations import ReasonFields, explain, factor_effects
 from matching.rules import TeamComposition
 from matching.shortlists import score_matrix
 from matching.state import EngineState, UnknownIdError
-from matching.team_problem import TeamProblem, greedy, independent_shortlists
+from matching.team_problem import LockError, TeamProblem, greedy, independent_shortlists
 from matching.teams import solve
 
 REASONS_PER_MEMBER = 3
@@ -40,11 +40,9 @@ def team_problem(
     must, must_not = [], []
     for pid, cid, join in locks:
         if pid not in position:
-            raise UnknownIdError(
-                f"participant {pid} is not an available member of edition {edition_id}"
-            )
+            raise LockError(f"participant {pid} is not an available member of edition {edition_id}")
         if cid not in column:
-            raise UnknownIdError(f"challenge {cid} is not in edition {edition_id}")
+            raise LockError(f"challenge {cid} is not in edition {edition_id}")
         (must if join else must_not).append((position[pid], column[cid]))
     sizes = np.array(
         [(seats or {}).get(c, engine.challenges[c].seats) for c in challenges], dtype=int

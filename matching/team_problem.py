@@ -30,6 +30,11 @@ class PlanInfeasibleError(ValueError):
         self.values = values
 
 
+class LockError(ValueError):
+    """A lock names a person or a challenge that the edition's plan cannot hold: a
+    mistake in the request, not a missing record."""
+
+
 @dataclass(frozen=True)
 class TeamProblem:
     """An edition's assignment problem in array form.

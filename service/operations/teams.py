@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from matching.domain.results import TeamPlan
-from matching.team_problem import PlanInfeasibleError
+from matching.team_problem import LockError, PlanInfeasibleError
 from service import audit
 from service.controls import recommending
 from service.errors import FieldError
@@ -33,12 +33,15 @@ def propose(
     recommending(session, runtime)
     matcher = runtime.matcher
     composition = matcher.rules.team_composition(body.min_migrant_share, body.max_migrant_share)
-    problem = matcher.team_problem(
-        edition_id,
-        composition,
-        [(lock.participant_id, lock.challenge_id, lock.join) for lock in body.locks],
-        {s.challenge_id: s.seats for s in body.seats},
-    )
+    try:
+        problem = matcher.team_problem(
+            edition_id,
+            composition,
+            [(lock.participant_id, lock.challenge_id, lock.join) for lock in body.locks],
+            {s.challenge_id: s.seats for s in body.seats},
+        )
+    except LockError as exc:
+        raise FieldError("locks", str(exc)) from None
     try:
         plan = matcher.team_plan(problem, edition_id, language)
     except PlanInfeasibleError as exc:

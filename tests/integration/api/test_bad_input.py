@@ -236,3 +236,17 @@ def test_characters_that_show_as_nothing_are_dropped_from_what_is_typed(service)
     assert made.status_code == 201
     assert made.json()["display_name"] == "Ana Ruiz"
     assert made.json()["skills_text"] == ["coser"]
+
+
+def test_a_plan_lock_outside_the_edition_is_a_422_naming_locks(service):
+    with service.runtime.sessions() as session:
+        elsewhere = session.scalar(select(ChallengeRow.id).where(ChallengeRow.edition_id != 4))
+        person = session.scalar(select(ParticipantRow.id).where(ParticipantRow.edition_id == 4))
+    for lock in (
+        {"participant_id": person, "challenge_id": elsewhere},
+        {"participant_id": 999_999, "challenge_id": elsewhere},
+    ):
+        got = service.client.post(
+            "/editions/4/team-plan", json={"locks": [lock]}, headers=service.as_("caseworker")
+        )
+        assert got.status_code == 422 and "locks" in str(got.json()["detail"]), got.text
