@@ -85,9 +85,10 @@ STORED = {"stored": True}
 
 
 def without_hidden_characters(text: str) -> str:
-    """``text`` with its control characters made spaces and its bidirectional controls
-    dropped: for text read from a file or a document, which no one typed to be stored
-    as it is (what a person types is refused instead, see :class:`RecordInput`)."""
+    """``text`` with its control characters made spaces, and its bidirectional controls
+    and characters that show as nothing dropped: for text read from a file or a
+    document, which no one typed to be stored as it is (what a person types has its
+    controls refused instead, see :class:`RecordInput`)."""
     return _INVISIBLE.sub("", _BIDI_CONTROLS.sub("", _CONTROLS.sub(" ", text)))
 
 

@@ -326,7 +326,7 @@ def challenge_page(
     viewer: Viewer,
     session: Session,
     runtime: Runtime,
-    challenge_id: RowId,
+    challenge_id: int,
     k_text: str | None,
     consent: bool,
     fairness: bool,
@@ -412,7 +412,7 @@ def challenge_page(
         history=history(session, challenge_id=challenge_id),
         override_actions=("pin", "move", "exclude"),
         override_reasons=get_args(OverrideReason),
-        team=team_sizes(session, [challenge_id]).get(challenge_id),
+        team=len(members) or None,
     )
 
 
@@ -445,7 +445,7 @@ def challenge_form_error(
     viewer: Viewer,
     session: Session,
     runtime: Runtime,
-    challenge_id: RowId,
+    challenge_id: int,
     key: int | str,
     exc: Exception,
     typed: dict | None = None,

@@ -249,7 +249,7 @@ def participant_page(
     viewer: Viewer,
     session: Session,
     runtime: Runtime,
-    participant_id: RowId,
+    participant_id: int,
     errors: dict,
     notice: str | None = None,
     status: int = 200,

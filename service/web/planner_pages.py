@@ -46,7 +46,7 @@ def _planner_page(
     request: Request,
     viewer: Viewer,
     session: Session,
-    edition_id: RowId,
+    edition_id: int,
     min_share: float,
     plan=None,
     error: str | None = None,
